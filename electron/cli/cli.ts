@@ -1,0 +1,210 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { AppError, serializeError } from '../../shared/errors.ts';
+import { ensureDemoSource } from '../engine/demo/demo-database.ts';
+import { createEngine, type Engine } from '../engine/engine.ts';
+import { DEFAULT_ROW_LIMIT, DEFAULT_TIMEOUT_MS } from '../engine/query/sql-door.ts';
+import { displayUrl, parseConnectionUrl } from '../engine/sources/connection-url.ts';
+import { resolveHome } from '../engine/util/app-home.ts';
+import { startWebServer } from '../web/web-server.ts';
+
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+}
+
+const COMMANDS: Record<string, { usage: string; summary: string; available: boolean }> = {
+  introspect: { usage: 'introspect URL [--offline]', summary: 'Introspect a database and cache its schema snapshot.', available: true },
+  index: { usage: 'index URL [--provider local|openai] [--base-url U] [--api-key K] [--model M] [--dimensions N]', summary: 'Embed every table and column into the on-disk cache.', available: false },
+  search: { usage: 'search URL TEXT [--k N] [--offline]', summary: 'Find tables and columns by meaning.', available: false },
+  context: { usage: 'context URL QUESTION [--budget N] [--model M] [--offline]', summary: 'Show the schema context packed for a question under a token budget.', available: false },
+  ask: { usage: 'ask URL QUESTION [--llm-base-url U] [--llm-model M] [--run]', summary: 'Generate SQL for a question (and run it read-only).', available: false },
+  query: { usage: 'query URL SQL [--limit N] [--timeout-ms N]', summary: 'Run one read-only statement with a row limit and a server-side timeout.', available: true },
+  serve: { usage: 'serve [--port N]', summary: 'Serve the UI and API on 127.0.0.1 with a random token.', available: true },
+};
+
+const OPTIONS = {
+  json: { type: 'boolean' },
+  home: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+  offline: { type: 'boolean' },
+  limit: { type: 'string' },
+  'timeout-ms': { type: 'string' },
+  port: { type: 'string' },
+  provider: { type: 'string' },
+  'base-url': { type: 'string' },
+  'api-key': { type: 'string' },
+  model: { type: 'string' },
+  dimensions: { type: 'string' },
+  k: { type: 'string' },
+  budget: { type: 'string' },
+  'llm-base-url': { type: 'string' },
+  'llm-model': { type: 'string' },
+  run: { type: 'boolean' },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+
+export function helpText(): string {
+  const width = Math.max(...Object.values(COMMANDS).map((command) => command.usage.length));
+  const lines = Object.values(COMMANDS).map((command) => `  ${command.usage.padEnd(width)}  ${command.summary}${command.available ? '' : ' (not available yet)'}`);
+  return [
+    'Usage: schemascope <command> [options]',
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    'Options for every command:',
+    '  --json        print exactly one JSON object on stdout (progress and logs go to stderr)',
+    '  --home DIR    where the catalog and caches live (or env SCHEMASCOPE_HOME)',
+    '',
+    'URLs: sqlite:PATH, mysql://user:pass@host:3306/db, postgres://user:pass@host:5432/db.',
+    'A password can also come from env SCHEMASCOPE_PASSWORD; it is never written to disk.',
+  ].join('\n');
+}
+
+function positiveInt(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1) throw new AppError('invalid_input', `--${name} must be a positive whole number, got "${value}".`);
+  return parsed;
+}
+
+/** Finds (or registers) the catalog source for a URL. The password stays in memory for this run only. */
+function sourceFor(engine: Engine, url: string): string {
+  const spec = parseConnectionUrl(url);
+  const shown = displayUrl(spec);
+  const password = spec.password ?? process.env.SCHEMASCOPE_PASSWORD;
+  const existing = engine.catalog.findSourceByUrl(shown);
+  if (existing) {
+    if (password) engine.sources.update({ id: existing.id, password });
+    return existing.id;
+  }
+  return engine.sources.add({ name: shown, url, password }).id;
+}
+
+async function introspect(engine: Engine, url: string, values: Values, io: CliIo): Promise<Record<string, unknown>> {
+  const id = sourceFor(engine, url);
+  if (!values.offline) {
+    try {
+      const refreshed = await engine.handlers['schema/refresh']({ sourceId: id }, {});
+      return { source: displayUrl(parseConnectionUrl(url)), ...refreshed.counts, queries: refreshed.queries, ms: round(refreshed.ms), snapshotAt: refreshed.snapshot.takenAt, offline: false, diff: diffCounts(refreshed.diff) };
+    } catch (error) {
+      const serialized = serializeError(error);
+      if ((serialized.kind !== 'unreachable' && serialized.kind !== 'timeout') || !engine.catalog.latestSnapshot(id)) throw error;
+      io.stderr(`warning: ${serialized.message}; answering from the cached snapshot.`);
+    }
+  }
+  const resolved = await engine.sources.snapshot(id, { offline: true });
+  return {
+    source: displayUrl(parseConnectionUrl(url)),
+    ...engine.catalog.countSnapshot(resolved.record.id),
+    queries: 0,
+    ms: 0,
+    snapshotAt: resolved.record.verifiedAt,
+    offline: true,
+  };
+}
+
+async function query(engine: Engine, url: string, sql: string, values: Values): Promise<Record<string, unknown>> {
+  const id = sourceFor(engine, url);
+  const result = await engine.handlers['query/execute'](
+    { sourceId: id, sql, limit: positiveInt(values.limit, 'limit', DEFAULT_ROW_LIMIT), timeoutMs: positiveInt(values['timeout-ms'], 'timeout-ms', DEFAULT_TIMEOUT_MS) },
+    {},
+  );
+  return { columns: result.columns, rows: result.rows, rowCount: result.rowCount, truncated: result.truncated, ms: round(result.ms) };
+}
+
+function diffCounts(diff: { added: readonly string[]; removed: readonly string[]; changed: readonly string[]; unchanged: number }): Record<string, number> {
+  return { added: diff.added.length, removed: diff.removed.length, changed: diff.changed.length, unchanged: diff.unchanged };
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}
+
+export function rendererDir(): string {
+  return process.env.SCHEMASCOPE_RENDERER_DIR ?? path.resolve(fileURLToPath(new URL('../../dist/renderer', import.meta.url)));
+}
+
+async function serve(engine: Engine, values: Values, io: CliIo): Promise<never> {
+  const port = values.port === undefined ? 0 : positiveInt(values.port, 'port', 0);
+  ensureDemoSource(engine);
+  const server = await startWebServer({ handlers: engine.handlers, events: engine.events, staticDir: rendererDir(), port });
+  if (values.json) io.stdout(JSON.stringify({ url: server.url, port: server.port }));
+  else io.stdout(`Schemascope web mode (loopback only): ${server.url}`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await server.close();
+  await engine.close();
+  process.exit(0);
+}
+
+/** Runs one CLI command; returns the exit code. Never throws. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let values: Values;
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true }));
+  } catch (error) {
+    io.stderr(`schemascope: invalid_input: ${error instanceof Error ? error.message : String(error)} (see --help)`);
+    return 2;
+  }
+  const [command, ...args] = positionals;
+  if (values.version) {
+    io.stdout(values.json ? JSON.stringify({ version: (await import('../engine/engine.ts')).appVersion() }) : (await import('../engine/engine.ts')).appVersion());
+    return 0;
+  }
+  if (values.help || !command) {
+    if (values.json) io.stdout(JSON.stringify({ commands: Object.fromEntries(Object.entries(COMMANDS).map(([name, c]) => [name, { usage: c.usage, available: c.available }])) }));
+    else io.stdout(helpText());
+    return command || values.help ? 0 : 2;
+  }
+  const definition = COMMANDS[command];
+  if (!definition) {
+    io.stderr(`schemascope: invalid_input: unknown command "${command}" (see --help)`);
+    return 2;
+  }
+  if (!definition.available) {
+    io.stderr(`schemascope: not_available: "${command}" is not available yet in this version.`);
+    return 3;
+  }
+  let engine: Engine | undefined;
+  try {
+    engine = createEngine({ home: resolveHome(values.home), mode: 'web' });
+    let output: Record<string, unknown>;
+    if (command === 'introspect') {
+      if (args.length !== 1) throw new AppError('invalid_input', `usage: schemascope ${definition.usage}`);
+      output = await introspect(engine, args[0]!, values, io);
+    } else if (command === 'query') {
+      if (args.length !== 2) throw new AppError('invalid_input', `usage: schemascope ${definition.usage}`);
+      output = await query(engine, args[0]!, args[1]!, values);
+    } else {
+      return await serve(engine, values, io);
+    }
+    io.stdout(values.json ? JSON.stringify(output) : formatHuman(output));
+    return 0;
+  } catch (error) {
+    const serialized = serializeError(error);
+    io.stderr(`schemascope: ${serialized.kind}: ${serialized.message.split('\n')[0]}`);
+    return 1;
+  } finally {
+    await engine?.close().catch(() => undefined);
+  }
+}
+
+function formatHuman(output: Record<string, unknown>): string {
+  if (Array.isArray(output.rows) && Array.isArray(output.columns)) {
+    const columns = output.columns as { name: string }[];
+    const rows = output.rows as unknown[][];
+    const cell = (value: unknown): string => (value === null ? 'NULL' : typeof value === 'object' ? JSON.stringify(value) : String(value));
+    return [columns.map((column) => column.name).join('\t'), ...rows.map((row) => row.map(cell).join('\t')), `(${rows.length} rows${output.truncated ? ', truncated' : ''}, ${String(output.ms)} ms)`].join('\n');
+  }
+  return Object.entries(output)
+    .map(([key, value]) => `${key}: ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`)
+    .join('\n');
+}

@@ -1,0 +1,86 @@
+/**
+ * Versioned migrations of the on-disk catalog. Append only: a released migration is never edited, a new version
+ * is added instead. Each runs in one transaction with its version row.
+ */
+export const CATALOG_MIGRATIONS: readonly { readonly version: number; readonly sql: string }[] = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE sources (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        engine TEXT NOT NULL CHECK (engine IN ('sqlite', 'mysql', 'postgres')),
+        display_url TEXT NOT NULL,
+        is_demo INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE TABLE snapshots (
+        id INTEGER PRIMARY KEY,
+        source_id TEXT NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+        taken_at TEXT NOT NULL,
+        verified_at TEXT NOT NULL,
+        database_name TEXT NOT NULL,
+        schemas_json TEXT NOT NULL,
+        warnings_json TEXT NOT NULL,
+        table_count INTEGER NOT NULL,
+        column_count INTEGER NOT NULL,
+        queries INTEGER NOT NULL,
+        ms REAL NOT NULL
+      );
+      CREATE INDEX snapshots_by_source ON snapshots(source_id, id);
+      CREATE TABLE catalog_tables (
+        snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+        source_id TEXT NOT NULL,
+        schema_name TEXT NOT NULL,
+        table_name TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        comment TEXT,
+        row_estimate INTEGER,
+        column_count INTEGER NOT NULL,
+        primary_key_json TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        PRIMARY KEY (snapshot_id, schema_name, table_name)
+      ) WITHOUT ROWID;
+      CREATE INDEX catalog_tables_by_source_table ON catalog_tables(source_id, table_name);
+      CREATE TABLE catalog_columns (
+        snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+        source_id TEXT NOT NULL,
+        schema_name TEXT NOT NULL,
+        table_name TEXT NOT NULL,
+        ordinal INTEGER NOT NULL,
+        column_name TEXT NOT NULL,
+        data_type TEXT NOT NULL,
+        nullable INTEGER NOT NULL,
+        default_value TEXT,
+        comment TEXT,
+        PRIMARY KEY (snapshot_id, schema_name, table_name, ordinal)
+      ) WITHOUT ROWID;
+      CREATE INDEX catalog_columns_by_source_column ON catalog_columns(source_id, column_name);
+      CREATE TABLE catalog_foreign_keys (
+        snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+        source_id TEXT NOT NULL,
+        schema_name TEXT NOT NULL,
+        table_name TEXT NOT NULL,
+        name TEXT NOT NULL,
+        columns_json TEXT NOT NULL,
+        ref_schema TEXT NOT NULL,
+        ref_table TEXT NOT NULL,
+        ref_columns_json TEXT NOT NULL
+      );
+      CREATE INDEX catalog_foreign_keys_by_table ON catalog_foreign_keys(snapshot_id, schema_name, table_name);
+      CREATE INDEX catalog_foreign_keys_by_target ON catalog_foreign_keys(snapshot_id, ref_schema, ref_table);
+      CREATE TABLE catalog_indexes (
+        snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+        source_id TEXT NOT NULL,
+        schema_name TEXT NOT NULL,
+        table_name TEXT NOT NULL,
+        name TEXT NOT NULL,
+        columns_json TEXT NOT NULL,
+        is_unique INTEGER NOT NULL,
+        is_primary INTEGER NOT NULL
+      );
+      CREATE INDEX catalog_indexes_by_table ON catalog_indexes(snapshot_id, schema_name, table_name);
+    `,
+  },
+];

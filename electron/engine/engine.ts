@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { CatalogStore } from './catalog/catalog-store.ts';
+import { createHandlers } from './ipc/create-handlers.ts';
+import type { HandlerTable } from './ipc/handler-table.ts';
+import { SqlDoor } from './query/sql-door.ts';
+import { resolvePoolSettings, type PoolSettings } from './sources/dialect.ts';
+import { MemorySecretStore, type SecretStore } from './sources/secret-store.ts';
+import { SourceService } from './sources/source-service.ts';
+import { EventHub } from './util/event-hub.ts';
+
+export interface EngineOptions {
+  /** Where the catalog and caches live (`--home`, SCHEMASCOPE_HOME, or the app's data folder). */
+  readonly home: string;
+  readonly mode: 'electron' | 'web';
+  readonly secrets?: SecretStore;
+  readonly pool?: Partial<PoolSettings>;
+  readonly maxOpenSources?: number;
+}
+
+export interface Engine {
+  readonly home: string;
+  readonly catalog: CatalogStore;
+  readonly sources: SourceService;
+  readonly door: SqlDoor;
+  readonly events: EventHub;
+  readonly handlers: HandlerTable;
+  close(): Promise<void>;
+}
+
+export function appVersion(): string {
+  const packageJson = new URL('../../package.json', import.meta.url);
+  try {
+    return (JSON.parse(readFileSync(packageJson, 'utf8')) as { version: string }).version;
+  } catch {
+    return process.env.SCHEMASCOPE_VERSION ?? '0.0.0';
+  }
+}
+
+/**
+ * The engine's composition root: plain Node, no `electron` import. The Electron main process, the web server and
+ * the CLI each create one and adapt its handler table to their transport.
+ */
+export function createEngine(options: EngineOptions): Engine {
+  const home = path.resolve(options.home);
+  const catalog = new CatalogStore(path.join(home, 'catalog.db'));
+  const events = new EventHub();
+  const door = new SqlDoor();
+  const sources = new SourceService({
+    catalog,
+    secrets: options.secrets ?? new MemorySecretStore(),
+    events,
+    pool: resolvePoolSettings(options.pool),
+    maxOpenSources: options.maxOpenSources ?? 8,
+    baseDir: process.cwd(),
+  });
+  const handlers = createHandlers({ version: appVersion(), mode: options.mode, home, catalog, sources, door });
+  return {
+    home,
+    catalog,
+    sources,
+    door,
+    events,
+    handlers,
+    async close() {
+      await sources.closeAll();
+      catalog.close();
+    },
+  };
+}

@@ -1,0 +1,73 @@
+import { AppError } from '../../../shared/errors.ts';
+import type { CatalogStore } from '../catalog/catalog-store.ts';
+import { quoteIdentifier, type SqlDoor } from '../query/sql-door.ts';
+import type { SourceService } from '../sources/source-service.ts';
+import type { HandlerTable } from './handler-table.ts';
+
+export interface HandlerDependencies {
+  readonly version: string;
+  readonly mode: 'electron' | 'web';
+  readonly home: string;
+  readonly catalog: CatalogStore;
+  readonly sources: SourceService;
+  readonly door: SqlDoor;
+}
+
+const SAMPLE_ROWS = 50;
+
+/** The handler table: thin functions from validated requests to engine calls. */
+export function createHandlers(deps: HandlerDependencies): HandlerTable {
+  const { catalog, sources, door } = deps;
+  return {
+    'app/info': async () => ({ version: deps.version, mode: deps.mode, home: deps.home }),
+
+    'sources/list': async () => ({ sources: sources.list() }),
+    'sources/add': async (request) => sources.add(request),
+    'sources/update': async (request) => sources.update(request),
+    'sources/remove': async (request) => ({ removed: sources.remove(request.id) }),
+    'sources/test': async (request) => sources.test(request),
+
+    'schema/refresh': async (request, context) => {
+      const refreshed = await sources.refresh(request.sourceId, context.signal);
+      const { added, removed, changed, unchanged } = refreshed.diff;
+      return {
+        snapshot: { id: refreshed.record.id, takenAt: refreshed.record.verifiedAt, offline: false, warning: null },
+        counts: catalog.countSnapshot(refreshed.record.id),
+        queries: refreshed.counts.queries,
+        ms: refreshed.counts.ms,
+        diff: { added, removed, changed, unchanged },
+      };
+    },
+
+    'schema/tables': async (request) => {
+      const resolved = await sources.snapshot(request.sourceId);
+      const tables = catalog.listTables(resolved.record.id).map(({ fingerprint: _fingerprint, ...table }) => table);
+      return { snapshot: resolved.info, tables };
+    },
+
+    'schema/table': async (request) => {
+      const resolved = await sources.snapshot(request.sourceId);
+      const table = catalog.getTable(resolved.record.id, request.schema, request.table);
+      if (!table) throw new AppError('not_found', `No table ${request.schema}.${request.table} in the cached schema.`);
+      const incoming = catalog.incomingForeignKeys(resolved.record.id, request.schema, request.table);
+      return {
+        snapshot: resolved.info,
+        table,
+        incoming,
+      };
+    },
+
+    'schema/sample': async (request, context) => {
+      const connection = await sources.connection(request.sourceId);
+      const engine = connection.engine;
+      const qualified = engine === 'sqlite' ? quoteIdentifier(engine, request.table) : `${quoteIdentifier(engine, request.schema)}.${quoteIdentifier(engine, request.table)}`;
+      return door.execute(connection, { sql: `SELECT * FROM ${qualified}`, limit: SAMPLE_ROWS, signal: context.signal });
+    },
+
+    'query/execute': async (request, context) => {
+      const connection = await sources.connection(request.sourceId);
+      return door.execute(connection, { sql: request.sql, limit: request.limit, timeoutMs: request.timeoutMs, queryId: request.queryId, signal: context.signal });
+    },
+    'query/cancel': async (request) => ({ cancelled: await door.cancel(request.queryId) }),
+  };
+}

@@ -1,0 +1,61 @@
+import { randomUUID } from 'node:crypto';
+import { AppError } from '../../../shared/errors.ts';
+import type { QueryResult } from '../../../shared/ipc-contract.ts';
+import type { SourceConnection } from '../sources/dialect.ts';
+
+export const DEFAULT_ROW_LIMIT = 10_000;
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+export interface DoorRequest {
+  readonly sql: string;
+  readonly limit?: number;
+  readonly offset?: number;
+  readonly timeoutMs?: number;
+  readonly queryId?: string;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * The one door every SQL statement passes through: bounded rows, a server-side timeout, a read-only session
+ * (enforced by each dialect), cancellation by id. Nothing else in the engine calls `SourceConnection.execute`.
+ */
+export class SqlDoor {
+  readonly #running = new Map<string, SourceConnection>();
+
+  async execute(connection: SourceConnection, request: DoorRequest): Promise<QueryResult> {
+    const sql = request.sql.trim();
+    if (sql.length === 0) throw new AppError('invalid_input', 'The SQL is empty.');
+    const queryId = request.queryId ?? randomUUID();
+    if (this.#running.has(queryId)) throw new AppError('invalid_input', `A query with id ${queryId} is already running.`);
+    const limit = request.limit ?? DEFAULT_ROW_LIMIT;
+    this.#running.set(queryId, connection);
+    try {
+      const result = await connection.execute(sql, {
+        limit,
+        offset: request.offset,
+        timeoutMs: request.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        queryId,
+        signal: request.signal,
+      });
+      return { queryId, columns: [...result.columns], rows: result.rows, rowCount: result.rows.length, truncated: result.truncated, ms: result.ms };
+    } finally {
+      this.#running.delete(queryId);
+    }
+  }
+
+  /** Stops a running query on its server; false when no such query runs. */
+  async cancel(queryId: string): Promise<boolean> {
+    const connection = this.#running.get(queryId);
+    return connection ? connection.cancel(queryId) : false;
+  }
+
+  get runningCount(): number {
+    return this.#running.size;
+  }
+}
+
+/** Quotes an identifier for the engine (used for the SQL the app writes itself, such as table samples). */
+export function quoteIdentifier(engine: SourceConnection['engine'], identifier: string): string {
+  if (engine === 'mysql') return `\`${identifier.replaceAll('`', '``')}\``;
+  return `"${identifier.replaceAll('"', '""')}"`;
+}

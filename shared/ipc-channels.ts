@@ -1,0 +1,27 @@
+/**
+ * Channel names only, with no dependency: the sandboxed preload imports this file and nothing else from shared/,
+ * so it stays tiny. A unit test checks that these lists equal the keys of the contract in ipc-contract.ts.
+ */
+export const REQUEST_CHANNELS = [
+  'app/info',
+  'sources/list',
+  'sources/add',
+  'sources/update',
+  'sources/remove',
+  'sources/test',
+  'schema/refresh',
+  'schema/tables',
+  'schema/table',
+  'schema/sample',
+  'query/execute',
+  'query/cancel',
+] as const;
+
+export const EVENT_CHANNELS = ['sources/changed', 'schema/changed'] as const;
+
+export type RequestChannel = (typeof REQUEST_CHANNELS)[number];
+export type EventChannel = (typeof EVENT_CHANNELS)[number];
+
+export function isRequestChannel(value: unknown): value is RequestChannel {
+  return typeof value === 'string' && (REQUEST_CHANNELS as readonly string[]).includes(value);
+}

@@ -1,0 +1,198 @@
+/**
+ * The one IPC contract. Every request, response and event has a zod schema here; the Electron main process,
+ * the preload and the web bridge are thin adapters over one handler table typed by this file.
+ */
+import { z } from 'zod';
+import type { Envelope } from './errors.ts';
+import type { EventChannel, RequestChannel } from './ipc-channels.ts';
+
+const id = z.string().min(1).max(200);
+const name = z.string().trim().min(1, 'A name is required.').max(200);
+const identifier = z.string().min(1).max(1024);
+/** Connection URLs: `sqlite:PATH`, `mysql://...`, `postgres://...`; parsed and checked further by the engine. */
+const connectionUrl = z.string().trim().min(1, 'A connection URL is required.').max(4096);
+const secret = z.string().max(4096);
+
+const engine = z.enum(['sqlite', 'mysql', 'postgres']);
+
+export const sourceView = z.object({
+  id,
+  name: z.string(),
+  engine,
+  /** The connection URL with any password removed. */
+  displayUrl: z.string(),
+  hasPassword: z.boolean(),
+  isDemo: z.boolean(),
+  lastSnapshotAt: z.string().nullable(),
+});
+
+const columnInfo = z.object({
+  name: z.string(),
+  ordinal: z.number(),
+  type: z.string(),
+  nullable: z.boolean(),
+  defaultValue: z.string().nullable(),
+  comment: z.string().nullable(),
+});
+
+const foreignKeyInfo = z.object({
+  name: z.string(),
+  columns: z.array(z.string()),
+  refSchema: z.string(),
+  refTable: z.string(),
+  refColumns: z.array(z.string()),
+});
+
+const indexInfo = z.object({ name: z.string(), columns: z.array(z.string()), unique: z.boolean(), primary: z.boolean() });
+
+export const tableInfo = z.object({
+  schema: z.string(),
+  name: z.string(),
+  kind: z.enum(['table', 'view']),
+  comment: z.string().nullable(),
+  rowEstimate: z.number().nullable(),
+  columns: z.array(columnInfo),
+  primaryKey: z.array(z.string()),
+  foreignKeys: z.array(foreignKeyInfo),
+  indexes: z.array(indexInfo),
+});
+
+const tableSummary = z.object({
+  schema: z.string(),
+  name: z.string(),
+  kind: z.enum(['table', 'view']),
+  comment: z.string().nullable(),
+  rowEstimate: z.number().nullable(),
+  columnCount: z.number(),
+});
+
+/** Where an answer about a schema came from: the live database, or the cached snapshot of a given time. */
+const snapshotInfo = z.object({
+  id: z.number(),
+  takenAt: z.string(),
+  offline: z.boolean(),
+  warning: z.string().nullable(),
+});
+
+const counts = z.object({
+  tables: z.number(),
+  views: z.number(),
+  columns: z.number(),
+  foreignKeys: z.number(),
+  indexes: z.number(),
+});
+
+const diffSummary = z.object({
+  added: z.array(z.string()),
+  removed: z.array(z.string()),
+  changed: z.array(z.string()),
+  unchanged: z.number(),
+});
+
+export const cellValue = z.union([
+  z.string(),
+  z.number(),
+  z.boolean(),
+  z.null(),
+  z.object({ type: z.literal('binary'), bytes: z.number(), hex: z.string() }),
+]);
+
+export const queryResult = z.object({
+  queryId: z.string(),
+  columns: z.array(z.object({ name: z.string(), type: z.string() })),
+  rows: z.array(z.array(cellValue)),
+  rowCount: z.number(),
+  truncated: z.boolean(),
+  ms: z.number(),
+});
+
+const limit = z.number().int().min(1).max(1_000_000);
+const timeoutMs = z.number().int().min(100).max(3_600_000);
+
+export const contract = {
+  'app/info': {
+    request: z.strictObject({}),
+    response: z.object({ version: z.string(), mode: z.enum(['electron', 'web']), home: z.string() }),
+  },
+  'sources/list': {
+    request: z.strictObject({}),
+    response: z.object({ sources: z.array(sourceView) }),
+  },
+  'sources/add': {
+    request: z.strictObject({ name, url: connectionUrl, password: secret.optional() }),
+    response: sourceView,
+  },
+  'sources/update': {
+    request: z.strictObject({ id, name: name.optional(), url: connectionUrl.optional(), password: secret.optional() }),
+    response: sourceView,
+  },
+  'sources/remove': {
+    request: z.strictObject({ id }),
+    response: z.object({ removed: z.boolean() }),
+  },
+  'sources/test': {
+    request: z.strictObject({ id: id.optional(), url: connectionUrl.optional(), password: secret.optional() }),
+    response: z.object({ ok: z.literal(true), ms: z.number(), serverVersion: z.string() }),
+  },
+  'schema/refresh': {
+    request: z.strictObject({ sourceId: id }),
+    response: z.object({ snapshot: snapshotInfo, counts, queries: z.number(), ms: z.number(), diff: diffSummary }),
+  },
+  'schema/tables': {
+    request: z.strictObject({ sourceId: id }),
+    response: z.object({ snapshot: snapshotInfo.nullable(), tables: z.array(tableSummary) }),
+  },
+  'schema/table': {
+    request: z.strictObject({ sourceId: id, schema: identifier, table: identifier }),
+    response: z.object({
+      snapshot: snapshotInfo,
+      table: tableInfo,
+      incoming: z.array(z.object({ schema: z.string(), table: z.string(), foreignKey: foreignKeyInfo })),
+    }),
+  },
+  'schema/sample': {
+    request: z.strictObject({ sourceId: id, schema: identifier, table: identifier }),
+    response: queryResult,
+  },
+  'query/execute': {
+    request: z.strictObject({
+      sourceId: id,
+      sql: z.string().trim().min(1, 'The SQL is empty.').max(1_000_000),
+      limit: limit.optional(),
+      timeoutMs: timeoutMs.optional(),
+      queryId: id.optional(),
+    }),
+    response: queryResult,
+  },
+  'query/cancel': {
+    request: z.strictObject({ queryId: id }),
+    response: z.object({ cancelled: z.boolean() }),
+  },
+} as const satisfies Record<RequestChannel, { request: z.ZodType; response: z.ZodType }>;
+
+export const eventContract = {
+  'sources/changed': z.object({}),
+  'schema/changed': z.object({ sourceId: id }),
+} as const satisfies Record<EventChannel, z.ZodType>;
+
+export type RequestOf<C extends RequestChannel> = z.input<(typeof contract)[C]['request']>;
+export type ParsedRequestOf<C extends RequestChannel> = z.output<(typeof contract)[C]['request']>;
+export type ResponseOf<C extends RequestChannel> = z.output<(typeof contract)[C]['response']>;
+export type EventOf<E extends EventChannel> = z.output<(typeof eventContract)[E]>;
+
+export type SourceView = z.output<typeof sourceView>;
+export type QueryResult = z.output<typeof queryResult>;
+export type CellValue = z.output<typeof cellValue>;
+export type TableSummary = z.output<typeof tableSummary>;
+export type SnapshotInfo = z.output<typeof snapshotInfo>;
+
+/** What the renderer calls: one function per channel, derived from the contract. */
+export type SchemascopeClient = {
+  readonly [C in RequestChannel]: (request: RequestOf<C>) => Promise<ResponseOf<C>>;
+};
+
+/** What a preload or web bridge exposes: raw envelopes plus event subscription. */
+export interface SchemascopeBridge {
+  readonly invoke: { readonly [C in RequestChannel]: (request: unknown) => Promise<Envelope<unknown>> };
+  readonly subscribe: (listener: (event: { channel: EventChannel; payload: unknown }) => void) => () => void;
+}
