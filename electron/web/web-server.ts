@@ -2,6 +2,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import { AppError, serializeError, type Envelope } from '../../shared/errors.ts';
+import { CONTENT_SECURITY_POLICY } from '../../shared/content-security-policy.ts';
 import { dispatch } from '../engine/ipc/dispatch.ts';
 import type { HandlerTable } from '../engine/ipc/handler-table.ts';
 import type { EventHub } from '../engine/util/event-hub.ts';
@@ -27,9 +28,6 @@ export interface WebServer {
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
 const MAX_EVENT_STREAMS = 16;
 
-/** Same CSP as the Electron window: only our own scripts, no remote content. */
-export const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

@@ -1,0 +1,171 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { SerializedError } from '../../shared/errors.ts';
+import type { ResponseOf, SchemascopeBridge, SchemascopeClient, SnapshotInfo, SourceView, TableSummary } from '../../shared/ipc-contract.ts';
+import { ErrorNotice, toErrorData } from './components/ErrorNotice.tsx';
+import { SchemaTree, type TableRef } from './components/SchemaTree.tsx';
+import { SourceDialog } from './components/SourceDialog.tsx';
+import { SourceList } from './components/SourceList.tsx';
+import { SqlPanel } from './components/SqlPanel.tsx';
+import { StatusBar } from './components/StatusBar.tsx';
+import { TableDetail } from './components/TableDetail.tsx';
+import { useTheme } from './use-theme.ts';
+
+type Tab = 'table' | 'sql';
+
+export function App({ client, subscribe }: { client: SchemascopeClient; subscribe: SchemascopeBridge['subscribe'] }) {
+  const [info, setInfo] = useState<ResponseOf<'app/info'> | null>(null);
+  const [sources, setSources] = useState<SourceView[]>([]);
+  const [sourceId, setSourceId] = useState<string | null>(null);
+  const [tables, setTables] = useState<TableSummary[]>([]);
+  const [snapshot, setSnapshot] = useState<SnapshotInfo | null>(null);
+  const [offline, setOffline] = useState<Set<string>>(new Set());
+  const [selected, setSelected] = useState<TableRef | null>(null);
+  const [tab, setTab] = useState<Tab>('table');
+  const [error, setError] = useState<SerializedError | null>(null);
+  const [loading, setLoading] = useState(false);
+  const [dialog, setDialog] = useState<{ source: SourceView | null } | null>(null);
+  const [theme, toggleTheme] = useTheme();
+  const filterRef = useRef<HTMLInputElement>(null);
+
+  const loadSources = useCallback(async () => {
+    try {
+      const { sources: list } = await client['sources/list']({});
+      setSources(list);
+      setSourceId((current) => current ?? list[0]?.id ?? null);
+    } catch (caught) {
+      setError(toErrorData(caught));
+    }
+  }, [client]);
+
+  const loadTables = useCallback(
+    async (id: string) => {
+      setLoading(true);
+      setError(null);
+      try {
+        const answer = await client['schema/tables']({ sourceId: id });
+        setTables(answer.tables);
+        setSnapshot(answer.snapshot);
+        setOffline((current) => {
+          const next = new Set(current);
+          if (answer.snapshot?.offline) next.add(id);
+          else next.delete(id);
+          return next;
+        });
+      } catch (caught) {
+        setTables([]);
+        setSnapshot(null);
+        setError(toErrorData(caught));
+      } finally {
+        setLoading(false);
+      }
+    },
+    [client],
+  );
+
+  const refresh = async () => {
+    if (!sourceId) return;
+    setLoading(true);
+    try {
+      await client['schema/refresh']({ sourceId });
+    } catch (caught) {
+      setError(toErrorData(caught));
+    }
+    await loadTables(sourceId);
+  };
+
+  useEffect(() => {
+    void client['app/info']({}).then(setInfo, (caught: unknown) => setError(toErrorData(caught)));
+    void loadSources();
+    return subscribe((event) => {
+      if (event.channel === 'sources/changed') void loadSources();
+    });
+  }, [client, subscribe, loadSources]);
+
+  useEffect(() => {
+    setSelected(null);
+    if (sourceId) void loadTables(sourceId);
+  }, [sourceId, loadTables]);
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const target = event.target as HTMLElement;
+      const typing = target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.tagName === 'SELECT';
+      if ((event.key === '/' && !typing) || ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'k')) {
+        event.preventDefault();
+        filterRef.current?.focus();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  const source = useMemo(() => sources.find((candidate) => candidate.id === sourceId) ?? null, [sources, sourceId]);
+  const openTable = (table: TableRef) => {
+    setSelected(table);
+    setTab('table');
+  };
+
+  return (
+    <div className={`app theme-${theme}`}>
+      <header className="top-bar">
+        <span className="brand">Schemascope</span>
+        <span className="muted">{source?.displayUrl}</span>
+        <span className="spacer" />
+        <button type="button" onClick={() => void refresh()} disabled={!sourceId || loading} title="Introspect the live database again">
+          {loading ? 'Loading…' : '⟳ Refresh schema'}
+        </button>
+        <button type="button" onClick={toggleTheme} aria-label="Toggle theme" title="Light / dark">
+          {theme === 'dark' ? '☀' : '☾'}
+        </button>
+      </header>
+      <aside className="sidebar">
+        <SourceList sources={sources} selectedId={sourceId} offline={offline} onSelect={setSourceId} onAdd={() => setDialog({ source: null })} onEdit={(s) => setDialog({ source: s })} />
+        <SchemaTree tables={tables} selected={selected} onOpen={openTable} filterRef={filterRef} />
+      </aside>
+      <main className="workspace">
+        <nav className="tabs" role="tablist">
+          <button type="button" role="tab" aria-selected={tab === 'table'} className={tab === 'table' ? 'active' : ''} onClick={() => setTab('table')}>
+            Table
+          </button>
+          <button type="button" role="tab" aria-selected={tab === 'sql'} className={tab === 'sql' ? 'active' : ''} onClick={() => setTab('sql')}>
+            SQL
+          </button>
+        </nav>
+        {snapshot?.warning && <div className="notice notice-warn">{snapshot.warning}</div>}
+        <ErrorNotice error={error} onDismiss={() => setError(null)} />
+        <div className="tab-body">
+          {tab === 'table' && sourceId && selected && <TableDetail client={client} sourceId={sourceId} table={selected} onOpenTable={openTable} />}
+          {tab === 'table' && !selected && (
+            <div className="empty-state">
+              <p>{tables.length > 0 ? `${tables.length} tables. Pick one on the left, or press / to filter.` : loading ? 'Reading the schema…' : 'Add a connection to start.'}</p>
+            </div>
+          )}
+          {tab === 'sql' && sourceId && <SqlPanel key={sourceId} client={client} sourceId={sourceId} initialSql={selected ? `SELECT * FROM ${quoteForDisplay(selected.name, source?.engine)}` : 'SELECT 1'} />}
+        </div>
+      </main>
+      <StatusBar source={source} snapshot={snapshot} tableCount={tables.length} mode={info?.mode ?? ''} />
+      {dialog && (
+        <SourceDialog
+          client={client}
+          source={dialog.source}
+          mode={info?.mode ?? 'web'}
+          onClose={() => setDialog(null)}
+          onSaved={(saved) => {
+            setDialog(null);
+            void loadSources().then(() => setSourceId(saved.id));
+          }}
+          onRemoved={(id) => {
+            setDialog(null);
+            if (sourceId === id) setSourceId(null);
+            void loadSources();
+          }}
+        />
+      )}
+    </div>
+  );
+}
+
+function quoteForDisplay(name: string, engine: SourceView['engine'] | undefined): string {
+  if (/^[a-z_][a-z0-9_]*$/.test(name)) return name;
+  return engine === 'mysql' ? `\`${name.replaceAll('`', '``')}\`` : `"${name.replaceAll('"', '""')}"`;
+}

@@ -1,0 +1,150 @@
+import { useEffect, useState } from 'react';
+import type { SerializedError } from '../../../shared/errors.ts';
+import type { QueryResult, ResponseOf, SchemascopeClient } from '../../../shared/ipc-contract.ts';
+import { ErrorNotice, toErrorData } from './ErrorNotice.tsx';
+import { ResultsGrid } from './ResultsGrid.tsx';
+import type { TableRef } from './SchemaTree.tsx';
+
+type Detail = ResponseOf<'schema/table'>;
+
+/** One table: columns with types, keys and comments; foreign keys both ways; indexes; a read-only sample. */
+export function TableDetail({ client, sourceId, table, onOpenTable }: { client: SchemascopeClient; sourceId: string; table: TableRef; onOpenTable: (table: TableRef) => void }) {
+  const [detail, setDetail] = useState<Detail | null>(null);
+  const [error, setError] = useState<SerializedError | null>(null);
+  const [sample, setSample] = useState<QueryResult | null>(null);
+  const [sampling, setSampling] = useState(false);
+
+  useEffect(() => {
+    let live = true;
+    setDetail(null);
+    setSample(null);
+    setError(null);
+    client['schema/table']({ sourceId, schema: table.schema, table: table.name }).then(
+      (value) => live && setDetail(value),
+      (caught: unknown) => live && setError(toErrorData(caught)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [client, sourceId, table.schema, table.name]);
+
+  const loadSample = async () => {
+    setSampling(true);
+    setError(null);
+    try {
+      setSample(await client['schema/sample']({ sourceId, schema: table.schema, table: table.name }));
+    } catch (caught) {
+      setError(toErrorData(caught));
+    } finally {
+      setSampling(false);
+    }
+  };
+
+  if (!detail) return <div className="detail">{error ? <ErrorNotice error={error} /> : <p className="muted pad">Loading {table.name}…</p>}</div>;
+  const info = detail.table;
+  const primary = new Set(info.primaryKey);
+  const foreign = new Map(info.foreignKeys.flatMap((fk) => fk.columns.map((column, index) => [column, `${fk.refTable}.${fk.refColumns[index] ?? ''}`] as const)));
+
+  return (
+    <div className="detail" data-testid="table-detail">
+      <header className="detail-header">
+        <h1>
+          <span className="muted">{info.schema}.</span>
+          {info.name}
+        </h1>
+        <span className="pill">{info.kind}</span>
+        <span className="muted">
+          {info.columns.length} columns · {info.rowEstimate === null ? 'rows unknown' : `~${info.rowEstimate.toLocaleString()} rows`}
+        </span>
+        <span className="spacer" />
+        <button type="button" onClick={() => void loadSample()} disabled={sampling || detail.snapshot.offline} title={detail.snapshot.offline ? 'Offline: rows need the live database' : 'Read 50 rows (read-only)'}>
+          {sampling ? 'Loading…' : 'Sample 50 rows'}
+        </button>
+      </header>
+      {info.comment && <p className="table-comment">{info.comment}</p>}
+      {detail.snapshot.warning && <div className="notice notice-warn">{detail.snapshot.warning}</div>}
+      <ErrorNotice error={error} onDismiss={() => setError(null)} />
+      {sample && (
+        <div className="sample">
+          <ResultsGrid result={sample} />
+        </div>
+      )}
+      <table className="meta-table" data-testid="columns-table">
+        <thead>
+          <tr>
+            <th>#</th>
+            <th>Column</th>
+            <th>Type</th>
+            <th>Null</th>
+            <th>Key</th>
+            <th>Default</th>
+            <th>Comment</th>
+          </tr>
+        </thead>
+        <tbody>
+          {info.columns.map((column) => (
+            <tr key={column.name}>
+              <td className="muted">{column.ordinal}</td>
+              <td className="mono">{column.name}</td>
+              <td className="mono muted">{column.type}</td>
+              <td>{column.nullable ? 'yes' : ''}</td>
+              <td>
+                {primary.has(column.name) && <span className="key pk">PK</span>}
+                {foreign.has(column.name) && (
+                  <span className="key fk" title={`→ ${foreign.get(column.name)}`}>
+                    FK
+                  </span>
+                )}
+              </td>
+              <td className="mono muted">{column.defaultValue ?? ''}</td>
+              <td>{column.comment ?? ''}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <div className="detail-columns">
+        <section>
+          <h2>References ({info.foreignKeys.length})</h2>
+          {info.foreignKeys.length === 0 && <p className="muted">No foreign keys.</p>}
+          <ul className="link-list">
+            {info.foreignKeys.map((fk) => (
+              <li key={fk.name}>
+                <span className="mono">{fk.columns.join(', ')}</span> →{' '}
+                <button type="button" className="link" onClick={() => onOpenTable({ schema: fk.refSchema, name: fk.refTable })}>
+                  {fk.refTable}
+                </button>
+                <span className="mono muted">({fk.refColumns.join(', ')})</span>
+              </li>
+            ))}
+          </ul>
+        </section>
+        <section>
+          <h2>Referenced by ({detail.incoming.length})</h2>
+          {detail.incoming.length === 0 && <p className="muted">No table points here.</p>}
+          <ul className="link-list">
+            {detail.incoming.map((entry) => (
+              <li key={`${entry.schema}.${entry.table}.${entry.foreignKey.name}`}>
+                <button type="button" className="link" onClick={() => onOpenTable({ schema: entry.schema, name: entry.table })}>
+                  {entry.table}
+                </button>
+                <span className="mono muted">.{entry.foreignKey.columns.join(', ')}</span>
+              </li>
+            ))}
+          </ul>
+        </section>
+        <section>
+          <h2>Indexes ({info.indexes.length})</h2>
+          {info.indexes.length === 0 && <p className="muted">No indexes.</p>}
+          <ul className="link-list">
+            {info.indexes.map((index) => (
+              <li key={index.name}>
+                <span className="mono">{index.name}</span> <span className="muted">({index.columns.join(', ')})</span>
+                {index.primary ? <span className="key pk">PK</span> : index.unique ? <span className="key">UNIQUE</span> : null}
+              </li>
+            ))}
+          </ul>
+        </section>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,14 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { connectBridge, createClient } from './api/client.ts';
+import { App } from './App.tsx';
+import './styles/app.css';
+
+const bridge = connectBridge();
+const client = createClient(bridge);
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App client={client} subscribe={bridge.subscribe} />
+  </StrictMode>,
+);
