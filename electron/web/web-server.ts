@@ -26,6 +26,7 @@ export interface WebServer {
 }
 
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
+const DRAIN_LIMIT_BYTES = 16 * 1024 * 1024;
 const MAX_EVENT_STREAMS = 16;
 
 
@@ -163,20 +164,23 @@ function sendJson(response: ServerResponse, status: number, body: Envelope<unkno
   response.end(text);
 }
 
+/**
+ * Reads a JSON body up to MAX_BODY_BYTES. A larger body is drained and refused with 413 once it has arrived (so
+ * the client reads the answer instead of a reset); past DRAIN_LIMIT_BYTES the connection is simply cut.
+ */
 function readBody(request: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     request.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new AppError('invalid_input', `The request body is larger than ${MAX_BODY_BYTES} bytes.`));
-        request.destroy();
-        return;
-      }
-      chunks.push(chunk);
+      if (size > DRAIN_LIMIT_BYTES) request.destroy();
+      else if (size <= MAX_BODY_BYTES) chunks.push(chunk);
     });
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('end', () => {
+      if (size > MAX_BODY_BYTES) reject(new AppError('invalid_input', `The request body is larger than ${MAX_BODY_BYTES} bytes.`));
+      else resolve(Buffer.concat(chunks).toString('utf8'));
+    });
     request.on('error', reject);
   });
 }

@@ -45,6 +45,7 @@ export function App({ client, subscribe }: { client: SchemascopeClient; subscrib
         const answer = await client['schema/tables']({ sourceId: id });
         setTables(answer.tables);
         setSnapshot(answer.snapshot);
+        void loadSources(); // the connection's dot and snapshot time follow what just happened
         setOffline((current) => {
           const next = new Set(current);
           if (answer.snapshot?.offline) next.add(id);
@@ -59,7 +60,7 @@ export function App({ client, subscribe }: { client: SchemascopeClient; subscrib
         setLoading(false);
       }
     },
-    [client],
+    [client, loadSources],
   );
 
   const refresh = async () => {
@@ -120,7 +121,7 @@ export function App({ client, subscribe }: { client: SchemascopeClient; subscrib
       </header>
       <aside className="sidebar">
         <SourceList sources={sources} selectedId={sourceId} offline={offline} onSelect={setSourceId} onAdd={() => setDialog({ source: null })} onEdit={(s) => setDialog({ source: s })} />
-        <SchemaTree tables={tables} selected={selected} onOpen={openTable} filterRef={filterRef} />
+        <SchemaTree key={sourceId ?? 'none'} tables={tables} selected={selected} onOpen={openTable} filterRef={filterRef} />
       </aside>
       <main className="workspace">
         <nav className="tabs" role="tablist">

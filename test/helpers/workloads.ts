@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { writeMysqlDatabase, writePostgresDatabase, writeSqliteDatabase } from '../../electron/engine/demo/schema-writer.ts';
-import { workloadSchema, WORKLOADS, type WorkloadName } from '../../electron/engine/demo/workload-schema.ts';
+import { WORKLOAD_MARKER, workloadSchema, WORKLOADS, type WorkloadName } from '../../electron/engine/demo/workload-schema.ts';
 import { openSqlite } from '../../electron/engine/util/open-sqlite.ts';
 import { MARIADB, POSTGRES } from './services.ts';
 
@@ -35,9 +35,10 @@ export async function ensureWorkload(name: WorkloadName, log: (line: string) => 
   let sqliteOk = false;
   if (existsSync(file)) {
     const db = openSqlite(file, { readonly: true });
-    const row = db.prepare(`SELECT count(*) AS n FROM sqlite_schema m JOIN pragma_table_info(m.name) WHERE m.type = 'table'`).get() as { n: number };
+    const row = db.prepare(`SELECT count(*) AS n FROM sqlite_schema m JOIN pragma_table_info(m.name) WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite%'`).get() as { n: number };
+    const marker = db.prepare(`SELECT count(*) AS n FROM sqlite_schema WHERE sql LIKE ?`).get(`%${WORKLOAD_MARKER}%`) as { n: number };
     db.close();
-    sqliteOk = row.n === expectedColumns(name);
+    sqliteOk = row.n === expectedColumns(name) && marker.n === 1;
   }
   if (!sqliteOk) {
     log(`writing ${name} into SQLite ${file}`);
@@ -46,8 +47,12 @@ export async function ensureWorkload(name: WorkloadName, log: (line: string) => 
 
   const connection = await mysql.createConnection({ host: MARIADB.host, port: MARIADB.port, user: MARIADB.user, password: MARIADB.password });
   try {
-    const [rows] = await connection.query('SELECT count(*) AS n FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ?', [database]);
-    if (Number((rows as { n: number }[])[0]!.n) !== expectedColumns(name)) {
+    const [rows] = await connection.query(
+      'SELECT (SELECT count(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ?) AS n, (SELECT count(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_COMMENT LIKE ?) AS marked',
+      [database, database, `%${WORKLOAD_MARKER}%`],
+    );
+    const found = (rows as { n: number; marked: number }[])[0]!;
+    if (Number(found.n) !== expectedColumns(name) || Number(found.marked) !== 1) {
       log(`writing ${name} into MariaDB ${database}`);
       await writeMysqlDatabase(model, MARIADB, database);
     }
@@ -63,9 +68,13 @@ export async function ensureWorkload(name: WorkloadName, log: (line: string) => 
     if (exists.rowCount === 1) {
       const client = new pg.Client({ ...POSTGRES, database });
       await client.connect();
-      const count = await client.query(`SELECT count(*)::int AS n FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped`);
+      const count = await client.query(
+        `SELECT (SELECT count(*)::int FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped) AS n,
+                (SELECT count(*)::int FROM pg_description d JOIN pg_class c ON c.oid = d.objoid WHERE d.objsubid = 0 AND d.description LIKE $1) AS marked`,
+        [`%${WORKLOAD_MARKER}%`],
+      );
       await client.end();
-      pgOk = count.rows[0].n === expectedColumns(name);
+      pgOk = count.rows[0].n === expectedColumns(name) && count.rows[0].marked === 1;
     }
   } finally {
     await admin.end();

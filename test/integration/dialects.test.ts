@@ -140,14 +140,14 @@ describe.each(CASES)('$name dialect against the real server', (dialect) => {
     expect(await dialect.serverColumnCount()).toBe(10_000);
     const order = snapshot.tables.find((table) => table.name === 'order')!;
     const server = await dialect.serverColumns();
-    expect(order.columns.map((column) => ({ name: column.name, comment: column.comment }))).toEqual(server);
+    expect(order.columns.map((column) => column.name)).toEqual(server.map((column) => column.name));
+    if (dialect.name !== 'sqlite') expect(order.columns.map((column) => column.comment)).toEqual(server.map((column) => column.comment));
     for (const name of ['Order Details', 'group', 'select', 'größe_übersicht', "o'hara_ledger"]) expect(snapshot.tables.some((table) => table.name === name), name).toBe(true);
     const t10 = snapshot.tables.find((table) => table.name.startsWith('t0011_'))!;
     expect(t10.columns.map((column) => column.name)).toEqual(expect.arrayContaining(['Unit Price 9', 'from']));
-    if (dialect.name !== 'sqlite') {
-      expect(order.comment).toMatch(/table 4 of 200/);
-      expect(order.columns[0]!.comment).toMatch(/Primary key/);
-    }
+    // SQLite keeps comments as -- comments in its DDL; the other two in their catalogs
+    expect(order.comment).toMatch(/table 4 of 200/);
+    expect(order.columns[0]!.comment).toMatch(/Primary key/);
   });
 
   it('uses a constant number of catalog queries, whatever the table count', async () => {

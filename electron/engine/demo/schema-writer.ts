@@ -98,8 +98,15 @@ export function writeSqliteDatabase(model: SchemaModel, file: string, seed = 42)
         const foreignKeys = table.columns
           .filter((column) => column.ref)
           .map((column) => `FOREIGN KEY (${q(column.name)}) REFERENCES ${q(column.ref!)} (${q(referencedKey(model, column.ref!))})`);
+        // SQLite has no COMMENT: the comments go into the DDL as SQL comments, where the introspector reads them.
         const definitions = [...table.columns.map((column) => columnDefinition('sqlite', column, q)), ...foreignKeys];
-        db.exec(`CREATE TABLE ${q(table.name)} (\n  ${definitions.join(',\n  ')}\n)`);
+        const lines = definitions.map((definition, index) => {
+          const comment = table.columns[index]?.comment;
+          const separator = index < definitions.length - 1 ? ',' : '';
+          return `  ${definition}${separator}${comment ? ` -- ${comment.replace(/[\r\n]/g, ' ')}` : ''}`;
+        });
+        const header = table.comment ? ` -- ${table.comment.replace(/[\r\n]/g, ' ')}` : '';
+        db.exec(`CREATE TABLE ${q(table.name)} (${header}\n${lines.join('\n')}\n)`);
         if (table.index) db.exec(`CREATE INDEX ${q(indexName(table, position))} ON ${q(table.name)} (${table.index.map(q).join(', ')})`);
         const insert = db.prepare(`INSERT INTO ${q(table.name)} VALUES (${table.columns.map(() => '?').join(', ')})`);
         for (const row of generateRows(model, table, seed + position)) {

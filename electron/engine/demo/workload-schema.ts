@@ -8,6 +8,10 @@ export const WORKLOADS = {
 
 export type WorkloadName = keyof typeof WORKLOADS;
 
+/** Bumped whenever the generated workload changes; written into the first table's comment so caches notice. */
+export const WORKLOAD_VERSION = 2;
+export const WORKLOAD_MARKER = `generator v${WORKLOAD_VERSION}`;
+
 const ENTITIES = [
   ['cust_acct', 'customer account'], ['ord_hdr', 'order header'], ['ord_ln', 'order line'], ['invc', 'invoice'], ['pmt', 'payment'],
   ['rfnd', 'refund'], ['shpmt', 'shipment'], ['itm', 'item'], ['whse', 'warehouse'], ['vndr', 'vendor'], ['emp', 'employee'],
@@ -43,7 +47,7 @@ export function workloadSchema(tableCount: number, columnsPerTable: number): Sch
     }
     tables.push({
       name,
-      comment: `${entityWords} data, table ${t + 1} of ${tableCount}`,
+      comment: `${entityWords} data, table ${t + 1} of ${tableCount}${t === 0 ? ` (${WORKLOAD_MARKER})` : ''}`,
       columns,
       index: [columns[2]!.name],
       rows: 0,

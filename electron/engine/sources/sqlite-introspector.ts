@@ -2,8 +2,9 @@ import type { ColumnInfo, ForeignKeyInfo, IndexInfo, SchemaSnapshot, TableInfo }
 import type { SqliteDatabase } from '../util/open-sqlite.ts';
 import { groupBy } from '../util/group-by.ts';
 import type { Introspection } from './dialect.ts';
+import { parseDdlComments } from './sqlite-ddl-comments.ts';
 
-interface RelationRow { name: string; type: 'table' | 'view' }
+interface RelationRow { name: string; type: 'table' | 'view'; sql: string | null }
 interface ColumnRow { tbl: string; cid: number; name: string; type: string; notnull: number; dflt_value: string | null; pk: number; hidden: number }
 interface ForeignKeyRow { tbl: string; id: number; seq: number; ref_table: string; from_col: string; to_col: string | null }
 interface IndexRow { tbl: string; idx: string; is_unique: number; origin: string; seqno: number; col: string | null }
@@ -22,7 +23,7 @@ export function introspectSqlite(db: SqliteDatabase, database: string): Introspe
     return db.prepare(sql).all() as T[];
   };
 
-  const relations = all<RelationRow>(`SELECT m.name, m.type FROM sqlite_schema m WHERE ${USER_OBJECTS} ORDER BY m.name`);
+  const relations = all<RelationRow>(`SELECT m.name, m.type, m.sql FROM sqlite_schema m WHERE ${USER_OBJECTS} ORDER BY m.name`);
   const columns = all<ColumnRow>(
     `SELECT m.name AS tbl, p.cid, p.name, p.type, p."notnull", p.dflt_value, p.pk, p.hidden
        FROM sqlite_schema m JOIN pragma_table_xinfo(m.name) p WHERE ${USER_OBJECTS} ORDER BY m.name, p.cid`,
@@ -56,6 +57,7 @@ export function introspectSqlite(db: SqliteDatabase, database: string): Introspe
       .map((column) => column.name);
 
   const tables: TableInfo[] = relations.map((relation) => {
+    const comments = parseDdlComments(relation.sql);
     const columnInfos: ColumnInfo[] = (columnsByTable.get(relation.name) ?? [])
       .filter((row) => row.hidden === 0 || row.hidden === 2 || row.hidden === 3)
       .map((row, index) => ({
@@ -64,7 +66,7 @@ export function introspectSqlite(db: SqliteDatabase, database: string): Introspe
         type: row.type || 'ANY',
         nullable: row.notnull === 0 && row.pk === 0,
         defaultValue: row.dflt_value,
-        comment: null,
+        comment: comments.columns.get(row.name) ?? null,
       }));
     const fkGroups = groupBy(fksByTable.get(relation.name) ?? [], (row) => String(row.id));
     const fks: ForeignKeyInfo[] = [...fkGroups.values()].map((rows) => {
@@ -89,7 +91,7 @@ export function introspectSqlite(db: SqliteDatabase, database: string): Introspe
       schema: 'main',
       name: relation.name,
       kind: relation.type,
-      comment: null,
+      comment: comments.table,
       rowEstimate: estimates.get(relation.name) ?? null,
       columns: columnInfos,
       primaryKey: primaryKeyOf(relation.name),

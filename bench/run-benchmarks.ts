@@ -1,0 +1,35 @@
+/**
+ * `npm run bench [-- --suite NAME] [-- --runs N] [-- --quick]`: runs the benchmark suites and writes their sections of
+ * BENCHMARKS.md. Needs MariaDB and PostgreSQL (as the integration tests do).
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { WorkloadName } from '../electron/engine/demo/workload-schema.ts';
+import { writeSections, type BenchSection } from './bench-report.ts';
+import { introspectionSuite } from './suites/introspection.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const { values } = parseArgs({ options: { suite: { type: 'string', multiple: true }, runs: { type: 'string' }, quick: { type: 'boolean' } } });
+const runs = Number(values.runs ?? (values.quick ? 3 : 7));
+const workloads: WorkloadName[] = values.quick ? ['w200'] : ['w200', 'w1000'];
+const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+
+const SUITES: Record<string, () => Promise<BenchSection>> = {
+  introspection: () => introspectionSuite({ runs, workloads, log }),
+};
+
+const selected = values.suite ?? Object.keys(SUITES);
+for (const name of selected) {
+  if (!SUITES[name]) {
+    process.stderr.write(`Unknown suite "${name}". Suites: ${Object.keys(SUITES).join(', ')}\n`);
+    process.exit(2);
+  }
+}
+for (const name of selected) {
+  log(`suite ${name}`);
+  const section = await SUITES[name]!();
+  writeSections(path.join(root, 'BENCHMARKS.md'), [section]);
+  log(`wrote the ${name} section of BENCHMARKS.md`);
+}
+process.exit(0);

@@ -1,0 +1,97 @@
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openBrowser, SCREENSHOT_DIR, startServe } from '../helpers/browser.ts';
+import { mysqlUrl } from '../helpers/services.ts';
+import { tempHome } from '../helpers/temp-home.ts';
+
+describe('the app in Chromium through web mode', () => {
+  const home = tempHome();
+  let serve: Awaited<ReturnType<typeof startServe>>;
+  let browser: Awaited<ReturnType<typeof openBrowser>>;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    serve = await startServe(home.dir);
+    browser = await openBrowser();
+    page = browser.page;
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(serve.url);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await serve?.stop();
+    home.cleanup();
+  });
+
+  const shot = (name: string) => page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`) });
+
+  it('loads, removes the token from the address bar, and lists the demo tables', async () => {
+    await page.waitForSelector('[data-table]');
+    expect(page.url()).not.toContain('token=');
+    await expect.poll(() => page.textContent('[data-testid="status-bar"]')).toMatch(/2\d\d tables/);
+    expect(await page.textContent('.source-list')).toContain('Demo: Northwind Holdings');
+    // the tree is virtualized: a few dozen rows in the DOM for 200+ tables
+    const rendered = await page.locator('[data-testid="schema-tree"] [role="treeitem"]').count();
+    expect(rendered).toBeGreaterThan(10);
+    expect(rendered).toBeLessThan(80);
+    await shot('01-demo-loaded');
+  });
+
+  it('filters the schema and opens a table with its columns, keys and relations', async () => {
+    await page.keyboard.press('/');
+    await page.keyboard.type('sls_rfnd');
+    await page.waitForSelector('[data-table="sls_rfnd"]');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-testid="table-detail"]');
+    const columns = await page.textContent('[data-testid="columns-table"]');
+    expect(columns).toContain('rfnd_amt');
+    expect(columns).toContain('Refund amount in order currency');
+    expect(await page.textContent('[data-testid="table-detail"]')).toContain('ref_cntry');
+    await page.click('text=Sample 50 rows');
+    await expect.poll(() => page.textContent('[data-testid="result-count"]')).toMatch(/50 rows/);
+    await shot('02-table-detail');
+  });
+
+  it('runs SQL read-only, shows results in the grid, and shows a refused write plainly', async () => {
+    await page.click('role=tab[name="SQL"]');
+    await page.fill('textarea[aria-label="SQL"]', 'SELECT * FROM sys_audit_log');
+    await page.keyboard.press('Control+Enter');
+    await expect.poll(() => page.textContent('[data-testid="result-count"]')).toMatch(/1,000 rows \(more available\)/);
+    const domRows = await page.locator('[data-testid="results-grid"] [role="row"]').count();
+    expect(domRows).toBeLessThan(100);
+    expect(await page.textContent('[data-testid="results-grid"]')).toContain('9007199254740993');
+    await page.fill('textarea[aria-label="SQL"]', 'DELETE FROM sys_audit_log');
+    await page.keyboard.press('Control+Enter');
+    const notice = page.locator('[data-testid="error-notice"]');
+    await notice.waitFor();
+    expect(await notice.textContent()).toMatch(/Blocked: read-only/);
+    await shot('03-sql-refused');
+  });
+
+  it('adds a MariaDB connection from the dialog and browses it; dark theme', async () => {
+    await page.click('[aria-label="Add a connection"]');
+    await page.getByRole('dialog').getByLabel('Name').fill( 'Warehouse W200');
+    await page.getByRole('dialog').getByLabel('URL').fill( mysqlUrl('ss_w200'));
+    await page.click('button:has-text("Test")');
+    await expect.poll(() => page.textContent('.dialog')).toMatch(/Connected: MariaDB/);
+    await page.click('button:has-text("Save")');
+    await expect.poll(() => page.textContent('[data-testid="status-bar"]'), { timeout: 20_000 }).toMatch(/200 tables/);
+    await page.click('[aria-label="Toggle theme"]');
+    await shot('04-mariadb-dark');
+  });
+
+  it('shows a bad connection URL as a clear error in the dialog', async () => {
+    await page.click('[aria-label="Add a connection"]');
+    await page.getByRole('dialog').getByLabel('Name').fill( 'Broken');
+    await page.getByRole('dialog').getByLabel('URL').fill( 'oracle://nowhere/db');
+    await page.click('button:has-text("Save")');
+    const notice = page.locator('.dialog [data-testid="error-notice"]');
+    await notice.waitFor();
+    expect(await notice.textContent()).toContain('Unknown database engine "oracle"');
+    await shot('05-bad-url');
+    await page.keyboard.press('Escape');
+    expect(pageErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,88 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { demoSchema } from '../../electron/engine/demo/demo-schema.ts';
+import { writeSqliteDatabase } from '../../electron/engine/demo/schema-writer.ts';
+import { runCli } from '../helpers/run-cli.ts';
+import { mysqlUrl, postgresUrl } from '../helpers/services.ts';
+import { tempHome } from '../helpers/temp-home.ts';
+
+const home = tempHome();
+const demo = path.join(home.dir, 'demo.sqlite');
+writeSqliteDatabase(demoSchema(), demo);
+afterAll(home.cleanup);
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((entry) => {
+    const full = path.join(dir, entry);
+    return statSync(full).isDirectory() ? filesUnder(full) : [full];
+  });
+}
+
+describe('the schemascope CLI contract', () => {
+  it('--help lists every command of the contract', async () => {
+    const run = await runCli(['--help']);
+    expect(run.code).toBe(0);
+    for (const command of ['introspect', 'index', 'search', 'context', 'ask', 'query', 'serve']) expect(run.stdout).toContain(`  ${command} `);
+  });
+
+  it('commands not built yet say so and exit non-zero', async () => {
+    for (const command of ['index', 'search', 'context', 'ask']) {
+      const run = await runCli([command, `sqlite:${demo}`, 'x', '--json', '--home', home.dir]);
+      expect(run.code, command).not.toBe(0);
+      expect(run.stderr.trim()).toMatch(/^schemascope: not_available: .*not available yet/);
+      expect(run.stdout).toBe('');
+    }
+  });
+
+  it('introspect --json prints exactly one JSON object with the contract fields', async () => {
+    const run = await runCli(['introspect', `sqlite:${demo}`, '--json', '--home', home.dir]);
+    expect(run.code, run.stderr).toBe(0);
+    const output = run.json<Record<string, number>>();
+    expect(output.tables).toBeGreaterThanOrEqual(200);
+    for (const field of ['views', 'columns', 'foreignKeys', 'indexes', 'queries', 'ms']) expect(typeof output[field], field).toBe('number');
+    expect(output.queries).toBeLessThanOrEqual(6);
+  });
+
+  it('introspects MariaDB and PostgreSQL W200 with a handful of catalog queries', async () => {
+    for (const url of [mysqlUrl('ss_w200'), postgresUrl('ss_w200')]) {
+      const run = await runCli(['introspect', url, '--json', '--home', home.dir]);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.json()).toMatchObject({ tables: 200, columns: 10_000, foreignKeys: 199, queries: 4 });
+    }
+  });
+
+  it('query --limit returns columns, rows, rowCount, truncated, ms', async () => {
+    const run = await runCli(['query', `sqlite:${demo}`, 'SELECT cntry_id, iso2_cd FROM ref_cntry ORDER BY cntry_id', '--limit', '3', '--json', '--home', home.dir]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.json()).toMatchObject({ columns: [{ name: 'cntry_id' }, { name: 'iso2_cd' }], rows: [[1, 'US'], [2, 'DE'], [3, 'FR']], rowCount: 3, truncated: true });
+  });
+
+  it('errors are one line on stderr with their kind, and a non-zero exit', async () => {
+    const cases: [string[], RegExp][] = [
+      [['introspect', 'oracle://x/y', '--json'], /^schemascope: invalid_input: Unknown database engine "oracle"/],
+      [['introspect', 'mysql://root:pw@127.0.0.1:1/x', '--json'], /^schemascope: unreachable: /],
+      [['query', `sqlite:${demo}`, 'DELETE FROM ref_cntry', '--json'], /^schemascope: read_only_violation: /],
+      [['query', `sqlite:${demo}`, 'SELECT 1', '--limit', 'lots'], /^schemascope: invalid_input: --limit must be a positive whole number/],
+      [['frobnicate'], /^schemascope: invalid_input: unknown command "frobnicate"/],
+      [['introspect', '--bogus-flag'], /^schemascope: invalid_input: .*bogus-flag/],
+    ];
+    for (const [args, pattern] of cases) {
+      const run = await runCli([...args, '--home', home.dir]);
+      expect(run.code, args.join(' ')).not.toBe(0);
+      expect(run.stderr.trim().split('\n')).toHaveLength(1);
+      expect(run.stderr.trim()).toMatch(pattern);
+      expect(run.stderr).not.toContain(':pw@');
+    }
+  });
+
+  it('takes a password from the environment and never writes it to disk', async () => {
+    const secret = 'env-secret-7f3a';
+    const run = await runCli(['introspect', mysqlUrl('ss_w200'), '--json', '--home', home.dir], { SCHEMASCOPE_PASSWORD: secret });
+    // root has no password here: a given one is refused, which proves it was used, and it must not leak
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toMatch(/auth/);
+    expect(run.stderr).not.toContain(secret);
+    for (const file of filesUnder(home.dir)) expect(readFileSync(file).includes(secret), file).toBe(false);
+  });
+});

@@ -1,0 +1,66 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createEngine } from '../../electron/engine/engine.ts';
+import { EncryptedFileSecretStore, type SecretCipher } from '../../electron/engine/sources/secret-store.ts';
+import { dispatch } from '../../electron/engine/ipc/dispatch.ts';
+import { tempHome } from '../helpers/temp-home.ts';
+
+/** Stands in for Electron's safeStorage (an OS-keychain-backed AES key): same contract, encrypt and decrypt. */
+function testCipher(): SecretCipher {
+  const key = randomBytes(32);
+  return {
+    encrypt(plain) {
+      const iv = randomBytes(12);
+      const cipher = createCipheriv('aes-256-gcm', key, iv);
+      const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
+      return Buffer.concat([iv, cipher.getAuthTag(), body]);
+    },
+    decrypt(encrypted) {
+      const decipher = createDecipheriv('aes-256-gcm', key, encrypted.subarray(0, 12));
+      decipher.setAuthTag(encrypted.subarray(12, 28));
+      return Buffer.concat([decipher.update(encrypted.subarray(28)), decipher.final()]).toString('utf8');
+    },
+  };
+}
+
+function everyFile(dir: string): string[] {
+  return readdirSync(dir).flatMap((entry) => (statSync(path.join(dir, entry)).isDirectory() ? everyFile(path.join(dir, entry)) : [path.join(dir, entry)]));
+}
+
+const home = tempHome();
+afterAll(home.cleanup);
+
+describe('credentials', () => {
+  const secret = 'Pa55-word-9c1e';
+  const secrets = new EncryptedFileSecretStore(path.join(home.dir, 'secrets.json'), testCipher());
+  const engine = createEngine({ home: home.dir, mode: 'electron', secrets });
+
+  it('are kept apart from the catalog and never sent to the renderer', async () => {
+    const added = await dispatch(engine.handlers, 'sources/add', { name: 'prod', url: `postgres://analyst:${secret}@db.internal:5432/sales` });
+    expect(added.ok).toBe(true);
+    const list = await dispatch(engine.handlers, 'sources/list', {});
+    const text = JSON.stringify(list);
+    expect(text).not.toContain(secret);
+    expect(text).toContain('"hasPassword":true');
+    expect(text).toContain('postgres://analyst@db.internal:5432/sales');
+  });
+
+  it('are encrypted at rest and readable again after a restart', () => {
+    engine.catalog.db.pragma('wal_checkpoint(TRUNCATE)');
+    for (const file of everyFile(home.dir)) expect(readFileSync(file).includes(secret), file).toBe(false);
+    const id = engine.catalog.listSources()[0]!.id;
+    expect(secrets.get(id)).toBe(secret);
+    expect(statSync(path.join(home.dir, 'secrets.json')).mode & 0o077).toBe(0);
+  });
+
+  it('a password given separately replaces the stored one; removing the source forgets it', async () => {
+    const id = engine.catalog.listSources()[0]!.id;
+    await dispatch(engine.handlers, 'sources/update', { id, password: 'second-secret' });
+    expect(secrets.get(id)).toBe('second-secret');
+    await dispatch(engine.handlers, 'sources/remove', { id });
+    expect(secrets.get(id)).toBeUndefined();
+    await engine.close();
+  });
+});
