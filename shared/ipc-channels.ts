@@ -4,6 +4,7 @@
  */
 export const REQUEST_CHANNELS = [
   'app/info',
+  'app/pickFile',
   'sources/list',
   'sources/add',
   'sources/update',

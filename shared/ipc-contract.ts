@@ -114,6 +114,11 @@ export const contract = {
     request: z.strictObject({}),
     response: z.object({ version: z.string(), mode: z.enum(['electron', 'web']), home: z.string() }),
   },
+  'app/pickFile': {
+    request: z.strictObject({}),
+    /** null when the user cancelled the dialog. */
+    response: z.object({ path: z.string().nullable() }),
+  },
   'sources/list': {
     request: z.strictObject({}),
     response: z.object({ sources: z.array(sourceView) }),

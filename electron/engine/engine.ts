@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CatalogStore } from './catalog/catalog-store.ts';
-import { createHandlers } from './ipc/create-handlers.ts';
+import { createHandlers, type PlatformHooks } from './ipc/create-handlers.ts';
 import type { HandlerTable } from './ipc/handler-table.ts';
 import { SqlDoor } from './query/sql-door.ts';
 import { resolvePoolSettings, type PoolSettings } from './sources/dialect.ts';
@@ -16,6 +16,7 @@ export interface EngineOptions {
   readonly secrets?: SecretStore;
   readonly pool?: Partial<PoolSettings>;
   readonly maxOpenSources?: number;
+  readonly platform?: PlatformHooks;
 }
 
 export interface Engine {
@@ -54,7 +55,7 @@ export function createEngine(options: EngineOptions): Engine {
     maxOpenSources: options.maxOpenSources ?? 8,
     baseDir: process.cwd(),
   });
-  const handlers = createHandlers({ version: appVersion(), mode: options.mode, home, catalog, sources, door });
+  const handlers = createHandlers({ version: appVersion(), mode: options.mode, home, catalog, sources, door, platform: options.platform ?? {} });
   return {
     home,
     catalog,

@@ -2,7 +2,7 @@
  * The Electron main process: Electron-only glue. Windows, ipcMain, safeStorage, menus. Everything else is the
  * plain-Node engine, created here exactly as the CLI and the web server create it.
  */
-import { app, BrowserWindow, ipcMain, safeStorage, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, safeStorage, session, shell } from 'electron';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ensureDemoSource } from '../engine/demo/demo-database.ts';
@@ -72,7 +72,24 @@ async function main(): Promise<void> {
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
 
   const home = app.getPath('userData');
-  const engine = createEngine({ home, mode: 'electron', secrets: secretStore(home) });
+  const engine = createEngine({
+    home,
+    mode: 'electron',
+    secrets: secretStore(home),
+    platform: {
+      pickSqliteFile: async () => {
+        const result = await dialog.showOpenDialog({
+          title: 'Open a SQLite database',
+          properties: ['openFile'],
+          filters: [
+            { name: 'SQLite databases', extensions: ['sqlite', 'sqlite3', 'db', 'db3', 's3db'] },
+            { name: 'All files', extensions: ['*'] },
+          ],
+        });
+        return result.canceled ? null : (result.filePaths[0] ?? null);
+      },
+    },
+  });
   ensureDemoSource(engine);
   registerIpcHandlers(ipcMain, engine.handlers, trustedRendererUrl(rendererUrl));
   createWindow(engine);

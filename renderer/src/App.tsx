@@ -24,6 +24,7 @@ export function App({ client, subscribe }: { client: SchemascopeClient; subscrib
   const [error, setError] = useState<SerializedError | null>(null);
   const [loading, setLoading] = useState(false);
   const [dialog, setDialog] = useState<{ source: SourceView | null } | null>(null);
+  const [toast, setToast] = useState<string | null>(null);
   const [theme, toggleTheme] = useTheme();
   const filterRef = useRef<HTMLInputElement>(null);
 
@@ -67,7 +68,11 @@ export function App({ client, subscribe }: { client: SchemascopeClient; subscrib
     if (!sourceId) return;
     setLoading(true);
     try {
-      await client['schema/refresh']({ sourceId });
+      const result = await client['schema/refresh']({ sourceId });
+      const { added, removed, changed } = result.diff;
+      const summary = added.length + removed.length + changed.length === 0 ? 'no change' : `${added.length} added, ${changed.length} changed, ${removed.length} removed`;
+      setToast(`Schema refreshed in ${Math.round(result.ms)} ms (${result.queries} catalog queries): ${summary}.`);
+      setTimeout(() => setToast(null), 5000);
     } catch (caught) {
       setError(toErrorData(caught));
     }
@@ -121,7 +126,14 @@ export function App({ client, subscribe }: { client: SchemascopeClient; subscrib
       </header>
       <aside className="sidebar">
         <SourceList sources={sources} selectedId={sourceId} offline={offline} onSelect={setSourceId} onAdd={() => setDialog({ source: null })} onEdit={(s) => setDialog({ source: s })} />
-        <SchemaTree key={sourceId ?? 'none'} tables={tables} selected={selected} onOpen={openTable} filterRef={filterRef} />
+        <SchemaTree
+          key={sourceId ?? 'none'}
+          tables={tables}
+          selected={selected}
+          onOpen={openTable}
+          loadTable={async (table) => (await client['schema/table']({ sourceId: sourceId!, schema: table.schema, table: table.name })).table}
+          filterRef={filterRef}
+        />
       </aside>
       <main className="workspace">
         <nav className="tabs" role="tablist">
@@ -145,6 +157,11 @@ export function App({ client, subscribe }: { client: SchemascopeClient; subscrib
         </div>
       </main>
       <StatusBar source={source} snapshot={snapshot} tableCount={tables.length} mode={info?.mode ?? ''} />
+      {toast && (
+        <div className="toast" role="status" data-testid="toast">
+          {toast}
+        </div>
+      )}
       {dialog && (
         <SourceDialog
           client={client}

@@ -49,9 +49,18 @@ describe('the app in Chromium through web mode', () => {
     expect(columns).toContain('rfnd_amt');
     expect(columns).toContain('Refund amount in order currency');
     expect(await page.textContent('[data-testid="table-detail"]')).toContain('ref_cntry');
+    await page.focus('[aria-label="Filter tables"]');
+    await page.keyboard.press('ArrowRight');
+    await page.waitForSelector('[data-testid="schema-tree"] [data-column="rfnd_amt"]');
+    expect(await page.getAttribute('[data-testid="schema-tree"] [data-column="rfnd_amt"]', 'title')).toBe('Refund amount in order currency');
     await page.click('text=Sample 50 rows');
     await expect.poll(() => page.textContent('[data-testid="result-count"]')).toMatch(/50 rows/);
     await shot('02-table-detail');
+  });
+
+  it('refreshes the schema from the live database and reports the diff', async () => {
+    await page.click('button:has-text("Refresh schema")');
+    await expect.poll(() => page.textContent('[data-testid="toast"]').catch(() => '')).toMatch(/Schema refreshed in \d+ ms \(6 catalog queries\): no change/);
   });
 
   it('runs SQL read-only, shows results in the grid, and shows a refused write plainly', async () => {

@@ -11,6 +11,13 @@ export interface HandlerDependencies {
   readonly catalog: CatalogStore;
   readonly sources: SourceService;
   readonly door: SqlDoor;
+  readonly platform: PlatformHooks;
+}
+
+/** What only a desktop shell can do; the web mode and the CLI leave these out. */
+export interface PlatformHooks {
+  /** Native file dialog for SQLite files; resolves null when cancelled. */
+  readonly pickSqliteFile?: () => Promise<string | null>;
 }
 
 const SAMPLE_ROWS = 50;
@@ -20,6 +27,10 @@ export function createHandlers(deps: HandlerDependencies): HandlerTable {
   const { catalog, sources, door } = deps;
   return {
     'app/info': async () => ({ version: deps.version, mode: deps.mode, home: deps.home }),
+    'app/pickFile': async () => {
+      if (!deps.platform.pickSqliteFile) throw new AppError('not_available', 'File dialogs need the desktop app: type the path of the SQLite file instead.');
+      return { path: await deps.platform.pickSqliteFile() };
+    },
 
     'sources/list': async () => ({ sources: sources.list() }),
     'sources/add': async (request) => sources.add(request),

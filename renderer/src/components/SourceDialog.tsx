@@ -74,6 +74,22 @@ export function SourceDialog(props: {
           URL
           <input value={url} onChange={(event) => setUrl(event.target.value)} placeholder="postgres://analyst@db.internal:5432/sales" required spellCheck={false} />
         </label>
+        {props.mode === 'electron' && (
+          <button
+            type="button"
+            onClick={() =>
+              void run(async () => {
+                const picked = await props.client['app/pickFile']({});
+                if (picked.path) {
+                  setUrl(`sqlite:${picked.path}`);
+                  if (!name) setName(picked.path.split(/[\\/]/).pop() ?? picked.path);
+                }
+              })
+            }
+          >
+            Choose a SQLite file…
+          </button>
+        )}
         <p className="hint">
           sqlite:/path/to/file.db · mysql://user@host:3306/db · postgres://user@host:5432/db
           {props.mode === 'web' ? ' · SQLite: type the file path on this machine.' : ''}
