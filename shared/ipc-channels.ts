@@ -16,9 +16,15 @@ export const REQUEST_CHANNELS = [
   'schema/sample',
   'query/execute',
   'query/cancel',
+  'index/start',
+  'index/pause',
+  'index/resume',
+  'index/cancel',
+  'index/status',
+  'search/query',
 ] as const;
 
-export const EVENT_CHANNELS = ['sources/changed', 'schema/changed'] as const;
+export const EVENT_CHANNELS = ['sources/changed', 'schema/changed', 'index/progress'] as const;
 
 export type RequestChannel = (typeof REQUEST_CHANNELS)[number];
 export type EventChannel = (typeof EVENT_CHANNELS)[number];

@@ -107,6 +107,40 @@ export const queryResult = z.object({
 });
 
 const limit = z.number().int().min(1).max(1_000_000);
+
+export const indexProgress = z.object({
+  jobId: z.string(),
+  state: z.enum(['running', 'paused', 'done', 'cancelled', 'failed']),
+  total: z.number(),
+  done: z.number(),
+  embedded: z.number(),
+  reused: z.number(),
+  failed: z.number(),
+  requests: z.number(),
+  tooManyRequests: z.number(),
+  retries: z.number(),
+  itemsPerSecond: z.number(),
+  etaSeconds: z.number().nullable(),
+  elapsedMs: z.number(),
+});
+
+const indexSummary = indexProgress.extend({
+  providerId: z.string(),
+  failures: z.array(z.object({ itemId: z.string(), reason: z.string() })),
+  warnings: z.array(z.string()),
+  error: z.object({ kind: z.string(), message: z.string() }).optional(),
+});
+
+const providerSettings = z.strictObject({
+  provider: z.enum(['local', 'openai']),
+  baseUrl: z.string().url().max(2048).optional(),
+  apiKey: z.string().max(512).optional(),
+  model: z.string().min(1).max(200).optional(),
+  dimensions: z.number().int().min(16).max(4096).optional(),
+  concurrency: z.number().int().min(1).max(64).optional(),
+  requestsPerMinute: z.number().int().min(1).max(1_000_000).optional(),
+  tokensPerMinute: z.number().int().min(1).max(1_000_000_000).optional(),
+});
 const timeoutMs = z.number().int().min(100).max(3_600_000);
 
 export const contract = {
@@ -173,11 +207,30 @@ export const contract = {
     request: z.strictObject({ queryId: id }),
     response: z.object({ cancelled: z.boolean() }),
   },
+  'index/start': {
+    request: z.strictObject({ sourceId: id, settings: providerSettings }),
+    response: z.object({ jobId: z.string(), tables: z.number(), columns: z.number() }),
+  },
+  'index/pause': { request: z.strictObject({ sourceId: id }), response: z.object({ ok: z.literal(true) }) },
+  'index/resume': { request: z.strictObject({ sourceId: id }), response: z.object({ ok: z.literal(true) }) },
+  'index/cancel': { request: z.strictObject({ sourceId: id }), response: z.object({ ok: z.literal(true) }) },
+  'index/status': {
+    request: z.strictObject({ sourceId: id }),
+    response: z.object({ running: z.boolean(), progress: indexProgress.nullable(), summary: indexSummary.nullable() }),
+  },
+  'search/query': {
+    request: z.strictObject({ sourceId: id, text: z.string().trim().min(1, 'The search text is empty.').max(2000), k: z.number().int().min(1).max(200).optional() }),
+    response: z.object({
+      providerId: z.string(),
+      results: z.array(z.object({ kind: z.enum(['table', 'column']), schema: z.string(), table: z.string(), column: z.string().nullable(), score: z.number() })),
+    }),
+  },
 } as const satisfies Record<RequestChannel, { request: z.ZodType; response: z.ZodType }>;
 
 export const eventContract = {
   'sources/changed': z.object({}),
   'schema/changed': z.object({ sourceId: id }),
+  'index/progress': z.object({ sourceId: id, progress: indexProgress }),
 } as const satisfies Record<EventChannel, z.ZodType>;
 
 export type RequestOf<C extends RequestChannel> = z.input<(typeof contract)[C]['request']>;
@@ -190,6 +243,7 @@ export type QueryResult = z.output<typeof queryResult>;
 export type CellValue = z.output<typeof cellValue>;
 export type TableSummary = z.output<typeof tableSummary>;
 export type SnapshotInfo = z.output<typeof snapshotInfo>;
+export type IndexProgressView = z.output<typeof indexProgress>;
 
 /** What the renderer calls: one function per channel, derived from the contract. */
 export type SchemascopeClient = {

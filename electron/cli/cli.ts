@@ -7,6 +7,7 @@ import { createEngine, type Engine } from '../engine/engine.ts';
 import { DEFAULT_ROW_LIMIT, DEFAULT_TIMEOUT_MS } from '../engine/query/sql-door.ts';
 import { displayUrl, parseConnectionUrl } from '../engine/sources/connection-url.ts';
 import { resolveHome } from '../engine/util/app-home.ts';
+import type { ProviderSettings } from '../engine/embeddings/embedding-provider.ts';
 import { startWebServer } from '../web/web-server.ts';
 
 export interface CliIo {
@@ -16,8 +17,8 @@ export interface CliIo {
 
 const COMMANDS: Record<string, { usage: string; summary: string; available: boolean }> = {
   introspect: { usage: 'introspect URL [--offline]', summary: 'Introspect a database and cache its schema snapshot.', available: true },
-  index: { usage: 'index URL [--provider local|openai] [--base-url U] [--api-key K] [--model M] [--dimensions N]', summary: 'Embed every table and column into the on-disk cache.', available: false },
-  search: { usage: 'search URL TEXT [--k N] [--offline]', summary: 'Find tables and columns by meaning.', available: false },
+  index: { usage: 'index URL [--provider local|openai] [--base-url U] [--api-key K] [--model M] [--dimensions N]', summary: 'Embed every table and column into the on-disk cache (default provider: local, offline).', available: true },
+  search: { usage: 'search URL TEXT [--k N] [--offline]', summary: 'Find tables and columns by meaning.', available: true },
   context: { usage: 'context URL QUESTION [--budget N] [--model M] [--offline]', summary: 'Show the schema context packed for a question under a token budget.', available: false },
   ask: { usage: 'ask URL QUESTION [--llm-base-url U] [--llm-model M] [--run]', summary: 'Generate SQL for a question (and run it read-only).', available: false },
   query: { usage: 'query URL SQL [--limit N] [--timeout-ms N]', summary: 'Run one read-only statement with a row limit and a server-side timeout.', available: true },
@@ -40,6 +41,7 @@ const OPTIONS = {
   dimensions: { type: 'string' },
   k: { type: 'string' },
   budget: { type: 'string' },
+  concurrency: { type: 'string' },
   'llm-base-url': { type: 'string' },
   'llm-model': { type: 'string' },
   run: { type: 'boolean' },
@@ -106,6 +108,84 @@ async function introspect(engine: Engine, url: string, values: Values, io: CliIo
     snapshotAt: resolved.record.verifiedAt,
     offline: true,
   };
+}
+
+function providerSettings(values: Values): ProviderSettings {
+  const provider = values.provider ?? 'local';
+  if (provider !== 'local' && provider !== 'openai') throw new AppError('invalid_input', `--provider must be local or openai, got "${provider}".`);
+  return {
+    provider,
+    ...(values['base-url'] ? { baseUrl: values['base-url'] } : {}),
+    ...(values['api-key'] ? { apiKey: values['api-key'] } : {}),
+    ...(values.model ? { model: values.model } : {}),
+    ...(values.dimensions ? { dimensions: positiveInt(values.dimensions, 'dimensions', 0) } : {}),
+    ...(values.concurrency ? { concurrency: positiveInt(values.concurrency, 'concurrency', 0) } : {}),
+  };
+}
+
+/** Refreshes the snapshot unless offline; an unreachable database falls back to the cache with a warning. */
+async function freshSnapshot(engine: Engine, id: string, values: Values, io: CliIo): Promise<void> {
+  if (values.offline) return;
+  try {
+    await engine.sources.refresh(id);
+  } catch (error) {
+    const serialized = serializeError(error);
+    if ((serialized.kind !== 'unreachable' && serialized.kind !== 'timeout') || !engine.catalog.latestSnapshot(id)) throw error;
+    io.stderr(`warning: ${serialized.message}; using the cached snapshot.`);
+  }
+}
+
+async function runIndex(engine: Engine, id: string, settings: ProviderSettings, values: Values, io: CliIo): Promise<Record<string, unknown>> {
+  const started = performance.now();
+  const { job, tables, columns } = await engine.indexes.start(id, settings, { offline: Boolean(values.offline) });
+  let last = 0;
+  const ticker = setInterval(() => {
+    const progress = job.latest();
+    if (!progress || progress.done === last) return;
+    last = progress.done;
+    io.stderr(`indexing ${progress.done}/${progress.total} (${progress.itemsPerSecond}/s, ETA ${progress.etaSeconds ?? '?'} s, ${progress.requests} requests, ${progress.retries} retries, ${progress.tooManyRequests} x 429)`);
+  }, 500);
+  const stop = () => job.cancel();
+  process.once('SIGINT', stop);
+  const summary = await job.done.finally(() => {
+    clearInterval(ticker);
+    process.off('SIGINT', stop);
+  });
+  if (summary.error && summary.state !== 'done') throw new AppError(summary.error.kind, summary.error.message);
+  for (const failure of summary.failures.slice(0, 20)) io.stderr(`failed: ${failure.itemId}: ${failure.reason}`);
+  return {
+    tables,
+    columns,
+    items: summary.total,
+    embedded: summary.embedded,
+    reused: summary.reused,
+    failed: summary.failed,
+    requests: summary.requests,
+    retries: summary.retries,
+    tooManyRequests: summary.tooManyRequests,
+    provider: summary.providerId,
+    ms: round(performance.now() - started),
+  };
+}
+
+async function index(engine: Engine, url: string, values: Values, io: CliIo): Promise<Record<string, unknown>> {
+  const id = sourceFor(engine, url);
+  await freshSnapshot(engine, id, values, io);
+  return runIndex(engine, id, providerSettings(values), values, io);
+}
+
+async function search(engine: Engine, url: string, text: string, values: Values, io: CliIo): Promise<Record<string, unknown>> {
+  const id = sourceFor(engine, url);
+  const k = positiveInt(values.k, 'k', 10);
+  try {
+    return await engine.indexes.search(id, text, k);
+  } catch (error) {
+    if (serializeError(error).kind !== 'not_found' || values.offline) throw error;
+  }
+  io.stderr('No search index yet for this source: indexing it with the local provider first.');
+  await freshSnapshot(engine, id, values, io);
+  await runIndex(engine, id, { provider: 'local' }, values, io);
+  return engine.indexes.search(id, text, k);
 }
 
 async function query(engine: Engine, url: string, sql: string, values: Values): Promise<Record<string, unknown>> {
@@ -180,6 +260,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if (command === 'introspect') {
       if (args.length !== 1) throw new AppError('invalid_input', `usage: schemascope ${definition.usage}`);
       output = await introspect(engine, args[0]!, values, io);
+    } else if (command === 'index') {
+      if (args.length !== 1) throw new AppError('invalid_input', `usage: schemascope ${definition.usage}`);
+      output = await index(engine, args[0]!, values, io);
+    } else if (command === 'search') {
+      if (args.length !== 2) throw new AppError('invalid_input', `usage: schemascope ${definition.usage}`);
+      output = await search(engine, args[0]!, args[1]!, values, io);
     } else if (command === 'query') {
       if (args.length !== 2) throw new AppError('invalid_input', `usage: schemascope ${definition.usage}`);
       output = await query(engine, args[0]!, args[1]!, values);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { CatalogStore } from './catalog/catalog-store.ts';
 import { createHandlers, type PlatformHooks } from './ipc/create-handlers.ts';
 import type { HandlerTable } from './ipc/handler-table.ts';
+import { IndexService } from './embeddings/index-service.ts';
 import { SqlDoor } from './query/sql-door.ts';
 import { resolvePoolSettings, type PoolSettings } from './sources/dialect.ts';
 import { MemorySecretStore, type SecretStore } from './sources/secret-store.ts';
@@ -17,6 +18,8 @@ export interface EngineOptions {
   readonly pool?: Partial<PoolSettings>;
   readonly maxOpenSources?: number;
   readonly platform?: PlatformHooks;
+  /** Resident vector memory per loaded index (default 64 MB). */
+  readonly vectorBudgetBytes?: number;
 }
 
 export interface Engine {
@@ -25,6 +28,7 @@ export interface Engine {
   readonly sources: SourceService;
   readonly door: SqlDoor;
   readonly events: EventHub;
+  readonly indexes: IndexService;
   readonly handlers: HandlerTable;
   close(): Promise<void>;
 }
@@ -47,23 +51,27 @@ export function createEngine(options: EngineOptions): Engine {
   const catalog = new CatalogStore(path.join(home, 'catalog.db'));
   const events = new EventHub();
   const door = new SqlDoor();
+  const secrets = options.secrets ?? new MemorySecretStore();
   const sources = new SourceService({
     catalog,
-    secrets: options.secrets ?? new MemorySecretStore(),
+    secrets,
     events,
     pool: resolvePoolSettings(options.pool),
     maxOpenSources: options.maxOpenSources ?? 8,
     baseDir: process.cwd(),
   });
-  const handlers = createHandlers({ version: appVersion(), mode: options.mode, home, catalog, sources, door, platform: options.platform ?? {} });
+  const indexes = new IndexService({ home, catalog, sources, secrets, events, vectorBudgetBytes: options.vectorBudgetBytes });
+  const handlers = createHandlers({ version: appVersion(), mode: options.mode, home, catalog, sources, door, indexes, platform: options.platform ?? {} });
   return {
     home,
     catalog,
     sources,
     door,
     events,
+    indexes,
     handlers,
     async close() {
+      indexes.close();
       await sources.closeAll();
       catalog.close();
     },

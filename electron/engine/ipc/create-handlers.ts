@@ -3,6 +3,7 @@ import type { CatalogStore } from '../catalog/catalog-store.ts';
 import { quoteIdentifier, type SqlDoor } from '../query/sql-door.ts';
 import type { SourceService } from '../sources/source-service.ts';
 import type { HandlerTable } from './handler-table.ts';
+import type { IndexService } from '../embeddings/index-service.ts';
 
 export interface HandlerDependencies {
   readonly version: string;
@@ -12,6 +13,7 @@ export interface HandlerDependencies {
   readonly sources: SourceService;
   readonly door: SqlDoor;
   readonly platform: PlatformHooks;
+  readonly indexes: IndexService;
 }
 
 /** What only a desktop shell can do; the web mode and the CLI leave these out. */
@@ -80,5 +82,24 @@ export function createHandlers(deps: HandlerDependencies): HandlerTable {
       return door.execute(connection, { sql: request.sql, limit: request.limit, timeoutMs: request.timeoutMs, queryId: request.queryId, signal: context.signal });
     },
     'query/cancel': async (request) => ({ cancelled: await door.cancel(request.queryId) }),
+
+    'index/start': async (request) => {
+      const started = await deps.indexes.start(request.sourceId, request.settings);
+      return { jobId: started.job.jobId, tables: started.tables, columns: started.columns };
+    },
+    'index/pause': async (request) => {
+      deps.indexes.job(request.sourceId).pause();
+      return { ok: true as const };
+    },
+    'index/resume': async (request) => {
+      deps.indexes.job(request.sourceId).resume();
+      return { ok: true as const };
+    },
+    'index/cancel': async (request) => {
+      deps.indexes.job(request.sourceId).cancel();
+      return { ok: true as const };
+    },
+    'index/status': async (request) => deps.indexes.status(request.sourceId),
+    'search/query': async (request) => deps.indexes.search(request.sourceId, request.text, request.k ?? 20),
   };
 }

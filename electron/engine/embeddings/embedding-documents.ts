@@ -1,0 +1,78 @@
+import { createHash } from 'node:crypto';
+import type { SchemaSnapshot, TableInfo } from '../../../shared/schema-types.ts';
+import { expandIdentifier } from './identifier-words.ts';
+
+export interface EmbeddingDocument {
+  /** `table:schema.table` or `column:schema.table.column`: stable across runs. */
+  readonly id: string;
+  readonly kind: 'table' | 'column';
+  readonly schema: string;
+  readonly table: string;
+  readonly column: string | null;
+  readonly text: string;
+  /** sha256 of the text: with provider, model and dimensions it is the cache key. */
+  readonly hash: string;
+}
+
+const MAX_COMMENT_CHARS = 400;
+const MAX_LISTED_COLUMNS = 40;
+
+function clip(text: string | null, max = MAX_COMMENT_CHARS): string {
+  if (!text) return '';
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+}
+
+function hashOf(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/**
+ * The table's document: its name (raw and expanded), comment, key columns, relations and the names of its columns.
+ * Deterministic: the same table always gives the same text and hash.
+ */
+export function tableDocumentText(table: TableInfo, incoming: readonly string[]): string {
+  const lines = [`table ${table.schema}.${table.name} (${expandIdentifier(table.name)})`];
+  if (table.kind === 'view') lines.push('view');
+  const comment = clip(table.comment);
+  if (comment) lines.push(`comment: ${comment}`);
+  if (table.primaryKey.length > 0) lines.push(`key: ${table.primaryKey.join(', ')}`);
+  const references = table.foreignKeys.map((fk) => `${fk.refTable} (${expandIdentifier(fk.refTable)})`);
+  if (references.length > 0) lines.push(`references: ${[...new Set(references)].join(', ')}`);
+  if (incoming.length > 0) lines.push(`referenced by: ${[...new Set(incoming)].slice(0, 20).join(', ')}`);
+  const columns = table.columns.slice(0, MAX_LISTED_COLUMNS).map((column) => column.name);
+  lines.push(`columns: ${columns.join(', ')}${table.columns.length > MAX_LISTED_COLUMNS ? ` and ${table.columns.length - MAX_LISTED_COLUMNS} more` : ''}`);
+  return lines.join('\n');
+}
+
+/** One document per table and one per column, for a whole snapshot. */
+export function buildDocuments(snapshot: Pick<SchemaSnapshot, 'tables'>): EmbeddingDocument[] {
+  const incoming = new Map<string, string[]>();
+  for (const table of snapshot.tables) {
+    for (const fk of table.foreignKeys) {
+      const key = `${fk.refSchema}.${fk.refTable}`;
+      const list = incoming.get(key) ?? [];
+      list.push(table.name);
+      incoming.set(key, list);
+    }
+  }
+  const documents: EmbeddingDocument[] = [];
+  for (const table of snapshot.tables) {
+    const tableText = tableDocumentText(table, incoming.get(`${table.schema}.${table.name}`) ?? []);
+    documents.push({ id: `table:${table.schema}.${table.name}`, kind: 'table', schema: table.schema, table: table.name, column: null, text: tableText, hash: hashOf(tableText) });
+    const tableWords = expandIdentifier(table.name);
+    const tableComment = clip(table.comment, 120);
+    const foreign = new Map(table.foreignKeys.flatMap((fk) => fk.columns.map((column, index) => [column, `${fk.refTable}.${fk.refColumns[index] ?? ''}`] as const)));
+    const primary = new Set(table.primaryKey);
+    for (const column of table.columns) {
+      const lines = [`column ${table.name}.${column.name} (${expandIdentifier(column.name)})`, `type: ${column.type}${primary.has(column.name) ? ', primary key' : ''}${column.nullable ? '' : ', not null'}`];
+      const comment = clip(column.comment);
+      if (comment) lines.push(`comment: ${comment}`);
+      if (foreign.has(column.name)) lines.push(`references: ${foreign.get(column.name)}`);
+      lines.push(`in table ${table.name} (${tableWords})${tableComment ? `: ${tableComment}` : ''}`);
+      const text = lines.join('\n');
+      documents.push({ id: `column:${table.schema}.${table.name}.${column.name}`, kind: 'column', schema: table.schema, table: table.name, column: column.name, text, hash: hashOf(text) });
+    }
+  }
+  return documents;
+}

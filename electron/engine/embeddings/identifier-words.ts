@@ -1,0 +1,59 @@
+/**
+ * Real schemas name things `cust_acct_dt`, `amt_2`, `OrderDetailID`. These turn identifiers into words and expand the
+ * abbreviations analysts meet every day, so that "customer account opening date" finds `cust_acct_dt`.
+ */
+export const ABBREVIATIONS: Readonly<Record<string, string>> = {
+  acct: 'account', addr: 'address', adj: 'adjustment', agg: 'aggregate', amt: 'amount', ann: 'annual', ap: 'accounts payable',
+  appr: 'approved', ar: 'accounts receivable', asgn: 'assigned', attrn: 'attrition', auth: 'author', avg: 'average', bak: 'backup',
+  bal: 'balance', bdgt: 'budget', bkt: 'bucket', bklg: 'backlog', bnft: 'benefit', brch: 'breach', btch: 'batch', cap: 'capacity',
+  carr: 'carrier', cat: 'category', cd: 'code', ccy: 'currency', chg: 'change', chnl: 'channel', clk: 'click', cls: 'close',
+  clsd: 'closed', cmnt: 'comment', cmpgn: 'campaign', cmpl: 'completed', cmpnt: 'component', cmt: 'comment', cnt: 'count',
+  cntct: 'contact', cntd: 'counted', cntrb: 'contribution', cntrct: 'contract', cntry: 'country', cnvrt: 'converted',
+  co: 'company', comm: 'commission', cond: 'condition', conv: 'conversion', cr: 'credit', crs: 'course', crt: 'created',
+  csat: 'customer satisfaction', csm: 'customer success manager', ctr: 'center', cust: 'customer', cvrg: 'coverage', cyc: 'cycle',
+  daily: 'daily', dept: 'department', desc: 'description', dest: 'destination', dfct: 'defect', dflt: 'default', disc: 'discount',
+  dlvr: 'delivery', dly: 'daily', dr: 'debit', dso: 'days sales outstanding', dt: 'date', emp: 'employee', enrl: 'enrollment',
+  est: 'estimated', evt: 'event', exmpt: 'exempt', exp: 'expense', ext: 'external', fcst: 'forecast', fctr: 'factor', flg: 'flag',
+  frst: 'first', frt: 'freight', fscl: 'fiscal', fte: 'full time equivalent', gl: 'general ledger', grs: 'gross', hdcnt: 'headcount',
+  hdr: 'header', hgt: 'height', hist: 'history', hlth: 'health', hnd: 'hand', hq: 'headquarters', hrs: 'hours', id: 'identifier',
+  idx: 'index', img: 'image', ind: 'industry', insp: 'inspection', inv: 'inventory', invc: 'invoice', itm: 'item', jrnl: 'journal',
+  juris: 'jurisdiction', kb: 'knowledge base', kg: 'kilograms', lang: 'language', ld: 'loaded', len: 'length', ln: 'line',
+  lmt: 'limit', loc: 'location', lst: 'last', lv: 'leave', lvl: 'level', mach: 'machine', mbr: 'member', mfg: 'manufacturing',
+  mgr: 'manager', mins: 'minutes', mkt: 'marketing', mktg: 'marketing', modl: 'module', msg: 'message', mth: 'month',
+  mthd: 'method', mthly: 'monthly', nbr: 'number', net: 'net', nm: 'name', no: 'number', num: 'number', op: 'operation',
+  opn: 'open', ord: 'order', ot: 'overtime', otd: 'on time delivery', ownr: 'owner', parnt: 'parent', pct: 'percent',
+  perf: 'performance', ph: 'phone', pkg: 'package', pl: 'price list', pli: 'price list item', pln: 'plan', plcs: 'places',
+  pm: 'project manager', pmt: 'payment', po: 'purchase order', pol: 'policy', pos: 'position', pref: 'preferred', prc: 'price',
+  prcsd: 'processed', prd: 'period', prio: 'priority', prj: 'project', prnt: 'parent', prod: 'product', prtnr: 'partner',
+  pstd: 'posted', pstg: 'posting', pstl: 'postal', pub: 'published', pwd: 'password', qc: 'quality control', qty: 'quantity',
+  qtr: 'quarter', qtrly: 'quarterly', rcpt: 'receipt', rcvd: 'received', ref: 'reference', rej: 'rejected', reord: 'reorder',
+  rep: 'representative', req: 'request', reqd: 'required', resp: 'response', rev: 'revenue', rfnd: 'refund', rgn: 'region',
+  rlsd: 'released', rma: 'return merchandise authorization', roi: 'return on investment', rsn: 'reason', rspd: 'responded',
+  rsvd: 'reserved', rt: 'rate', rte: 'route', rtg: 'rating', rtn: 'return', rvw: 'review', rvwr: 'reviewer', sal: 'salary',
+  scr: 'score', seg: 'segment', seq: 'sequence', shp: 'shipping', shpmt: 'shipment', sla: 'service level agreement',
+  sls: 'sales', smpl: 'sample', snap: 'snapshot', so: 'sales order', src: 'source', stat: 'status', std: 'standard', stg: 'staging',
+  stk: 'stock', strt: 'start', subj: 'subject', sup: 'support', svy: 'survey', sys: 'system', tbl: 'table', terr: 'territory',
+  tgt: 'target', tkt: 'ticket', tm: 'time', tmp: 'temporary', tmpl: 'template', tot: 'total', trk: 'tracking', trng: 'training',
+  ts: 'timestamp', ttl: 'title', turn: 'turnover', txn: 'transaction', txt: 'text', typ: 'type', uom: 'unit of measure',
+  upd: 'updated', usr: 'user', val: 'value', var: 'variance', ver: 'version', vld: 'valid', vndr: 'vendor', wid: 'width',
+  whse: 'warehouse', wo: 'work order', wrk: 'work', wt: 'weight', wthld: 'withheld', xchg: 'exchange', yr: 'year',
+};
+
+/** Splits an identifier into lower-case words: snake_case, kebab, spaces, camelCase, digits. */
+export function splitIdentifier(identifier: string): string[] {
+  return identifier
+    .replace(/([a-z\d])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .replace(/([A-Za-z])(\d)|(\d)([A-Za-z])/g, (_match, a, b, c, d) => (a ? `${a} ${b}` : `${c} ${d}`))
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
+}
+
+/** Words of an identifier with abbreviations expanded: `cust_acct_dt` -> "customer account date". */
+export function expandIdentifier(identifier: string): string {
+  return splitIdentifier(identifier)
+    .filter((word) => !/^\d+$/.test(word))
+    .map((word) => ABBREVIATIONS[word] ?? word)
+    .join(' ');
+}

@@ -1,0 +1,226 @@
+import pLimit from 'p-limit';
+import { AppError, serializeError } from '../../../shared/errors.ts';
+import { packBatches } from './batcher.ts';
+import { createProvider, limitsFor } from './create-provider.ts';
+import { EmbeddingCache, vectorKey, type SourceItemRow } from './embedding-cache.ts';
+import type { EmbeddingProvider } from './embedding-provider.ts';
+import type { IndexerEvent, IndexJobSpec, IndexProgress, IndexSummary } from './indexer-protocol.ts';
+import { ProviderError } from './openai-provider.ts';
+import { RateLimiter, sleep } from './rate-limiter.ts';
+import { countTokens, truncateToTokens } from './token-counter.ts';
+
+const MAX_INPUT_TOKENS = 8192;
+const PROGRESS_INTERVAL_MS = 100;
+const BACKOFF_BASE_MS = 250;
+const BACKOFF_CAP_MS = 8_000;
+
+interface Pending {
+  readonly index: number;
+  readonly key: string;
+  readonly text: string;
+  readonly tokens: number;
+  /** Documents sharing this text (and so this vector). */
+  readonly itemIds: string[];
+}
+
+/** Pause and resume between requests: in-flight requests finish, no new one starts while paused. */
+class PauseGate {
+  #paused: { promise: Promise<void>; resolve: () => void } | undefined;
+
+  pause(): void {
+    if (this.#paused) return;
+    let resolve!: () => void;
+    const promise = new Promise<void>((done) => (resolve = done));
+    this.#paused = { promise, resolve };
+  }
+
+  resume(): void {
+    this.#paused?.resolve();
+    this.#paused = undefined;
+  }
+
+  get paused(): boolean {
+    return this.#paused !== undefined;
+  }
+
+  wait(): Promise<void> {
+    return this.#paused?.promise ?? Promise.resolve();
+  }
+}
+
+/**
+ * One indexing run: reuse every vector already on disk, embed the rest in batches packed by count and tokens, with
+ * bounded concurrency, RPM/TPM limits corrected by the server, retry-after honoured, jittered backoff, a timeout per
+ * request, and one transaction per batch. Runs inside the indexer worker; plain code, so tests can drive it too.
+ */
+export class IndexRun {
+  readonly #job: IndexJobSpec;
+  readonly #emit: (event: IndexerEvent) => void;
+  readonly #abort = new AbortController();
+  readonly #gate = new PauseGate();
+  #lastProgress = 0;
+  #started = performance.now();
+  #counts = { embedded: 0, reused: 0, failed: 0, requests: 0, tooManyRequests: 0, retries: 0 };
+  #total = 0;
+  #warnings: string[] = [];
+
+  constructor(job: IndexJobSpec, emit: (event: IndexerEvent) => void) {
+    this.#job = job;
+    this.#emit = emit;
+  }
+
+  pause(): void {
+    this.#gate.pause();
+    this.#progress('paused', true);
+  }
+
+  resume(): void {
+    this.#gate.resume();
+    this.#progress('running', true);
+  }
+
+  cancel(): void {
+    this.#abort.abort(new AppError('cancelled', 'Indexing was cancelled.'));
+    this.#gate.resume();
+  }
+
+  async run(): Promise<IndexSummary> {
+    let provider: EmbeddingProvider | undefined;
+    let cache: EmbeddingCache | undefined;
+    const failures = new Map<string, string>();
+    try {
+      provider = createProvider(this.#job.provider);
+      const limits = limitsFor(this.#job.provider);
+      cache = new EmbeddingCache(EmbeddingCache.file(this.#job.home));
+      const items: SourceItemRow[] = [];
+      const pendingByKey = new Map<string, Pending>();
+      for (const document of this.#job.documents) {
+        const key = vectorKey(provider.id, document.hash);
+        items.push({ itemId: document.id, kind: document.kind, schema: document.schema, table: document.table, column: document.column, key });
+        const pending = pendingByKey.get(key);
+        if (pending) pending.itemIds.push(document.id);
+        else if (cache.has(key)) this.#counts.reused += 1;
+        else pendingByKey.set(key, { index: pendingByKey.size, key, text: document.text, tokens: 0, itemIds: [document.id] });
+      }
+      this.#total = this.#job.documents.length;
+      // Items sharing a vector with a reused one count as reused too.
+      this.#counts.reused = this.#total - [...pendingByKey.values()].reduce((sum, pending) => sum + pending.itemIds.length, 0);
+      const pending = [...pendingByKey.values()].map((entry) => this.#prepare(entry, provider!));
+      this.#progress('running', true);
+
+      const batches = packBatches(pending, provider.maxInputsPerRequest, provider.maxTokensPerRequest);
+      const limiter = new RateLimiter({ requestsPerMinute: limits.requestsPerMinute, tokensPerMinute: limits.tokensPerMinute });
+      const limit = pLimit(limits.concurrency);
+      const activeProvider = provider;
+      const activeCache = cache;
+      await Promise.all(
+        batches.map((batch) =>
+          limit(() => this.#embedBatch(batch, activeProvider, activeCache, limiter, limits, failures)),
+        ),
+      );
+      if (this.#abort.signal.aborted) throw this.#abort.signal.reason;
+      const stored = items.filter((item) => !failures.has(item.itemId));
+      cache.replaceSourceItems(this.#job.sourceId, provider.id, stored, [...failures].map(([itemId, reason]) => ({ itemId, reason })));
+      return this.#summary('done', provider.id, failures);
+    } catch (error) {
+      const cancelled = this.#abort.signal.aborted;
+      return { ...this.#summary(cancelled ? 'cancelled' : 'failed', provider?.id ?? this.#job.provider.provider, failures), error: serializeError(error) };
+    } finally {
+      cache?.close();
+    }
+  }
+
+  #prepare(entry: Pending, provider: EmbeddingProvider): Pending {
+    if (!provider.countsTokens) return entry;
+    const tokens = countTokens(entry.text);
+    if (tokens <= MAX_INPUT_TOKENS) return { ...entry, tokens };
+    const truncated = truncateToTokens(entry.text, MAX_INPUT_TOKENS);
+    const warning = `${entry.itemIds[0]} has ${tokens} tokens; truncated to ${MAX_INPUT_TOKENS}.`;
+    this.#warnings.push(warning);
+    this.#emit({ type: 'log', level: 'warn', message: warning });
+    return { ...entry, text: truncated.text, tokens: truncated.tokens };
+  }
+
+  async #embedBatch(batch: Pending[], provider: EmbeddingProvider, cache: EmbeddingCache, limiter: RateLimiter, limits: ReturnType<typeof limitsFor>, failures: Map<string, string>): Promise<void> {
+    const signal = this.#abort.signal;
+    const tokens = batch.reduce((sum, item) => sum + item.tokens, 0);
+    for (let attempt = 1; ; attempt += 1) {
+      await this.#gate.wait();
+      if (signal.aborted) return;
+      try {
+        await limiter.acquire(tokens, signal);
+        this.#counts.requests += 1;
+        const response = await provider.embed(
+          batch.map((item) => item.text),
+          AbortSignal.any([signal, AbortSignal.timeout(limits.timeoutMs)]),
+        );
+        limiter.observe(response.rateLimit);
+        cache.putBatch(provider.id, batch.map((item, index) => ({ key: item.key, vector: response.vectors[index]! })));
+        this.#counts.embedded += batch.reduce((sum, item) => sum + item.itemIds.length, 0);
+        this.#progress('running');
+        return;
+      } catch (caught) {
+        if (signal.aborted) return;
+        const error = caught instanceof ProviderError ? caught : new ProviderError('internal', caught instanceof Error ? caught.message : String(caught), { retryable: true });
+        if (error.kind === 'auth') throw error; // every request would fail: stop the run
+        if (error.kind === 'rate_limited') {
+          this.#counts.tooManyRequests += 1;
+          limiter.pauseUntil(Date.now() + (error.retryAfterMs ?? this.#backoff(attempt)));
+        }
+        if (error.retryable && attempt < limits.maxAttempts) {
+          this.#counts.retries += 1;
+          if (error.kind !== 'rate_limited') await sleep(error.retryAfterMs ?? this.#backoff(attempt), signal).catch(() => undefined);
+          continue;
+        }
+        if (!error.retryable && batch.length > 1) {
+          // One bad input refuses the whole request: split to isolate it, so the others still get embedded.
+          const middle = Math.ceil(batch.length / 2);
+          await this.#embedBatch(batch.slice(0, middle), provider, cache, limiter, limits, failures);
+          await this.#embedBatch(batch.slice(middle), provider, cache, limiter, limits, failures);
+          return;
+        }
+        for (const item of batch) for (const itemId of item.itemIds) failures.set(itemId, `${error.kind}: ${error.message}`);
+        this.#counts.failed += batch.reduce((sum, item) => sum + item.itemIds.length, 0);
+        this.#emit({ type: 'log', level: 'warn', message: `${batch.length} input(s) failed after ${attempt} attempt(s): ${error.message}` });
+        this.#progress('running');
+        return;
+      }
+    }
+  }
+
+  #backoff(attempt: number): number {
+    const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1));
+    return ceiling / 2 + Math.random() * (ceiling / 2); // jitter: retries of parallel batches do not arrive together
+  }
+
+  #snapshot(state: IndexProgress['state']): IndexProgress {
+    const elapsedMs = performance.now() - this.#started;
+    const done = this.#counts.embedded + this.#counts.reused + this.#counts.failed;
+    const worked = this.#counts.embedded + this.#counts.failed;
+    const itemsPerSecond = elapsedMs > 0 ? (worked * 1000) / elapsedMs : 0;
+    const remaining = this.#total - done;
+    return {
+      jobId: this.#job.jobId,
+      state,
+      total: this.#total,
+      done,
+      ...this.#counts,
+      itemsPerSecond: Math.round(itemsPerSecond),
+      etaSeconds: remaining === 0 ? 0 : itemsPerSecond > 0 ? Math.round(remaining / itemsPerSecond) : null,
+      elapsedMs: Math.round(elapsedMs),
+    };
+  }
+
+  #progress(state: IndexProgress['state'], force = false): void {
+    const now = performance.now();
+    if (!force && now - this.#lastProgress < PROGRESS_INTERVAL_MS) return;
+    this.#lastProgress = now;
+    this.#emit({ type: 'progress', progress: this.#snapshot(this.#gate.paused && state === 'running' ? 'paused' : state) });
+  }
+
+  #summary(state: IndexProgress['state'], providerId: string, failures: Map<string, string>): IndexSummary {
+    const progress = this.#snapshot(state);
+    this.#emit({ type: 'progress', progress });
+    return { ...progress, providerId, failures: [...failures].slice(0, 1000).map(([itemId, reason]) => ({ itemId, reason })), warnings: this.#warnings.slice(0, 100) };
+  }
+}

@@ -1,0 +1,181 @@
+import { LRUCache } from 'lru-cache';
+import { AppError } from '../../../shared/errors.ts';
+import type { CatalogStore } from '../catalog/catalog-store.ts';
+import type { SecretStore } from '../sources/secret-store.ts';
+import type { SourceService } from '../sources/source-service.ts';
+import type { EventHub } from '../util/event-hub.ts';
+import { createProvider } from './create-provider.ts';
+import { buildDocuments } from './embedding-documents.ts';
+import { EmbeddingCache, vectorKey } from './embedding-cache.ts';
+import type { EmbeddingProvider, ProviderSettings } from './embedding-provider.ts';
+import { startIndexJob, type IndexJob } from './indexer-client.ts';
+import type { IndexProgress, IndexSummary } from './indexer-protocol.ts';
+import { DEFAULT_VECTOR_BUDGET_BYTES, VectorIndex, type VectorMemoryStats } from './vector-index.ts';
+
+export interface SearchResult {
+  readonly kind: 'table' | 'column';
+  readonly schema: string;
+  readonly table: string;
+  readonly column: string | null;
+  readonly score: number;
+}
+
+export interface IndexServiceOptions {
+  readonly home: string;
+  readonly catalog: CatalogStore;
+  readonly sources: SourceService;
+  readonly secrets: SecretStore;
+  readonly events: EventHub;
+  readonly vectorBudgetBytes?: number;
+}
+
+const MAX_LOADED_INDEXES = 4;
+
+/** The secret-store key of an embedding API key: one per endpoint. */
+export function apiKeySecretId(baseUrl: string | undefined): string {
+  return `embedding-api-key:${baseUrl ?? 'https://api.openai.com/v1'}`;
+}
+
+/**
+ * Indexing jobs (one per source at a time, each in its own worker) and semantic search over what they stored.
+ * Loaded vector indexes are few (LRU) and each stays inside the vector memory budget.
+ */
+export class IndexService {
+  readonly #options: IndexServiceOptions;
+  readonly #jobs = new Map<string, IndexJob>();
+  readonly #summaries = new LRUCache<string, IndexSummary>({ max: 64 });
+  readonly #indexes: LRUCache<string, VectorIndex>;
+  readonly #settings = new Map<string, ProviderSettings>();
+  #cache: EmbeddingCache | undefined;
+
+  constructor(options: IndexServiceOptions) {
+    this.#options = options;
+    this.#indexes = new LRUCache<string, VectorIndex>({ max: MAX_LOADED_INDEXES });
+  }
+
+  get budgetBytes(): number {
+    return this.#options.vectorBudgetBytes ?? DEFAULT_VECTOR_BUDGET_BYTES;
+  }
+
+  /** Starts indexing a source from its latest snapshot. Resolves with the job; `job.done` with the summary. */
+  async start(sourceId: string, settings: ProviderSettings, options: { offline?: boolean } = {}): Promise<{ job: IndexJob; tables: number; columns: number }> {
+    if (this.#jobs.has(sourceId)) throw new AppError('invalid_input', 'This source is already being indexed: pause, resume or cancel that run first.');
+    const resolved = await this.#options.sources.snapshot(sourceId, options);
+    const snapshot = this.#options.catalog.loadSnapshot(resolved.record.id);
+    const documents = buildDocuments(snapshot);
+    let apiKey = settings.apiKey;
+    if (settings.provider === 'openai') {
+      if (apiKey) this.#options.secrets.set(apiKeySecretId(settings.baseUrl), apiKey);
+      else apiKey = this.#options.secrets.get(apiKeySecretId(settings.baseUrl)) ?? process.env.OPENAI_API_KEY;
+    }
+    const effective: ProviderSettings = { ...settings, apiKey };
+    const provider = createProvider(effective); // validates the settings before a worker starts
+    this.#settings.set(sourceId, { ...settings, apiKey: undefined });
+    const tables = snapshot.tables.length;
+    const unchanged = this.#unchangedJob(sourceId, provider.id, documents);
+    if (unchanged) return { job: unchanged, tables, columns: documents.length - tables };
+    const job = startIndexJob({
+      home: this.#options.home,
+      sourceId,
+      provider: effective,
+      documents,
+      onEvent: (event) => {
+        if (event.type === 'progress') this.#options.events.emit('index/progress', { sourceId, progress: event.progress });
+      },
+    });
+    this.#jobs.set(sourceId, job);
+    void job.done.then((summary) => {
+      this.#jobs.delete(sourceId);
+      this.#summaries.set(sourceId, summary);
+      this.#indexes.delete(`${sourceId}\u0000${summary.providerId}`);
+      this.#options.events.emit('index/progress', { sourceId, progress: summary });
+    });
+    return { job, tables, columns: documents.length - tables };
+  }
+
+  /**
+   * The common case of a re-index: every document's vector is stored and the source's item map is already exactly
+   * this one. Then there is nothing to embed and nothing to write, so no worker is started at all.
+   */
+  #unchangedJob(sourceId: string, providerId: string, documents: readonly { id: string; hash: string }[]): IndexJob | undefined {
+    const cache = this.#readCache();
+    if (!cache) return undefined;
+    const stored = new Map(cache.sourceItems(sourceId, providerId).map((item) => [item.itemId, item.key]));
+    if (stored.size !== documents.length || cache.failures(sourceId, providerId).length > 0) return undefined;
+    for (const document of documents) if (stored.get(document.id) !== vectorKey(providerId, document.hash)) return undefined;
+    const progress: IndexProgress = { jobId: `unchanged-${sourceId}`, state: 'done', total: documents.length, done: documents.length, embedded: 0, reused: documents.length, failed: 0, requests: 0, tooManyRequests: 0, retries: 0, itemsPerSecond: 0, etaSeconds: 0, elapsedMs: 0 };
+    const summary: IndexSummary = { ...progress, providerId, failures: [], warnings: [] };
+    this.#summaries.set(sourceId, summary);
+    this.#options.events.emit('index/progress', { sourceId, progress });
+    return { jobId: progress.jobId, done: Promise.resolve(summary), pause: () => undefined, resume: () => undefined, cancel: () => undefined, latest: () => progress };
+  }
+
+  job(sourceId: string): IndexJob {
+    const job = this.#jobs.get(sourceId);
+    if (!job) throw new AppError('not_found', 'No indexing run for this source right now.');
+    return job;
+  }
+
+  status(sourceId: string): { running: boolean; progress: IndexProgress | null; summary: IndexSummary | null } {
+    const job = this.#jobs.get(sourceId);
+    return { running: Boolean(job), progress: job?.latest() ?? null, summary: this.#summaries.get(sourceId) ?? null };
+  }
+
+  /** Semantic search over a source's index. The query is embedded by the provider that built the index. */
+  async search(sourceId: string, text: string, k: number): Promise<{ results: SearchResult[]; providerId: string }> {
+    const query = text.trim();
+    if (!query) throw new AppError('invalid_input', 'The search text is empty.');
+    const cache = this.#readCache();
+    const providerId = cache?.providersFor(sourceId)[0];
+    if (!cache || !providerId) throw new AppError('not_found', 'This source has no search index yet: index it first (schemascope index URL).');
+    const provider = this.#queryProvider(sourceId, providerId);
+    const key = `${sourceId}\u0000${providerId}`;
+    let index = this.#indexes.get(key);
+    if (!index) {
+      index = VectorIndex.load(cache, sourceId, providerId, this.budgetBytes);
+      if (!index) throw new AppError('not_found', 'The search index of this source is empty.');
+      this.#indexes.set(key, index);
+    }
+    const [vector] = (await provider.embed([query])).vectors;
+    const hits = index.search(vector!, k);
+    return {
+      providerId,
+      results: hits.map(({ item, score }) => ({ kind: item.kind, schema: item.schema, table: item.table, column: item.column, score: Math.round(score * 10_000) / 10_000 })),
+    };
+  }
+
+  memory(): VectorMemoryStats[] {
+    return [...this.#indexes.values()].map((index) => index.memory());
+  }
+
+  cancelAll(): void {
+    for (const job of this.#jobs.values()) job.cancel();
+  }
+
+  close(): void {
+    this.cancelAll();
+    this.#cache?.close();
+    this.#cache = undefined;
+  }
+
+  #queryProvider(sourceId: string, providerId: string): EmbeddingProvider {
+    if (providerId.startsWith('local:')) {
+      const dimensions = Number(providerId.split(':').pop());
+      return createProvider({ provider: 'local', dimensions });
+    }
+    const settings = this.#settings.get(sourceId);
+    if (!settings || settings.provider !== 'openai') throw new AppError('not_available', `This index was built with ${providerId}; give its settings again (index the source) to search it.`);
+    return createProvider({ ...settings, apiKey: this.#options.secrets.get(apiKeySecretId(settings.baseUrl)) ?? process.env.OPENAI_API_KEY });
+  }
+
+  #readCache(): EmbeddingCache | undefined {
+    if (!this.#cache) {
+      try {
+        this.#cache = new EmbeddingCache(EmbeddingCache.file(this.#options.home), { readonly: true });
+      } catch {
+        return undefined;
+      }
+    }
+    return this.#cache;
+  }
+}

@@ -1,0 +1,92 @@
+import type { EmbeddingProvider, EmbeddingResponse } from './embedding-provider.ts';
+import { l2normalize } from './embedding-provider.ts';
+import { ABBREVIATIONS, splitIdentifier } from './identifier-words.ts';
+
+/** Structural words that every document has; they carry no meaning for retrieval. */
+const STOPWORDS = new Set([
+  'table', 'column', 'type', 'comment', 'in', 'of', 'the', 'a', 'an', 'and', 'or', 'to', 'for', 'by', 'key', 'not', 'null', 'references',
+  'referenced', 'columns', 'more', 'primary', 'on', 'is', 'are', 'with', 'which', 'what', 'where', 'how', 'many', 'show', 'me', 'list',
+  'all', 'per', 'each', 'from', 'main', 'public', 'varchar', 'integer', 'int', 'numeric', 'text', 'decimal', 'bigint', 'char',
+]);
+
+export interface LocalProviderOptions {
+  readonly dimensions?: number;
+  /** Features used; the defaults were chosen by the retrieval benchmark (bench/suites/retrieval-quality.ts). */
+  readonly features?: { readonly trigrams: boolean; readonly bigrams: boolean };
+}
+
+/** FNV-1a, 32 bit: fast, deterministic everywhere. */
+function hash32(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < text.length; index += 1) {
+    hash ^= text.charCodeAt(index);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}
+
+function stem(word: string): string {
+  if (word.length > 4 && word.endsWith('ies')) return `${word.slice(0, -3)}y`;
+  if (word.length > 3 && word.endsWith('s') && !word.endsWith('ss')) return word.slice(0, -1);
+  return word;
+}
+
+/** Words of free text or identifiers, abbreviations expanded (the query side needs it as much as documents). */
+export function lexicalWords(text: string): string[] {
+  const words: string[] = [];
+  for (const raw of splitIdentifier(text)) {
+    if (/^\d+$/.test(raw)) continue;
+    const expanded = ABBREVIATIONS[raw];
+    for (const word of (expanded ?? raw).split(' ')) if (!STOPWORDS.has(word)) words.push(stem(word));
+    if (expanded && !STOPWORDS.has(raw)) words.push(raw);
+  }
+  return words;
+}
+
+/**
+ * The built-in offline provider: an identifier-aware lexical embedding. Words (identifiers split, abbreviations
+ * expanded, light stemming), word bigrams and character trigrams are hashed into a fixed number of signed
+ * dimensions with sublinear term weights, then L2-normalised. No network, no key, deterministic, ~10k docs/s.
+ */
+export class LocalEmbeddingProvider implements EmbeddingProvider {
+  readonly dimensions: number;
+  readonly id: string;
+  readonly maxInputsPerRequest = 4096;
+  readonly maxTokensPerRequest = 0;
+  readonly countsTokens = false;
+  readonly #features: { trigrams: boolean; bigrams: boolean };
+
+  constructor(options: LocalProviderOptions = {}) {
+    this.dimensions = options.dimensions ?? 512;
+    if (!Number.isInteger(this.dimensions) || this.dimensions < 16 || this.dimensions > 4096) throw new TypeError(`dimensions must be an integer from 16 to 4096, got ${this.dimensions}`);
+    this.#features = { trigrams: true, bigrams: true, ...options.features };
+    const variant = `${this.#features.trigrams ? 't' : ''}${this.#features.bigrams ? 'b' : ''}`;
+    this.id = `local:lexical-v1${variant ? `-${variant}` : ''}:${this.dimensions}`;
+  }
+
+  embedOne(text: string): Float32Array {
+    const counts = new Map<string, number>();
+    const add = (feature: string, weight: number) => counts.set(feature, (counts.get(feature) ?? 0) + weight);
+    const words = lexicalWords(text);
+    for (let index = 0; index < words.length; index += 1) {
+      const word = words[index]!;
+      add(`w:${word}`, 1);
+      if (this.#features.bigrams && index > 0) add(`b:${words[index - 1]}_${word}`, 0.5);
+      if (this.#features.trigrams && word.length > 3) {
+        const padded = `^${word}$`;
+        for (let at = 0; at + 3 <= padded.length; at += 1) add(`t:${padded.slice(at, at + 3)}`, 0.25);
+      }
+    }
+    const vector = new Float32Array(this.dimensions);
+    for (const [feature, count] of counts) {
+      const hash = hash32(feature);
+      const weight = count <= 1 ? count : 1 + Math.log(count); // sublinear: a word said five times is not five times as relevant
+      vector[hash % this.dimensions]! += hash & 0x80000000 ? -weight : weight;
+    }
+    return l2normalize(vector);
+  }
+
+  async embed(texts: readonly string[]): Promise<EmbeddingResponse> {
+    return { vectors: texts.map((text) => this.embedOne(text)) };
+  }
+}

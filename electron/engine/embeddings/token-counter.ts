@@ -1,0 +1,39 @@
+import { get_encoding, type Tiktoken, type TiktokenEncoding } from 'tiktoken';
+
+/**
+ * Exact token counts with tiktoken. Encoders are WASM objects: one per encoding, created on first use, kept for the
+ * life of the process (at most two exist), and freed by `freeEncoders()`.
+ */
+const encoders = new Map<TiktokenEncoding, Tiktoken>();
+
+export function encoder(encoding: TiktokenEncoding): Tiktoken {
+  let found = encoders.get(encoding);
+  if (!found) {
+    found = get_encoding(encoding);
+    encoders.set(encoding, found);
+  }
+  return found;
+}
+
+/** Tokens of `text`; special-token markers in user text are counted as ordinary text, never interpreted. */
+export function countTokens(text: string, encoding: TiktokenEncoding = 'cl100k_base'): number {
+  return encoder(encoding).encode_ordinary(text).length;
+}
+
+/** The text cut to at most `maxTokens` tokens (on a token boundary). */
+export function truncateToTokens(text: string, maxTokens: number, encoding: TiktokenEncoding = 'cl100k_base'): { text: string; tokens: number; truncated: boolean } {
+  const tokens = encoder(encoding).encode_ordinary(text);
+  if (tokens.length <= maxTokens) return { text, tokens: tokens.length, truncated: false };
+  const bytes = encoder(encoding).decode(tokens.slice(0, maxTokens));
+  return { text: new TextDecoder('utf-8', { fatal: false }).decode(bytes).replace(/\uFFFD+$/, ''), tokens: maxTokens, truncated: true };
+}
+
+/** The encoding of a chat model: o200k_base for gpt-4o, gpt-4.1, gpt-5 and the o-series, cl100k_base for older ones. */
+export function encodingForModel(model: string): TiktokenEncoding {
+  return /^(gpt-4o|gpt-4\.1|gpt-4\.5|gpt-5|o\d|chatgpt-4o)/i.test(model) ? 'o200k_base' : 'cl100k_base';
+}
+
+export function freeEncoders(): void {
+  for (const found of encoders.values()) found.free();
+  encoders.clear();
+}
