@@ -140,6 +140,7 @@ const providerSettings = z.strictObject({
   concurrency: z.number().int().min(1).max(64).optional(),
   requestsPerMinute: z.number().int().min(1).max(1_000_000).optional(),
   tokensPerMinute: z.number().int().min(1).max(1_000_000_000).optional(),
+  maxInputsPerRequest: z.number().int().min(1).max(2048).optional(),
 });
 const timeoutMs = z.number().int().min(100).max(3_600_000);
 

@@ -17,7 +17,7 @@ export interface CliIo {
 
 const COMMANDS: Record<string, { usage: string; summary: string; available: boolean }> = {
   introspect: { usage: 'introspect URL [--offline]', summary: 'Introspect a database and cache its schema snapshot.', available: true },
-  index: { usage: 'index URL [--provider local|openai] [--base-url U] [--api-key K] [--model M] [--dimensions N]', summary: 'Embed every table and column into the on-disk cache (default provider: local, offline).', available: true },
+  index: { usage: 'index URL [--provider local|openai] [--base-url U] [--api-key K] [--model M] [--dimensions N] [--concurrency N] [--max-inputs N] [--rpm N] [--tpm N]', summary: 'Embed every table and column into the on-disk cache (default provider: local, offline).', available: true },
   search: { usage: 'search URL TEXT [--k N] [--offline]', summary: 'Find tables and columns by meaning.', available: true },
   context: { usage: 'context URL QUESTION [--budget N] [--model M] [--offline]', summary: 'Show the schema context packed for a question under a token budget.', available: false },
   ask: { usage: 'ask URL QUESTION [--llm-base-url U] [--llm-model M] [--run]', summary: 'Generate SQL for a question (and run it read-only).', available: false },
@@ -42,6 +42,9 @@ const OPTIONS = {
   k: { type: 'string' },
   budget: { type: 'string' },
   concurrency: { type: 'string' },
+  'max-inputs': { type: 'string' },
+  rpm: { type: 'string' },
+  tpm: { type: 'string' },
   'llm-base-url': { type: 'string' },
   'llm-model': { type: 'string' },
   run: { type: 'boolean' },
@@ -120,6 +123,9 @@ function providerSettings(values: Values): ProviderSettings {
     ...(values.model ? { model: values.model } : {}),
     ...(values.dimensions ? { dimensions: positiveInt(values.dimensions, 'dimensions', 0) } : {}),
     ...(values.concurrency ? { concurrency: positiveInt(values.concurrency, 'concurrency', 0) } : {}),
+    ...(values['max-inputs'] ? { maxInputsPerRequest: positiveInt(values['max-inputs'], 'max-inputs', 0) } : {}),
+    ...(values.rpm ? { requestsPerMinute: positiveInt(values.rpm, 'rpm', 0) } : {}),
+    ...(values.tpm ? { tokensPerMinute: positiveInt(values.tpm, 'tpm', 0) } : {}),
   };
 }
 

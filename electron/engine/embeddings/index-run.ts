@@ -108,7 +108,9 @@ export class IndexRun {
       const pending = [...pendingByKey.values()].map((entry) => this.#prepare(entry, provider!));
       this.#progress('running', true);
 
-      const batches = packBatches(pending, provider.maxInputsPerRequest, provider.maxTokensPerRequest);
+      // Spread the work over the allowed concurrency (one round when it fits), never above the provider's caps.
+      const perRequest = Math.min(provider.maxInputsPerRequest, Math.max(16, Math.ceil(pending.length / limits.concurrency)));
+      const batches = packBatches(pending, perRequest, provider.maxTokensPerRequest);
       const limiter = new RateLimiter({ requestsPerMinute: limits.requestsPerMinute, tokensPerMinute: limits.tokensPerMinute });
       const limit = pLimit(limits.concurrency);
       const activeProvider = provider;
