@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { SerializedError } from '../../shared/errors.ts';
 import type { ResponseOf, SchemascopeBridge, SchemascopeClient, SnapshotInfo, SourceView, TableSummary } from '../../shared/ipc-contract.ts';
 import { ErrorNotice, toErrorData } from './components/ErrorNotice.tsx';
+import { IndexPanel } from './components/IndexPanel.tsx';
 import { SchemaTree, type TableRef } from './components/SchemaTree.tsx';
 import { SourceDialog } from './components/SourceDialog.tsx';
 import { SourceList } from './components/SourceList.tsx';
@@ -10,7 +11,7 @@ import { StatusBar } from './components/StatusBar.tsx';
 import { TableDetail } from './components/TableDetail.tsx';
 import { useTheme } from './use-theme.ts';
 
-type Tab = 'table' | 'sql';
+type Tab = 'table' | 'sql' | 'index';
 
 export function App({ client, subscribe }: { client: SchemascopeClient; subscribe: SchemascopeBridge['subscribe'] }) {
   const [info, setInfo] = useState<ResponseOf<'app/info'> | null>(null);
@@ -143,6 +144,9 @@ export function App({ client, subscribe }: { client: SchemascopeClient; subscrib
           <button type="button" role="tab" aria-selected={tab === 'sql'} className={tab === 'sql' ? 'active' : ''} onClick={() => setTab('sql')}>
             SQL
           </button>
+          <button type="button" role="tab" aria-selected={tab === 'index'} className={tab === 'index' ? 'active' : ''} onClick={() => setTab('index')}>
+            Search &amp; index
+          </button>
         </nav>
         {snapshot?.warning && <div className="notice notice-warn">{snapshot.warning}</div>}
         <ErrorNotice error={error} onDismiss={() => setError(null)} />
@@ -153,6 +157,7 @@ export function App({ client, subscribe }: { client: SchemascopeClient; subscrib
               <p>{tables.length > 0 ? `${tables.length} tables. Pick one on the left, or press / to filter.` : loading ? 'Reading the schema…' : 'Add a connection to start.'}</p>
             </div>
           )}
+          {tab === 'index' && sourceId && <IndexPanel key={sourceId} client={client} subscribe={subscribe} sourceId={sourceId} onOpenTable={openTable} />}
           {tab === 'sql' && sourceId && <SqlPanel key={sourceId} client={client} sourceId={sourceId} initialSql={selected ? `SELECT * FROM ${quoteForDisplay(selected.name, source?.engine)}` : 'SELECT 1'} />}
         </div>
       </main>

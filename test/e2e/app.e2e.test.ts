@@ -79,6 +79,23 @@ describe('the app in Chromium through web mode', () => {
     await shot('03-sql-refused');
   });
 
+  it('indexes the demo database with the built-in provider, watching the progress bar reach 100 %, then searches by meaning', async () => {
+    await page.click('role=tab[name="Search & index"]');
+    await page.click('[data-testid="index-panel"] button:has-text("Index")');
+    await expect.poll(() => page.textContent('[data-testid="index-percent"]').catch(() => ''), { timeout: 60_000 }).toBe('100%');
+    await expect.poll(() => page.textContent('[data-testid="index-progress"]')).toMatch(/done/);
+    expect(await page.textContent('[data-testid="index-progress"]')).toMatch(/0 failed/);
+    await page.fill('[aria-label="Search by meaning"]', 'refunds by country');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-testid="search-results"]');
+    const results = await page.textContent('[data-testid="search-results"]');
+    expect(results).toMatch(/rfnd/);
+    await shot('04-index-and-search');
+    await page.click('[data-testid="search-results"] tbody tr >> nth=0');
+    await page.waitForSelector('[data-testid="table-detail"]');
+    expect(await page.textContent('[data-testid="table-detail"] h1')).toMatch(/rfnd/);
+  });
+
   it('adds a MariaDB connection from the dialog and browses it; dark theme', async () => {
     await page.click('[aria-label="Add a connection"]');
     await page.getByRole('dialog').getByLabel('Name').fill( 'Warehouse W200');
@@ -88,7 +105,7 @@ describe('the app in Chromium through web mode', () => {
     await page.click('button:has-text("Save")');
     await expect.poll(() => page.textContent('[data-testid="status-bar"]'), { timeout: 20_000 }).toMatch(/200 tables/);
     await page.click('[aria-label="Toggle theme"]');
-    await shot('04-mariadb-dark');
+    await shot('05-mariadb-dark');
   });
 
   it('shows a bad connection URL as a clear error in the dialog', async () => {
@@ -99,7 +116,7 @@ describe('the app in Chromium through web mode', () => {
     const notice = page.locator('.dialog [data-testid="error-notice"]');
     await notice.waitFor();
     expect(await notice.textContent()).toContain('Unknown database engine "oracle"');
-    await shot('05-bad-url');
+    await shot('06-bad-url');
     await page.keyboard.press('Escape');
     expect(pageErrors).toEqual([]);
   });

@@ -1,0 +1,64 @@
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createRandom } from '../../electron/engine/demo/row-values.ts';
+import { EmbeddingCache } from '../../electron/engine/embeddings/embedding-cache.ts';
+import { l2normalize } from '../../electron/engine/embeddings/embedding-provider.ts';
+import { VectorIndex } from '../../electron/engine/embeddings/vector-index.ts';
+import { tempHome } from '../helpers/temp-home.ts';
+
+const home = tempHome();
+afterAll(home.cleanup);
+
+function randomVector(random: () => number, dimensions: number): Float32Array {
+  return l2normalize(Float32Array.from({ length: dimensions }, () => random() - 0.5));
+}
+
+describe('VectorIndex', () => {
+  const dimensions = 1536;
+  const count = 3000;
+  const random = createRandom(11);
+  const cache = new EmbeddingCache(path.join(home.dir, 'embeddings.db'));
+  // Clustered data, like real embeddings: items near 60 topic centres.
+  const centres = Array.from({ length: 60 }, () => randomVector(random, dimensions));
+  const vectors = Array.from({ length: count }, (_, index) => {
+    const centre = centres[index % centres.length]!;
+    return l2normalize(Float32Array.from(centre, (value) => value + (random() - 0.5) * 0.03));
+  });
+  cache.putBatch('fake:model:1536', vectors.map((vector, index) => ({ key: `k${index}`, vector })));
+  cache.replaceSourceItems('s', 'fake:model:1536', vectors.map((_, index) => ({ itemId: `column:main.t.c${index}`, kind: 'column', schema: 'main', table: 't', column: `c${index}`, key: `k${index}` })), []);
+  const budget = 2 * 1024 * 1024; // 2 MB for 3,000 x 1,536 floats (18 MB raw)
+  const index = VectorIndex.load(cache, 's', 'fake:model:1536', budget)!;
+
+  it('finds the same nearest neighbours as brute force, within a memory budget far below the raw size', () => {
+    let agree = 0;
+    let total = 0;
+    for (let trial = 0; trial < 25; trial += 1) {
+      const query = l2normalize(Float32Array.from(vectors[(trial * 97) % count]!, (value) => value + (random() - 0.5) * 0.02));
+      const exact = vectors
+        .map((vector, at) => ({ at, score: vector.reduce((sum, value, dimension) => sum + value * query[dimension]!, 0) }))
+        .sort((a, b) => b.score - a.score)
+        .slice(0, 10)
+        .map((hit) => `c${hit.at}`);
+      const found = index.search(query, 10).map((hit) => hit.item.column);
+      agree += found.filter((column) => exact.includes(column!)).length;
+      total += 10;
+      expect(found[0]).toBe(exact[0]);
+    }
+    expect(agree / total).toBeGreaterThanOrEqual(0.9);
+    const memory = index.memory();
+    expect(memory.compactBytes + memory.fullCacheBytes).toBeLessThanOrEqual(budget);
+    expect(memory.evictions).toBeGreaterThan(0);
+    expect(memory.misses).toBeGreaterThan(0);
+  });
+
+  it('reports cache hits when the same query comes back', () => {
+    const before = index.memory().hits;
+    index.search(vectors[5]!, 5);
+    index.search(vectors[5]!, 5);
+    expect(index.memory().hits).toBeGreaterThan(before);
+  });
+
+  it('refuses a query of the wrong size', () => {
+    expect(() => index.search(new Float32Array(10), 5)).toThrow(/dimensions/);
+  });
+});
