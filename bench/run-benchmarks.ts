@@ -6,7 +6,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { WorkloadName } from '../electron/engine/demo/workload-schema.ts';
+import { execFileSync } from 'node:child_process';
 import { writeSections, type BenchSection } from './bench-report.ts';
+import { indexingSuite } from './suites/indexing.ts';
 import { introspectionSuite } from './suites/introspection.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -17,7 +19,12 @@ const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 
 const SUITES: Record<string, () => Promise<BenchSection>> = {
   introspection: () => introspectionSuite({ runs, workloads, log }),
+  indexing: () => indexingSuite({ quick: Boolean(values.quick), log }),
 };
+
+// Measure the product as it ships: workers from the bundled build, not compiled on the fly by tsx.
+execFileSync(process.execPath, [path.join(root, 'scripts', 'build.mjs')], { stdio: 'inherit', cwd: root });
+process.env.SCHEMASCOPE_WORKER_DIR = path.join(root, 'dist', 'electron', 'workers');
 
 const selected = values.suite ?? Object.keys(SUITES);
 for (const name of selected) {

@@ -8,9 +8,9 @@ const started = Date.now();
 await viteBuild({ configFile: 'vite.config.ts', logLevel: 'warn' });
 
 rmSync('dist/electron', { recursive: true, force: true });
-// Native and optional driver modules stay outside the bundle; better-sqlite3 is loaded from node_modules (dev) or
+// Native, WASM and optional driver modules stay outside the bundle; better-sqlite3 is loaded from node_modules (dev) or
 // from the Electron-ABI copy that SCHEMASCOPE_SQLITE_BINDING points at.
-const external = ['electron', 'better-sqlite3', 'pg-native', 'cloudflare:sockets'];
+const external = ['electron', 'better-sqlite3', 'tiktoken', 'pg-native', 'cloudflare:sockets'];
 // ES module bundles of CommonJS drivers need a real `require` for Node built-ins.
 const requireShim = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
 const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, external, logLevel: 'warning', define: { 'process.env.SCHEMASCOPE_BUNDLED': '"1"' } };
@@ -20,7 +20,7 @@ await Promise.all([
   esbuild({ ...common, entryPoints: { preload: 'electron/preload/preload.ts' }, outdir: 'dist/electron', format: 'cjs', outExtension: { '.js': '.cjs' } }),
   esbuild({
     ...common,
-    entryPoints: { 'sqlite-query-worker': 'electron/engine/sources/sqlite-query-worker.ts' },
+    entryPoints: { 'sqlite-query-worker': 'electron/engine/sources/sqlite-query-worker.ts', 'indexer-worker': 'electron/engine/embeddings/indexer-worker.ts' },
     outdir: 'dist/electron/workers',
     format: 'esm',
     outExtension: { '.js': '.mjs' },

@@ -15,7 +15,7 @@ describe('the IPC contract', () => {
   it('lists exactly the contract channels, named area/verb', () => {
     expect([...REQUEST_CHANNELS].sort()).toEqual(Object.keys(contract).sort());
     expect([...EVENT_CHANNELS].sort()).toEqual(Object.keys(eventContract).sort());
-    for (const channel of [...REQUEST_CHANNELS, ...EVENT_CHANNELS]) expect(channel).toMatch(/^[a-z]+\/[a-z]+$/);
+    for (const channel of [...REQUEST_CHANNELS, ...EVENT_CHANNELS]) expect(channel).toMatch(/^[a-z]+\/[a-z][a-zA-Z]*$/);
   });
 
   it('refuses unknown channels as data, without throwing', async () => {

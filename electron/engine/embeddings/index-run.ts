@@ -1,6 +1,6 @@
 import pLimit from 'p-limit';
 import { AppError, serializeError } from '../../../shared/errors.ts';
-import { packBatches } from './batcher.ts';
+import { packBatchesLazily } from './batcher.ts';
 import { createProvider, limitsFor } from './create-provider.ts';
 import { EmbeddingCache, vectorKey, type SourceItemRow } from './embedding-cache.ts';
 import type { EmbeddingProvider } from './embedding-provider.ts';
@@ -105,21 +105,28 @@ export class IndexRun {
       this.#total = this.#job.documents.length;
       // Items sharing a vector with a reused one count as reused too.
       this.#counts.reused = this.#total - [...pendingByKey.values()].reduce((sum, pending) => sum + pending.itemIds.length, 0);
-      const pending = [...pendingByKey.values()].map((entry) => this.#prepare(entry, provider!));
+      const pending = [...pendingByKey.values()];
       this.#progress('running', true);
 
       // Spread the work over the allowed concurrency (one round when it fits), never above the provider's caps.
       const perRequest = Math.min(provider.maxInputsPerRequest, Math.max(16, Math.ceil(pending.length / limits.concurrency)));
-      const batches = packBatches(pending, perRequest, provider.maxTokensPerRequest);
       const limiter = new RateLimiter({ requestsPerMinute: limits.requestsPerMinute, tokensPerMinute: limits.tokensPerMinute });
       const limit = pLimit(limits.concurrency);
       const activeProvider = provider;
       const activeCache = cache;
-      await Promise.all(
-        batches.map((batch) =>
-          limit(() => this.#embedBatch(batch, activeProvider, activeCache, limiter, limits, failures)),
-        ),
-      );
+      const tasks: Promise<void>[] = [];
+      const prepared = (entry: Pending): Pending => {
+        const ready = this.#prepare(entry, activeProvider);
+        preparedByKey.set(entry.key, ready);
+        return ready;
+      };
+      const preparedByKey = new Map<string, Pending>();
+      for await (const batch of packBatchesLazily(pending, perRequest, provider.maxTokensPerRequest, (entry) => prepared(entry).tokens)) {
+        if (this.#abort.signal.aborted) break;
+        const ready = batch.items.map((entry) => preparedByKey.get(entry.key)!);
+        tasks.push(limit(() => this.#embedBatch(ready, activeProvider, activeCache, limiter, limits, failures)));
+      }
+      await Promise.all(tasks);
       if (this.#abort.signal.aborted) throw this.#abort.signal.reason;
       const stored = items.filter((item) => !failures.has(item.itemId));
       cache.replaceSourceItems(this.#job.sourceId, provider.id, stored, [...failures].map(([itemId, reason]) => ({ itemId, reason })));

@@ -9,6 +9,7 @@ import { buildDocuments } from './embedding-documents.ts';
 import { EmbeddingCache, vectorKey } from './embedding-cache.ts';
 import type { EmbeddingProvider, ProviderSettings } from './embedding-provider.ts';
 import { startIndexJob, type IndexJob } from './indexer-client.ts';
+import { OpenAiEmbeddingProvider } from './openai-provider.ts';
 import type { IndexProgress, IndexSummary } from './indexer-protocol.ts';
 import { DEFAULT_VECTOR_BUDGET_BYTES, VectorIndex, type VectorMemoryStats } from './vector-index.ts';
 
@@ -165,7 +166,7 @@ export class IndexService {
     }
     const settings = this.#settings.get(sourceId);
     if (!settings || settings.provider !== 'openai') throw new AppError('not_available', `This index was built with ${providerId}; give its settings again (index the source) to search it.`);
-    return createProvider({ ...settings, apiKey: this.#options.secrets.get(apiKeySecretId(settings.baseUrl)) ?? process.env.OPENAI_API_KEY });
+    return new OpenAiEmbeddingProvider({ ...settings, apiKey: this.#options.secrets.get(apiKeySecretId(settings.baseUrl)) ?? process.env.OPENAI_API_KEY, timeoutMs: 10_000 }, 2);
   }
 
   #readCache(): EmbeddingCache | undefined {

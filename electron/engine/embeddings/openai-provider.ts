@@ -35,8 +35,14 @@ export class OpenAiEmbeddingProvider implements EmbeddingProvider {
   readonly #timeoutMs: number;
   readonly #sendDimensions: boolean;
   readonly #encoding: 'base64' | 'float';
+  readonly #sdkRetries: number;
 
-  constructor(settings: ProviderSettings) {
+  /**
+   * @param sdkRetries 0 for the indexer, whose own loop owns retries; a small number for one-off calls such as
+   * embedding a search query, where a stale keep-alive connection should not fail the search.
+   */
+  constructor(settings: ProviderSettings, sdkRetries = 0) {
+    this.#sdkRetries = sdkRetries;
     const baseURL = settings.baseUrl ?? 'https://api.openai.com/v1';
     let host: string;
     try {
@@ -53,7 +59,7 @@ export class OpenAiEmbeddingProvider implements EmbeddingProvider {
     this.#encoding = settings.encoding && settings.encoding !== 'auto' ? settings.encoding : host === OFFICIAL_HOST ? 'base64' : 'float';
     this.id = `openai:${host}:${this.#model}:${this.dimensions}`;
     if (!settings.apiKey && host === OFFICIAL_HOST) throw new AppError('invalid_input', 'An API key is needed for api.openai.com (--api-key or OPENAI_API_KEY).');
-    this.#client = new OpenAI({ apiKey: settings.apiKey || 'not-needed', baseURL, maxRetries: 0, timeout: this.#timeoutMs });
+    this.#client = new OpenAI({ apiKey: settings.apiKey || 'not-needed', baseURL, maxRetries: sdkRetries, timeout: this.#timeoutMs });
   }
 
   async embed(texts: readonly string[], signal?: AbortSignal): Promise<EmbeddingResponse> {
@@ -62,7 +68,7 @@ export class OpenAiEmbeddingProvider implements EmbeddingProvider {
       result = await this.#client.embeddings
         .create(
           { model: this.#model, input: [...texts], encoding_format: this.#encoding, ...(this.#sendDimensions ? { dimensions: this.dimensions } : {}) },
-          { signal, timeout: this.#timeoutMs, maxRetries: 0 },
+          { signal, timeout: this.#timeoutMs, maxRetries: this.#sdkRetries },
         )
         .withResponse();
     } catch (error) {
