@@ -10,6 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { writeSections, type BenchSection } from './bench-report.ts';
 import { indexingSuite } from './suites/indexing.ts';
 import { introspectionSuite } from './suites/introspection.ts';
+import { retrievalQualitySuite } from './suites/retrieval-quality.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({ options: { suite: { type: 'string', multiple: true }, runs: { type: 'string' }, quick: { type: 'boolean' } } });
@@ -20,6 +21,7 @@ const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 const SUITES: Record<string, () => Promise<BenchSection>> = {
   introspection: () => introspectionSuite({ runs, workloads, log }),
   indexing: () => indexingSuite({ quick: Boolean(values.quick), log }),
+  'retrieval-quality': () => retrievalQualitySuite(),
 };
 
 // Measure the product as it ships: workers from the bundled build, not compiled on the fly by tsx.

@@ -25,11 +25,9 @@ describe('indexing and search through the handler table', () => {
   });
 
   it('finds tables and columns by meaning, without touching the database', async () => {
-    const answer = await dispatch(engine.handlers, 'search/query', { sourceId, text: 'annual base salary', k: 10 });
-    expect(answer.ok).toBe(true);
-    if (!answer.ok) return;
-    expect(answer.value.results.slice(0, 3).map((result) => `${result.table}.${result.column}`)).toContain('hr_comp_hist.base_sal_amt');
-    expect(answer.value.results[0]!.score).toBeGreaterThan(answer.value.results.at(-1)!.score);
+    const answer = await engine.handlers['search/query']({ sourceId, text: 'annual base salary', k: 10 }, {});
+    expect(answer.results.slice(0, 3).map((result) => `${result.table}.${result.column}`)).toContain('hr_comp_hist.base_sal_amt');
+    expect(answer.results[0]!.score).toBeGreaterThan(answer.results.at(-1)!.score);
   });
 
   it('answers bad requests with clear errors', async () => {

@@ -1,0 +1,36 @@
+/**
+ * Questions an analyst asks of the demo database, each with the tables an answer needs (any one of `anyOf` counts as
+ * found). Written from the schema's meaning before any run; not tuned to a retrieval method.
+ */
+export const DEMO_QUESTIONS: readonly { question: string; anyOf: readonly string[] }[] = [
+  { question: 'refunds by country', anyOf: ['sls_rfnd', 'agg_rfnd_by_cntry'] },
+  { question: 'annual base salary of employees', anyOf: ['hr_comp_hist'] },
+  { question: 'which warehouse has the most stock on hand', anyOf: ['inv_stk_lvl'] },
+  { question: 'open support tickets by priority', anyOf: ['sup_tkt', 'v_open_tkts'] },
+  { question: 'customer satisfaction scores', anyOf: ['sup_csat_svy', 'agg_csat_mthly'] },
+  { question: 'purchase orders sent to a vendor', anyOf: ['po_hdr'] },
+  { question: 'late deliveries by carrier', anyOf: ['shp_shpmt', 'agg_shp_otd_mthly'] },
+  { question: 'invoice due dates and amounts paid', anyOf: ['sls_invc', 'fin_ap_invc'] },
+  { question: 'exchange rates between currencies', anyOf: ['fin_ccy_rt'] },
+  { question: 'budget versus forecast by cost center', anyOf: ['fin_bdgt'] },
+  { question: 'leave requests approved last year', anyOf: ['hr_lv_req'] },
+  { question: 'marketing campaign email opens and clicks', anyOf: ['mkt_email_evt', 'agg_cmpgn_perf'] },
+  { question: 'leads converted to customers', anyOf: ['mkt_lead'] },
+  { question: 'products that need reordering', anyOf: ['inv_stk_lvl', 'v_low_stock'] },
+  { question: 'machine downtime reasons', anyOf: ['mfg_mach_dt'] },
+  { question: 'defects found in quality inspections', anyOf: ['mfg_qc_insp'] },
+  { question: 'hours booked on projects by employee', anyOf: ['prj_tm_entry'] },
+  { question: 'sales rep quota and commission rate', anyOf: ['sls_rep'] },
+  { question: 'general ledger journal debits and credits', anyOf: ['fin_gl_jrnl_ln'] },
+  { question: 'payments to suppliers', anyOf: ['fin_ap_pmt'] },
+  { question: 'customer shipping addresses', anyOf: ['sls_cust_addr'] },
+  { question: 'order lines with quantity and unit price', anyOf: ['sls_ord_ln', 'Order Details'] },
+  { question: 'return reasons for damaged goods', anyOf: ['sls_rtn', 'agg_rtn_rsn_mthly'] },
+  { question: 'tax rate per jurisdiction', anyOf: ['ref_tax_juris', 'fin_tax_cd'] },
+  { question: 'bill of materials components', anyOf: ['mfg_bom_ln'] },
+  { question: 'audit trail of changes by user', anyOf: ['sys_audit_log'] },
+  { question: 'payroll net pay and tax withheld', anyOf: ['hr_pay_stub'] },
+  { question: 'training courses completed by staff', anyOf: ['hr_trng'] },
+  { question: 'list price of each item', anyOf: ['inv_itm', 'sls_price_list_itm'] },
+  { question: 'stock written off for theft or damage', anyOf: ['inv_adj'] },
+];
