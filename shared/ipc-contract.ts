@@ -224,6 +224,8 @@ export const contract = {
     response: z.object({
       providerId: z.string(),
       results: z.array(z.object({ kind: z.enum(['table', 'column']), schema: z.string(), table: z.string(), column: z.string().nullable(), score: z.number() })),
+      /** Time to embed the query (a network call for remote providers) and to search the index. */
+      timings: z.object({ embedMs: z.number(), searchMs: z.number() }),
     }),
   },
 } as const satisfies Record<RequestChannel, { request: z.ZodType; response: z.ZodType }>;

@@ -99,11 +99,10 @@ export class IndexRun {
         items.push({ itemId: document.id, kind: document.kind, schema: document.schema, table: document.table, column: document.column, key });
         const pending = pendingByKey.get(key);
         if (pending) pending.itemIds.push(document.id);
-        else if (cache.has(key)) this.#counts.reused += 1;
-        else pendingByKey.set(key, { index: pendingByKey.size, key, text: document.text, tokens: 0, itemIds: [document.id] });
+        else if (!cache.has(key)) pendingByKey.set(key, { index: pendingByKey.size, key, text: document.text, tokens: 0, itemIds: [document.id] });
       }
       this.#total = this.#job.documents.length;
-      // Items sharing a vector with a reused one count as reused too.
+      // Everything not pending is reused, including items whose text equals another stored item's.
       this.#counts.reused = this.#total - [...pendingByKey.values()].reduce((sum, pending) => sum + pending.itemIds.length, 0);
       const pending = [...pendingByKey.values()];
       this.#progress('running', true);
@@ -115,12 +114,12 @@ export class IndexRun {
       const activeProvider = provider;
       const activeCache = cache;
       const tasks: Promise<void>[] = [];
+      const preparedByKey = new Map<string, Pending>();
       const prepared = (entry: Pending): Pending => {
-        const ready = this.#prepare(entry, activeProvider);
+        const ready = this.#prepare(entry, activeProvider); // counted (and truncated) only when the packer gets here
         preparedByKey.set(entry.key, ready);
         return ready;
       };
-      const preparedByKey = new Map<string, Pending>();
       for await (const batch of packBatchesLazily(pending, perRequest, provider.maxTokensPerRequest, (entry) => prepared(entry).tokens)) {
         if (this.#abort.signal.aborted) break;
         const ready = batch.items.map((entry) => preparedByKey.get(entry.key)!);

@@ -123,7 +123,7 @@ export class IndexService {
   }
 
   /** Semantic search over a source's index. The query is embedded by the provider that built the index. */
-  async search(sourceId: string, text: string, k: number): Promise<{ results: SearchResult[]; providerId: string }> {
+  async search(sourceId: string, text: string, k: number): Promise<{ results: SearchResult[]; providerId: string; timings: { embedMs: number; searchMs: number } }> {
     const query = text.trim();
     if (!query) throw new AppError('invalid_input', 'The search text is empty.');
     const cache = this.#readCache();
@@ -137,10 +137,14 @@ export class IndexService {
       if (!index) throw new AppError('not_found', 'The search index of this source is empty.');
       this.#indexes.set(key, index);
     }
+    const embedStarted = performance.now();
     const [vector] = (await provider.embed([query])).vectors;
+    const searchStarted = performance.now();
     const hits = index.search(vector!, k);
+    const done = performance.now();
     return {
       providerId,
+      timings: { embedMs: Math.round((searchStarted - embedStarted) * 10) / 10, searchMs: Math.round((done - searchStarted) * 10) / 10 },
       results: hits.map(({ item, score }) => ({ kind: item.kind, schema: item.schema, table: item.table, column: item.column, score: Math.round(score * 10_000) / 10_000 })),
     };
   }
