@@ -27,7 +27,7 @@ describe('the schemascope CLI contract', () => {
   });
 
   it('commands not built yet say so and exit non-zero', async () => {
-    for (const command of ['index', 'search', 'context', 'ask']) {
+    for (const command of ['context', 'ask']) {
       const run = await runCli([command, `sqlite:${demo}`, 'x', '--json', '--home', home.dir]);
       expect(run.code, command).not.toBe(0);
       expect(run.stderr.trim()).toMatch(/^schemascope: not_available: .*not available yet/);
@@ -84,5 +84,33 @@ describe('the schemascope CLI contract', () => {
     expect(run.stderr).toMatch(/auth/);
     expect(run.stderr).not.toContain(secret);
     for (const file of filesUnder(home.dir)) expect(readFileSync(file).includes(secret), file).toBe(false);
+  });
+});
+
+describe('the schemascope CLI: index and search', () => {
+  const searchHome = tempHome();
+  afterAll(searchHome.cleanup);
+
+  it('index prints the contract fields; a second run reuses everything and sends nothing', async () => {
+    const first = await runCli(['index', `sqlite:${demo}`, '--json', '--home', searchHome.dir]);
+    expect(first.code, first.stderr).toBe(0);
+    const output = first.json<Record<string, number>>();
+    for (const field of ['tables', 'columns', 'items', 'embedded', 'reused', 'failed', 'requests', 'ms']) expect(typeof output[field], field).toBe('number');
+    expect(output.items).toBe(output.tables! + output.columns!);
+    expect(output.embedded).toBe(output.items);
+    const second = (await runCli(['index', `sqlite:${demo}`, '--json', '--home', searchHome.dir])).json<Record<string, number>>();
+    expect(second).toMatchObject({ embedded: 0, reused: output.items, requests: 0 });
+  });
+
+  it('search --offline answers from the index with kind, schema, table, column and score', async () => {
+    const run = await runCli(['search', `sqlite:${demo}`, 'refund amount', '--k', '5', '--offline', '--json', '--home', searchHome.dir]);
+    expect(run.code, run.stderr).toBe(0);
+    const { results } = run.json<{ results: { kind: string; schema: string; table: string; column: string | null; score: number }[] }>();
+    expect(results).toHaveLength(5);
+    expect(results[0]).toMatchObject({ kind: expect.stringMatching(/table|column/), schema: 'main', table: expect.any(String), score: expect.any(Number) });
+    expect(results.some((result) => result.table === 'sls_rfnd' && result.column === 'rfnd_amt')).toBe(true);
+    const none = await runCli(['search', 'sqlite:/nonexistent/never.db', 'x', '--offline', '--json', '--home', searchHome.dir]);
+    expect(none.code).not.toBe(0);
+    expect(none.stderr).toMatch(/^schemascope: not_found: .*index/);
   });
 });
