@@ -183,8 +183,13 @@ describe.each(CASES)('$name dialect against the real server', (dialect) => {
     expect(empty).toMatchObject({ rowCount: 0, truncated: false });
   });
 
-  it('refuses writes in the read-only session itself', async () => {
+  it('refuses writes twice: at the guard, and in the read-only session itself when the guard is bypassed', async () => {
     await expect(door.execute(connection, { sql: dialect.writeSql })).rejects.toMatchObject({ kind: 'read_only_violation' });
+    await expect(connection.execute(dialect.writeSql, { limit: 10, timeoutMs: 5_000, queryId: `bypass-${dialect.name}` })).rejects.toMatchObject({ kind: 'read_only_violation' });
+    if (dialect.name !== 'sqlite') {
+      const ddl = dialect.name === 'mysql' ? 'CREATE TABLE sneaky (a INT)' : 'CREATE TABLE sneaky (a int)';
+      await expect(connection.execute(ddl, { limit: 10, timeoutMs: 5_000, queryId: `ddl-${dialect.name}` })).rejects.toMatchObject({ kind: 'read_only_violation' });
+    }
     const after = await door.execute(connection, { sql: `SELECT count(*) FROM ${dialect.q('order')}` });
     expect(Number(after.rows[0]![0])).toBe(0);
   });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { AppError } from '../../../shared/errors.ts';
 import type { QueryResult } from '../../../shared/ipc-contract.ts';
 import type { SourceConnection } from '../sources/dialect.ts';
+import { checkReadOnlySql } from './sql-guard.ts';
 
 export const DEFAULT_ROW_LIMIT = 10_000;
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -16,8 +17,8 @@ export interface DoorRequest {
 }
 
 /**
- * The one door every SQL statement passes through: bounded rows, a server-side timeout, a read-only session
- * (enforced by each dialect), cancellation by id. Nothing else in the engine calls `SourceConnection.execute`.
+ * The one door every SQL statement passes through: the read-only guard (sql-guard.ts), bounded rows, a server-side
+ * timeout, a read-only session (enforced by each dialect, so the guard is not the only wall), cancellation by id. Nothing else in the engine calls `SourceConnection.execute`.
  */
 export class SqlDoor {
   readonly #running = new Map<string, SourceConnection>();
@@ -25,6 +26,7 @@ export class SqlDoor {
   async execute(connection: SourceConnection, request: DoorRequest): Promise<QueryResult> {
     const sql = request.sql.trim();
     if (sql.length === 0) throw new AppError('invalid_input', 'The SQL is empty.');
+    checkReadOnlySql(sql, connection.engine); // first wall; the read-only session is the second
     const queryId = request.queryId ?? randomUUID();
     if (this.#running.has(queryId)) throw new AppError('invalid_input', `A query with id ${queryId} is already running.`);
     const limit = request.limit ?? DEFAULT_ROW_LIMIT;
