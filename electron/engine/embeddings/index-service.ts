@@ -81,7 +81,10 @@ export class IndexService {
       provider: effective,
       documents,
       onEvent: (event) => {
-        if (event.type === 'progress') this.#options.events.emit('index/progress', { sourceId, progress: event.progress });
+        // The final state is announced only after the bookkeeping below, so whoever hears it sees a finished job.
+        if (event.type === 'progress' && (event.progress.state === 'running' || event.progress.state === 'paused')) {
+          this.#options.events.emit('index/progress', { sourceId, progress: event.progress });
+        }
       },
     });
     this.#jobs.set(sourceId, job);
@@ -89,7 +92,8 @@ export class IndexService {
       this.#jobs.delete(sourceId);
       this.#summaries.set(sourceId, summary);
       this.#indexes.delete(`${sourceId}\u0000${summary.providerId}`);
-      this.#options.events.emit('index/progress', { sourceId, progress: summary });
+      const { failures: _failures, warnings: _warnings, providerId: _providerId, error: _error, ...progress } = summary;
+      this.#options.events.emit('index/progress', { sourceId, progress });
     });
     return { job, tables, columns: documents.length - tables };
   }
