@@ -61,22 +61,6 @@ export interface SnapshotCounts {
   readonly indexes: number;
 }
 
-export function countSnapshot(snapshot: Pick<SchemaSnapshot, 'tables'>): SnapshotCounts {
-  let tables = 0;
-  let views = 0;
-  let columns = 0;
-  let foreignKeys = 0;
-  let indexes = 0;
-  for (const table of snapshot.tables) {
-    if (table.kind === 'view') views += 1;
-    else tables += 1;
-    columns += table.columns.length;
-    foreignKeys += table.foreignKeys.length;
-    indexes += table.indexes.length;
-  }
-  return { tables, views, columns, foreignKeys, indexes };
-}
-
 /** `schema.table`, the key used by the catalog, diffs and the UI. */
 export function tableKey(table: { readonly schema: string; readonly name: string }): string {
   return `${table.schema}.${table.name}`;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { packBatches } from '../../electron/engine/embeddings/batcher.ts';
+import { packBatchesLazily } from '../../electron/engine/embeddings/batcher.ts';
 import { buildDocuments } from '../../electron/engine/embeddings/embedding-documents.ts';
 import { expandIdentifier, splitIdentifier } from '../../electron/engine/embeddings/identifier-words.ts';
 import { LocalEmbeddingProvider } from '../../electron/engine/embeddings/local-provider.ts';
@@ -83,12 +83,18 @@ describe('tokens and batches', () => {
     expect(encodingForModel('gpt-3.5-turbo')).toBe('cl100k_base');
   });
 
-  it('packs under both the input cap and the token cap, keeping order', () => {
+  it('packs under both the input cap and the token cap, keeping order', async () => {
     const items = Array.from({ length: 10 }, (_, index) => ({ index, tokens: 100 }));
-    expect(packBatches(items, 4, 0).map((batch) => batch.length)).toEqual([4, 4, 2]);
-    expect(packBatches(items, 100, 250).map((batch) => batch.length)).toEqual([2, 2, 2, 2, 2]);
-    expect(packBatches(items, 3, 250).flat().map((item) => item.index)).toEqual(items.map((item) => item.index));
-    expect(() => packBatches(items, 0, 0)).toThrow(TypeError);
+    const pack = async (maxInputs: number, maxTokens: number) => {
+      const batches: { items: { index: number }[]; tokens: number }[] = [];
+      for await (const batch of packBatchesLazily(items, maxInputs, maxTokens, (item) => item.tokens)) batches.push(batch);
+      return batches;
+    };
+    expect((await pack(4, 0)).map((batch) => batch.items.length)).toEqual([4, 4, 2]);
+    expect((await pack(100, 250)).map((batch) => batch.items.length)).toEqual([2, 2, 2, 2, 2]);
+    expect((await pack(100, 250)).every((batch) => batch.tokens <= 250)).toBe(true);
+    expect((await pack(3, 250)).flatMap((batch) => batch.items).map((item) => item.index)).toEqual(items.map((item) => item.index));
+    await expect(pack(0, 0)).rejects.toThrow(TypeError);
   });
 });
 

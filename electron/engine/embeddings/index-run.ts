@@ -15,7 +15,6 @@ const BACKOFF_BASE_MS = 250;
 const BACKOFF_CAP_MS = 8_000;
 
 interface Pending {
-  readonly index: number;
   readonly key: string;
   readonly text: string;
   readonly tokens: number;
@@ -99,7 +98,7 @@ export class IndexRun {
         items.push({ itemId: document.id, kind: document.kind, schema: document.schema, table: document.table, column: document.column, key });
         const pending = pendingByKey.get(key);
         if (pending) pending.itemIds.push(document.id);
-        else if (!cache.has(key)) pendingByKey.set(key, { index: pendingByKey.size, key, text: document.text, tokens: 0, itemIds: [document.id] });
+        else if (!cache.has(key)) pendingByKey.set(key, { key, text: document.text, tokens: 0, itemIds: [document.id] });
       }
       this.#total = this.#job.documents.length;
       // Everything not pending is reused, including items whose text equals another stored item's.
