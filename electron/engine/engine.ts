@@ -48,7 +48,7 @@ export function appVersion(): string {
  */
 export function createEngine(options: EngineOptions): Engine {
   const home = path.resolve(options.home);
-  const catalog = new CatalogStore(path.join(home, 'catalog.db'));
+  const catalog = new CatalogStore(CatalogStore.file(home));
   const events = new EventHub();
   const door = new SqlDoor();
   const secrets = options.secrets ?? new MemorySecretStore();

@@ -62,9 +62,14 @@ const SNAPSHOTS_KEPT = 3;
 export class CatalogStore {
   readonly db: SqliteDatabase;
 
-  constructor(file: string) {
-    if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+  /** `readonly` opens an existing catalog for reading only (the indexer worker), without migrating it. */
+  constructor(file: string, options: { readonly?: boolean } = {}) {
     try {
+      if (options.readonly) {
+        this.db = openSqlite(file, { readonly: true, fileMustExist: true });
+        return;
+      }
+      if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
       this.db = openSqlite(file);
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');
@@ -74,6 +79,10 @@ export class CatalogStore {
     } catch (error) {
       throw new AppError('storage', `Cannot open the catalog at ${file}: ${error instanceof Error ? error.message : String(error)}`);
     }
+  }
+
+  static file(home: string): string {
+    return path.join(home, 'catalog.db');
   }
 
   get schemaVersion(): number {

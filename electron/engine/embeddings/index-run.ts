@@ -1,6 +1,8 @@
 import pLimit from 'p-limit';
 import { AppError, serializeError } from '../../../shared/errors.ts';
+import { CatalogStore } from '../catalog/catalog-store.ts';
 import { packBatchesLazily } from './batcher.ts';
+import { buildDocuments, type EmbeddingDocument } from './embedding-documents.ts';
 import { createProvider, limitsFor } from './create-provider.ts';
 import { EmbeddingCache, vectorKey, type SourceItemRow } from './embedding-cache.ts';
 import type { EmbeddingProvider } from './embedding-provider.ts';
@@ -93,14 +95,15 @@ export class IndexRun {
       cache = new EmbeddingCache(EmbeddingCache.file(this.#job.home));
       const items: SourceItemRow[] = [];
       const pendingByKey = new Map<string, Pending>();
-      for (const document of this.#job.documents) {
+      const documents = this.#documents();
+      for (const document of documents) {
         const key = vectorKey(provider.id, document.hash);
         items.push({ itemId: document.id, kind: document.kind, schema: document.schema, table: document.table, column: document.column, key });
         const pending = pendingByKey.get(key);
         if (pending) pending.itemIds.push(document.id);
         else if (!cache.has(key)) pendingByKey.set(key, { key, text: document.text, tokens: 0, itemIds: [document.id] });
       }
-      this.#total = this.#job.documents.length;
+      this.#total = documents.length;
       // Everything not pending is reused, including items whose text equals another stored item's.
       this.#counts.reused = this.#total - [...pendingByKey.values()].reduce((sum, pending) => sum + pending.itemIds.length, 0);
       const pending = [...pendingByKey.values()];
@@ -127,13 +130,27 @@ export class IndexRun {
       await Promise.all(tasks);
       if (this.#abort.signal.aborted) throw this.#abort.signal.reason;
       const stored = items.filter((item) => !failures.has(item.itemId));
-      cache.replaceSourceItems(this.#job.sourceId, provider.id, stored, [...failures].map(([itemId, reason]) => ({ itemId, reason })));
+      // An unchanged schema (the common re-index) leaves the item map as it is: no write at all.
+      if (pending.length > 0 || failures.size > 0 || !sameItems(cache.sourceItems(this.#job.sourceId, provider.id), stored) || cache.failures(this.#job.sourceId, provider.id).length > 0) {
+        cache.replaceSourceItems(this.#job.sourceId, provider.id, stored, [...failures].map(([itemId, reason]) => ({ itemId, reason })));
+      }
       return this.#summary('done', provider.id, failures);
     } catch (error) {
       const cancelled = this.#abort.signal.aborted;
       return { ...this.#summary(cancelled ? 'cancelled' : 'failed', provider?.id ?? this.#job.provider.provider, failures), error: serializeError(error) };
     } finally {
       cache?.close();
+    }
+  }
+
+  #documents(): readonly EmbeddingDocument[] {
+    if (this.#job.documents) return this.#job.documents;
+    if (this.#job.snapshotId === undefined) throw new AppError('invalid_input', 'An indexing job needs documents or a snapshot.');
+    const catalog = new CatalogStore(CatalogStore.file(this.#job.home), { readonly: true });
+    try {
+      return buildDocuments(catalog.loadSnapshot(this.#job.snapshotId));
+    } finally {
+      catalog.close();
     }
   }
 
@@ -230,4 +247,10 @@ export class IndexRun {
     this.#emit({ type: 'progress', progress });
     return { ...progress, providerId, failures: [...failures].slice(0, 1000).map(([itemId, reason]) => ({ itemId, reason })), warnings: this.#warnings.slice(0, 100) };
   }
+}
+
+function sameItems(stored: readonly SourceItemRow[], current: readonly SourceItemRow[]): boolean {
+  if (stored.length !== current.length) return false;
+  const keys = new Map(stored.map((item) => [item.itemId, item.key]));
+  return current.every((item) => keys.get(item.itemId) === item.key);
 }

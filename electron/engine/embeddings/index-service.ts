@@ -5,8 +5,7 @@ import type { SecretStore } from '../sources/secret-store.ts';
 import type { SourceService } from '../sources/source-service.ts';
 import type { EventHub } from '../util/event-hub.ts';
 import { createProvider } from './create-provider.ts';
-import { buildDocuments } from './embedding-documents.ts';
-import { EmbeddingCache, vectorKey } from './embedding-cache.ts';
+import { EmbeddingCache } from './embedding-cache.ts';
 import type { EmbeddingProvider, ProviderSettings } from './embedding-provider.ts';
 import { startIndexJob, type IndexJob } from './indexer-client.ts';
 import { OpenAiEmbeddingProvider } from './openai-provider.ts';
@@ -62,24 +61,20 @@ export class IndexService {
   async start(sourceId: string, settings: ProviderSettings, options: { offline?: boolean } = {}): Promise<{ job: IndexJob; tables: number; columns: number }> {
     if (this.#jobs.has(sourceId)) throw new AppError('invalid_input', 'This source is already being indexed: pause, resume or cancel that run first.');
     const resolved = await this.#options.sources.snapshot(sourceId, options);
-    const snapshot = this.#options.catalog.loadSnapshot(resolved.record.id);
-    const documents = buildDocuments(snapshot);
     let apiKey = settings.apiKey;
     if (settings.provider === 'openai') {
       if (apiKey) this.#options.secrets.set(apiKeySecretId(settings.baseUrl), apiKey);
       else apiKey = this.#options.secrets.get(apiKeySecretId(settings.baseUrl)) ?? process.env.OPENAI_API_KEY;
     }
     const effective: ProviderSettings = { ...settings, apiKey };
-    const provider = createProvider(effective); // validates the settings before a worker starts
+    createProvider(effective); // validates the settings before a worker starts
     this.#settings.set(sourceId, { ...settings, apiKey: undefined });
-    const tables = snapshot.tables.length;
-    const unchanged = this.#unchangedJob(sourceId, provider.id, documents);
-    if (unchanged) return { job: unchanged, tables, columns: documents.length - tables };
+    const counts = this.#options.catalog.countSnapshot(resolved.record.id);
     const job = startIndexJob({
       home: this.#options.home,
       sourceId,
       provider: effective,
-      documents,
+      snapshotId: resolved.record.id,
       onEvent: (event) => {
         // The final state is announced only after the bookkeeping below, so whoever hears it sees a finished job.
         if (event.type === 'progress' && (event.progress.state === 'running' || event.progress.state === 'paused')) {
@@ -95,24 +90,7 @@ export class IndexService {
       const { failures: _failures, warnings: _warnings, providerId: _providerId, error: _error, ...progress } = summary;
       this.#options.events.emit('index/progress', { sourceId, progress });
     });
-    return { job, tables, columns: documents.length - tables };
-  }
-
-  /**
-   * The common case of a re-index: every document's vector is stored and the source's item map is already exactly
-   * this one. Then there is nothing to embed and nothing to write, so no worker is started at all.
-   */
-  #unchangedJob(sourceId: string, providerId: string, documents: readonly { id: string; hash: string }[]): IndexJob | undefined {
-    const cache = this.#readCache();
-    if (!cache) return undefined;
-    const stored = new Map(cache.sourceItems(sourceId, providerId).map((item) => [item.itemId, item.key]));
-    if (stored.size !== documents.length || cache.failures(sourceId, providerId).length > 0) return undefined;
-    for (const document of documents) if (stored.get(document.id) !== vectorKey(providerId, document.hash)) return undefined;
-    const progress: IndexProgress = { jobId: `unchanged-${sourceId}`, state: 'done', total: documents.length, done: documents.length, embedded: 0, reused: documents.length, failed: 0, requests: 0, tooManyRequests: 0, retries: 0, itemsPerSecond: 0, etaSeconds: 0, elapsedMs: 0 };
-    const summary: IndexSummary = { ...progress, providerId, failures: [], warnings: [] };
-    this.#summaries.set(sourceId, summary);
-    this.#options.events.emit('index/progress', { sourceId, progress });
-    return { jobId: progress.jobId, done: Promise.resolve(summary), pause: () => undefined, resume: () => undefined, cancel: () => undefined, latest: () => progress };
+    return { job, tables: counts.tables + counts.views, columns: counts.columns };
   }
 
   job(sourceId: string): IndexJob {

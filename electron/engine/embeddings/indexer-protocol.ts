@@ -14,7 +14,12 @@ export interface IndexJobSpec {
   readonly home: string;
   readonly sourceId: string;
   readonly provider: ProviderSettings;
-  readonly documents: readonly EmbeddingDocument[];
+  /**
+   * What to embed: the documents themselves, or the catalog snapshot to build them from. The app sends the snapshot id,
+   * so that reading 100,000 columns and building their documents happens in the worker, not on the main thread.
+   */
+  readonly documents?: readonly EmbeddingDocument[];
+  readonly snapshotId?: number;
 }
 
 export interface IndexProgress {
