@@ -22,9 +22,18 @@ export const REQUEST_CHANNELS = [
   'index/cancel',
   'index/status',
   'search/query',
+  'context/build',
+  'ask/start',
+  'ask/cancel',
+  'settings/get',
+  'settings/set',
+  'history/list',
+  'saved/list',
+  'saved/save',
+  'saved/remove',
 ] as const;
 
-export const EVENT_CHANNELS = ['sources/changed', 'schema/changed', 'index/progress'] as const;
+export const EVENT_CHANNELS = ['sources/changed', 'schema/changed', 'index/progress', 'ask/delta'] as const;
 
 export type RequestChannel = (typeof REQUEST_CHANNELS)[number];
 export type EventChannel = (typeof EVENT_CHANNELS)[number];

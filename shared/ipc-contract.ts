@@ -143,6 +143,48 @@ const providerSettings = z.strictObject({
   maxInputsPerRequest: z.number().int().min(1).max(2048).optional(),
 });
 const timeoutMs = z.number().int().min(100).max(3_600_000);
+const question = z.string().trim().min(1, 'The question is empty.').max(4000, 'The question is longer than 4,000 characters.');
+const budget = z.number().int().min(100).max(1_000_000);
+const serializedError = z.object({ kind: z.string(), message: z.string(), detail: z.string().optional() });
+
+/** The schema context of a question: what the model gets, its exact token count and what did not fit. */
+export const contextView = z.object({
+  model: z.string(),
+  encoding: z.string(),
+  budget: z.number(),
+  tokens: z.number(),
+  text: z.string(),
+  tables: z.array(z.string()),
+  columns: z.array(z.string()),
+  joins: z.array(z.object({ on: z.string(), inferred: z.boolean() })),
+  omitted: z.object({ tables: z.number(), columns: z.number(), firstTables: z.array(z.string()) }),
+  snapshot: snapshotInfo,
+  retrieval: z.object({ vectors: z.boolean(), note: z.string().nullable(), ms: z.number() }),
+});
+
+const llmSettingsView = z.object({
+  baseUrl: z.string().nullable(),
+  model: z.string().nullable(),
+  timeoutMs: z.number(),
+  /** Whether a key is stored; the key itself never leaves the main process. */
+  hasApiKey: z.boolean(),
+});
+
+const settingsView = z.object({ llm: llmSettingsView, contextBudget: z.number(), rowLimit: z.number() });
+
+const historyEntry = z.object({
+  id: z.number(),
+  sourceId: z.string(),
+  sql: z.string(),
+  origin: z.enum(['editor', 'ask']),
+  question: z.string().nullable(),
+  rowCount: z.number().nullable(),
+  ms: z.number().nullable(),
+  error: z.string().nullable(),
+  ranAt: z.string(),
+});
+
+const savedQuery = z.object({ id: z.number(), sourceId: z.string(), name: z.string(), sql: z.string(), updatedAt: z.string() });
 
 export const contract = {
   'app/info': {
@@ -199,6 +241,8 @@ export const contract = {
       sourceId: id,
       sql: z.string().trim().min(1, 'The SQL is empty.').max(1_000_000),
       limit: limit.optional(),
+      /** Rows to skip: "load more" asks for the next page of the same statement. */
+      offset: z.number().int().min(0).max(100_000_000).optional(),
       timeoutMs: timeoutMs.optional(),
       queryId: id.optional(),
     }),
@@ -228,12 +272,58 @@ export const contract = {
       timings: z.object({ embedMs: z.number(), searchMs: z.number() }),
     }),
   },
+  'context/build': {
+    request: z.strictObject({ sourceId: id, question, budget: budget.optional(), model: z.string().min(1).max(200).optional() }),
+    response: contextView,
+  },
+  'ask/start': {
+    request: z.strictObject({ askId: id, sourceId: id, question, budget: budget.optional(), run: z.boolean().optional(), limit: limit.optional() }),
+    response: z.object({
+      context: contextView,
+      answer: z.string().nullable(),
+      sql: z.string().nullable(),
+      refusal: serializedError.nullable(),
+      result: queryResult.nullable(),
+      llm: z.object({ model: z.string(), ms: z.number(), firstTokenMs: z.number().nullable() }).nullable(),
+      note: z.string().nullable(),
+    }),
+  },
+  'ask/cancel': { request: z.strictObject({ askId: id }), response: z.object({ cancelled: z.boolean() }) },
+  'settings/get': { request: z.strictObject({}), response: settingsView },
+  'settings/set': {
+    request: z.strictObject({
+      llm: z
+        .strictObject({
+          baseUrl: z.string().url().max(2048).nullable().optional(),
+          model: z.string().trim().min(1).max(200).nullable().optional(),
+          timeoutMs: timeoutMs.optional(),
+          /** Stored in the secret store; an empty string removes it. */
+          apiKey: z.string().max(512).optional(),
+        })
+        .optional(),
+      contextBudget: budget.optional(),
+      rowLimit: limit.optional(),
+    }),
+    response: settingsView,
+  },
+  'history/list': {
+    request: z.strictObject({ sourceId: id, limit: z.number().int().min(1).max(500).optional() }),
+    response: z.object({ entries: z.array(historyEntry) }),
+  },
+  'saved/list': { request: z.strictObject({ sourceId: id }), response: z.object({ queries: z.array(savedQuery) }) },
+  'saved/save': {
+    request: z.strictObject({ sourceId: id, name, sql: z.string().trim().min(1, 'The SQL is empty.').max(1_000_000) }),
+    response: savedQuery,
+  },
+  'saved/remove': { request: z.strictObject({ id: z.number().int().min(1) }), response: z.object({ removed: z.boolean() }) },
 } as const satisfies Record<RequestChannel, { request: z.ZodType; response: z.ZodType }>;
 
 export const eventContract = {
   'sources/changed': z.object({}),
   'schema/changed': z.object({ sourceId: id }),
   'index/progress': z.object({ sourceId: id, progress: indexProgress }),
+  /** A piece of the model's answer while it streams. */
+  'ask/delta': z.object({ askId: id, text: z.string() }),
 } as const satisfies Record<EventChannel, z.ZodType>;
 
 export type RequestOf<C extends RequestChannel> = z.input<(typeof contract)[C]['request']>;
@@ -247,6 +337,10 @@ export type CellValue = z.output<typeof cellValue>;
 export type TableSummary = z.output<typeof tableSummary>;
 export type SnapshotInfo = z.output<typeof snapshotInfo>;
 export type IndexProgressView = z.output<typeof indexProgress>;
+export type ContextView = z.output<typeof contextView>;
+export type SettingsView = z.output<typeof settingsView>;
+export type HistoryEntryView = z.output<typeof historyEntry>;
+export type SavedQueryView = z.output<typeof savedQuery>;
 
 /** What the renderer calls: one function per channel, derived from the contract. */
 export type SchemascopeClient = {

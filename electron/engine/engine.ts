@@ -4,6 +4,9 @@ import { CatalogStore } from './catalog/catalog-store.ts';
 import { createHandlers, type PlatformHooks } from './ipc/create-handlers.ts';
 import type { HandlerTable } from './ipc/handler-table.ts';
 import { IndexService } from './embeddings/index-service.ts';
+import { WorkspaceStore } from './catalog/workspace-store.ts';
+import { AskService } from './query/ask-service.ts';
+import { ContextService } from './query/context-service.ts';
 import { SqlDoor } from './query/sql-door.ts';
 import { resolvePoolSettings, type PoolSettings } from './sources/dialect.ts';
 import { MemorySecretStore, type SecretStore } from './sources/secret-store.ts';
@@ -29,6 +32,9 @@ export interface Engine {
   readonly door: SqlDoor;
   readonly events: EventHub;
   readonly indexes: IndexService;
+  readonly contexts: ContextService;
+  readonly workspace: WorkspaceStore;
+  readonly asks: AskService;
   readonly handlers: HandlerTable;
   close(): Promise<void>;
 }
@@ -61,7 +67,10 @@ export function createEngine(options: EngineOptions): Engine {
     baseDir: process.cwd(),
   });
   const indexes = new IndexService({ home, catalog, sources, secrets, events, vectorBudgetBytes: options.vectorBudgetBytes });
-  const handlers = createHandlers({ version: appVersion(), mode: options.mode, home, catalog, sources, door, indexes, platform: options.platform ?? {} });
+  const contexts = new ContextService({ catalog, sources, indexes });
+  const workspace = new WorkspaceStore(catalog);
+  const asks = new AskService({ contexts, sources, door, workspace, secrets });
+  const handlers = createHandlers({ version: appVersion(), mode: options.mode, home, catalog, sources, door, indexes, contexts, workspace, asks, events, platform: options.platform ?? {} });
   return {
     home,
     catalog,
@@ -69,6 +78,9 @@ export function createEngine(options: EngineOptions): Engine {
     door,
     events,
     indexes,
+    contexts,
+    workspace,
+    asks,
     handlers,
     async close() {
       indexes.close();

@@ -39,13 +39,14 @@ describe('CatalogStore', () => {
   });
 
   it('runs its migrations once, in WAL mode, with the composite indexes', () => {
-    expect(catalog.schemaVersion).toBe(1);
+    expect(catalog.schemaVersion).toBe(2);
     expect(catalog.db.pragma('journal_mode', { simple: true })).toBe('wal');
     const indexes = (catalog.db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL`).all() as { name: string }[]).map((row) => row.name);
-    expect(indexes).toEqual(expect.arrayContaining(['catalog_tables_by_source_table', 'catalog_columns_by_source_column', 'catalog_foreign_keys_by_target']));
+    expect(indexes).toEqual(expect.arrayContaining(['catalog_tables_by_source_table', 'catalog_columns_by_source_column', 'catalog_foreign_keys_by_target', 'query_history_by_source']));
     catalog.close();
     catalog = new CatalogStore(path.join(home.dir, 'catalog.db')); // reopening applies nothing twice
-    expect(catalog.schemaVersion).toBe(1);
+    expect(catalog.schemaVersion).toBe(2);
+    expect((catalog.db.prepare('SELECT count(*) AS n FROM schema_migrations').get() as { n: number }).n).toBe(2);
   });
 
   it('stores a snapshot and rebuilds it exactly', () => {

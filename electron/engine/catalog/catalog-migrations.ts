@@ -83,4 +83,35 @@ export const CATALOG_MIGRATIONS: readonly { readonly version: number; readonly s
       CREATE INDEX catalog_indexes_by_table ON catalog_indexes(snapshot_id, schema_name, table_name);
     `,
   },
+  {
+    version: 2,
+    sql: `
+      CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value_json TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      ) WITHOUT ROWID;
+      CREATE TABLE query_history (
+        id INTEGER PRIMARY KEY,
+        source_id TEXT NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+        sql TEXT NOT NULL,
+        origin TEXT NOT NULL CHECK (origin IN ('editor', 'ask')),
+        question TEXT,
+        row_count INTEGER,
+        ms REAL,
+        error TEXT,
+        ran_at TEXT NOT NULL
+      );
+      CREATE INDEX query_history_by_source ON query_history(source_id, id);
+      CREATE TABLE saved_queries (
+        id INTEGER PRIMARY KEY,
+        source_id TEXT NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        sql TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        UNIQUE (source_id, name)
+      );
+    `,
+  },
 ];

@@ -4,6 +4,13 @@ import { quoteIdentifier, type SqlDoor } from '../query/sql-door.ts';
 import type { SourceService } from '../sources/source-service.ts';
 import type { HandlerTable } from './handler-table.ts';
 import type { IndexService } from '../embeddings/index-service.ts';
+import type { ContextService } from '../query/context-service.ts';
+import type { AskService } from '../query/ask-service.ts';
+import type { WorkspaceStore } from '../catalog/workspace-store.ts';
+import type { EventHub } from '../util/event-hub.ts';
+import { DEFAULT_CONTEXT_BUDGET } from '../query/context-packer.ts';
+import { DEFAULT_ROW_LIMIT } from '../query/sql-door.ts';
+import { serializeError } from '../../../shared/errors.ts';
 
 export interface HandlerDependencies {
   readonly version: string;
@@ -14,6 +21,10 @@ export interface HandlerDependencies {
   readonly door: SqlDoor;
   readonly platform: PlatformHooks;
   readonly indexes: IndexService;
+  readonly contexts: ContextService;
+  readonly workspace: WorkspaceStore;
+  readonly asks: AskService;
+  readonly events: EventHub;
 }
 
 /** What only a desktop shell can do; the web mode and the CLI leave these out. */
@@ -23,10 +34,21 @@ export interface PlatformHooks {
 }
 
 const SAMPLE_ROWS = 50;
+const QUERY_SETTINGS_KEY = 'query';
+
+interface QuerySettings {
+  readonly contextBudget: number;
+  readonly rowLimit: number;
+}
 
 /** The handler table: thin functions from validated requests to engine calls. */
 export function createHandlers(deps: HandlerDependencies): HandlerTable {
-  const { catalog, sources, door } = deps;
+  const { catalog, sources, door, workspace, asks } = deps;
+  const querySettings = (): QuerySettings => ({ contextBudget: DEFAULT_CONTEXT_BUDGET, rowLimit: DEFAULT_ROW_LIMIT, ...workspace.getSetting<Partial<QuerySettings>>(QUERY_SETTINGS_KEY) });
+  const settingsView = () => {
+    const { hasApiKey, baseUrl, model, timeoutMs } = asks.settings();
+    return { llm: { baseUrl, model, timeoutMs, hasApiKey }, ...querySettings() };
+  };
   return {
     'app/info': async () => ({ version: deps.version, mode: deps.mode, home: deps.home }),
     'app/pickFile': async () => {
@@ -79,7 +101,16 @@ export function createHandlers(deps: HandlerDependencies): HandlerTable {
 
     'query/execute': async (request, context) => {
       const connection = await sources.connection(request.sourceId);
-      return door.execute(connection, { sql: request.sql, limit: request.limit, timeoutMs: request.timeoutMs, queryId: request.queryId, signal: context.signal });
+      const started = performance.now();
+      const firstPage = !request.offset;
+      try {
+        const result = await door.execute(connection, { sql: request.sql, limit: request.limit ?? querySettings().rowLimit, offset: request.offset, timeoutMs: request.timeoutMs, queryId: request.queryId, signal: context.signal });
+        if (firstPage) workspace.addHistory({ sourceId: request.sourceId, sql: request.sql, origin: 'editor', question: null, rowCount: result.rowCount, ms: result.ms, error: null });
+        return result;
+      } catch (error) {
+        if (firstPage) workspace.addHistory({ sourceId: request.sourceId, sql: request.sql, origin: 'editor', question: null, rowCount: null, ms: Math.round(performance.now() - started), error: serializeError(error).message });
+        throw error;
+      }
     },
     'query/cancel': async (request) => ({ cancelled: await door.cancel(request.queryId) }),
 
@@ -101,5 +132,27 @@ export function createHandlers(deps: HandlerDependencies): HandlerTable {
     },
     'index/status': async (request) => deps.indexes.status(request.sourceId),
     'search/query': async (request) => deps.indexes.search(request.sourceId, request.text, request.k ?? 20),
+
+    'context/build': async (request) =>
+      deps.contexts.build({ sourceId: request.sourceId, question: request.question, budget: request.budget ?? querySettings().contextBudget, model: request.model ?? asks.settings().model ?? undefined }),
+    'ask/start': async (request, context) =>
+      asks.ask(
+        { sourceId: request.sourceId, question: request.question, budget: request.budget ?? querySettings().contextBudget, run: request.run, limit: request.limit ?? querySettings().rowLimit },
+        { askId: request.askId, signal: context.signal, onDelta: (text) => deps.events.emit('ask/delta', { askId: request.askId, text }) },
+      ),
+    'ask/cancel': async (request) => ({ cancelled: asks.cancel(request.askId) }),
+    'settings/get': async () => settingsView(),
+    'settings/set': async (request) => {
+      if (request.llm) asks.setSettings(request.llm);
+      const { contextBudget, rowLimit } = request;
+      if (contextBudget !== undefined || rowLimit !== undefined) {
+        workspace.setSetting(QUERY_SETTINGS_KEY, { ...querySettings(), ...(contextBudget !== undefined ? { contextBudget } : {}), ...(rowLimit !== undefined ? { rowLimit } : {}) });
+      }
+      return settingsView();
+    },
+    'history/list': async (request) => ({ entries: workspace.history(request.sourceId, request.limit ?? 100) }),
+    'saved/list': async (request) => ({ queries: workspace.savedQueries(request.sourceId) }),
+    'saved/save': async (request) => workspace.saveQuery(request.sourceId, request.name, request.sql),
+    'saved/remove': async (request) => ({ removed: workspace.removeSavedQuery(request.id) }),
   };
 }

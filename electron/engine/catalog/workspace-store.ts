@@ -1,0 +1,91 @@
+import { AppError } from '../../../shared/errors.ts';
+import type { CatalogStore } from './catalog-store.ts';
+
+export interface HistoryEntry {
+  readonly id: number;
+  readonly sourceId: string;
+  readonly sql: string;
+  readonly origin: 'editor' | 'ask';
+  readonly question: string | null;
+  readonly rowCount: number | null;
+  readonly ms: number | null;
+  readonly error: string | null;
+  readonly ranAt: string;
+}
+
+export interface SavedQuery {
+  readonly id: number;
+  readonly sourceId: string;
+  readonly name: string;
+  readonly sql: string;
+  readonly updatedAt: string;
+}
+
+/** History is bounded per source, like every other store. */
+export const HISTORY_KEPT = 500;
+
+/**
+ * What the analyst keeps between sessions, in the catalog database (migration v2): settings without secrets,
+ * query history (the last 500 per source) and saved queries.
+ */
+export class WorkspaceStore {
+  readonly #catalog: CatalogStore;
+
+  constructor(catalog: CatalogStore) {
+    this.#catalog = catalog;
+  }
+
+  get #db() {
+    return this.#catalog.db;
+  }
+
+  getSetting<T>(key: string): T | undefined {
+    const row = this.#db.prepare('SELECT value_json FROM settings WHERE key = ?').get(key) as { value_json: string } | undefined;
+    return row ? (JSON.parse(row.value_json) as T) : undefined;
+  }
+
+  setSetting(key: string, value: unknown): void {
+    this.#db
+      .prepare('INSERT INTO settings (key, value_json, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value_json = excluded.value_json, updated_at = excluded.updated_at')
+      .run(key, JSON.stringify(value), new Date().toISOString());
+  }
+
+  addHistory(entry: Omit<HistoryEntry, 'id' | 'ranAt'>): void {
+    this.#db.transaction(() => {
+      this.#db
+        .prepare('INSERT INTO query_history (source_id, sql, origin, question, row_count, ms, error, ran_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(entry.sourceId, entry.sql, entry.origin, entry.question, entry.rowCount, entry.ms, entry.error, new Date().toISOString());
+      this.#db
+        .prepare('DELETE FROM query_history WHERE source_id = ? AND id <= (SELECT id FROM query_history WHERE source_id = ? ORDER BY id DESC LIMIT 1 OFFSET ?)')
+        .run(entry.sourceId, entry.sourceId, HISTORY_KEPT);
+    })();
+  }
+
+  history(sourceId: string, limit = 100): HistoryEntry[] {
+    const rows = this.#db.prepare('SELECT * FROM query_history WHERE source_id = ? ORDER BY id DESC LIMIT ?').all(sourceId, limit) as HistoryRow[];
+    return rows.map((row) => ({ id: row.id, sourceId: row.source_id, sql: row.sql, origin: row.origin, question: row.question, rowCount: row.row_count, ms: row.ms, error: row.error, ranAt: row.ran_at }));
+  }
+
+  saveQuery(sourceId: string, name: string, sql: string): SavedQuery {
+    this.#catalog.getSource(sourceId);
+    const now = new Date().toISOString();
+    this.#db
+      .prepare('INSERT INTO saved_queries (source_id, name, sql, created_at, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(source_id, name) DO UPDATE SET sql = excluded.sql, updated_at = excluded.updated_at')
+      .run(sourceId, name, sql, now, now);
+    return this.savedQueries(sourceId).find((saved) => saved.name === name)!;
+  }
+
+  savedQueries(sourceId: string): SavedQuery[] {
+    const rows = this.#db.prepare('SELECT id, source_id, name, sql, updated_at FROM saved_queries WHERE source_id = ? ORDER BY name COLLATE NOCASE').all(sourceId) as SavedRow[];
+    return rows.map((row) => ({ id: row.id, sourceId: row.source_id, name: row.name, sql: row.sql, updatedAt: row.updated_at }));
+  }
+
+  removeSavedQuery(id: number): boolean {
+    const removed = this.#db.prepare('DELETE FROM saved_queries WHERE id = ?').run(id).changes > 0;
+    if (!removed) throw new AppError('not_found', `No saved query with id ${id}.`);
+    return removed;
+  }
+}
+
+interface HistoryRow { id: number; source_id: string; sql: string; origin: 'editor' | 'ask'; question: string | null; row_count: number | null; ms: number | null; error: string | null; ran_at: string }
+interface SavedRow { id: number; source_id: string; name: string; sql: string; updated_at: string }

@@ -1,0 +1,104 @@
+import { LRUCache } from 'lru-cache';
+import type { TiktokenEncoding } from 'tiktoken';
+import { AppError } from '../../../shared/errors.ts';
+import type { SchemaSnapshot } from '../../../shared/schema-types.ts';
+import type { CatalogStore } from '../catalog/catalog-store.ts';
+import type { IndexService } from '../embeddings/index-service.ts';
+import type { SourceService } from '../sources/source-service.ts';
+import { DEFAULT_CONTEXT_BUDGET, packContext, type PackedContext } from './context-packer.ts';
+import { JoinGraph } from './join-graph.ts';
+import { LexicalIndex } from './lexical-index.ts';
+import { rankTables, type VectorHitRef } from './retriever.ts';
+
+export interface ContextRequest {
+  readonly sourceId: string;
+  readonly question: string;
+  readonly budget?: number;
+  readonly model?: string;
+  readonly encoding?: TiktokenEncoding;
+  readonly offline?: boolean;
+}
+
+export interface BuiltContext extends PackedContext {
+  readonly engine: SchemaSnapshot['engine'];
+  readonly snapshot: { readonly id: number; readonly takenAt: string; readonly offline: boolean; readonly warning: string | null };
+  /** Which rankings took part (`vectors` is false when the source has no search index yet) and how long it took. */
+  readonly retrieval: { readonly vectors: boolean; readonly note: string | null; readonly ms: number };
+}
+
+interface PreparedSnapshot {
+  readonly snapshot: SchemaSnapshot;
+  readonly lexical: LexicalIndex;
+  readonly graph: JoinGraph;
+}
+
+/** Vector hits asked of the index per question: enough to rank the tables and columns that can fit any budget. */
+const VECTOR_CANDIDATES = 200;
+export const MIN_BUDGET = 100;
+export const MAX_BUDGET = 1_000_000;
+
+/**
+ * Builds the schema context for a question: the snapshot (live or cached), hybrid ranking, join paths and exact
+ * token packing. Prepared snapshots (tables, BM25 index, join graph) are kept in a small LRU keyed by snapshot id:
+ * building them is the only cost that grows with the schema, and a new snapshot gets a new id.
+ */
+export class ContextService {
+  readonly #catalog: CatalogStore;
+  readonly #sources: SourceService;
+  readonly #indexes: IndexService;
+  readonly #prepared = new LRUCache<number, PreparedSnapshot>({ max: 3 });
+  #hits = 0;
+  #misses = 0;
+
+  constructor(deps: { catalog: CatalogStore; sources: SourceService; indexes: IndexService }) {
+    this.#catalog = deps.catalog;
+    this.#sources = deps.sources;
+    this.#indexes = deps.indexes;
+  }
+
+  async build(request: ContextRequest): Promise<BuiltContext> {
+    const budget = request.budget ?? DEFAULT_CONTEXT_BUDGET;
+    if (!Number.isInteger(budget) || budget < MIN_BUDGET || budget > MAX_BUDGET) {
+      throw new AppError('invalid_input', `The token budget must be a whole number from ${MIN_BUDGET} to ${MAX_BUDGET}; got ${budget}.`);
+    }
+    const question = request.question.trim();
+    if (!question) throw new AppError('invalid_input', 'The question is empty.');
+    const resolved = await this.#sources.snapshot(request.sourceId, { offline: request.offline });
+    const started = performance.now();
+    const prepared = this.prepare(resolved.record.id);
+    let vectorHits: readonly VectorHitRef[] = [];
+    let note: string | null = null;
+    try {
+      vectorHits = (await this.#indexes.search(request.sourceId, question, VECTOR_CANDIDATES)).results;
+    } catch (error) {
+      if (!(error instanceof AppError) || (error.kind !== 'not_found' && error.kind !== 'not_available')) throw error;
+      note = `Names and comments only: ${error.message}`;
+    }
+    const ranked = rankTables({ tables: prepared.snapshot.tables, lexical: prepared.lexical, graph: prepared.graph, question, vectorHits });
+    const packed = packContext({ engine: prepared.snapshot.engine, question, ranked, graph: prepared.graph, budget, model: request.model, encoding: request.encoding });
+    return {
+      ...packed,
+      engine: prepared.snapshot.engine,
+      snapshot: resolved.info,
+      retrieval: { vectors: vectorHits.length > 0, note, ms: Math.round((performance.now() - started) * 10) / 10 },
+    };
+  }
+
+  /** The snapshot with its BM25 index and join graph, built once per snapshot id. */
+  prepare(snapshotId: number): PreparedSnapshot {
+    let prepared = this.#prepared.get(snapshotId);
+    if (prepared) {
+      this.#hits += 1;
+      return prepared;
+    }
+    this.#misses += 1;
+    const snapshot = this.#catalog.loadSnapshot(snapshotId);
+    prepared = { snapshot, lexical: new LexicalIndex(snapshot.tables), graph: new JoinGraph(snapshot.tables) };
+    this.#prepared.set(snapshotId, prepared);
+    return prepared;
+  }
+
+  cacheStats(): { name: string; size: number; max: number; hits: number; misses: number } {
+    return { name: 'prepared snapshots', size: this.#prepared.size, max: this.#prepared.max, hits: this.#hits, misses: this.#misses };
+  }
+}
