@@ -5,6 +5,8 @@ import { AppError, serializeError } from '../../shared/errors.ts';
 import { ensureDemoSource } from '../engine/demo/demo-database.ts';
 import { createEngine, type Engine } from '../engine/engine.ts';
 import { DEFAULT_ROW_LIMIT, DEFAULT_TIMEOUT_MS } from '../engine/query/sql-door.ts';
+import { DEFAULT_CONTEXT_BUDGET } from '../engine/query/context-packer.ts';
+import type { BuiltContext } from '../engine/query/context-service.ts';
 import { displayUrl, parseConnectionUrl } from '../engine/sources/connection-url.ts';
 import { resolveHome } from '../engine/util/app-home.ts';
 import type { ProviderSettings } from '../engine/embeddings/embedding-provider.ts';
@@ -19,8 +21,8 @@ const COMMANDS: Record<string, { usage: string; summary: string; available: bool
   introspect: { usage: 'introspect URL [--offline]', summary: 'Introspect a database and cache its schema snapshot.', available: true },
   index: { usage: 'index URL [--provider local|openai] [--base-url U] [--api-key K] [--model M] [--dimensions N] [--concurrency N] [--max-inputs N] [--rpm N] [--tpm N]', summary: 'Embed every table and column into the on-disk cache (default provider: local, offline).', available: true },
   search: { usage: 'search URL TEXT [--k N] [--offline]', summary: 'Find tables and columns by meaning.', available: true },
-  context: { usage: 'context URL QUESTION [--budget N] [--model M] [--offline]', summary: 'Show the schema context packed for a question under a token budget.', available: false },
-  ask: { usage: 'ask URL QUESTION [--llm-base-url U] [--llm-model M] [--run]', summary: 'Generate SQL for a question (and run it read-only).', available: false },
+  context: { usage: 'context URL QUESTION [--budget N] [--model M] [--offline]', summary: 'Show the schema context packed for a question under a token budget.', available: true },
+  ask: { usage: 'ask URL QUESTION [--llm-base-url U] [--llm-model M] [--llm-api-key K] [--budget N] [--run] [--limit N] [--offline]', summary: 'Generate SQL for a question with a language model (and run it read-only).', available: true },
   query: { usage: 'query URL SQL [--limit N] [--timeout-ms N]', summary: 'Run one read-only statement with a row limit and a server-side timeout.', available: true },
   serve: { usage: 'serve [--port N]', summary: 'Serve the UI and API on 127.0.0.1 with a random token.', available: true },
 };
@@ -47,6 +49,8 @@ const OPTIONS = {
   tpm: { type: 'string' },
   'llm-base-url': { type: 'string' },
   'llm-model': { type: 'string' },
+  'llm-api-key': { type: 'string' },
+  'llm-timeout-ms': { type: 'string' },
   run: { type: 'boolean' },
 } as const;
 
@@ -203,6 +207,61 @@ async function query(engine: Engine, url: string, sql: string, values: Values): 
   return { columns: result.columns, rows: result.rows, rowCount: result.rowCount, truncated: result.truncated, ms: round(result.ms) };
 }
 
+function contextOutput(context: BuiltContext): Record<string, unknown> {
+  const { model, encoding, budget, tokens, tables, columns, joins, omitted, retrieval, snapshot, text } = context;
+  return { model, encoding, budget, tokens, tables, columns, joins, omitted, retrieval, offline: snapshot.offline, text };
+}
+
+async function context(engine: Engine, url: string, question: string, values: Values, io: CliIo): Promise<Record<string, unknown>> {
+  const id = sourceFor(engine, url);
+  await freshSnapshot(engine, id, values, io);
+  const built = await engine.contexts.build({ sourceId: id, question, budget: positiveInt(values.budget, 'budget', DEFAULT_CONTEXT_BUDGET), model: values.model, offline: Boolean(values.offline) });
+  if (built.retrieval.note) io.stderr(`note: ${built.retrieval.note}`);
+  return contextOutput(built);
+}
+
+async function ask(engine: Engine, url: string, question: string, values: Values, io: CliIo): Promise<Record<string, unknown>> {
+  const id = sourceFor(engine, url);
+  const stored = engine.asks.settings();
+  if (!values['llm-model'] && !stored.model) {
+    throw new AppError('invalid_input', 'ask needs a language model: --llm-model M (with --llm-base-url U for an OpenAI-compatible server); "schemascope context" shows the context without one.');
+  }
+  await freshSnapshot(engine, id, values, io);
+  io.stderr(`asking ${values['llm-model'] ?? stored.model}...`);
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.once('SIGINT', stop);
+  try {
+    const result = await engine.asks.ask(
+      {
+        sourceId: id,
+        question,
+        budget: positiveInt(values.budget, 'budget', DEFAULT_CONTEXT_BUDGET),
+        offline: Boolean(values.offline),
+        tokenModel: values.model,
+        llm: {
+          baseUrl: values['llm-base-url'],
+          model: values['llm-model'],
+          apiKey: values['llm-api-key'],
+          timeoutMs: values['llm-timeout-ms'] === undefined ? undefined : positiveInt(values['llm-timeout-ms'], 'llm-timeout-ms', 60_000),
+        },
+        run: Boolean(values.run),
+        limit: positiveInt(values.limit, 'limit', DEFAULT_ROW_LIMIT),
+      },
+      { signal: controller.signal },
+    );
+    if (result.refusal) {
+      const shown = result.sql ? ` (SQL: ${result.sql.replace(/\s+/g, ' ').slice(0, 200)})` : '';
+      throw new AppError(result.refusal.kind as AppError['kind'], `${result.refusal.message}${shown}`);
+    }
+    const output: Record<string, unknown> = { sql: result.sql, context: contextOutput(result.context), llm: result.llm };
+    if (result.result) Object.assign(output, { columns: result.result.columns, rows: result.result.rows, rowCount: result.result.rowCount, truncated: result.result.truncated, ms: round(result.result.ms) });
+    return output;
+  } finally {
+    process.off('SIGINT', stop);
+  }
+}
+
 function diffCounts(diff: { added: readonly string[]; removed: readonly string[]; changed: readonly string[]; unchanged: number }): Record<string, number> {
   return { added: diff.added.length, removed: diff.removed.length, changed: diff.changed.length, unchanged: diff.unchanged };
 }
@@ -272,6 +331,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     } else if (command === 'search') {
       if (args.length !== 2) throw new AppError('invalid_input', `usage: schemascope ${definition.usage}`);
       output = await search(engine, args[0]!, args[1]!, values, io);
+    } else if (command === 'context') {
+      if (args.length !== 2) throw new AppError('invalid_input', `usage: schemascope ${definition.usage}`);
+      output = await context(engine, args[0]!, args[1]!, values, io);
+    } else if (command === 'ask') {
+      if (args.length !== 2) throw new AppError('invalid_input', `usage: schemascope ${definition.usage}`);
+      output = await ask(engine, args[0]!, args[1]!, values, io);
     } else if (command === 'query') {
       if (args.length !== 2) throw new AppError('invalid_input', `usage: schemascope ${definition.usage}`);
       output = await query(engine, args[0]!, args[1]!, values);

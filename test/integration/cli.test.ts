@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { demoSchema } from '../../electron/engine/demo/demo-schema.ts';
 import { writeSqliteDatabase } from '../../electron/engine/demo/schema-writer.ts';
 import { runCli } from '../helpers/run-cli.ts';
+import { countTokens } from '../../electron/engine/embeddings/token-counter.ts';
 import { mysqlUrl, postgresUrl } from '../helpers/services.ts';
 import { tempHome } from '../helpers/temp-home.ts';
 
@@ -26,13 +27,28 @@ describe('the schemascope CLI contract', () => {
     for (const command of ['introspect', 'index', 'search', 'context', 'ask', 'query', 'serve']) expect(run.stdout).toContain(`  ${command} `);
   });
 
-  it('commands not built yet say so and exit non-zero', async () => {
-    for (const command of ['context', 'ask']) {
-      const run = await runCli([command, `sqlite:${demo}`, 'x', '--json', '--home', home.dir]);
-      expect(run.code, command).not.toBe(0);
-      expect(run.stderr.trim()).toMatch(/^schemascope: not_available: .*not available yet/);
-      expect(run.stdout).toBe('');
-    }
+  it('context --json packs the question under the budget, counted by tiktoken, with the contract fields', async () => {
+    const run = await runCli(['context', `sqlite:${demo}`, 'refunds by country', '--budget', '1500', '--json', '--home', home.dir]);
+    expect(run.code, run.stderr).toBe(0);
+    const output = run.json<{ model: string; budget: number; tokens: number; tables: string[]; columns: string[]; text: string }>();
+    expect(output).toMatchObject({ model: 'gpt-4o-mini', budget: 1500 });
+    expect(output.tokens).toBeGreaterThan(1000);
+    expect(output.tokens).toBeLessThanOrEqual(1500);
+    expect(output.tokens).toBe(countTokens(output.text, 'o200k_base'));
+    expect(output.tables).toContain('sls_rfnd');
+    expect(output.columns).toContain('sls_rfnd.rfnd_amt');
+    const older = await runCli(['context', `sqlite:${demo}`, 'refunds by country', '--budget', '1500', '--model', 'gpt-3.5-turbo', '--json', '--home', home.dir]);
+    expect(older.json<{ tokens: number; text: string }>().tokens).toBe(countTokens(older.json<{ text: string }>().text, 'cl100k_base'));
+  });
+
+  it('context refuses a budget out of range, and ask without a model says what it needs', async () => {
+    const small = await runCli(['context', `sqlite:${demo}`, 'x', '--budget', '50', '--json', '--home', home.dir]);
+    expect(small.code).not.toBe(0);
+    expect(small.stderr).toMatch(/schemascope: invalid_input: The token budget must be a whole number from 100/);
+    const ask = await runCli(['ask', `sqlite:${demo}`, 'x', '--json', '--home', home.dir]);
+    expect(ask.code).not.toBe(0);
+    expect(ask.stdout).toBe('');
+    expect(ask.stderr).toMatch(/schemascope: invalid_input: ask needs a language model: --llm-model/);
   });
 
   it('introspect --json prints exactly one JSON object with the contract fields', async () => {

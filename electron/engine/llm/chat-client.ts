@@ -97,6 +97,8 @@ export async function streamChat(settings: ChatSettings, messages: { role: 'syst
       }
       if (choice?.finish_reason) finishReason = choice.finish_reason;
     }
+    // An aborted stream can end its iteration quietly: a cut-off answer must never pass for a finished one.
+    if (controller.signal.aborted) throw new Error('aborted');
   } catch (error) {
     throw toChatError(error, controller.signal, { timeoutMs, idleTimeoutMs });
   } finally {
