@@ -3,7 +3,7 @@
  * the preload and the web bridge are thin adapters over one handler table typed by this file.
  */
 import { z } from 'zod';
-import type { Envelope } from './errors.ts';
+import { ERROR_KINDS, type Envelope } from './errors.ts';
 import type { EventChannel, RequestChannel } from './ipc-channels.ts';
 
 const id = z.string().min(1).max(200);
@@ -145,7 +145,7 @@ const providerSettings = z.strictObject({
 const timeoutMs = z.number().int().min(100).max(3_600_000);
 const question = z.string().trim().min(1, 'The question is empty.').max(4000, 'The question is longer than 4,000 characters.');
 const budget = z.number().int().min(100).max(1_000_000);
-const serializedError = z.object({ kind: z.string(), message: z.string(), detail: z.string().optional() });
+const serializedError = z.object({ kind: z.enum(ERROR_KINDS), message: z.string(), detail: z.string().optional() });
 
 /** The schema context of a question: what the model gets, its exact token count and what did not fit. */
 export const contextView = z.object({

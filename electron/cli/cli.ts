@@ -252,7 +252,7 @@ async function ask(engine: Engine, url: string, question: string, values: Values
     );
     if (result.refusal) {
       const shown = result.sql ? ` (SQL: ${result.sql.replace(/\s+/g, ' ').slice(0, 200)})` : '';
-      throw new AppError(result.refusal.kind as AppError['kind'], `${result.refusal.message}${shown}`);
+      throw new AppError(result.refusal.kind, `${result.refusal.message}${shown}`);
     }
     const output: Record<string, unknown> = { sql: result.sql, context: contextOutput(result.context), llm: result.llm };
     if (result.result) Object.assign(output, { columns: result.result.columns, rows: result.result.rows, rowCount: result.result.rowCount, truncated: result.result.truncated, ms: round(result.result.ms) });

@@ -1,9 +1,11 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { SerializedError } from '../../shared/errors.ts';
 import type { ResponseOf, SchemascopeBridge, SchemascopeClient, SnapshotInfo, SourceView, TableSummary } from '../../shared/ipc-contract.ts';
+import { AskPanel } from './components/AskPanel.tsx';
 import { ErrorNotice, toErrorData } from './components/ErrorNotice.tsx';
 import { IndexPanel } from './components/IndexPanel.tsx';
 import { SchemaTree, type TableRef } from './components/SchemaTree.tsx';
+import { SettingsDialog } from './components/SettingsDialog.tsx';
 import { SourceDialog } from './components/SourceDialog.tsx';
 import { SourceList } from './components/SourceList.tsx';
 import { SqlPanel } from './components/SqlPanel.tsx';
@@ -11,7 +13,14 @@ import { StatusBar } from './components/StatusBar.tsx';
 import { TableDetail } from './components/TableDetail.tsx';
 import { useTheme } from './use-theme.ts';
 
-type Tab = 'table' | 'sql' | 'index';
+type Tab = 'table' | 'ask' | 'sql' | 'index';
+
+const TABS: { id: Tab; label: string; key: string }[] = [
+  { id: 'table', label: 'Table', key: '1' },
+  { id: 'ask', label: 'Ask', key: '2' },
+  { id: 'sql', label: 'SQL', key: '3' },
+  { id: 'index', label: 'Search & index', key: '4' },
+];
 
 export function App({ client, subscribe }: { client: SchemascopeClient; subscribe: SchemascopeBridge['subscribe'] }) {
   const [info, setInfo] = useState<ResponseOf<'app/info'> | null>(null);
@@ -26,6 +35,7 @@ export function App({ client, subscribe }: { client: SchemascopeClient; subscrib
   const [loading, setLoading] = useState(false);
   const [dialog, setDialog] = useState<{ source: SourceView | null } | null>(null);
   const [toast, setToast] = useState<string | null>(null);
+  const [settingsOpen, setSettingsOpen] = useState(false);
   const [theme, toggleTheme] = useTheme();
   const filterRef = useRef<HTMLInputElement>(null);
 
@@ -97,6 +107,12 @@ export function App({ client, subscribe }: { client: SchemascopeClient; subscrib
     const onKey = (event: KeyboardEvent) => {
       const target = event.target as HTMLElement;
       const typing = target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.tagName === 'SELECT';
+      const byKey = event.altKey ? TABS.find((entry) => entry.key === event.key) : undefined;
+      if (byKey) {
+        event.preventDefault();
+        setTab(byKey.id);
+        return;
+      }
       if ((event.key === '/' && !typing) || ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'k')) {
         event.preventDefault();
         filterRef.current?.focus();
@@ -121,6 +137,9 @@ export function App({ client, subscribe }: { client: SchemascopeClient; subscrib
         <button type="button" onClick={() => void refresh()} disabled={!sourceId || loading} title="Introspect the live database again">
           {loading ? 'Loading…' : '⟳ Refresh schema'}
         </button>
+        <button type="button" onClick={() => setSettingsOpen(true)} title="Language model, token budget, row limit">
+          ⚙ Settings
+        </button>
         <button type="button" onClick={toggleTheme} aria-label="Toggle theme" title="Light / dark">
           {theme === 'dark' ? '☀' : '☾'}
         </button>
@@ -138,15 +157,11 @@ export function App({ client, subscribe }: { client: SchemascopeClient; subscrib
       </aside>
       <main className="workspace">
         <nav className="tabs" role="tablist">
-          <button type="button" role="tab" aria-selected={tab === 'table'} className={tab === 'table' ? 'active' : ''} onClick={() => setTab('table')}>
-            Table
-          </button>
-          <button type="button" role="tab" aria-selected={tab === 'sql'} className={tab === 'sql' ? 'active' : ''} onClick={() => setTab('sql')}>
-            SQL
-          </button>
-          <button type="button" role="tab" aria-selected={tab === 'index'} className={tab === 'index' ? 'active' : ''} onClick={() => setTab('index')}>
-            Search &amp; index
-          </button>
+          {TABS.map((entry) => (
+            <button key={entry.id} type="button" role="tab" aria-selected={tab === entry.id} className={tab === entry.id ? 'active' : ''} onClick={() => setTab(entry.id)} title={`Alt+${entry.key}`}>
+              {entry.label}
+            </button>
+          ))}
         </nav>
         {snapshot?.warning && <div className="notice notice-warn">{snapshot.warning}</div>}
         <ErrorNotice error={error} onDismiss={() => setError(null)} />
@@ -157,6 +172,7 @@ export function App({ client, subscribe }: { client: SchemascopeClient; subscrib
               <p>{tables.length > 0 ? `${tables.length} tables. Pick one on the left, or press / to filter.` : loading ? 'Reading the schema…' : 'Add a connection to start.'}</p>
             </div>
           )}
+          {tab === 'ask' && sourceId && <AskPanel key={sourceId} client={client} subscribe={subscribe} sourceId={sourceId} onOpenSettings={() => setSettingsOpen(true)} />}
           {tab === 'index' && sourceId && <IndexPanel key={sourceId} client={client} subscribe={subscribe} sourceId={sourceId} onOpenTable={openTable} />}
           {tab === 'sql' && sourceId && <SqlPanel key={sourceId} client={client} sourceId={sourceId} initialSql={selected ? `SELECT * FROM ${quoteForDisplay(selected.name, source?.engine)}` : 'SELECT 1'} />}
         </div>
@@ -167,6 +183,7 @@ export function App({ client, subscribe }: { client: SchemascopeClient; subscrib
           {toast}
         </div>
       )}
+      {settingsOpen && <SettingsDialog client={client} onClose={() => setSettingsOpen(false)} />}
       {dialog && (
         <SourceDialog
           client={client}

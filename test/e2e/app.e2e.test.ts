@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBrowser, SCREENSHOT_DIR, startServe } from '../helpers/browser.ts';
 import { mysqlUrl } from '../helpers/services.ts';
 import { tempHome } from '../helpers/temp-home.ts';
+import { FakeOpenAiServer } from '../fixtures/fake-openai-server.ts';
 
 describe('the app in Chromium through web mode', () => {
   const home = tempHome();
@@ -11,8 +12,12 @@ describe('the app in Chromium through web mode', () => {
   let browser: Awaited<ReturnType<typeof openBrowser>>;
   let page: Page;
   const pageErrors: string[] = [];
+  const fake = new FakeOpenAiServer({ latencyMs: 50, chatChunkDelayMs: 15 });
+  let reply = '';
 
   beforeAll(async () => {
+    fake.configure({ chat: () => reply });
+    await fake.start();
     serve = await startServe(home.dir);
     browser = await openBrowser();
     page = browser.page;
@@ -22,6 +27,7 @@ describe('the app in Chromium through web mode', () => {
   afterAll(async () => {
     await browser?.close();
     await serve?.stop();
+    await fake.stop();
     home.cleanup();
   });
 
@@ -77,6 +83,57 @@ describe('the app in Chromium through web mode', () => {
     await notice.waitFor();
     expect(await notice.textContent()).toMatch(/Blocked: read-only/);
     await shot('03-sql-refused');
+  });
+
+  it('pages with "load more" and keeps the history of what ran', async () => {
+    await page.fill('textarea[aria-label="SQL"]', 'SELECT * FROM sys_audit_log ORDER BY 1');
+    await page.keyboard.press('Control+Enter');
+    await expect.poll(() => page.textContent('[data-testid="result-count"]')).toMatch(/^1,000 rows \(more available\)/);
+    await page.click('button:has-text("Load more")');
+    await expect.poll(() => page.textContent('[data-testid="result-count"]')).toMatch(/^1,500 rows ·/); // all of it, in two pages
+    expect(await page.locator('[data-testid="results-grid"] [role="row"]').count()).toBeLessThan(100);
+    await page.click('button:has-text("History")');
+    const history = await page.textContent('[data-testid="history-list"]');
+    expect(history).toContain('SELECT * FROM sys_audit_log ORDER BY 1');
+    expect(history).toContain('DELETE FROM sys_audit_log');
+    expect(history).toContain('failed');
+  });
+
+  it('asks in plain words: context under the token bar, the streamed answer, a refused DROP, then a good query run', async () => {
+    await page.click('role=tab[name="Ask"]');
+    await page.fill('[aria-label="Question"]', 'total refund amount by country');
+    await page.click('button:has-text("Context only")');
+    await expect.poll(() => page.textContent('[data-testid="token-count"]')).toMatch(/^[\d,]+ \/ 6,000 tokens$/);
+    expect(await page.textContent('[data-testid="context-tables"]')).toContain('sls_rfnd');
+    // No model yet: asking still shows the context and says what is missing.
+    await page.getByRole('button', { name: 'Ask', exact: true }).click();
+    await expect.poll(() => page.textContent('[data-testid="ask-panel"]')).toMatch(/No language model is configured/);
+
+    await page.click('.top-bar button:has-text("Settings")');
+    await page.getByRole('dialog').getByLabel('Language model').fill('gpt-4o-mini');
+    await page.getByRole('dialog').getByLabel('Base URL').fill(fake.url);
+    await page.getByRole('dialog').getByLabel('API key').fill('sk-e2e-secret-key-000');
+    await page.getByRole('dialog').getByLabel('Context budget (tokens)').fill('3000');
+    await page.click('.dialog button:has-text("Save")');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+
+    reply = 'Dropping it now.\n```sql\nDROP TABLE sls_rfnd\n```';
+    await page.getByRole('button', { name: 'Ask', exact: true }).click();
+    await page.waitForSelector('[data-testid="refusal"]');
+    expect(await page.textContent('[data-testid="refusal"]')).toMatch(/Not run:.*(DROP|read-only|write)/i);
+    expect(await page.inputValue('textarea[aria-label="SQL to run"]')).toBe('DROP TABLE sls_rfnd');
+    await expect.poll(() => page.textContent('[data-testid="token-count"]')).toMatch(/ \/ 3,000 tokens$/);
+
+    reply = 'Here is the query.\n```sql\nSELECT c.cntry_nm, SUM(r.rfnd_amt) AS total\nFROM sls_rfnd r JOIN ref_cntry c ON c.cntry_id = r.cntry_id\nGROUP BY c.cntry_nm ORDER BY total DESC\n```\nIt sums refunds per country.';
+    await page.getByRole('button', { name: 'Ask', exact: true }).click();
+    await page.waitForSelector('[data-testid="stream"]'); // the answer streams in while the model writes
+    await expect.poll(() => page.inputValue('textarea[aria-label="SQL to run"]')).toContain('SUM(r.rfnd_amt)');
+    expect(await page.locator('[data-testid="refusal"]').count()).toBe(0);
+    await page.click('.ask-sql button:has-text("Run")');
+    await expect.poll(() => page.textContent('[data-testid="result-count"]')).toMatch(/\d+ rows? ·/);
+    expect(await page.textContent('[data-testid="results-grid"]')).toContain('cntry_nm');
+    await shot('03b-ask');
+    expect(await page.content()).not.toContain('sk-e2e-secret-key-000');
   });
 
   it('indexes the demo database with the built-in provider, watching the progress bar reach 100 %, then searches by meaning', async () => {

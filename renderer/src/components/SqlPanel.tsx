@@ -1,30 +1,66 @@
-import { useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { SerializedError } from '../../../shared/errors.ts';
-import type { QueryResult, SchemascopeClient } from '../../../shared/ipc-contract.ts';
+import type { HistoryEntryView, QueryResult, SavedQueryView, SchemascopeClient } from '../../../shared/ipc-contract.ts';
 import { ErrorNotice, toErrorData } from './ErrorNotice.tsx';
 import { ResultsGrid } from './ResultsGrid.tsx';
 
-/** A plain SQL editor: Ctrl+Enter runs (read-only, bounded), Escape cancels on the server. */
+/**
+ * The SQL editor: Ctrl+Enter runs (read-only, bounded), Escape cancels on the server, "Load more" fetches the next
+ * page of the same statement. History and saved queries live in the catalog, per connection.
+ */
 export function SqlPanel({ client, sourceId, initialSql }: { client: SchemascopeClient; sourceId: string; initialSql: string }) {
   const [sql, setSql] = useState(initialSql);
   const [limit, setLimit] = useState(1000);
   const [result, setResult] = useState<QueryResult | null>(null);
+  const [ranSql, setRanSql] = useState('');
   const [error, setError] = useState<SerializedError | null>(null);
   const [running, setRunning] = useState<string | null>(null);
-  const started = useRef(0);
+  const [loadingMore, setLoadingMore] = useState(false);
+  const [side, setSide] = useState<'history' | 'saved' | null>(null);
+  const [history, setHistory] = useState<HistoryEntryView[]>([]);
+  const [saved, setSaved] = useState<SavedQueryView[]>([]);
+  const editorRef = useRef<HTMLTextAreaElement>(null);
+
+  const loadLists = useCallback(async () => {
+    try {
+      const [h, s] = await Promise.all([client['history/list']({ sourceId, limit: 200 }), client['saved/list']({ sourceId })]);
+      setHistory(h.entries);
+      setSaved(s.queries);
+    } catch (caught) {
+      setError(toErrorData(caught));
+    }
+  }, [client, sourceId]);
+
+  useEffect(() => {
+    void loadLists();
+  }, [loadLists]);
 
   const run = async () => {
     if (running || !sql.trim()) return;
     const queryId = crypto.randomUUID();
     setRunning(queryId);
     setError(null);
-    started.current = performance.now();
     try {
       setResult(await client['query/execute']({ sourceId, sql, limit, queryId }));
+      setRanSql(sql);
     } catch (caught) {
       setError(toErrorData(caught));
     } finally {
       setRunning(null);
+      void loadLists();
+    }
+  };
+
+  const loadMore = async () => {
+    if (!result || loadingMore) return;
+    setLoadingMore(true);
+    try {
+      const page = await client['query/execute']({ sourceId, sql: ranSql, limit, offset: result.rows.length });
+      setResult({ ...page, rows: [...result.rows, ...page.rows], rowCount: result.rowCount + page.rowCount, ms: result.ms + page.ms });
+    } catch (caught) {
+      setError(toErrorData(caught));
+    } finally {
+      setLoadingMore(false);
     }
   };
 
@@ -32,8 +68,25 @@ export function SqlPanel({ client, sourceId, initialSql }: { client: Schemascope
     if (running) await client['query/cancel']({ queryId: running }).catch(() => undefined);
   };
 
+  const save = async () => {
+    const name = window.prompt('Save this query as:');
+    if (!name?.trim()) return;
+    try {
+      await client['saved/save']({ sourceId, name: name.trim(), sql });
+      await loadLists();
+      setSide('saved');
+    } catch (caught) {
+      setError(toErrorData(caught));
+    }
+  };
+
+  const pick = (text: string) => {
+    setSql(text);
+    editorRef.current?.focus();
+  };
+
   return (
-    <div className="sql-panel">
+    <div className={`sql-panel${side ? ' with-side' : ''}`}>
       <div className="editor-toolbar">
         <button type="button" className="primary" onClick={() => void run()} disabled={Boolean(running)} title="Run (Ctrl+Enter)">
           ▶ Run
@@ -42,7 +95,7 @@ export function SqlPanel({ client, sourceId, initialSql }: { client: Schemascope
           ■ Cancel
         </button>
         <label className="inline">
-          Row limit
+          Rows per page
           <select value={limit} onChange={(event) => setLimit(Number(event.target.value))}>
             {[100, 1000, 10000, 100000].map((value) => (
               <option key={value} value={value}>
@@ -53,24 +106,66 @@ export function SqlPanel({ client, sourceId, initialSql }: { client: Schemascope
         </label>
         <span className="muted">Read-only session · server-side timeout 30 s</span>
         {running && <span className="spinner" aria-label="Running" />}
+        <span className="spacer" />
+        <button type="button" onClick={() => void save()} disabled={!sql.trim()} title="Save this query for this connection">
+          Save…
+        </button>
+        <button type="button" aria-pressed={side === 'history'} onClick={() => setSide(side === 'history' ? null : 'history')}>
+          History
+        </button>
+        <button type="button" aria-pressed={side === 'saved'} onClick={() => setSide(side === 'saved' ? null : 'saved')}>
+          Saved ({saved.length})
+        </button>
       </div>
-      <textarea
-        className="sql-editor"
-        aria-label="SQL"
-        spellCheck={false}
-        value={sql}
-        onChange={(event) => setSql(event.target.value)}
-        onKeyDown={(event) => {
-          if ((event.ctrlKey || event.metaKey) && event.key === 'Enter') {
-            event.preventDefault();
-            void run();
-          } else if (event.key === 'Escape' && running) {
-            void cancel();
-          }
-        }}
-      />
+      <div className="sql-main">
+        <textarea
+          ref={editorRef}
+          className="sql-editor"
+          aria-label="SQL"
+          spellCheck={false}
+          value={sql}
+          onChange={(event) => setSql(event.target.value)}
+          onKeyDown={(event) => {
+            if ((event.ctrlKey || event.metaKey) && event.key === 'Enter') {
+              event.preventDefault();
+              void run();
+            } else if (event.key === 'Escape' && running) {
+              void cancel();
+            }
+          }}
+        />
+        {side && (
+          <ul className="query-list" data-testid={`${side}-list`} aria-label={side === 'history' ? 'Query history' : 'Saved queries'}>
+            {side === 'history' &&
+              history.map((entry) => (
+                <li key={entry.id}>
+                  <button type="button" className="query-item" onClick={() => pick(entry.sql)} title={entry.error ?? entry.sql}>
+                    <span className="mono">{entry.sql.replace(/\s+/g, ' ').slice(0, 120)}</span>
+                    <span className={`small ${entry.error ? 'error-text' : 'muted'}`}>
+                      {entry.origin === 'ask' ? 'ask · ' : ''}
+                      {entry.error ? 'failed' : `${entry.rowCount ?? 0} rows · ${Math.round(entry.ms ?? 0)} ms`} · {new Date(entry.ranAt).toLocaleTimeString()}
+                    </span>
+                  </button>
+                </li>
+              ))}
+            {side === 'saved' &&
+              saved.map((query) => (
+                <li key={query.id} className="saved-row">
+                  <button type="button" className="query-item" onClick={() => pick(query.sql)} title={query.sql}>
+                    <span>{query.name}</span>
+                    <span className="mono small muted">{query.sql.replace(/\s+/g, ' ').slice(0, 80)}</span>
+                  </button>
+                  <button type="button" className="icon-button" aria-label={`Delete ${query.name}`} onClick={() => void client['saved/remove']({ id: query.id }).then(loadLists, (caught: unknown) => setError(toErrorData(caught)))}>
+                    ×
+                  </button>
+                </li>
+              ))}
+            {(side === 'history' ? history : saved).length === 0 && <li className="muted small pad">Nothing yet.</li>}
+          </ul>
+        )}
+      </div>
       <ErrorNotice error={error} onDismiss={() => setError(null)} />
-      {result && <ResultsGrid result={result} />}
+      {result && <ResultsGrid result={result} onLoadMore={() => void loadMore()} loadingMore={loadingMore} />}
     </div>
   );
 }

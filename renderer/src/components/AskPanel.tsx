@@ -1,0 +1,214 @@
+import { useEffect, useRef, useState } from 'react';
+import type { SerializedError } from '../../../shared/errors.ts';
+import type { ContextView, QueryResult, ResponseOf, SchemascopeBridge, SchemascopeClient } from '../../../shared/ipc-contract.ts';
+import { ErrorNotice, toErrorData } from './ErrorNotice.tsx';
+import { ResultsGrid } from './ResultsGrid.tsx';
+import { TokenBar } from './TokenBar.tsx';
+
+type AskAnswer = ResponseOf<'ask/start'>;
+
+/**
+ * Ask in plain words: the retrieved tables and columns with their exact token count against the budget, the model's
+ * answer as it streams, the SQL (editable; refused SQL is shown with the reason), then run it read-only.
+ * With no model configured it still shows the context, and the analyst writes the SQL.
+ */
+export function AskPanel({ client, subscribe, sourceId, onOpenSettings }: { client: SchemascopeClient; subscribe: SchemascopeBridge['subscribe']; sourceId: string; onOpenSettings: () => void }) {
+  const [question, setQuestion] = useState('');
+  const [context, setContext] = useState<ContextView | null>(null);
+  const [answer, setAnswer] = useState<AskAnswer | null>(null);
+  const [streamed, setStreamed] = useState('');
+  const [sql, setSql] = useState('');
+  const [refusal, setRefusal] = useState<SerializedError | null>(null);
+  const [result, setResult] = useState<QueryResult | null>(null);
+  const [error, setError] = useState<SerializedError | null>(null);
+  const [busy, setBusy] = useState<'context' | 'ask' | 'run' | null>(null);
+  const askId = useRef<string | null>(null);
+  const queryId = useRef<string | null>(null);
+
+  useEffect(
+    () =>
+      subscribe((event) => {
+        if (event.channel !== 'ask/delta') return;
+        const payload = event.payload as { askId: string; text: string };
+        if (payload.askId === askId.current) setStreamed((current) => current + payload.text);
+      }),
+    [subscribe],
+  );
+
+  const reset = () => {
+    setError(null);
+    setRefusal(null);
+    setResult(null);
+    setStreamed('');
+  };
+
+  const showContext = async () => {
+    if (!question.trim() || busy) return;
+    reset();
+    setBusy('context');
+    try {
+      setContext(await client['context/build']({ sourceId, question }));
+      setAnswer(null);
+    } catch (caught) {
+      setError(toErrorData(caught));
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const ask = async () => {
+    if (!question.trim() || busy) return;
+    reset();
+    setBusy('ask');
+    askId.current = crypto.randomUUID();
+    try {
+      const answered = await client['ask/start']({ askId: askId.current, sourceId, question });
+      setAnswer(answered);
+      setContext(answered.context);
+      setRefusal(answered.refusal);
+      if (answered.sql !== null) setSql(answered.sql);
+    } catch (caught) {
+      setError(toErrorData(caught));
+    } finally {
+      askId.current = null;
+      setBusy(null);
+    }
+  };
+
+  const run = async () => {
+    if (!sql.trim() || busy) return;
+    setError(null);
+    setResult(null);
+    setBusy('run');
+    queryId.current = crypto.randomUUID();
+    try {
+      setResult(await client['query/execute']({ sourceId, sql, queryId: queryId.current }));
+    } catch (caught) {
+      setError(toErrorData(caught));
+    } finally {
+      queryId.current = null;
+      setBusy(null);
+    }
+  };
+
+  const cancel = () => {
+    if (askId.current) void client['ask/cancel']({ askId: askId.current }).catch(() => undefined);
+    if (queryId.current) void client['query/cancel']({ queryId: queryId.current }).catch(() => undefined);
+  };
+
+  return (
+    <div className="ask-panel" data-testid="ask-panel">
+      <div className="ask-row">
+        <input
+          className="ask-input"
+          aria-label="Question"
+          placeholder="Ask about the data, e.g. refunds by country last quarter"
+          value={question}
+          maxLength={4000}
+          onChange={(event) => setQuestion(event.target.value)}
+          onKeyDown={(event) => {
+            if (event.key === 'Enter') void (event.ctrlKey || event.metaKey || event.shiftKey ? showContext() : ask());
+            if (event.key === 'Escape') cancel();
+          }}
+        />
+        <button type="button" className="primary" onClick={() => void ask()} disabled={Boolean(busy) || !question.trim()} title="Ask the model (Enter)">
+          Ask
+        </button>
+        <button type="button" onClick={() => void showContext()} disabled={Boolean(busy) || !question.trim()} title="Only retrieve and pack the context (Shift+Enter)">
+          Context only
+        </button>
+        <button type="button" onClick={cancel} disabled={busy !== 'ask' && busy !== 'run'} title="Stop (Esc)">
+          ■ Stop
+        </button>
+        {busy && <span className="spinner" aria-label="Working" />}
+      </div>
+      <ErrorNotice error={error} onDismiss={() => setError(null)} />
+      <div className="ask-body">
+        <section className="ask-context" aria-label="Retrieved context">
+          {context ? (
+            <>
+              <TokenBar used={context.tokens} budget={context.budget} encoding={context.encoding} />
+              <div className="muted small">
+                {context.tables.length} tables, {context.columns.length} columns · {context.retrieval.vectors ? 'vectors + names' : 'names and comments only'} · {context.retrieval.ms} ms
+              </div>
+              {context.retrieval.note && <div className="muted small">{context.retrieval.note}</div>}
+              <ContextTables context={context} />
+              {context.omitted.tables > 0 && (
+                <div className="muted small" data-testid="omitted">
+                  Did not fit: {context.omitted.tables} tables, {context.omitted.columns.toLocaleString()} columns
+                  {context.omitted.firstTables.length > 0 ? ` (next: ${context.omitted.firstTables.slice(0, 5).join(', ')})` : ''}
+                </div>
+              )}
+            </>
+          ) : (
+            <p className="muted">The tables and columns sent to the model, with their exact token count, appear here.</p>
+          )}
+        </section>
+        <section className="ask-sql" aria-label="Generated SQL">
+          {answer?.note && (
+            <div className="notice notice-warn">
+              {answer.note}{' '}
+              <button type="button" className="link" onClick={onOpenSettings}>
+                Settings
+              </button>
+            </div>
+          )}
+          {busy === 'ask' && <pre className="stream mono" data-testid="stream">{streamed || 'Waiting for the model…'}</pre>}
+          {refusal && (
+            <div className="notice notice-error" data-testid="refusal">
+              <strong>Not run:</strong> {refusal.message}
+            </div>
+          )}
+          <textarea
+            className="sql-editor ask-sql-editor"
+            aria-label="SQL to run"
+            spellCheck={false}
+            placeholder="The generated SQL appears here; you can also write it yourself."
+            value={sql}
+            onChange={(event) => setSql(event.target.value)}
+            onKeyDown={(event) => {
+              if ((event.ctrlKey || event.metaKey) && event.key === 'Enter') {
+                event.preventDefault();
+                void run();
+              }
+            }}
+          />
+          <div className="editor-toolbar">
+            <button type="button" className="primary" onClick={() => void run()} disabled={Boolean(busy) || !sql.trim()} title="Run read-only (Ctrl+Enter)">
+              ▶ Run
+            </button>
+            {answer?.llm && (
+              <span className="muted small">
+                {answer.llm.model} · {answer.llm.ms} ms{answer.llm.firstTokenMs !== null ? ` (first token ${answer.llm.firstTokenMs} ms)` : ''}
+              </span>
+            )}
+          </div>
+        </section>
+      </div>
+      {result && <ResultsGrid result={result} />}
+    </div>
+  );
+}
+
+function ContextTables({ context }: { context: ContextView }) {
+  const byTable = new Map<string, string[]>(context.tables.map((table) => [table, []]));
+  for (const column of context.columns) {
+    const cut = column.lastIndexOf('.');
+    byTable.get(column.slice(0, cut))?.push(column.slice(cut + 1));
+  }
+  return (
+    <ul className="context-tables" data-testid="context-tables">
+      {[...byTable].map(([table, columns]) => (
+        <li key={table}>
+          <span className="mono">{table}</span> <span className="muted small">{columns.join(', ')}</span>
+        </li>
+      ))}
+      {context.joins.map((join) => (
+        <li key={join.on} className="muted small mono">
+          ⋈ {join.on}
+          {join.inferred ? ' (inferred)' : ''}
+        </li>
+      ))}
+    </ul>
+  );
+}
