@@ -31,6 +31,7 @@ export const REQUEST_CHANNELS = [
   'saved/list',
   'saved/save',
   'saved/remove',
+  'metrics/snapshot',
 ] as const;
 
 export const EVENT_CHANNELS = ['sources/changed', 'schema/changed', 'index/progress', 'ask/delta'] as const;

@@ -184,6 +184,55 @@ const historyEntry = z.object({
   ranAt: z.string(),
 });
 
+const processSample = z.object({
+  at: z.number(),
+  heapUsed: z.number(),
+  heapTotal: z.number(),
+  rss: z.number(),
+  external: z.number(),
+  arrayBuffers: z.number(),
+  lagP50: z.number(),
+  lagP99: z.number(),
+  lagMax: z.number(),
+});
+const histogramSnapshot = z.object({ count: z.number(), window: z.number(), p50: z.number().nullable(), p95: z.number().nullable(), p99: z.number().nullable(), max: z.number().nullable() });
+
+/** Numbers and ids only: a snapshot can be attached to a bug report as it is. */
+export const metricsSnapshot = z.object({
+  at: z.string(),
+  version: z.string(),
+  mode: z.string(),
+  uptimeSeconds: z.number(),
+  process: processSample,
+  history: z.array(processSample),
+  eventLoopLagP99Ms: z.number(),
+  caches: z.array(z.object({ name: z.string(), unit: z.enum(['bytes', 'entries']), size: z.number(), limit: z.number(), hits: z.number().nullable(), misses: z.number().nullable(), evictions: z.number().nullable() })),
+  vectors: z.array(z.object({ sourceId: z.string(), items: z.number(), dimensions: z.number(), compactBytes: z.number(), fullCacheBytes: z.number(), budgetBytes: z.number() })),
+  pools: z.array(
+    z.object({
+      sourceId: z.string(),
+      engine: z.string(),
+      limit: z.number(),
+      active: z.number(),
+      idle: z.number(),
+      waiting: z.number(),
+      queueLimit: z.number(),
+      acquired: z.number(),
+      rejected: z.number(),
+      waitP50: z.number().nullable(),
+      waitP95: z.number().nullable(),
+      waitP99: z.number().nullable(),
+    }),
+  ),
+  indexing: z.array(z.object({ sourceId: z.string(), state: z.string(), done: z.number(), total: z.number(), itemsPerSecond: z.number() })),
+  registry: z.object({
+    counters: z.record(z.string(), z.number()),
+    perMinute: z.record(z.string(), z.number()),
+    gauges: z.record(z.string(), z.number()),
+    histograms: z.record(z.string(), histogramSnapshot),
+  }),
+});
+
 const savedQuery = z.object({ id: z.number(), sourceId: z.string(), name: z.string(), sql: z.string(), updatedAt: z.string() });
 
 export const contract = {
@@ -316,6 +365,11 @@ export const contract = {
     response: savedQuery,
   },
   'saved/remove': { request: z.strictObject({ id: z.number().int().min(1) }), response: z.object({ removed: z.boolean() }) },
+  'metrics/snapshot': {
+    /** `historySince`: only samples after this time (ms since the epoch), so a polling panel gets just the new ones. */
+    request: z.strictObject({ historySince: z.number().min(0).optional() }),
+    response: metricsSnapshot,
+  },
 } as const satisfies Record<RequestChannel, { request: z.ZodType; response: z.ZodType }>;
 
 export const eventContract = {
@@ -338,6 +392,7 @@ export type TableSummary = z.output<typeof tableSummary>;
 export type SnapshotInfo = z.output<typeof snapshotInfo>;
 export type IndexProgressView = z.output<typeof indexProgress>;
 export type ContextView = z.output<typeof contextView>;
+export type MetricsSnapshotView = z.output<typeof metricsSnapshot>;
 export type SettingsView = z.output<typeof settingsView>;
 export type HistoryEntryView = z.output<typeof historyEntry>;
 export type SavedQueryView = z.output<typeof savedQuery>;

@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -24,6 +25,7 @@ const COMMANDS: Record<string, { usage: string; summary: string; available: bool
   context: { usage: 'context URL QUESTION [--budget N] [--model M] [--offline]', summary: 'Show the schema context packed for a question under a token budget.', available: true },
   ask: { usage: 'ask URL QUESTION [--llm-base-url U] [--llm-model M] [--llm-api-key K] [--budget N] [--run] [--limit N] [--offline]', summary: 'Generate SQL for a question with a language model (and run it read-only).', available: true },
   query: { usage: 'query URL SQL [--limit N] [--timeout-ms N]', summary: 'Run one read-only statement with a row limit and a server-side timeout.', available: true },
+  stats: { usage: 'stats [--out FILE]', summary: 'Print the metrics snapshot (memory, caches, pools, latencies); --out also writes it to a file for a bug report.', available: true },
   serve: { usage: 'serve [--port N]', summary: 'Serve the UI and API on 127.0.0.1 with a random token.', available: true },
 };
 
@@ -52,6 +54,7 @@ const OPTIONS = {
   'llm-api-key': { type: 'string' },
   'llm-timeout-ms': { type: 'string' },
   run: { type: 'boolean' },
+  out: { type: 'string' },
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
@@ -337,6 +340,18 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     } else if (command === 'ask') {
       if (args.length !== 2) throw new AppError('invalid_input', `usage: schemascope ${definition.usage}`);
       output = await ask(engine, args[0]!, args[1]!, values, io);
+    } else if (command === 'stats') {
+      if (args.length !== 0) throw new AppError('invalid_input', `usage: schemascope ${definition.usage}`);
+      const snapshot = await engine.snapshotMetrics();
+      if (values.out) {
+        try {
+          writeFileSync(values.out, `${JSON.stringify(snapshot, null, 2)}\n`, { flag: 'w' });
+        } catch (error) {
+          throw new AppError('storage', `Cannot write ${values.out}: ${error instanceof Error ? error.message : String(error)}`);
+        }
+        io.stderr(`wrote ${values.out}`);
+      }
+      output = snapshot as unknown as Record<string, unknown>;
     } else if (command === 'query') {
       if (args.length !== 2) throw new AppError('invalid_input', `usage: schemascope ${definition.usage}`);
       output = await query(engine, args[0]!, args[1]!, values);

@@ -12,6 +12,9 @@ import { resolvePoolSettings, type PoolSettings } from './sources/dialect.ts';
 import { MemorySecretStore, type SecretStore } from './sources/secret-store.ts';
 import { SourceService } from './sources/source-service.ts';
 import { EventHub } from './util/event-hub.ts';
+import { MetricsRegistry } from './metrics/metrics-registry.ts';
+import { ProcessSampler } from './metrics/process-sampler.ts';
+import { collectMetrics, type MetricsSnapshot } from './metrics/metrics-snapshot.ts';
 
 export interface EngineOptions {
   /** Where the catalog and caches live (`--home`, SCHEMASCOPE_HOME, or the app's data folder). */
@@ -36,6 +39,9 @@ export interface Engine {
   readonly workspace: WorkspaceStore;
   readonly asks: AskService;
   readonly handlers: HandlerTable;
+  readonly metrics: MetricsRegistry;
+  /** The memory and metrics panels' snapshot; also `schemascope stats --json`. */
+  snapshotMetrics(options?: { historySince?: number }): Promise<MetricsSnapshot>;
   close(): Promise<void>;
 }
 
@@ -56,7 +62,9 @@ export function createEngine(options: EngineOptions): Engine {
   const home = path.resolve(options.home);
   const catalog = new CatalogStore(CatalogStore.file(home));
   const events = new EventHub();
-  const door = new SqlDoor();
+  const metrics = new MetricsRegistry();
+  const sampler = new ProcessSampler().start();
+  const door = new SqlDoor(metrics);
   const secrets = options.secrets ?? new MemorySecretStore();
   const sources = new SourceService({
     catalog,
@@ -66,11 +74,26 @@ export function createEngine(options: EngineOptions): Engine {
     maxOpenSources: options.maxOpenSources ?? 8,
     baseDir: process.cwd(),
   });
-  const indexes = new IndexService({ home, catalog, sources, secrets, events, vectorBudgetBytes: options.vectorBudgetBytes });
-  const contexts = new ContextService({ catalog, sources, indexes });
+  const indexes = new IndexService({ home, catalog, sources, secrets, events, vectorBudgetBytes: options.vectorBudgetBytes, metrics });
+  const contexts = new ContextService({ catalog, sources, indexes, metrics });
   const workspace = new WorkspaceStore(catalog);
-  const asks = new AskService({ contexts, sources, door, workspace, secrets });
-  const handlers = createHandlers({ version: appVersion(), mode: options.mode, home, catalog, sources, door, indexes, contexts, workspace, asks, events, platform: options.platform ?? {} });
+  const asks = new AskService({
+    contexts,
+    sources,
+    door,
+    workspace,
+    secrets,
+    observer: {
+      onRequest: ({ ok, status, ms }) => {
+        metrics.observe('llm.request_ms', ms);
+        metrics.inc('llm.requests');
+        if (!ok) metrics.inc(status === 429 ? 'llm.http_429' : 'llm.errors');
+      },
+    },
+  });
+  const version = appVersion();
+  const snapshotMetrics = (snapshotOptions: { historySince?: number } = {}) => collectMetrics({ version, mode: options.mode, registry: metrics, sampler, sources, indexes, contexts }, snapshotOptions);
+  const handlers = createHandlers({ snapshotMetrics, version, mode: options.mode, home, catalog, sources, door, indexes, contexts, workspace, asks, events, platform: options.platform ?? {} });
   return {
     home,
     catalog,
@@ -82,7 +105,10 @@ export function createEngine(options: EngineOptions): Engine {
     workspace,
     asks,
     handlers,
+    metrics,
+    snapshotMetrics,
     async close() {
+      sampler.stop();
       indexes.close();
       await sources.closeAll();
       catalog.close();

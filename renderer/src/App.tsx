@@ -4,6 +4,7 @@ import type { ResponseOf, SchemascopeBridge, SchemascopeClient, SnapshotInfo, So
 import { AskPanel } from './components/AskPanel.tsx';
 import { ErrorNotice, toErrorData } from './components/ErrorNotice.tsx';
 import { IndexPanel } from './components/IndexPanel.tsx';
+import { MonitorPanel } from './components/MonitorPanel.tsx';
 import { SchemaTree, type TableRef } from './components/SchemaTree.tsx';
 import { SettingsDialog } from './components/SettingsDialog.tsx';
 import { SourceDialog } from './components/SourceDialog.tsx';
@@ -13,13 +14,15 @@ import { StatusBar } from './components/StatusBar.tsx';
 import { TableDetail } from './components/TableDetail.tsx';
 import { useTheme } from './use-theme.ts';
 
-type Tab = 'table' | 'ask' | 'sql' | 'index';
+type Tab = 'table' | 'ask' | 'sql' | 'index' | 'memory' | 'metrics';
 
 const TABS: { id: Tab; label: string; key: string }[] = [
   { id: 'table', label: 'Table', key: '1' },
   { id: 'ask', label: 'Ask', key: '2' },
   { id: 'sql', label: 'SQL', key: '3' },
   { id: 'index', label: 'Search & index', key: '4' },
+  { id: 'memory', label: 'Memory', key: '5' },
+  { id: 'metrics', label: 'Metrics', key: '6' },
 ];
 
 export function App({ client, subscribe }: { client: SchemascopeClient; subscribe: SchemascopeBridge['subscribe'] }) {
@@ -172,12 +175,13 @@ export function App({ client, subscribe }: { client: SchemascopeClient; subscrib
               <p>{tables.length > 0 ? `${tables.length} tables. Pick one on the left, or press / to filter.` : loading ? 'Reading the schema…' : 'Add a connection to start.'}</p>
             </div>
           )}
+          {(tab === 'memory' || tab === 'metrics') && <MonitorPanel key={tab} client={client} view={tab} />}
           {tab === 'ask' && sourceId && <AskPanel key={sourceId} client={client} subscribe={subscribe} sourceId={sourceId} onOpenSettings={() => setSettingsOpen(true)} />}
           {tab === 'index' && sourceId && <IndexPanel key={sourceId} client={client} subscribe={subscribe} sourceId={sourceId} onOpenTable={openTable} />}
           {tab === 'sql' && sourceId && <SqlPanel key={sourceId} client={client} sourceId={sourceId} initialSql={selected ? `SELECT * FROM ${quoteForDisplay(selected.name, source?.engine)}` : 'SELECT 1'} />}
         </div>
       </main>
-      <StatusBar source={source} snapshot={snapshot} tableCount={tables.length} mode={info?.mode ?? ''} />
+      <StatusBar client={client} source={source} snapshot={snapshot} tableCount={tables.length} mode={info?.mode ?? ''} />
       {toast && (
         <div className="toast" role="status" data-testid="toast">
           {toast}

@@ -153,6 +153,41 @@ describe('the app in Chromium through web mode', () => {
     expect(await page.textContent('[data-testid="table-detail"] h1')).toMatch(/rfnd/);
   });
 
+  it('shows memory and metrics with plausible numbers: the vector cache hit count rises on a second search', async () => {
+    const cacheRow = () => page.locator('[data-testid="cache-table"] tr', { hasText: 'full vectors (demo)' });
+    await page.click('role=tab[name="Memory"]');
+    await page.waitForSelector('[data-testid="memory-panel"]');
+    const numbers = await page.textContent('[data-testid="memory-numbers"]');
+    expect(numbers).toMatch(/\d+(\.\d)? MB\s*heap used/);
+    await cacheRow().waitFor();
+    const hitsOf = async () => Number((await cacheRow().locator('td').nth(3).textContent()) ?? 'NaN');
+    const before = await hitsOf();
+    expect(before).toBeGreaterThanOrEqual(0);
+    expect(await page.textContent('[data-testid="vector-table"]')).toMatch(/demo[\d,]+ items × 512 dims[\d.]+ [KM]B \/ 64\.0 MB/);
+    await expect.poll(() => page.locator('[data-testid="memory-chart"] canvas').count()).toBeGreaterThan(0);
+
+    await page.click('role=tab[name="Search & index"]');
+    await page.fill('[aria-label="Search by meaning"]', 'refunds by country');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-testid="search-results"]');
+    await page.click('role=tab[name="Memory"]');
+    await cacheRow().waitFor();
+    await expect.poll(hitsOf).toBeGreaterThan(before);
+    await shot('07-memory');
+
+    await page.click('role=tab[name="Metrics"]');
+    await page.waitForSelector('[data-testid="metrics-panel"]');
+    const latency = page.locator('[data-testid="latency-table"] tr', { hasText: 'semantic search' });
+    expect(Number(await latency.locator('td').nth(1).textContent())).toBeGreaterThanOrEqual(2);
+    expect(await latency.locator('td').nth(3).textContent()).toMatch(/^\d+(\.\d)? ms$/);
+    const queries = page.locator('[data-testid="latency-table"] tr', { hasText: 'SQL query' });
+    expect(Number(await queries.locator('td').nth(1).textContent())).toBeGreaterThanOrEqual(3);
+    expect(await page.textContent('[data-testid="pool-table"]')).toMatch(/demo\s*sqlite/);
+    expect(await page.textContent('[data-testid="metrics-numbers"]')).toMatch(/\d+(\.\d)? ms\s*event-loop lag p99/);
+    await expect.poll(() => page.textContent('[data-testid="status-memory"]')).toMatch(/heap \d+(\.\d)? MB · RSS \d+/);
+    await shot('08-metrics');
+  });
+
   it('adds a MariaDB connection from the dialog and browses it; dark theme', async () => {
     await page.click('[aria-label="Add a connection"]');
     await page.getByRole('dialog').getByLabel('Name').fill( 'Warehouse W200');

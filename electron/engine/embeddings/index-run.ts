@@ -5,7 +5,7 @@ import { packBatchesLazily } from './batcher.ts';
 import { buildDocuments, type EmbeddingDocument } from './embedding-documents.ts';
 import { createProvider, limitsFor } from './create-provider.ts';
 import { EmbeddingCache, vectorKey, type SourceItemRow } from './embedding-cache.ts';
-import type { EmbeddingProvider } from './embedding-provider.ts';
+import type { EmbeddingProvider, RateLimitHeaders } from './embedding-provider.ts';
 import type { IndexerEvent, IndexJobSpec, IndexProgress, IndexSummary } from './indexer-protocol.ts';
 import { ProviderError } from './openai-provider.ts';
 import { RateLimiter, sleep } from './rate-limiter.ts';
@@ -174,17 +174,25 @@ export class IndexRun {
       try {
         await limiter.acquire(tokens, signal);
         this.#counts.requests += 1;
-        const response = await provider.embed(
-          batch.map((item) => item.text),
-          AbortSignal.any([signal, AbortSignal.timeout(limits.timeoutMs)]),
-        );
+        const sent = performance.now();
+        let response;
+        try {
+          response = await provider.embed(
+            batch.map((item) => item.text),
+            AbortSignal.any([signal, AbortSignal.timeout(limits.timeoutMs)]),
+          );
+        } finally {
+          this.#requestMs.push(Math.round((performance.now() - sent) * 10) / 10);
+        }
         limiter.observe(response.rateLimit);
+        this.#rateLimit = response.rateLimit;
         cache.putBatch(provider.id, batch.map((item, index) => ({ key: item.key, vector: response.vectors[index]! })));
         this.#counts.embedded += batch.reduce((sum, item) => sum + item.itemIds.length, 0);
         this.#progress('running');
         return;
       } catch (caught) {
         if (signal.aborted) return;
+        this.#failedRequests += 1;
         const error = caught instanceof ProviderError ? caught : new ProviderError('internal', caught instanceof Error ? caught.message : String(caught), { retryable: true });
         if (error.kind === 'auth') throw error; // every request would fail: stop the run
         if (error.kind === 'rate_limited') {
@@ -235,14 +243,27 @@ export class IndexRun {
     };
   }
 
+  #requestMs: number[] = [];
+  #failedRequests = 0;
+  #rateLimit: RateLimitHeaders | undefined;
+
+  #flushMetrics(): void {
+    if (this.#requestMs.length === 0 && this.#failedRequests === 0) return;
+    this.#emit({ type: 'metrics', requestMs: this.#requestMs, failedRequests: this.#failedRequests, remainingRequests: this.#rateLimit?.remainingRequests, remainingTokens: this.#rateLimit?.remainingTokens });
+    this.#requestMs = [];
+    this.#failedRequests = 0;
+  }
+
   #progress(state: IndexProgress['state'], force = false): void {
     const now = performance.now();
     if (!force && now - this.#lastProgress < PROGRESS_INTERVAL_MS) return;
     this.#lastProgress = now;
+    this.#flushMetrics();
     this.#emit({ type: 'progress', progress: this.#snapshot(this.#gate.paused && state === 'running' ? 'paused' : state) });
   }
 
   #summary(state: IndexProgress['state'], providerId: string, failures: Map<string, string>): IndexSummary {
+    this.#flushMetrics();
     const progress = this.#snapshot(state);
     this.#emit({ type: 'progress', progress });
     return { ...progress, providerId, failures: [...failures].slice(0, 1000).map(([itemId, reason]) => ({ itemId, reason })), warnings: this.#warnings.slice(0, 100) };

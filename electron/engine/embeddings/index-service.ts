@@ -4,6 +4,7 @@ import type { CatalogStore } from '../catalog/catalog-store.ts';
 import type { SecretStore } from '../sources/secret-store.ts';
 import type { SourceService } from '../sources/source-service.ts';
 import type { EventHub } from '../util/event-hub.ts';
+import type { MetricsRegistry } from '../metrics/metrics-registry.ts';
 import { createProvider } from './create-provider.ts';
 import { EmbeddingCache } from './embedding-cache.ts';
 import type { EmbeddingProvider, ProviderSettings } from './embedding-provider.ts';
@@ -27,6 +28,7 @@ export interface IndexServiceOptions {
   readonly secrets: SecretStore;
   readonly events: EventHub;
   readonly vectorBudgetBytes?: number;
+  readonly metrics?: MetricsRegistry;
 }
 
 const MAX_LOADED_INDEXES = 4;
@@ -70,12 +72,29 @@ export class IndexService {
     createProvider(effective); // validates the settings before a worker starts
     this.#settings.set(sourceId, { ...settings, apiKey: undefined });
     const counts = this.#options.catalog.countSnapshot(resolved.record.id);
+    const metrics = this.#options.metrics;
+    let counted = { requests: 0, tooManyRequests: 0, retries: 0, embedded: 0, reused: 0, failed: 0 };
     const job = startIndexJob({
       home: this.#options.home,
       sourceId,
       provider: effective,
       snapshotId: resolved.record.id,
       onEvent: (event) => {
+        if (metrics && event.type === 'metrics') {
+          for (const ms of event.requestMs) metrics.observe('embedding.request_ms', ms);
+          if (event.failedRequests > 0) metrics.inc('embedding.failed_requests', event.failedRequests);
+          if (event.remainingRequests !== undefined) metrics.gauge('embedding.remaining_requests', event.remainingRequests);
+          if (event.remainingTokens !== undefined) metrics.gauge('embedding.remaining_tokens', event.remainingTokens);
+        }
+        if (metrics && event.type === 'progress') {
+          // Progress carries running totals; the registry gets the increments (per-minute rates need them).
+          const now = event.progress;
+          for (const key of Object.keys(counted) as (keyof typeof counted)[]) {
+            const delta = now[key] - counted[key];
+            if (delta > 0) metrics.inc(`embedding.${key === 'tooManyRequests' ? 'http_429' : key}`, delta);
+          }
+          counted = { requests: now.requests, tooManyRequests: now.tooManyRequests, retries: now.retries, embedded: now.embedded, reused: now.reused, failed: now.failed };
+        }
         // The final state is announced only after the bookkeeping below, so whoever hears it sees a finished job.
         if (event.type === 'progress' && (event.progress.state === 'running' || event.progress.state === 'paused')) {
           this.#options.events.emit('index/progress', { sourceId, progress: event.progress });
@@ -124,6 +143,7 @@ export class IndexService {
     const searchStarted = performance.now();
     const hits = index.search(vector!, k);
     const done = performance.now();
+    this.#options.metrics?.observe('search.ms', done - embedStarted);
     return {
       providerId,
       timings: { embedMs: Math.round((searchStarted - embedStarted) * 10) / 10, searchMs: Math.round((done - searchStarted) * 10) / 10 },
@@ -131,8 +151,20 @@ export class IndexService {
     };
   }
 
-  memory(): VectorMemoryStats[] {
-    return [...this.#indexes.values()].map((index) => index.memory());
+  memory(): (VectorMemoryStats & { sourceId: string })[] {
+    return [...this.#indexes.entries()].map(([key, index]) => ({ sourceId: key.split('\u0000')[0]!, ...index.memory() }));
+  }
+
+  get maxLoaded(): number {
+    return MAX_LOADED_INDEXES;
+  }
+
+  /** Running jobs with their latest progress. */
+  running(): { sourceId: string; progress: IndexProgress }[] {
+    return [...this.#jobs].flatMap(([sourceId, job]) => {
+      const progress = job.latest();
+      return progress ? [{ sourceId, progress }] : [];
+    });
   }
 
   cancelAll(): void {

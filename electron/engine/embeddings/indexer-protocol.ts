@@ -48,4 +48,6 @@ export interface IndexSummary extends IndexProgress {
 export type IndexerEvent =
   | { readonly type: 'progress'; readonly progress: IndexProgress }
   | { readonly type: 'log'; readonly level: 'info' | 'warn' | 'error'; readonly message: string }
-  | { readonly type: 'done'; readonly summary: IndexSummary };
+  | { readonly type: 'done'; readonly summary: IndexSummary }
+  /** Per-request numbers since the last report, for the metrics registry of the main process. */
+  | { readonly type: 'metrics'; readonly requestMs: readonly number[]; readonly failedRequests: number; readonly remainingRequests?: number; readonly remainingTokens?: number };

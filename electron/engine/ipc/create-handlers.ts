@@ -8,6 +8,7 @@ import type { ContextService } from '../query/context-service.ts';
 import type { AskService } from '../query/ask-service.ts';
 import type { WorkspaceStore } from '../catalog/workspace-store.ts';
 import type { EventHub } from '../util/event-hub.ts';
+import type { MetricsSnapshot } from '../metrics/metrics-snapshot.ts';
 import { DEFAULT_CONTEXT_BUDGET } from '../query/context-packer.ts';
 import { DEFAULT_ROW_LIMIT } from '../query/sql-door.ts';
 import { serializeError } from '../../../shared/errors.ts';
@@ -25,6 +26,7 @@ export interface HandlerDependencies {
   readonly workspace: WorkspaceStore;
   readonly asks: AskService;
   readonly events: EventHub;
+  readonly snapshotMetrics: (options?: { historySince?: number }) => Promise<MetricsSnapshot>;
 }
 
 /** What only a desktop shell can do; the web mode and the CLI leave these out. */
@@ -154,5 +156,6 @@ export function createHandlers(deps: HandlerDependencies): HandlerTable {
     'saved/list': async (request) => ({ queries: workspace.savedQueries(request.sourceId) }),
     'saved/save': async (request) => workspace.saveQuery(request.sourceId, request.name, request.sql),
     'saved/remove': async (request) => ({ removed: workspace.removeSavedQuery(request.id) }),
+    'metrics/snapshot': async (request) => deps.snapshotMetrics({ historySince: request.historySince }),
   };
 }

@@ -9,6 +9,7 @@ import { DEFAULT_CONTEXT_BUDGET, packContext, type PackedContext } from './conte
 import { JoinGraph } from './join-graph.ts';
 import { LexicalIndex } from './lexical-index.ts';
 import { rankTables, type VectorHitRef } from './retriever.ts';
+import type { MetricsRegistry } from '../metrics/metrics-registry.ts';
 
 export interface ContextRequest {
   readonly sourceId: string;
@@ -46,11 +47,13 @@ export class ContextService {
   readonly #catalog: CatalogStore;
   readonly #sources: SourceService;
   readonly #indexes: IndexService;
+  readonly #metrics: MetricsRegistry | undefined;
   readonly #prepared = new LRUCache<number, PreparedSnapshot>({ max: 3 });
   #hits = 0;
   #misses = 0;
 
-  constructor(deps: { catalog: CatalogStore; sources: SourceService; indexes: IndexService }) {
+  constructor(deps: { catalog: CatalogStore; sources: SourceService; indexes: IndexService; metrics?: MetricsRegistry }) {
+    this.#metrics = deps.metrics;
     this.#catalog = deps.catalog;
     this.#sources = deps.sources;
     this.#indexes = deps.indexes;
@@ -76,11 +79,14 @@ export class ContextService {
     }
     const ranked = rankTables({ tables: prepared.snapshot.tables, lexical: prepared.lexical, graph: prepared.graph, question, vectorHits });
     const packed = packContext({ engine: prepared.snapshot.engine, question, ranked, graph: prepared.graph, budget, model: request.model, encoding: request.encoding });
+    const ms = performance.now() - started;
+    this.#metrics?.observe('context.ms', ms);
+    this.#metrics?.observe('context.tokens', packed.tokens);
     return {
       ...packed,
       engine: prepared.snapshot.engine,
       snapshot: resolved.info,
-      retrieval: { vectors: vectorHits.length > 0, note, ms: Math.round((performance.now() - started) * 10) / 10 },
+      retrieval: { vectors: vectorHits.length > 0, note, ms: Math.round(ms * 10) / 10 },
     };
   }
 

@@ -3,6 +3,8 @@ import { AppError } from '../../../shared/errors.ts';
 import type { QueryResult } from '../../../shared/ipc-contract.ts';
 import type { SourceConnection } from '../sources/dialect.ts';
 import { checkReadOnlySql } from './sql-guard.ts';
+import type { MetricsRegistry } from '../metrics/metrics-registry.ts';
+import { serializeError } from '../../../shared/errors.ts';
 
 export const DEFAULT_ROW_LIMIT = 10_000;
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -22,11 +24,21 @@ export interface DoorRequest {
  */
 export class SqlDoor {
   readonly #running = new Map<string, SourceConnection>();
+  readonly #metrics: MetricsRegistry | undefined;
+
+  constructor(metrics?: MetricsRegistry) {
+    this.#metrics = metrics;
+  }
 
   async execute(connection: SourceConnection, request: DoorRequest): Promise<QueryResult> {
     const sql = request.sql.trim();
     if (sql.length === 0) throw new AppError('invalid_input', 'The SQL is empty.');
-    checkReadOnlySql(sql, connection.engine); // first wall; the read-only session is the second
+    try {
+      checkReadOnlySql(sql, connection.engine); // first wall; the read-only session is the second
+    } catch (error) {
+      this.#metrics?.inc('query.refused');
+      throw error;
+    }
     const queryId = request.queryId ?? randomUUID();
     if (this.#running.has(queryId)) throw new AppError('invalid_input', `A query with id ${queryId} is already running.`);
     const limit = request.limit ?? DEFAULT_ROW_LIMIT;
@@ -39,7 +51,13 @@ export class SqlDoor {
         queryId,
         signal: request.signal,
       });
+      this.#metrics?.observe('query.ms', result.ms);
+      this.#metrics?.inc('query.count');
+      this.#metrics?.inc('query.rows', result.rows.length);
       return { queryId, columns: [...result.columns], rows: result.rows, rowCount: result.rows.length, truncated: result.truncated, ms: result.ms };
+    } catch (error) {
+      this.#metrics?.inc(`query.errors.${serializeError(error).kind}`);
+      throw error;
     } finally {
       this.#running.delete(queryId);
     }

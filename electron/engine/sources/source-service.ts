@@ -5,7 +5,7 @@ import type { SnapshotInfo, SourceView } from '../../../shared/ipc-contract.ts';
 import type { CatalogStore, SnapshotDiff, SnapshotRecord, SourceRecord } from '../catalog/catalog-store.ts';
 import type { EventHub } from '../util/event-hub.ts';
 import { displayUrl, parseConnectionUrl, withPassword, type ConnectionSpec } from './connection-url.ts';
-import type { PoolSettings, SourceConnection } from './dialect.ts';
+import type { PoolSettings, PoolStats, SourceConnection } from './dialect.ts';
 import { connectSource } from './dialects.ts';
 import type { SecretStore } from './secret-store.ts';
 
@@ -179,6 +179,29 @@ export class SourceService {
         warning: offline ? `Offline: showing the schema cached at ${record.verifiedAt}${offlineReason ? ` (${offlineReason})` : ''}.` : null,
       },
     };
+  }
+
+  /** Pool statistics of the sources open now (the metrics panel), and the LRU of open pools itself. */
+  async poolStats(): Promise<{ sourceId: string; stats: PoolStats }[]> {
+    const entries = [...this.#open.entries()];
+    const settled = await Promise.all(entries.map(async ([sourceId, opening]) => {
+      try {
+        // A pool still connecting is skipped, not waited for: the metrics panel polls every second.
+        const open = await Promise.race([opening, Promise.resolve(undefined)]);
+        return open ? { sourceId, stats: open.stats() } : undefined;
+      } catch {
+        return undefined;
+      }
+    }));
+    return settled.filter((entry) => entry !== undefined);
+  }
+
+  openPoolsCache(): { size: number; max: number; offline: number } {
+    return { size: this.#open.size, max: this.#open.max, offline: this.#offline.size };
+  }
+
+  isOffline(id: string): boolean {
+    return this.#offline.has(id);
   }
 
   async closeAll(): Promise<void> {
