@@ -1,29 +1,12 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createEngine } from '../../electron/engine/engine.ts';
-import { EncryptedFileSecretStore, type SecretCipher } from '../../electron/engine/sources/secret-store.ts';
+import { EncryptedFileSecretStore } from '../../electron/engine/sources/secret-store.ts';
 import { dispatch } from '../../electron/engine/ipc/dispatch.ts';
 import { tempHome } from '../helpers/temp-home.ts';
+import { testCipher } from '../helpers/test-cipher.ts';
 
-/** Stands in for Electron's safeStorage (an OS-keychain-backed AES key): same contract, encrypt and decrypt. */
-function testCipher(): SecretCipher {
-  const key = randomBytes(32);
-  return {
-    encrypt(plain) {
-      const iv = randomBytes(12);
-      const cipher = createCipheriv('aes-256-gcm', key, iv);
-      const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-      return Buffer.concat([iv, cipher.getAuthTag(), body]);
-    },
-    decrypt(encrypted) {
-      const decipher = createDecipheriv('aes-256-gcm', key, encrypted.subarray(0, 12));
-      decipher.setAuthTag(encrypted.subarray(12, 28));
-      return Buffer.concat([decipher.update(encrypted.subarray(28)), decipher.final()]).toString('utf8');
-    },
-  };
-}
 
 function everyFile(dir: string): string[] {
   return readdirSync(dir).flatMap((entry) => (statSync(path.join(dir, entry)).isDirectory() ? everyFile(path.join(dir, entry)) : [path.join(dir, entry)]));
