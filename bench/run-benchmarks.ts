@@ -11,6 +11,7 @@ import { writeSections, type BenchSection } from './bench-report.ts';
 import { indexingSuite } from './suites/indexing.ts';
 import { introspectionSuite } from './suites/introspection.ts';
 import { retrievalQualitySuite } from './suites/retrieval-quality.ts';
+import { queryEngineSuite } from './suites/query-engine.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({ options: { suite: { type: 'string', multiple: true }, runs: { type: 'string' }, quick: { type: 'boolean' } } });
@@ -22,6 +23,7 @@ const SUITES: Record<string, () => Promise<BenchSection>> = {
   introspection: () => introspectionSuite({ runs, workloads, log }),
   indexing: () => indexingSuite({ quick: Boolean(values.quick), log }),
   'retrieval-quality': () => retrievalQualitySuite(),
+  'query-engine': () => queryEngineSuite({ quick: Boolean(values.quick), log }),
 };
 
 // Measure the product as it ships: workers from the bundled build, not compiled on the fly by tsx.

@@ -8,6 +8,8 @@ import { countTokens } from '../../electron/engine/embeddings/token-counter.ts';
 import { createRandom } from '../../electron/engine/demo/row-values.ts';
 
 const WORDS = ['customer', 'order', 'invoice', 'amt', 'dt', 'cntry', 'rfnd', 'sls', 'emp', 'dept', 'qty', 'prod', 'ship', 'status', 'ttl', 'note', 'région', '数量', 'select', 'from'];
+/** Names and comments that could break a naive line-by-line count: odd whitespace, newlines, quotes, emoji. */
+const HOSTILE = ['\u00a0nbsp', 'trailing ', ' lead', 'emoji😀', 'tab\tin', 'new\nline', '"quoted"', 'back`tick', '\u3000wide', 'x\r\n', '123', '\u2028sep'];
 
 function randomTables(random: () => number, columnsWanted: number): TableInfo[] {
   const tables: TableInfo[] = [];
@@ -15,7 +17,7 @@ function randomTables(random: () => number, columnsWanted: number): TableInfo[] 
   for (let t = 0; remaining > 0; t += 1) {
     const width = Math.min(remaining, 1 + Math.floor(random() * 120));
     remaining -= width;
-    const word = () => WORDS[Math.floor(random() * WORDS.length)]!;
+    const word = () => (random() < 0.05 ? HOSTILE[Math.floor(random() * HOSTILE.length)]! : WORDS[Math.floor(random() * WORDS.length)]!);
     const name = `${word()}_${word()}_${t}`;
     const columns = Array.from({ length: width }, (_unused, index) => ({
       name: index === 0 ? 'id' : `${word()}_${word()}${random() < 0.1 ? ' "x"' : ''}_${index}`,

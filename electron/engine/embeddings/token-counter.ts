@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { get_encoding, type Tiktoken, type TiktokenEncoding } from 'tiktoken';
 
 /**
@@ -18,6 +19,31 @@ export function encoder(encoding: TiktokenEncoding): Tiktoken {
 /** Tokens of `text`; special-token markers in user text are counted as ordinary text, never interpreted. */
 export function countTokens(text: string, encoding: TiktokenEncoding = 'cl100k_base'): number {
   return encoder(encoding).encode_ordinary(text).length;
+}
+
+/** Counts of short pieces (schema lines) by encoding and text; bounded in entries and in the length of what it keeps. */
+const pieceCounts = new LRUCache<string, number>({ max: 100_000 });
+const MAX_CACHED_PIECE = 1000;
+let pieceHits = 0;
+let pieceMisses = 0;
+
+/** {@link countTokens} for short pieces that recur (the packer's schema lines), through a bounded LRU. */
+export function countTokensCached(text: string, encoding: TiktokenEncoding = 'cl100k_base'): number {
+  if (text.length > MAX_CACHED_PIECE) return countTokens(text, encoding);
+  const key = `${encoding}\u0000${text}`;
+  const cached = pieceCounts.get(key);
+  if (cached !== undefined) {
+    pieceHits += 1;
+    return cached;
+  }
+  pieceMisses += 1;
+  const counted = countTokens(text, encoding);
+  pieceCounts.set(key, counted);
+  return counted;
+}
+
+export function pieceCountCacheStats(): { size: number; max: number; hits: number; misses: number } {
+  return { size: pieceCounts.size, max: pieceCounts.max, hits: pieceHits, misses: pieceMisses };
 }
 
 /** The text cut to at most `maxTokens` tokens (on a token boundary). */

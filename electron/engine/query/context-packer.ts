@@ -2,7 +2,7 @@ import type { TiktokenEncoding } from 'tiktoken';
 import { AppError } from '../../../shared/errors.ts';
 import type { Engine, TableInfo } from '../../../shared/schema-types.ts';
 import { tableKey } from '../../../shared/schema-types.ts';
-import { countTokens, encodingForModel } from '../embeddings/token-counter.ts';
+import { countTokensCached, encodingForModel } from '../embeddings/token-counter.ts';
 import type { JoinEdge, JoinGraph } from './join-graph.ts';
 import type { RankedTable } from './retriever.ts';
 
@@ -75,14 +75,17 @@ interface Block {
   readonly pending: number[];
 }
 
-type Addition = { kind: 'table'; block: Block; tokens: number } | { kind: 'column'; block: Block; tokens: number } | { kind: 'join'; tokens: number };
-
 /**
  * Packs instructions, schema context and question under an exact token budget. Pieces are counted one by one with
  * tiktoken as they are added (tables first, with their keys and best columns; then more columns, round by round,
- * best tables first; join conditions between included tables as soon as both ends are in). The sum of piece counts
- * can differ from the count of the joined text at piece boundaries, so the final text is counted once more, whole,
- * and the last additions are taken back until it fits: the budget is never exceeded, and `tokens` is the real count.
+ * best tables first; join conditions between included tables as soon as both ends are in).
+ *
+ * Why the sum of piece counts is the exact count of the whole text: every piece but the last ends with "\n" and the
+ * next starts with a letter or a space, never another newline (there are no blank lines after the preamble, and
+ * identifiers and comments have their control characters escaped). In the pre-tokenizer patterns of cl100k_base and
+ * o200k_base, such a "\n" always ends a pre-token (it is matched by `\s*[\r\n]+` alone, or absorbed at the end of a
+ * punctuation run), and BPE never merges across pre-tokens. So counts add up exactly; the property test in
+ * test/unit/context-packing.test.ts checks `tokens === countTokens(text)` over random, hostile schemas.
  */
 export function packContext(input: {
   readonly engine: Engine;
@@ -95,7 +98,9 @@ export function packContext(input: {
 }): PackedContext {
   const model = input.model ?? DEFAULT_CHAT_MODEL;
   const encoding = input.encoding ?? encodingForModel(model);
-  const count = (text: string) => countTokens(text, encoding);
+  // Pieces (one schema line each) repeat from question to question: their counts come from a bounded cache. The
+  // whole text is always counted afresh at the end.
+  const count = (text: string) => countTokensCached(text, encoding);
   const question = input.question.trim();
   if (!question) throw new AppError('invalid_input', 'The question is empty.');
   const multiSchema = new Set(input.ranked.map((ranked) => ranked.table.schema)).size > 1;
@@ -104,15 +109,14 @@ export function packContext(input: {
   const keyToName = new Map(input.ranked.map((ranked) => [tableKey(ranked.table), ranked.table]));
 
   const preamble = `${instructionsFor(input.engine)}\n\nSchema (most relevant tables first):\n`;
-  const joinsHeader = '\nJoins:\n';
-  const tail = `\nQuestion: ${flat(question)}`;
+  const joinsHeader = 'Joins:\n';
+  const tail = `Question: ${flat(question)}`;
   const fixed = count(preamble) + count(tail);
   if (fixed > input.budget) {
     throw new AppError('invalid_input', `The instructions and the question alone take ${fixed} tokens, more than the budget of ${input.budget}: raise the budget or shorten the question.`);
   }
 
   let used = fixed;
-  const additions: Addition[] = [];
   const blocks: Block[] = [];
   const included = new Set<string>();
   const joinLines: string[] = [];
@@ -137,7 +141,6 @@ export function packContext(input: {
     block.pending.shift();
     block.lines.push({ column, text });
     used += tokens;
-    additions.push({ kind: 'column', block, tokens });
     return true;
   };
 
@@ -155,7 +158,6 @@ export function packContext(input: {
       joinLines.push(text);
       joinsShown.push({ on, inferred: edge.inferred });
       used += tokens;
-      additions.push({ kind: 'join', tokens });
     }
   };
 
@@ -188,7 +190,6 @@ export function packContext(input: {
     blocks.push(block);
     included.add(tableKey(table));
     used += headerTokens;
-    additions.push({ kind: 'table', block, tokens: headerTokens });
     for (let shown = 0; shown < first.length && tryAddColumn(block); shown += 1);
     addJoinsOf(table);
   }
@@ -205,27 +206,9 @@ export function packContext(input: {
     const body = blocks.map((block) => block.header + block.lines.map((line) => line.text).join('')).join('');
     return preamble + body + (joinLines.length > 0 ? joinsHeader + joinLines.join('') : '') + tail;
   };
-  let text = render();
-  let tokens = count(text);
-  while (tokens > input.budget) {
-    // Piece boundaries merged differently than counted: take back the last additions until the whole text fits.
-    let excess = tokens - input.budget;
-    while (excess > 0 && additions.length > 0) {
-      const last = additions.pop()!;
-      excess -= last.tokens;
-      if (last.kind === 'column') last.block.pending.unshift(last.block.lines.pop()!.column);
-      else if (last.kind === 'table') {
-        blocks.pop();
-        included.delete(tableKey(last.block.ranked.table));
-      } else {
-        joinLines.pop();
-        joinsShown.pop();
-      }
-    }
-    text = render();
-    tokens = count(text);
-  }
-
+  const text = render();
+  const tokens = used;
+  if (tokens > input.budget) throw new AppError('internal', `Packed ${tokens} tokens into a budget of ${input.budget}.`); // cannot happen: every addition was checked
   const shownTables = new Set(blocks.map((block) => block.ranked));
   const omittedTables = input.ranked.filter((ranked) => !shownTables.has(ranked));
   return {

@@ -18,6 +18,8 @@ export interface ContextRequest {
   readonly model?: string;
   readonly encoding?: TiktokenEncoding;
   readonly offline?: boolean;
+  /** false: names and comments only (the benchmark's side-by-side); default true. */
+  readonly useVectors?: boolean;
 }
 
 export interface BuiltContext extends PackedContext {
@@ -72,7 +74,7 @@ export class ContextService {
     let vectorHits: readonly VectorHitRef[] = [];
     let note: string | null = null;
     try {
-      vectorHits = (await this.#indexes.search(request.sourceId, question, VECTOR_CANDIDATES)).results;
+      if (request.useVectors !== false) vectorHits = (await this.#indexes.search(request.sourceId, question, VECTOR_CANDIDATES)).results;
     } catch (error) {
       if (!(error instanceof AppError) || (error.kind !== 'not_found' && error.kind !== 'not_available')) throw error;
       note = `Names and comments only: ${error.message}`;
