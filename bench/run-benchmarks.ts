@@ -12,6 +12,7 @@ import { indexingSuite } from './suites/indexing.ts';
 import { introspectionSuite } from './suites/introspection.ts';
 import { retrievalQualitySuite } from './suites/retrieval-quality.ts';
 import { queryEngineSuite } from './suites/query-engine.ts';
+import { executionSuite } from './suites/execution.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({ options: { suite: { type: 'string', multiple: true }, runs: { type: 'string' }, quick: { type: 'boolean' } } });
@@ -24,6 +25,7 @@ const SUITES: Record<string, () => Promise<BenchSection>> = {
   indexing: () => indexingSuite({ quick: Boolean(values.quick), log }),
   'retrieval-quality': () => retrievalQualitySuite(),
   'query-engine': () => queryEngineSuite({ quick: Boolean(values.quick), log }),
+  execution: () => executionSuite({ log }),
 };
 
 // Measure the product as it ships: workers from the bundled build, not compiled on the fly by tsx.

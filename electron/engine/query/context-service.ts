@@ -36,7 +36,7 @@ interface PreparedSnapshot {
 }
 
 /** Vector hits asked of the index per question: enough to rank the tables and columns that can fit any budget. */
-const VECTOR_CANDIDATES = 200;
+const VECTOR_CANDIDATES = 100;
 export const MIN_BUDGET = 100;
 export const MAX_BUDGET = 1_000_000;
 

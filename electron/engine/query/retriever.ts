@@ -26,17 +26,14 @@ const RRF_K = 60;
 /** How many top tables get their join paths to each other added. */
 const PATH_SEEDS = 5;
 
-function ranksOf(scores: Map<string, number>): Map<string, number> {
-  const ranks = new Map<string, number>();
-  [...scores].sort((a, b) => b[1] - a[1]).forEach(([key], rank) => ranks.set(key, rank));
-  return ranks;
+/** Adds each item's reciprocal-rank share to `into`: items sorted by score (descending), rank 0 first. */
+function addReciprocalRanks<K>(items: readonly { key: K; score: number }[], into: Map<K, number>): void {
+  const sorted = [...items].sort((a, b) => b.score - a.score);
+  sorted.forEach(({ key }, rank) => into.set(key, (into.get(key) ?? 0) + 1 / (RRF_K + rank + 1)));
 }
 
-function fuse(...rankings: Map<string, number>[]): Map<string, number> {
-  const fused = new Map<string, number>();
-  for (const ranks of rankings) for (const [key, rank] of ranks) fused.set(key, (fused.get(key) ?? 0) + 1 / (RRF_K + rank + 1));
-  return fused;
-}
+/** Column keys as numbers (no string building in the hot path): a table has at most a few thousand columns. */
+const COLUMN_STRIDE = 1 << 16;
 
 /**
  * Hybrid retrieval: a ranking from the vectors (when the source is indexed) and one from names and comments (BM25)
@@ -53,47 +50,52 @@ export function rankTables(input: {
 }): RankedTable[] {
   const { tables } = input;
   const position = new Map(tables.map((table, index) => [tableKey(table), index]));
-  const lexTable = new Map<string, number>();
-  const lexColumn = new Map<string, number>();
-  const bestLexColumn = new Map<string, number>();
+
+  // Names and comments (BM25): a table scores its own document plus its best column's.
+  const lexTable = new Map<number, number>();
+  const bestLexColumn = new Map<number, number>();
+  const lexColumns: { key: number; score: number }[] = [];
   for (const hit of input.lexical.search(input.question)) {
-    const key = tableKey(tables[hit.table]!);
-    if (hit.column < 0) lexTable.set(key, (lexTable.get(key) ?? 0) + hit.score);
+    if (hit.column < 0) lexTable.set(hit.table, (lexTable.get(hit.table) ?? 0) + hit.score);
     else {
-      lexColumn.set(`${hit.table}:${hit.column}`, hit.score);
-      bestLexColumn.set(key, Math.max(bestLexColumn.get(key) ?? 0, hit.score));
+      lexColumns.push({ key: hit.table * COLUMN_STRIDE + hit.column, score: hit.score });
+      bestLexColumn.set(hit.table, Math.max(bestLexColumn.get(hit.table) ?? 0, hit.score));
     }
   }
-  for (const [key, score] of bestLexColumn) lexTable.set(key, (lexTable.get(key) ?? 0) + score);
+  for (const [table, score] of bestLexColumn) lexTable.set(table, (lexTable.get(table) ?? 0) + score);
 
-  const vecTable = new Map<string, number>();
-  const vecColumn = new Map<string, number>();
+  // Vectors: a table scores its best document (its own or one of its columns').
+  const vecTable = new Map<number, number>();
+  const vecColumns: { key: number; score: number }[] = [];
   for (const hit of input.vectorHits) {
-    const key = `${hit.schema}.${hit.table}`;
-    const at = position.get(key);
+    const at = position.get(`${hit.schema}.${hit.table}`);
     if (at === undefined) continue;
-    vecTable.set(key, Math.max(vecTable.get(key) ?? -Infinity, hit.score));
+    vecTable.set(at, Math.max(vecTable.get(at) ?? -Infinity, hit.score));
     if (hit.kind === 'column' && hit.column !== null) {
       const columnIndex = tables[at]!.columns.findIndex((column) => column.name === hit.column);
-      if (columnIndex >= 0) vecColumn.set(`${at}:${columnIndex}`, hit.score);
+      if (columnIndex >= 0) vecColumns.push({ key: at * COLUMN_STRIDE + columnIndex, score: hit.score });
     }
   }
 
-  const tableScores = fuse(ranksOf(lexTable), ranksOf(vecTable));
-  const columnScores = fuse(ranksOf(lexColumn), ranksOf(vecColumn));
+  const tableScores = new Map<number, number>();
+  addReciprocalRanks([...lexTable].map(([key, score]) => ({ key, score })), tableScores);
+  addReciprocalRanks([...vecTable].map(([key, score]) => ({ key, score })), tableScores);
+  const columnScores = new Map<number, number>();
+  addReciprocalRanks(lexColumns, columnScores);
+  addReciprocalRanks(vecColumns, columnScores);
   const perTable = new Map<number, Float32Array>();
   for (const [key, score] of columnScores) {
-    const [tableIndex, columnIndex] = key.split(':').map(Number) as [number, number];
+    const tableIndex = Math.floor(key / COLUMN_STRIDE);
     let scores = perTable.get(tableIndex);
     if (!scores) perTable.set(tableIndex, (scores = new Float32Array(tables[tableIndex]!.columns.length)));
-    scores[columnIndex] = score;
+    scores[key % COLUMN_STRIDE] = score;
   }
   const entry = (index: number, reason: RankedTable['reason']): RankedTable => {
     const table = tables[index]!;
-    return { table, score: tableScores.get(tableKey(table)) ?? 0, reason, columnScores: perTable.get(index) ?? new Float32Array(table.columns.length) };
+    return { table, score: tableScores.get(index) ?? 0, reason, columnScores: perTable.get(index) ?? new Float32Array(table.columns.length) };
   };
 
-  const matched = [...tableScores].sort((a, b) => b[1] - a[1] || (position.get(a[0])! - position.get(b[0])!)).map(([key]) => position.get(key)!);
+  const matched = [...tableScores].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([index]) => index);
   const ordered: RankedTable[] = [];
   const placed = new Set<number>();
   const seeds = new Set<string>();
