@@ -75,9 +75,25 @@ export function serializeError(error: unknown): SerializedError {
   }
   if (error instanceof Error) {
     if (error.name === 'AbortError') return { kind: 'cancelled', message: 'The operation was cancelled.' };
+    const storage = storageProblem(error);
+    if (storage) return withDetail('storage', storage, error.message);
     return withDetail('internal', error.message || error.name);
   }
   return { kind: 'internal', message: redactSecrets(String(error)) };
+}
+
+/**
+ * SQLite's (and the file system's) own storage failures, said plainly: they mean the data folder needs attention,
+ * not that the app is broken. Matched on the error code better-sqlite3 and Node set; nothing here imports them.
+ */
+function storageProblem(error: Error): string | undefined {
+  const code = String((error as { code?: unknown }).code ?? '');
+  if (/^SQLITE_FULL/.test(code) || code === 'ENOSPC') return 'The disk holding the data folder is full: nothing was saved. Free some space and try again.';
+  if (/^SQLITE_READONLY/.test(code) || code === 'EROFS' || code === 'EACCES' || code === 'EPERM') return 'The data folder is read-only: nothing was saved. Check its permissions or choose another folder (--home).';
+  if (/^SQLITE_(IOERR|CANTOPEN)/.test(code)) return `The data folder cannot be written or read (${code}): nothing was saved.`;
+  if (/^SQLITE_(CORRUPT|NOTADB)/.test(code)) return `A file in the data folder is damaged (${code}).`;
+  if (/^SQLITE_(BUSY|LOCKED)/.test(code)) return 'The data folder is busy (another Schemascope process is writing); try again.';
+  return undefined;
 }
 
 function withDetail(kind: ErrorKind, message: string, detail?: string): SerializedError {
