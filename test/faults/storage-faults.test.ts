@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../../electron/engine/engine.ts';
 import { dispatch } from '../../electron/engine/ipc/dispatch.ts';
-import { CatalogStore } from '../../electron/engine/catalog/catalog-store.ts';
+import { runCli } from '../helpers/run-cli.ts';
 import { workloadSqliteFile } from '../helpers/workloads.ts';
 
 /**
@@ -43,23 +43,22 @@ describe('a full or read-only data folder', () => {
     expect((again as { ok: true; value: { counts: { tables: number } } }).value.counts.tables).toBe(200);
   });
 
-  it('says the folder is read-only, still reads what it has, and writes again once it is writable', async () => {
-    mount('-o', 'remount,ro', mountPoint);
+  it('says the folder is read-only, loses nothing, and works again once it is writable', async () => {
+    const snapshotsBefore = engine.catalog.db.prepare('SELECT count(*) AS n FROM catalog_columns').get();
+    await engine.close();
+    mount('-o', 'remount,ro', mountPoint); // only possible with nothing open for writing
     try {
-      const refused = await dispatch(engine.handlers, 'sources/add', { name: 'another', url: 'sqlite:/tmp/another.db' });
-      expect(refused).toMatchObject({ ok: false, error: { kind: 'storage', message: expect.stringMatching(/read-only/) } });
-      const saved = await dispatch(engine.handlers, 'saved/save', { sourceId, name: 'x', sql: 'SELECT 1' });
-      expect(saved).toMatchObject({ ok: false, error: { kind: 'storage' } });
-      const tables = await dispatch(engine.handlers, 'schema/tables', { sourceId });
-      expect(tables.ok).toBe(true);
-      expect((tables as { ok: true; value: { tables: unknown[] } }).value.tables).toHaveLength(200);
-      // A new process on a read-only folder gets a clear error too, not a crash.
-      expect(() => new CatalogStore(path.join(mountPoint, 'other', 'catalog.db'))).toThrow(/Cannot open the catalog at .*other/);
+      expect(() => createEngine({ home: mountPoint, mode: 'web' })).toThrow(/the data folder is read-only\. Make it writable or choose another folder/);
+      const cli = await runCli(['introspect', `sqlite:${workloadSqliteFile('w200')}`, '--json', '--home', mountPoint]);
+      expect(cli.code).not.toBe(0);
+      expect(cli.stderr.trim()).toMatch(/^schemascope: storage: Cannot open the catalog at .*read-only/);
     } finally {
       mount('-o', 'remount,rw', mountPoint);
     }
-    const added = await dispatch(engine.handlers, 'sources/add', { name: 'another', url: 'sqlite:/tmp/another.db' });
-    expect(added.ok).toBe(true);
+    engine = createEngine({ home: mountPoint, mode: 'web' });
     expect(engine.catalog.db.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(engine.catalog.db.prepare('SELECT count(*) AS n FROM catalog_columns').get()).toEqual(snapshotsBefore);
+    const tables = await dispatch(engine.handlers, 'schema/tables', { sourceId });
+    expect((tables as { ok: true; value: { tables: unknown[] } }).value.tables).toHaveLength(200);
   });
 });

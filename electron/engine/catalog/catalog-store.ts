@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { accessSync, constants, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../../shared/errors.ts';
 import type { ColumnInfo, Engine, ForeignKeyInfo, IndexInfo, SchemaSnapshot, SnapshotCounts, TableInfo } from '../../../shared/schema-types.ts';
@@ -77,7 +77,11 @@ export class CatalogStore {
       this.db.pragma('busy_timeout = 5000');
       this.#migrate();
     } catch (error) {
-      throw new AppError('storage', `Cannot open the catalog at ${file}: ${error instanceof Error ? error.message : String(error)}`);
+      const reason = error instanceof Error ? error.message : String(error);
+      if (file !== ':memory:' && !writable(path.dirname(file))) {
+        throw new AppError('storage', `Cannot open the catalog at ${file}: the data folder is read-only. Make it writable or choose another folder (--home or SCHEMASCOPE_HOME).`, reason);
+      }
+      throw new AppError('storage', `Cannot open the catalog at ${file}: ${reason}`);
     }
   }
 
@@ -320,6 +324,15 @@ export class CatalogStore {
         this.db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(migration.version, new Date().toISOString());
       }).immediate();
     }
+  }
+}
+
+function writable(dir: string): boolean {
+  try {
+    accessSync(dir, constants.W_OK);
+    return true;
+  } catch {
+    return false;
   }
 }
 

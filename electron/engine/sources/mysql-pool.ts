@@ -76,6 +76,7 @@ class MysqlConnection implements SourceConnection {
       const onAbort = (): void => void this.cancel(options.queryId);
       options.signal?.addEventListener('abort', onAbort, { once: true });
       let reusable = true;
+      let detach = () => {};
       try {
         await this.#setTimeout(connection, options.timeoutMs);
         const result = await new Promise<Omit<ExecutedQuery, 'ms'>>((resolve, reject) => {
@@ -116,6 +117,25 @@ class MysqlConnection implements SourceConnection {
             done = true;
             resolve({ columns, rows, truncated: false });
           });
+          // A server that shuts down or a network that drops can end the connection without a word to the query
+          // (seen with MariaDB's shutdown): without these, the caller would wait forever.
+          const socket = (connection as unknown as { stream?: NodeJS.EventEmitter }).stream;
+          const lost = (error?: Error) => {
+            if (done) return;
+            done = true;
+            reusable = false;
+            const code = (error as { code?: string } | undefined)?.code;
+            reject(Object.assign(new Error(`The connection to the server was lost${error ? `: ${error.message}` : ''}.`), { code: code ?? 'PROTOCOL_CONNECTION_LOST', fatal: true }));
+          };
+          const onEnd = () => lost();
+          connection.on('error', lost);
+          connection.on('end', onEnd);
+          socket?.on('close', onEnd);
+          detach = () => {
+            connection.off('error', lost);
+            connection.off('end', onEnd);
+            socket?.off('close', onEnd);
+          };
         });
         return { ...result, ms: performance.now() - started };
       } catch (error) {
@@ -124,6 +144,7 @@ class MysqlConnection implements SourceConnection {
         if (mapped.kind === 'unreachable') reusable = false;
         throw mapped;
       } finally {
+        detach();
         options.signal?.removeEventListener('abort', onAbort);
         this.#running.delete(options.queryId);
         if (reusable) connection.release();

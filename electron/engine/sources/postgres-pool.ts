@@ -148,12 +148,21 @@ class PostgresConnection implements SourceConnection {
 
   async #connect(): Promise<pg.PoolClient> {
     try {
-      return await this.#pool.connect();
+      const client = await this.#pool.connect();
+      // A checked-out client whose server goes away (restart, sleep) emits 'error' outside any query; the pool only
+      // listens while the client is idle. One listener per client, kept for its life: the query itself fails clearly.
+      if (!LISTENING.has(client)) {
+        LISTENING.add(client);
+        client.on('error', () => undefined);
+      }
+      return client;
     } catch (error) {
       throw toSourceError('postgres', error, `connecting to ${this.#where()}`);
     }
   }
 }
+
+const LISTENING = new WeakSet<pg.PoolClient>();
 
 const TYPE_NAMES = new Map<number, string>(
   Object.entries(pg.types.builtins as Record<string, number>).map(([name, oid]) => [oid, name.toLowerCase()]),
