@@ -18,6 +18,7 @@ export async function ensureBigTables(log: (line: string) => void): Promise<void
   const admin = await mysql.createConnection({ ...MARIADB });
   try {
     await admin.query(`CREATE DATABASE IF NOT EXISTS ${BIG_DATABASE}`);
+    await admin.query(`USE ${BIG_DATABASE}`); // MariaDB's seq_1_to_N tables live in the current database
     const [rows] = await admin.query(`SELECT COUNT(*) AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = 'big_rows'`, [BIG_DATABASE]);
     const exists = (rows as { n: number }[])[0]!.n > 0 && ((await admin.query(`SELECT COUNT(*) AS n FROM ${BIG_DATABASE}.big_rows`))[0] as { n: number }[])[0]!.n === BIG_ROWS;
     if (!exists) {

@@ -16,6 +16,7 @@ export const REQUEST_CHANNELS = [
   'schema/sample',
   'query/execute',
   'query/cancel',
+  'query/export',
   'index/start',
   'index/pause',
   'index/resume',

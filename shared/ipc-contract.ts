@@ -297,6 +297,11 @@ export const contract = {
     }),
     response: queryResult,
   },
+  'query/export': {
+    request: z.strictObject({ sourceId: id, sql: z.string().trim().min(1, 'The SQL is empty.').max(1_000_000) }),
+    /** `file`: where the CSV was written (the desktop app asks where; web mode and the CLI use <data folder>/exports). */
+    response: z.object({ file: z.string(), rows: z.number(), bytes: z.number(), ms: z.number(), capped: z.boolean() }),
+  },
   'query/cancel': {
     request: z.strictObject({ queryId: id }),
     response: z.object({ cancelled: z.boolean() }),

@@ -88,6 +88,14 @@ async function main(): Promise<void> {
         });
         return result.canceled ? null : (result.filePaths[0] ?? null);
       },
+      pickSavePath: async (suggested) => {
+        const result = await dialog.showSaveDialog({
+          title: 'Export the whole result as CSV',
+          defaultPath: path.join(app.getPath('downloads'), path.basename(suggested)),
+          filters: [{ name: 'CSV', extensions: ['csv'] }],
+        });
+        return result.canceled ? null : (result.filePath ?? null);
+      },
     },
   });
   ensureDemoSource(engine);

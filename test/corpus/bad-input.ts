@@ -56,6 +56,8 @@ export const BAD_INPUT: readonly BadInputCase[] = [
   payload('query/execute', { sourceId: 'DEMO', sql: 'SELECT 1', extra: true }, 'extra'),
   payload('query/execute', { sourceId: 'DEMO', sql: 'x'.repeat(1_000_001) }, 'sql'),
   payload('query/cancel', {}, 'queryId'),
+  payload('query/export', { sourceId: 'DEMO' }, 'sql'),
+  { family: 'SQL', channel: 'query/export', payload: { sourceId: 'DEMO', sql: 'SELECT 1; DROP TABLE sls_cust' }, kind: 'read_only_violation', says: 'statement' },
   payload('sources/list', { admin: true }, 'admin'),
   payload('sources/list', [], 'payload'),
   payload('sources/add', { name: '', url: 'sqlite:/tmp/x.db' }, 'name'),

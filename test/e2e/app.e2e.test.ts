@@ -92,6 +92,8 @@ describe('the app in Chromium through web mode', () => {
     await page.click('button:has-text("Load more")');
     await expect.poll(() => page.textContent('[data-testid="result-count"]')).toMatch(/^1,500 rows ·/); // all of it, in two pages
     expect(await page.locator('[data-testid="results-grid"] [role="row"]').count()).toBeLessThan(100);
+    await page.click('button:has-text("Export all rows")');
+    await expect.poll(() => page.textContent('[data-testid="export-notice"]').catch(() => '')).toMatch(/^Exported 1,500 rows \(\d+ KB\) to .*exports\/schemascope-.*\.csv\.$/);
     await page.click('button:has-text("History")');
     const history = await page.textContent('[data-testid="history-list"]');
     expect(history).toContain('SELECT * FROM sys_audit_log ORDER BY 1');

@@ -11,6 +11,7 @@ import type { EventHub } from '../util/event-hub.ts';
 import type { MetricsSnapshot } from '../metrics/metrics-snapshot.ts';
 import { DEFAULT_CONTEXT_BUDGET } from '../query/context-packer.ts';
 import { DEFAULT_ROW_LIMIT } from '../query/sql-door.ts';
+import { defaultExportFile, exportCsv } from '../query/csv-export.ts';
 import { serializeError } from '../../../shared/errors.ts';
 
 export interface HandlerDependencies {
@@ -33,6 +34,8 @@ export interface HandlerDependencies {
 export interface PlatformHooks {
   /** Native file dialog for SQLite files; resolves null when cancelled. */
   readonly pickSqliteFile?: () => Promise<string | null>;
+  /** Native save dialog for an export; resolves null when cancelled. */
+  readonly pickSavePath?: (suggested: string) => Promise<string | null>;
 }
 
 const SAMPLE_ROWS = 50;
@@ -113,6 +116,13 @@ export function createHandlers(deps: HandlerDependencies): HandlerTable {
         if (firstPage) workspace.addHistory({ sourceId: request.sourceId, sql: request.sql, origin: 'editor', question: null, rowCount: null, ms: Math.round(performance.now() - started), error: serializeError(error).message });
         throw error;
       }
+    },
+    'query/export': async (request, context) => {
+      const suggested = defaultExportFile(deps.home);
+      const file = deps.platform.pickSavePath ? await deps.platform.pickSavePath(suggested) : suggested;
+      if (file === null) throw new AppError('cancelled', 'The export was cancelled.');
+      const connection = await sources.connection(request.sourceId);
+      return exportCsv(door, connection, request.sql, file, { signal: context.signal });
     },
     'query/cancel': async (request) => ({ cancelled: await door.cancel(request.queryId) }),
 

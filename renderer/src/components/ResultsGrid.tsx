@@ -10,7 +10,7 @@ const DEFAULT_WIDTH = 140;
  * A virtualized results grid: only the rows in view are in the DOM, whatever the result size. Click a header to
  * sort, drag its edge to resize, click a cell and press Ctrl+C to copy it (Ctrl+Shift+C copies the row).
  */
-export function ResultsGrid({ result, onLoadMore, loadingMore }: { result: QueryResult; onLoadMore?: () => void; loadingMore?: boolean }) {
+export function ResultsGrid({ result, onLoadMore, loadingMore, onExportAll, exporting }: { result: QueryResult; onLoadMore?: () => void; loadingMore?: boolean; onExportAll?: () => void; exporting?: boolean }) {
   const [sort, setSort] = useState<{ column: number; descending: boolean } | null>(null);
   const [widths, setWidths] = useState<Record<number, number>>({});
   const [selected, setSelected] = useState<{ row: number; column: number } | null>(null);
@@ -75,6 +75,11 @@ export function ResultsGrid({ result, onLoadMore, loadingMore }: { result: Query
         <button type="button" onClick={exportCsv} disabled={rows.length === 0} title="Export the loaded rows as CSV">
           Export CSV
         </button>
+        {onExportAll && (
+          <button type="button" onClick={onExportAll} disabled={exporting} title="Run the statement again and stream every row to a CSV file on this machine">
+            {exporting ? 'Exporting…' : 'Export all rows'}
+          </button>
+        )}
       </div>
       <div
         ref={scrollRef}

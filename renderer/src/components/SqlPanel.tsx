@@ -16,6 +16,8 @@ export function SqlPanel({ client, sourceId, initialSql }: { client: Schemascope
   const [error, setError] = useState<SerializedError | null>(null);
   const [running, setRunning] = useState<string | null>(null);
   const [loadingMore, setLoadingMore] = useState(false);
+  const [exporting, setExporting] = useState(false);
+  const [exported, setExported] = useState<string | null>(null);
   const [side, setSide] = useState<'history' | 'saved' | null>(null);
   const [history, setHistory] = useState<HistoryEntryView[]>([]);
   const [saved, setSaved] = useState<SavedQueryView[]>([]);
@@ -61,6 +63,20 @@ export function SqlPanel({ client, sourceId, initialSql }: { client: Schemascope
       setError(toErrorData(caught));
     } finally {
       setLoadingMore(false);
+    }
+  };
+
+  const exportAll = async () => {
+    if (!ranSql || exporting) return;
+    setExporting(true);
+    setExported(null);
+    try {
+      const done = await client['query/export']({ sourceId, sql: ranSql });
+      setExported(`Exported ${done.rows.toLocaleString()} rows (${Math.round(done.bytes / 1024).toLocaleString()} KB) to ${done.file}${done.capped ? ' (stopped at the row cap)' : ''}.`);
+    } catch (caught) {
+      setError(toErrorData(caught));
+    } finally {
+      setExporting(false);
     }
   };
 
@@ -165,7 +181,12 @@ export function SqlPanel({ client, sourceId, initialSql }: { client: Schemascope
         )}
       </div>
       <ErrorNotice error={error} onDismiss={() => setError(null)} />
-      {result && <ResultsGrid result={result} onLoadMore={() => void loadMore()} loadingMore={loadingMore} />}
+      {exported && (
+        <div className="notice notice-ok" data-testid="export-notice">
+          {exported}
+        </div>
+      )}
+      {result && <ResultsGrid result={result} onLoadMore={() => void loadMore()} loadingMore={loadingMore} onExportAll={() => void exportAll()} exporting={exporting} />}
     </div>
   );
 }

@@ -20,11 +20,5 @@ export function compareCells(a: CellValue, b: CellValue): number {
 }
 
 /** RFC 4180 CSV of the given rows; NULL becomes an empty field, '' stays a quoted empty string. */
-export function toCsv(columns: readonly { name: string }[], rows: readonly CellValue[][]): string {
-  const field = (value: CellValue): string => {
-    if (value === null) return '';
-    const text = typeof value === 'object' ? `0x${value.hex}` : String(value);
-    return /[",\n\r]/.test(text) || text === '' ? `"${text.replaceAll('"', '""')}"` : text;
-  };
-  return [columns.map((column) => field(column.name)).join(','), ...rows.map((row) => row.map(field).join(','))].join('\r\n');
-}
+
+export { toCsv } from '../../../shared/csv.ts';
