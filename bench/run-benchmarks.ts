@@ -13,6 +13,7 @@ import { introspectionSuite } from './suites/introspection.ts';
 import { retrievalQualitySuite } from './suites/retrieval-quality.ts';
 import { queryEngineSuite } from './suites/query-engine.ts';
 import { executionSuite } from './suites/execution.ts';
+import { loadSuite } from './suites/load.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({ options: { suite: { type: 'string', multiple: true }, runs: { type: 'string' }, quick: { type: 'boolean' } } });
@@ -26,6 +27,7 @@ const SUITES: Record<string, () => Promise<BenchSection>> = {
   'retrieval-quality': () => retrievalQualitySuite(),
   'query-engine': () => queryEngineSuite({ quick: Boolean(values.quick), log }),
   execution: () => executionSuite({ log }),
+  load: () => loadSuite({ quick: Boolean(values.quick), log }),
 };
 
 // Measure the product as it ships: workers from the bundled build, not compiled on the fly by tsx.

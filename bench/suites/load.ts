@@ -1,0 +1,104 @@
+import { serializeError } from '../../shared/errors.ts';
+import { createEngine } from '../../electron/engine/engine.ts';
+import { ProcessSampler } from '../../electron/engine/metrics/process-sampler.ts';
+import { median, quantile } from '../../electron/engine/util/percentiles.ts';
+import { mysqlUrl, postgresUrl } from '../../test/helpers/services.ts';
+import { tempHome } from '../../test/helpers/temp-home.ts';
+import { ensureWorkload, workloadSqliteFile } from '../../test/helpers/workloads.ts';
+import { ms, table, type BenchSection } from '../bench-report.ts';
+import { FakeOpenAiProcess } from '../fake-openai-client.ts';
+
+const MB = 1024 * 1024;
+const gc = () => (globalThis as { gc?: () => void }).gc?.();
+
+/**
+ * A minute of load: 200 concurrent clients querying MariaDB and PostgreSQL (pools of 10, queue 100) while W1000 is
+ * indexed through the fake API with tier-1 limits. Reports every outcome by kind, heap at the start, peak and end
+ * (after GC), and the main event loop's lag.
+ */
+export async function loadSuite(options: { quick: boolean; log: (line: string) => void }): Promise<BenchSection> {
+  const seconds = options.quick ? 15 : 60;
+  await ensureWorkload('w200', options.log);
+  if (!options.quick) await ensureWorkload('w1000', options.log);
+  const fake = new FakeOpenAiProcess();
+  await fake.start({ latencyMs: 500, requestsPerMinute: 3000, tokensPerMinute: 1_000_000 });
+  const home = tempHome('schemascope-load-');
+  const engine = createEngine({ home: home.dir, mode: 'web' });
+  const sampler = new ProcessSampler(1000);
+  try {
+    const mysqlSource = engine.sources.add({ name: 'mysql', url: mysqlUrl('ss_w200') }).id;
+    const pgSource = engine.sources.add({ name: 'pg', url: postgresUrl('ss_w200') }).id;
+    const indexed = engine.sources.add({ name: 'index me', url: `sqlite:${workloadSqliteFile(options.quick ? 'w200' : 'w1000')}` }).id;
+    await engine.sources.refresh(indexed);
+    // Warm up (pools open, tokenizer loaded), then measure from a collected heap.
+    for (const sourceId of [mysqlSource, pgSource]) await engine.handlers['query/execute']({ sourceId, sql: 'SELECT 1 AS one' }, {});
+    gc();
+    const heapStart = process.memoryUsage().heapUsed;
+    let heapPeak = heapStart;
+    sampler.start();
+    const { job } = await engine.indexes.start(indexed, { provider: 'openai', baseUrl: fake.url, apiKey: 'sk-load-test', model: 'text-embedding-3-small', dimensions: 256 });
+    const outcomes = new Map<string, number>();
+    const latencies: number[] = [];
+    const examples = new Map<string, string>();
+    const deadline = Date.now() + seconds * 1000;
+    const queries = [
+      (n: number) => `SELECT * FROM t${String((n % 200) + 1).padStart(4, '0')}_${['cust_acct', 'ord_hdr', 'ord_ln', 'invc', 'pmt', 'rfnd', 'shpmt', 'itm', 'whse', 'vndr', 'emp', 'dept', 'gl_jrnl', 'bdgt', 'tkt', 'cmpgn', 'lead', 'cntrct', 'asset', 'prj'][n % 20]}`,
+      () => 'SELECT 1 AS one',
+    ];
+    const client = async (index: number) => {
+      const sourceId = index % 2 === 0 ? mysqlSource : pgSource;
+      for (let n = index; Date.now() < deadline; n += 200) {
+        const sql = queries[n % 2]!(n);
+        const started = performance.now();
+        try {
+          await engine.handlers['query/execute']({ sourceId, sql, limit: 100 }, {});
+          latencies.push(performance.now() - started);
+          outcomes.set('ok', (outcomes.get('ok') ?? 0) + 1);
+        } catch (error) {
+          const { kind, message } = serializeError(error);
+          outcomes.set(kind, (outcomes.get(kind) ?? 0) + 1);
+          if (!examples.has(kind)) examples.set(kind, message);
+          if (kind === 'pool_busy') await new Promise((resolve) => setTimeout(resolve, 20)); // a client backs off
+        }
+        if (n % 50 === 0) heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
+      }
+    };
+    await Promise.all(Array.from({ length: 200 }, (_unused, index) => client(index)));
+    const progress = job.latest();
+    job.cancel();
+    await job.done;
+    sampler.stop();
+    const lag = sampler.history().map((sample) => sample.lagP99);
+    await engine.sources.closeAll();
+    gc();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    gc();
+    const heapEnd = process.memoryUsage().heapUsed;
+    const other = [...outcomes].filter(([kind]) => kind !== 'ok' && kind !== 'pool_busy');
+    options.log(`load: ${JSON.stringify(Object.fromEntries(outcomes))}; heap ${Math.round(heapStart / MB)} -> ${Math.round(heapPeak / MB)} -> ${Math.round(heapEnd / MB)} MB; lag p99 ${Math.max(...lag)} ms`);
+    const rows = [
+      ['duration', `${seconds} s, 200 concurrent clients (half MariaDB, half PostgreSQL, pools of 10, queue 100)`],
+      ['queries finished', (outcomes.get('ok') ?? 0).toLocaleString('en-US')],
+      ['"pool busy" (well-formed, client backs off 20 ms)', (outcomes.get('pool_busy') ?? 0).toLocaleString('en-US')],
+      ['other errors', other.length === 0 ? '0' : other.map(([kind, count]) => `${count} ${kind} (${examples.get(kind)})`).join('; ')],
+      ['query latency p50 / p95 / p99', `${ms(median(latencies))} / ${ms(quantile(latencies, 0.95))} / ${ms(quantile(latencies, 0.99))}`],
+      ['indexing meanwhile', `${progress ? `${progress.done.toLocaleString('en-US')} of ${progress.total.toLocaleString('en-US')} items, ${progress.requests} requests, ${progress.tooManyRequests} x 429` : 'no progress'} (then cancelled)`],
+      ['heap start / peak / end (after GC)', `${(heapStart / MB).toFixed(1)} / ${(heapPeak / MB).toFixed(1)} / ${(heapEnd / MB).toFixed(1)} MB (end - start: ${((heapEnd - heapStart) / MB).toFixed(1)} MB)`],
+      ['main event-loop lag, per-second p99: median / max', `${median(lag)} ms / ${Math.max(...lag)} ms`],
+    ];
+    return {
+      key: 'load',
+      title: 'Load: 200 concurrent queries and a running index for a minute',
+      command: `npm run bench -- --suite load${options.quick ? ' --quick' : ''}`,
+      body: `Everything in one process, as in the app: the engine's handlers (the same ones IPC and web mode call), the real
+servers, the indexer in its worker against the fake API in another process (500 ms latency, tier-1 limits).
+
+${table(['what', 'measured'], rows)}`,
+    };
+  } finally {
+    sampler.stop();
+    await engine.close();
+    fake.stop();
+    home.cleanup();
+  }
+}
