@@ -109,6 +109,7 @@ export function createEngine(options: EngineOptions): Engine {
     snapshotMetrics,
     async close() {
       sampler.stop();
+      workspace.flush();
       indexes.close();
       await sources.closeAll();
       catalog.close();

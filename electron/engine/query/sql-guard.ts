@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import nsp from 'node-sql-parser';
 import { AppError } from '../../../shared/errors.ts';
 import type { Engine } from '../../../shared/schema-types.ts';
@@ -87,7 +88,24 @@ function refuse(message: string): never {
  * network functions are refused with the reason. The second wall is the read-only session itself, so a write that
  * slipped past this check still fails.
  */
+/**
+ * Verdicts of statements that passed, by engine and text: a statement run again (paging, export, the same report
+ * refreshed) is not parsed again. Only passes are kept (a refusal is cheap to recompute and says why each time);
+ * bounded in entries and in the length of text it keeps.
+ */
+const passed = new LRUCache<string, GuardVerdict>({ max: 2000 });
+const MAX_CACHED_SQL = 20_000;
+
 export function checkReadOnlySql(sql: string, engine: Engine): GuardVerdict {
+  const key = sql.length <= MAX_CACHED_SQL ? `${engine}\u0000${sql}` : undefined;
+  const known = key === undefined ? undefined : passed.get(key);
+  if (known) return known;
+  const verdict = checkUncached(sql, engine);
+  if (key !== undefined) passed.set(key, verdict);
+  return verdict;
+}
+
+function checkUncached(sql: string, engine: Engine): GuardVerdict {
   const masked = maskSql(sql);
   const statements = masked.split(';').map((part) => part.trim()).filter(Boolean);
   if (statements.length === 0) throw new AppError('invalid_input', 'The SQL is empty.');

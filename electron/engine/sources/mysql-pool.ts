@@ -237,11 +237,18 @@ class MysqlConnection implements SourceConnection {
     return `${this.#spec.host}:${this.#spec.port}`;
   }
 
+  /** The statement timeout each pooled connection has now: set again only when it changes (one round trip less). */
+  readonly #timeouts = new WeakMap<object, number>();
+
   async #setTimeout(connection: PoolConnection, timeoutMs: number): Promise<void> {
+    const session = (connection as unknown as { connection?: object }).connection ?? connection;
+    if (this.#timeouts.get(session) === timeoutMs) return;
+    this.#timeouts.delete(session);
     const sql = this.#isMariaDb
       ? `SET SESSION max_statement_time = ${(timeoutMs / 1000).toFixed(3)}`
       : `SET SESSION max_execution_time = ${Math.round(timeoutMs)}`;
     await connection.promise().query(sql);
+    this.#timeouts.set(session, timeoutMs);
   }
 
   #getConnection(): Promise<PoolConnection> {

@@ -85,9 +85,9 @@ class PostgresConnection implements SourceConnection {
       let broken = false;
       let inTransaction = false;
       try {
-        await client.query(`SET statement_timeout = ${Math.round(options.timeoutMs)}`);
-        await client.query('BEGIN TRANSACTION READ ONLY');
+        // One round trip: the transaction and its own timeout (SET LOCAL ends with the transaction).
         inTransaction = true;
+        await client.query(`BEGIN TRANSACTION READ ONLY; SET LOCAL statement_timeout = ${Math.round(options.timeoutMs)}`);
         const offset = options.offset ?? 0;
         let result: pg.QueryArrayResult;
         if (CURSOR_FRIENDLY.test(sql)) {
