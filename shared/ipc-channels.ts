@@ -14,6 +14,7 @@ export const REQUEST_CHANNELS = [
   'schema/tables',
   'schema/table',
   'schema/sample',
+  'schema/names',
   'query/execute',
   'query/cancel',
   'query/export',

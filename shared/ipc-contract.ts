@@ -281,6 +281,11 @@ export const contract = {
       incoming: z.array(z.object({ schema: z.string(), table: z.string(), foreignKey: foreignKeyInfo })),
     }),
   },
+  'schema/names': {
+    /** Every table with its column names: what the SQL editor completes (from the catalog, so offline too). */
+    request: z.strictObject({ sourceId: id }),
+    response: z.object({ tables: z.array(z.object({ schema: z.string(), name: z.string(), columns: z.array(z.string()) })) }),
+  },
   'schema/sample': {
     request: z.strictObject({ sourceId: id, schema: identifier, table: identifier }),
     response: queryResult,

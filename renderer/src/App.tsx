@@ -178,7 +178,7 @@ export function App({ client, subscribe }: { client: SchemascopeClient; subscrib
           {(tab === 'memory' || tab === 'metrics') && <MonitorPanel key={tab} client={client} view={tab} />}
           {tab === 'ask' && sourceId && <AskPanel key={sourceId} client={client} subscribe={subscribe} sourceId={sourceId} onOpenSettings={() => setSettingsOpen(true)} />}
           {tab === 'index' && sourceId && <IndexPanel key={sourceId} client={client} subscribe={subscribe} sourceId={sourceId} onOpenTable={openTable} />}
-          {tab === 'sql' && sourceId && <SqlPanel key={sourceId} client={client} sourceId={sourceId} initialSql={selected ? `SELECT * FROM ${quoteForDisplay(selected.name, source?.engine)}` : 'SELECT 1'} />}
+          {tab === 'sql' && sourceId && <SqlPanel key={sourceId} client={client} sourceId={sourceId} dialect={source?.engine ?? 'sqlite'} initialSql={selected ? `SELECT * FROM ${quoteForDisplay(selected.name, source?.engine)}` : 'SELECT 1'} />}
         </div>
       </main>
       <StatusBar client={client} source={source} snapshot={snapshot} tableCount={tables.length} mode={info?.mode ?? ''} />

@@ -71,13 +71,13 @@ describe('the app in Chromium through web mode', () => {
 
   it('runs SQL read-only, shows results in the grid, and shows a refused write plainly', async () => {
     await page.click('role=tab[name="SQL"]');
-    await page.fill('textarea[aria-label="SQL"]', 'SELECT * FROM sys_audit_log');
+    await page.fill('[aria-label="SQL"]', 'SELECT * FROM sys_audit_log');
     await page.keyboard.press('Control+Enter');
     await expect.poll(() => page.textContent('[data-testid="result-count"]')).toMatch(/1,000 rows \(more available\)/);
     const domRows = await page.locator('[data-testid="results-grid"] [role="row"]').count();
     expect(domRows).toBeLessThan(100);
     expect(await page.textContent('[data-testid="results-grid"]')).toContain('9007199254740993');
-    await page.fill('textarea[aria-label="SQL"]', 'DELETE FROM sys_audit_log');
+    await page.fill('[aria-label="SQL"]', 'DELETE FROM sys_audit_log');
     await page.keyboard.press('Control+Enter');
     const notice = page.locator('[data-testid="error-notice"]');
     await notice.waitFor();
@@ -85,8 +85,25 @@ describe('the app in Chromium through web mode', () => {
     await shot('03-sql-refused');
   });
 
+  it('highlights SQL and completes table and column names from the catalog', async () => {
+    await page.fill('[aria-label="SQL"]', '');
+    await page.click('[aria-label="SQL"]');
+    await page.keyboard.type('SELECT * FROM sls_rf');
+    await page.keyboard.press('Control+Space');
+    const completions = page.locator('.cm-tooltip-autocomplete');
+    await completions.waitFor();
+    expect(await completions.textContent()).toContain('sls_rfnd');
+    await page.keyboard.press('Escape');
+    await page.keyboard.type('nd WHERE sls_rfnd.rfnd_a');
+    await page.keyboard.press('Control+Space');
+    await expect.poll(() => completions.textContent().catch(() => '')).toContain('rfnd_amt');
+    expect(await page.locator('[data-testid="sql-editor"] .tok-keyword, [data-testid="sql-editor"] span[class*="ͼ"]').count()).toBeGreaterThan(0);
+    await shot('03a-sql-completion');
+    await page.keyboard.press('Escape');
+  });
+
   it('pages with "load more" and keeps the history of what ran', async () => {
-    await page.fill('textarea[aria-label="SQL"]', 'SELECT * FROM sys_audit_log ORDER BY 1');
+    await page.fill('[aria-label="SQL"]', 'SELECT * FROM sys_audit_log ORDER BY 1');
     await page.keyboard.press('Control+Enter');
     await expect.poll(() => page.textContent('[data-testid="result-count"]')).toMatch(/^1,000 rows \(more available\)/);
     await page.click('button:has-text("Load more")');

@@ -2,6 +2,8 @@ import type { IndexService } from '../embeddings/index-service.ts';
 import type { ContextService } from '../query/context-service.ts';
 import type { SourceService } from '../sources/source-service.ts';
 import { quantile } from '../util/percentiles.ts';
+import { guardCacheStats } from '../query/sql-guard.ts';
+import { pieceCountCacheStats } from '../embeddings/token-counter.ts';
 import type { MetricsRegistry, RegistrySnapshot } from './metrics-registry.ts';
 import type { ProcessSample, ProcessSampler } from './process-sampler.ts';
 
@@ -56,6 +58,8 @@ export interface MetricsSources {
   readonly contexts: ContextService;
 }
 
+const withoutEvictions = (stats: { size: number; max: number; hits: number; misses: number }) => ({ size: stats.size, limit: stats.max, hits: stats.hits, misses: stats.misses, evictions: null });
+
 const round = (value: number) => (Number.isNaN(value) ? null : Math.round(value * 10) / 10);
 
 /**
@@ -86,6 +90,8 @@ export async function collectMetrics(from: MetricsSources, options: { historySin
     { name: 'loaded vector indexes', unit: 'entries', size: vectorStats.length, limit: from.indexes.maxLoaded, hits: null, misses: null, evictions: null },
     { name: 'prepared snapshots (context)', unit: 'entries', size: prepared.size, limit: prepared.max, hits: prepared.hits, misses: prepared.misses, evictions: null },
     { name: 'open connection pools', unit: 'entries', size: open.size, limit: open.max, hits: null, misses: null, evictions: null },
+    { name: 'SQL guard verdicts', unit: 'entries', ...withoutEvictions(guardCacheStats()) },
+    { name: 'token counts of schema lines', unit: 'entries', ...withoutEvictions(pieceCountCacheStats()) },
   ];
   return {
     at: new Date().toISOString(),

@@ -96,10 +96,21 @@ function refuse(message: string): never {
 const passed = new LRUCache<string, GuardVerdict>({ max: 2000 });
 const MAX_CACHED_SQL = 20_000;
 
+let guardHits = 0;
+let guardMisses = 0;
+
+export function guardCacheStats(): { size: number; max: number; hits: number; misses: number } {
+  return { size: passed.size, max: passed.max, hits: guardHits, misses: guardMisses };
+}
+
 export function checkReadOnlySql(sql: string, engine: Engine): GuardVerdict {
   const key = sql.length <= MAX_CACHED_SQL ? `${engine}\u0000${sql}` : undefined;
   const known = key === undefined ? undefined : passed.get(key);
-  if (known) return known;
+  if (known) {
+    guardHits += 1;
+    return known;
+  }
+  guardMisses += 1;
   const verdict = checkUncached(sql, engine);
   if (key !== undefined) passed.set(key, verdict);
   return verdict;

@@ -1,14 +1,36 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { SerializedError } from '../../../shared/errors.ts';
 import type { HistoryEntryView, QueryResult, SavedQueryView, SchemascopeClient } from '../../../shared/ipc-contract.ts';
 import { ErrorNotice, toErrorData } from './ErrorNotice.tsx';
 import { ResultsGrid } from './ResultsGrid.tsx';
+import { SqlEditor, type EditorDialect } from './SqlEditor.tsx';
+import type { SQLNamespace } from '@codemirror/lang-sql';
 
 /**
  * The SQL editor: Ctrl+Enter runs (read-only, bounded), Escape cancels on the server, "Load more" fetches the next
  * page of the same statement. History and saved queries live in the catalog, per connection.
  */
-export function SqlPanel({ client, sourceId, initialSql }: { client: SchemascopeClient; sourceId: string; initialSql: string }) {
+export function SqlPanel({ client, sourceId, initialSql, dialect }: { client: SchemascopeClient; sourceId: string; initialSql: string; dialect: EditorDialect }) {
+  const [schema, setSchema] = useState<SQLNamespace | undefined>(undefined);
+  useEffect(() => {
+    let stale = false;
+    void client['schema/names']({ sourceId }).then(
+      ({ tables }) => {
+        if (stale) return;
+        const schemas = new Set(tables.map((table) => table.schema));
+        const namespace: Record<string, Record<string, string[]> | string[]> = {};
+        for (const table of tables) {
+          if (schemas.size > 1) ((namespace[table.schema] ??= {}) as Record<string, string[]>)[table.name] = table.columns;
+          else namespace[table.name] = table.columns;
+        }
+        setSchema(namespace as SQLNamespace);
+      },
+      () => undefined, // completion is a convenience: the editor works without it
+    );
+    return () => {
+      stale = true;
+    };
+  }, [client, sourceId]);
   const [sql, setSql] = useState(initialSql);
   const [limit, setLimit] = useState(1000);
   const [result, setResult] = useState<QueryResult | null>(null);
@@ -21,7 +43,6 @@ export function SqlPanel({ client, sourceId, initialSql }: { client: Schemascope
   const [side, setSide] = useState<'history' | 'saved' | null>(null);
   const [history, setHistory] = useState<HistoryEntryView[]>([]);
   const [saved, setSaved] = useState<SavedQueryView[]>([]);
-  const editorRef = useRef<HTMLTextAreaElement>(null);
 
   const loadLists = useCallback(async () => {
     try {
@@ -96,10 +117,7 @@ export function SqlPanel({ client, sourceId, initialSql }: { client: Schemascope
     }
   };
 
-  const pick = (text: string) => {
-    setSql(text);
-    editorRef.current?.focus();
-  };
+  const pick = (text: string) => setSql(text);
 
   return (
     <div className={`sql-panel${side ? ' with-side' : ''}`}>
@@ -134,22 +152,7 @@ export function SqlPanel({ client, sourceId, initialSql }: { client: Schemascope
         </button>
       </div>
       <div className="sql-main">
-        <textarea
-          ref={editorRef}
-          className="sql-editor"
-          aria-label="SQL"
-          spellCheck={false}
-          value={sql}
-          onChange={(event) => setSql(event.target.value)}
-          onKeyDown={(event) => {
-            if ((event.ctrlKey || event.metaKey) && event.key === 'Enter') {
-              event.preventDefault();
-              void run();
-            } else if (event.key === 'Escape' && running) {
-              void cancel();
-            }
-          }}
-        />
+        <SqlEditor value={sql} onChange={setSql} onRun={() => void run()} onCancel={() => void cancel()} dialect={dialect} schema={schema} />
         {side && (
           <ul className="query-list" data-testid={`${side}-list`} aria-label={side === 'history' ? 'Query history' : 'Saved queries'}>
             {side === 'history' &&
