@@ -19,7 +19,6 @@ const gc = () => (globalThis as { gc?: () => void }).gc?.();
 export async function loadSuite(options: { quick: boolean; log: (line: string) => void }): Promise<BenchSection> {
   const seconds = options.quick ? 15 : 60;
   await ensureWorkload('w200', options.log);
-  if (!options.quick) await ensureWorkload('w1000', options.log);
   const fake = new FakeOpenAiProcess();
   await fake.start({ latencyMs: 500, requestsPerMinute: 3000, tokensPerMinute: 1_000_000 });
   const home = tempHome('schemascope-load-');
@@ -28,7 +27,7 @@ export async function loadSuite(options: { quick: boolean; log: (line: string) =
   try {
     const mysqlSource = engine.sources.add({ name: 'mysql', url: mysqlUrl('ss_w200') }).id;
     const pgSource = engine.sources.add({ name: 'pg', url: postgresUrl('ss_w200') }).id;
-    const indexed = engine.sources.add({ name: 'index me', url: `sqlite:${workloadSqliteFile(options.quick ? 'w200' : 'w1000')}` }).id;
+    const indexed = engine.sources.add({ name: 'index me', url: `sqlite:${workloadSqliteFile('w200')}` }).id;
     await engine.sources.refresh(indexed);
     // Warm up (pools open, tokenizer loaded), then measure from a collected heap.
     for (const sourceId of [mysqlSource, pgSource]) await engine.handlers['query/execute']({ sourceId, sql: 'SELECT 1 AS one' }, {});
@@ -36,7 +35,22 @@ export async function loadSuite(options: { quick: boolean; log: (line: string) =
     const heapStart = process.memoryUsage().heapUsed;
     let heapPeak = heapStart;
     sampler.start();
-    const { job } = await engine.indexes.start(indexed, { provider: 'openai', baseUrl: fake.url, apiKey: 'sk-load-test', model: 'text-embedding-3-small', dimensions: 256 });
+    // W200 indexed again and again for the whole minute: each run asks for other dimensions, so nothing is reused.
+    let indexRuns = 0;
+    let embedded = 0;
+    let indexRequests = 0;
+    let stopIndexing = false;
+    let currentJob: { cancel(): void } | undefined;
+    const indexing = (async () => {
+      for (let dimensions = 256; !stopIndexing; dimensions -= 1) {
+        const { job } = await engine.indexes.start(indexed, { provider: 'openai', baseUrl: fake.url, apiKey: 'sk-load-test', model: 'text-embedding-3-small', dimensions });
+        currentJob = job;
+        const summary = await job.done;
+        embedded += summary.embedded;
+        indexRequests += summary.requests;
+        if (summary.state === 'done') indexRuns += 1;
+      }
+    })();
     const outcomes = new Map<string, number>();
     const latencies: number[] = [];
     const examples = new Map<string, string>();
@@ -63,9 +77,9 @@ export async function loadSuite(options: { quick: boolean; log: (line: string) =
       }
     };
     await Promise.all(Array.from({ length: 200 }, (_unused, index) => client(index)));
-    const progress = job.latest();
-    job.cancel();
-    await job.done;
+    stopIndexing = true;
+    currentJob?.cancel();
+    await indexing;
     sampler.stop();
     const lag = sampler.history().map((sample) => sample.lagP99);
     await engine.sources.closeAll();
@@ -81,7 +95,7 @@ export async function loadSuite(options: { quick: boolean; log: (line: string) =
       ['"pool busy" (well-formed, client backs off 20 ms)', (outcomes.get('pool_busy') ?? 0).toLocaleString('en-US')],
       ['other errors', other.length === 0 ? '0' : other.map(([kind, count]) => `${count} ${kind} (${examples.get(kind)})`).join('; ')],
       ['query latency p50 / p95 / p99', `${ms(median(latencies))} / ${ms(quantile(latencies, 0.95))} / ${ms(quantile(latencies, 0.99))}`],
-      ['indexing meanwhile', `${progress ? `${progress.done.toLocaleString('en-US')} of ${progress.total.toLocaleString('en-US')} items, ${progress.requests} requests, ${progress.tooManyRequests} x 429` : 'no progress'} (then cancelled)`],
+      ['indexing meanwhile (W200 through the fake API, again and again)', `${indexRuns} complete runs, ${embedded.toLocaleString('en-US')} items embedded in ${indexRequests} requests`],
       ['heap start / peak / end (after GC)', `${(heapStart / MB).toFixed(1)} / ${(heapPeak / MB).toFixed(1)} / ${(heapEnd / MB).toFixed(1)} MB (end - start: ${((heapEnd - heapStart) / MB).toFixed(1)} MB)`],
       ['main event-loop lag, per-second p99: median / max', `${median(lag)} ms / ${Math.max(...lag)} ms`],
     ];
@@ -91,6 +105,8 @@ export async function loadSuite(options: { quick: boolean; log: (line: string) =
       command: `npm run bench -- --suite load${options.quick ? ' --quick' : ''}`,
       body: `Everything in one process, as in the app: the engine's handlers (the same ones IPC and web mode call), the real
 servers, the indexer in its worker against the fake API in another process (500 ms latency, tier-1 limits).
+Two cores are shared by this process, the worker, the fake API, MariaDB and PostgreSQL: the lag below is mostly a
+saturated machine (every client sends its next query the moment the last one returns), not one long task.
 
 ${table(['what', 'measured'], rows)}`,
     };

@@ -22,7 +22,7 @@ const COMMANDS: Record<string, { usage: string; summary: string; available: bool
   introspect: { usage: 'introspect URL [--offline]', summary: 'Introspect a database and cache its schema snapshot.', available: true },
   index: { usage: 'index URL [--provider local|openai] [--base-url U] [--api-key K] [--model M] [--dimensions N] [--concurrency N] [--max-inputs N] [--rpm N] [--tpm N]', summary: 'Embed every table and column into the on-disk cache (default provider: local, offline).', available: true },
   search: { usage: 'search URL TEXT [--k N] [--offline]', summary: 'Find tables and columns by meaning.', available: true },
-  context: { usage: 'context URL QUESTION [--budget N] [--model M] [--offline]', summary: 'Show the schema context packed for a question under a token budget.', available: true },
+  context: { usage: 'context URL QUESTION [--budget N] [--model M] [--encoding o200k_base|cl100k_base] [--offline]', summary: 'Show the schema context packed for a question under a token budget.', available: true },
   ask: { usage: 'ask URL QUESTION [--llm-base-url U] [--llm-model M] [--llm-api-key K] [--budget N] [--run] [--limit N] [--offline]', summary: 'Generate SQL for a question with a language model (and run it read-only).', available: true },
   query: { usage: 'query URL SQL [--limit N] [--timeout-ms N]', summary: 'Run one read-only statement with a row limit and a server-side timeout.', available: true },
   stats: { usage: 'stats [--out FILE]', summary: 'Print the metrics snapshot (memory, caches, pools, latencies); --out also writes it to a file for a bug report.', available: true },
@@ -55,6 +55,7 @@ const OPTIONS = {
   'llm-timeout-ms': { type: 'string' },
   run: { type: 'boolean' },
   out: { type: 'string' },
+  encoding: { type: 'string' },
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
@@ -218,7 +219,9 @@ function contextOutput(context: BuiltContext): Record<string, unknown> {
 async function context(engine: Engine, url: string, question: string, values: Values, io: CliIo): Promise<Record<string, unknown>> {
   const id = sourceFor(engine, url);
   await freshSnapshot(engine, id, values, io);
-  const built = await engine.contexts.build({ sourceId: id, question, budget: positiveInt(values.budget, 'budget', DEFAULT_CONTEXT_BUDGET), model: values.model, offline: Boolean(values.offline) });
+  const encoding = values.encoding;
+  if (encoding !== undefined && encoding !== 'o200k_base' && encoding !== 'cl100k_base') throw new AppError('invalid_input', `--encoding must be o200k_base or cl100k_base, got "${encoding}".`);
+  const built = await engine.contexts.build({ sourceId: id, question, budget: positiveInt(values.budget, 'budget', DEFAULT_CONTEXT_BUDGET), model: values.model, encoding, offline: Boolean(values.offline) });
   if (built.retrieval.note) io.stderr(`note: ${built.retrieval.note}`);
   return contextOutput(built);
 }

@@ -39,6 +39,9 @@ describe('the schemascope CLI contract', () => {
     expect(output.columns).toContain('sls_rfnd.rfnd_amt');
     const older = await runCli(['context', `sqlite:${demo}`, 'refunds by country', '--budget', '1500', '--model', 'gpt-3.5-turbo', '--json', '--home', home.dir]);
     expect(older.json<{ tokens: number; text: string }>().tokens).toBe(countTokens(older.json<{ text: string }>().text, 'cl100k_base'));
+    const forced = await runCli(['context', `sqlite:${demo}`, 'refunds by country', '--budget', '900', '--encoding', 'cl100k_base', '--json', '--home', home.dir]);
+    expect(forced.json()).toMatchObject({ model: 'gpt-4o-mini', encoding: 'cl100k_base' });
+    expect(forced.json<{ tokens: number; text: string }>().tokens).toBe(countTokens(forced.json<{ text: string }>().text, 'cl100k_base'));
   });
 
   it('context refuses a budget out of range, and ask without a model says what it needs', async () => {
