@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { MetricsSnapshotView, SchemascopeClient } from '../../../shared/ipc-contract.ts';
 import { TimeChart } from './TimeChart.tsx';
+import { downloadText } from '../api/download.ts';
 
 type Sample = MetricsSnapshotView['history'][number];
 type Histogram = MetricsSnapshotView['registry']['histograms'][string];
@@ -71,13 +72,7 @@ export function MonitorPanel({ client, view }: { client: SchemascopeClient; view
   );
 
   const exportSnapshot = () => {
-    if (!snapshot) return;
-    const blob = new Blob([JSON.stringify(snapshot, null, 2)], { type: 'application/json' });
-    const link = document.createElement('a');
-    link.href = URL.createObjectURL(blob);
-    link.download = `schemascope-metrics-${snapshot.at.replace(/[:.]/g, '-')}.json`;
-    link.click();
-    setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+    if (snapshot) downloadText(JSON.stringify(snapshot, null, 2), `schemascope-metrics-${snapshot.at.replace(/[:.]/g, '-')}.json`, 'application/json');
   };
 
   if (!snapshot) return <div className="empty-state">{error ?? 'Reading the metrics…'}</div>;

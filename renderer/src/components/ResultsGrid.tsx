@@ -2,6 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useMemo, useRef, useState } from 'react';
 import type { QueryResult } from '../../../shared/ipc-contract.ts';
 import { compareCells, formatCell, toCsv } from './cell-format.ts';
+import { downloadText } from '../api/download.ts';
 
 const ROW_HEIGHT = 22;
 const DEFAULT_WIDTH = 140;
@@ -49,14 +50,7 @@ export function ResultsGrid({ result, onLoadMore, loadingMore, onExportAll, expo
     window.addEventListener('mouseup', onUp);
   };
 
-  const exportCsv = () => {
-    const blob = new Blob([toCsv(result.columns, rows)], { type: 'text/csv;charset=utf-8' });
-    const link = document.createElement('a');
-    link.href = URL.createObjectURL(blob);
-    link.download = 'schemascope-result.csv';
-    link.click();
-    setTimeout(() => URL.revokeObjectURL(link.href), 1000);
-  };
+  const exportCsv = () => downloadText(toCsv(result.columns, rows), 'schemascope-result.csv', 'text/csv;charset=utf-8');
 
   return (
     <div className="grid-wrap">
