@@ -194,6 +194,7 @@ const processSample = z.object({
   lagP50: z.number(),
   lagP99: z.number(),
   lagMax: z.number(),
+  series: z.record(z.string(), z.number()),
 });
 const histogramSnapshot = z.object({ count: z.number(), window: z.number(), p50: z.number().nullable(), p95: z.number().nullable(), p99: z.number().nullable(), max: z.number().nullable() });
 

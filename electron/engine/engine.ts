@@ -63,7 +63,12 @@ export function createEngine(options: EngineOptions): Engine {
   const catalog = new CatalogStore(CatalogStore.file(home));
   const events = new EventHub();
   const metrics = new MetricsRegistry();
-  const sampler = new ProcessSampler().start();
+  const sampler = new ProcessSampler(1000, () => ({
+    embeddingRequestsPerMinute: metrics.perMinute('embedding.requests'),
+    http429PerMinute: metrics.perMinute('embedding.http_429') + metrics.perMinute('llm.http_429'),
+    queriesPerMinute: metrics.perMinute('query.count'),
+    llmRequestsPerMinute: metrics.perMinute('llm.requests'),
+  })).start();
   const door = new SqlDoor(metrics);
   const secrets = options.secrets ?? new MemorySecretStore();
   const sources = new SourceService({

@@ -86,6 +86,7 @@ describe('the app in Chromium through web mode', () => {
   });
 
   it('highlights SQL and completes table and column names from the catalog', async () => {
+    await page.waitForSelector('.sql-editor-host[data-completion="ready"]'); // the catalog's names have arrived
     await page.fill('[aria-label="SQL"]', '');
     await page.click('[aria-label="SQL"]');
     await page.keyboard.type('SELECT * FROM sls_rf');
@@ -144,8 +145,10 @@ describe('the app in Chromium through web mode', () => {
     await expect.poll(() => page.textContent('[data-testid="token-count"]')).toMatch(/ \/ 3,000 tokens$/);
 
     reply = 'Here is the query.\n```sql\nSELECT c.cntry_nm, SUM(r.rfnd_amt) AS total\nFROM sls_rfnd r JOIN ref_cntry c ON c.cntry_id = r.cntry_id\nGROUP BY c.cntry_nm ORDER BY total DESC\n```\nIt sums refunds per country.';
+    fake.configure({ chatChunkDelayMs: 80 }); // slow enough to watch the answer stream in
     await page.getByRole('button', { name: 'Ask', exact: true }).click();
     await page.waitForSelector('[data-testid="stream"]'); // the answer streams in while the model writes
+    await expect.poll(() => page.textContent('[data-testid="stream"]').catch(() => 'gone')).toMatch(/Here is the query|gone/);
     await expect.poll(() => page.inputValue('textarea[aria-label="SQL to run"]')).toContain('SUM(r.rfnd_amt)');
     expect(await page.locator('[data-testid="refusal"]').count()).toBe(0);
     await page.click('.ask-sql button:has-text("Run")');
@@ -204,6 +207,8 @@ describe('the app in Chromium through web mode', () => {
     expect(await page.textContent('[data-testid="pool-table"]')).toMatch(/demo\s*sqlite/);
     expect(await page.textContent('[data-testid="metrics-numbers"]')).toMatch(/\d+(\.\d)? ms\s*event-loop lag p99/);
     await expect.poll(() => page.textContent('[data-testid="status-memory"]')).toMatch(/heap \d+(\.\d)? MB · RSS \d+/);
+    expect(await page.locator('[data-testid="rate-chart"] canvas').count()).toBeGreaterThan(0);
+    expect(await page.textContent('[data-testid="rate-chart"]')).toContain('queries / min');
     await shot('08-metrics');
   });
 

@@ -134,6 +134,11 @@ export class MetricsRegistry {
     this.histogram(name).observe(value);
   }
 
+  /** A counter's increments in the last minute, without building a whole snapshot (the per-second chart series). */
+  perMinute(name: string): number {
+    return this.#counters.get(name)?.perMinute() ?? 0;
+  }
+
   gauge(name: string, value: number): void {
     if (this.#gauges.has(name) || this.#gauges.size < MetricsRegistry.MAX_NAMES) this.#gauges.set(name, value);
   }

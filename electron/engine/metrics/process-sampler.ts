@@ -12,6 +12,8 @@ export interface ProcessSample {
   readonly lagP50: number;
   readonly lagP99: number;
   readonly lagMax: number;
+  /** Other numbers sampled at the same moment (rates from the metrics registry), for the charts. */
+  readonly series: Record<string, number>;
 }
 
 /** Ten minutes of one-second samples: enough for the charts, bounded. */
@@ -27,8 +29,11 @@ export class ProcessSampler {
   readonly #delay: IntervalHistogram;
   #timer: NodeJS.Timeout | undefined;
 
-  constructor(readonly intervalMs = 1000) {
+  readonly #series: () => Record<string, number>;
+
+  constructor(readonly intervalMs = 1000, series: () => Record<string, number> = () => ({})) {
     this.#delay = monitorEventLoopDelay({ resolution: 10 });
+    this.#series = series;
   }
 
   start(): this {
@@ -60,6 +65,7 @@ export class ProcessSampler {
       lagP50: hasDelay ? ms(this.#delay.percentile(50)) : 0,
       lagP99: hasDelay ? ms(this.#delay.percentile(99)) : 0,
       lagMax: hasDelay ? ms(this.#delay.max) : 0,
+      series: this.#series(),
     };
     this.#delay.reset();
     this.#samples.push(sample);

@@ -71,6 +71,16 @@ export function MonitorPanel({ client, view }: { client: SchemascopeClient; view
     [history],
   );
 
+  const rateSeries = useMemo(
+    () => [
+      { label: 'embedding requests / min', color: '#2f6fdf', values: history.map((sample) => sample.series.embeddingRequestsPerMinute ?? null) },
+      { label: 'queries / min', color: '#3aa676', values: history.map((sample) => sample.series.queriesPerMinute ?? null) },
+      { label: 'LLM requests / min', color: '#9a5fd6', values: history.map((sample) => sample.series.llmRequestsPerMinute ?? null) },
+      { label: '429s / min', color: '#c23a3a', values: history.map((sample) => sample.series.http429PerMinute ?? null) },
+    ],
+    [history],
+  );
+
   const exportSnapshot = () => {
     if (snapshot) downloadText(JSON.stringify(snapshot, null, 2), `schemascope-metrics-${snapshot.at.replace(/[:.]/g, '-')}.json`, 'application/json');
   };
@@ -161,7 +171,8 @@ export function MonitorPanel({ client, view }: { client: SchemascopeClient; view
             <Stat label="API errors" value={String((counters['embedding.failed_requests'] ?? 0) + (counters['llm.errors'] ?? 0))} />
             <Stat label="remaining RPM / TPM" value={gauges['embedding.remaining_requests'] !== undefined ? `${gauges['embedding.remaining_requests']} / ${gauges['embedding.remaining_tokens'] ?? '–'}` : 'unknown'} />
           </div>
-          <TimeChart times={times} series={lagSeries} unit=" ms" height={150} testId="lag-chart" />
+          <TimeChart times={times} series={rateSeries} unit="" height={150} testId="rate-chart" />
+          <TimeChart times={times} series={lagSeries} unit=" ms" height={130} testId="lag-chart" />
           <h3 className="section-title">Latency (last 5 minutes)</h3>
           <table className="metrics-table" data-testid="latency-table">
             <thead>

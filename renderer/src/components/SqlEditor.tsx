@@ -78,5 +78,5 @@ export function SqlEditor({ value, onChange, onRun, onCancel, dialect, schema, l
     if (current && current.state.doc.toString() !== value) current.dispatch({ changes: { from: 0, to: current.state.doc.length, insert: value } });
   }, [value]);
 
-  return <div className="sql-editor-host" ref={host} />;
+  return <div className="sql-editor-host" ref={host} data-completion={schema ? 'ready' : 'loading'} />;
 }
