@@ -123,11 +123,11 @@ describe('the app in Chromium through web mode', () => {
     await page.click('role=tab[name="Ask"]');
     await page.fill('[aria-label="Question"]', 'total refund amount by country');
     await page.click('button:has-text("Context only")');
-    await expect.poll(() => page.textContent('[data-testid="token-count"]')).toMatch(/^[\d,]+ \/ 6,000 tokens$/);
+    await expect.poll(() => page.textContent('[data-testid="token-count"]'), { timeout: 10_000 }).toMatch(/^[\d,]+ \/ 6,000 tokens$/);
     expect(await page.textContent('[data-testid="context-tables"]')).toContain('sls_rfnd');
     // No model yet: asking still shows the context and says what is missing.
     await page.getByRole('button', { name: 'Ask', exact: true }).click();
-    await expect.poll(() => page.textContent('[data-testid="ask-panel"]')).toMatch(/No language model is configured/);
+    await expect.poll(() => page.textContent('[data-testid="ask-panel"]'), { timeout: 10_000 }).toMatch(/No language model is configured/);
 
     await page.click('.top-bar button:has-text("Settings")');
     await page.getByRole('dialog').getByLabel('Language model').fill('gpt-4o-mini');
@@ -139,7 +139,7 @@ describe('the app in Chromium through web mode', () => {
 
     reply = 'Dropping it now.\n```sql\nDROP TABLE sls_rfnd\n```';
     await page.getByRole('button', { name: 'Ask', exact: true }).click();
-    await page.waitForSelector('[data-testid="refusal"]');
+    await page.waitForSelector('[data-testid="refusal"]', { timeout: 15_000 });
     expect(await page.textContent('[data-testid="refusal"]')).toMatch(/Not run:.*(DROP|read-only|write)/i);
     expect(await page.inputValue('textarea[aria-label="SQL to run"]')).toBe('DROP TABLE sls_rfnd');
     await expect.poll(() => page.textContent('[data-testid="token-count"]')).toMatch(/ \/ 3,000 tokens$/);
@@ -148,8 +148,8 @@ describe('the app in Chromium through web mode', () => {
     fake.configure({ chatChunkDelayMs: 80 }); // slow enough to watch the answer stream in
     await page.getByRole('button', { name: 'Ask', exact: true }).click();
     await page.waitForSelector('[data-testid="stream"]'); // the answer streams in while the model writes
-    await expect.poll(() => page.textContent('[data-testid="stream"]').catch(() => 'gone')).toMatch(/Here is the query|gone/);
-    await expect.poll(() => page.inputValue('textarea[aria-label="SQL to run"]')).toContain('SUM(r.rfnd_amt)');
+    await expect.poll(() => page.textContent('[data-testid="stream"]').catch(() => 'gone'), { timeout: 10_000 }).toMatch(/Here is the query|gone/);
+    await expect.poll(() => page.inputValue('textarea[aria-label="SQL to run"]'), { timeout: 10_000 }).toContain('SUM(r.rfnd_amt)');
     expect(await page.locator('[data-testid="refusal"]').count()).toBe(0);
     await page.click('.ask-sql button:has-text("Run")');
     await expect.poll(() => page.textContent('[data-testid="result-count"]')).toMatch(/\d+ rows? ·/);
