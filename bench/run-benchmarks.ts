@@ -14,6 +14,7 @@ import { retrievalQualitySuite } from './suites/retrieval-quality.ts';
 import { queryEngineSuite } from './suites/query-engine.ts';
 import { executionSuite } from './suites/execution.ts';
 import { loadSuite } from './suites/load.ts';
+import { catalogSaveSuite } from './suites/catalog-save.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({ options: { suite: { type: 'string', multiple: true }, runs: { type: 'string' }, quick: { type: 'boolean' } } });
@@ -28,6 +29,7 @@ const SUITES: Record<string, () => Promise<BenchSection>> = {
   'query-engine': () => queryEngineSuite({ quick: Boolean(values.quick), log }),
   execution: () => executionSuite({ log }),
   load: () => loadSuite({ quick: Boolean(values.quick), log }),
+  'catalog-save': () => catalogSaveSuite({ quick: Boolean(values.quick), log }),
 };
 
 // Measure the product as it ships: workers from the bundled build, not compiled on the fly by tsx.

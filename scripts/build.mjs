@@ -20,7 +20,11 @@ await Promise.all([
   esbuild({ ...common, entryPoints: { preload: 'electron/preload/preload.ts' }, outdir: 'dist/electron', format: 'cjs', outExtension: { '.js': '.cjs' } }),
   esbuild({
     ...common,
-    entryPoints: { 'sqlite-query-worker': 'electron/engine/sources/sqlite-query-worker.ts', 'indexer-worker': 'electron/engine/embeddings/indexer-worker.ts' },
+    entryPoints: {
+      'sqlite-query-worker': 'electron/engine/sources/sqlite-query-worker.ts',
+      'indexer-worker': 'electron/engine/embeddings/indexer-worker.ts',
+      'catalog-writer-worker': 'electron/engine/catalog/catalog-writer-worker.ts',
+    },
     outdir: 'dist/electron/workers',
     format: 'esm',
     outExtension: { '.js': '.mjs' },

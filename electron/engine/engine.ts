@@ -5,6 +5,7 @@ import { createHandlers, type PlatformHooks } from './ipc/create-handlers.ts';
 import type { HandlerTable } from './ipc/handler-table.ts';
 import { IndexService } from './embeddings/index-service.ts';
 import { WorkspaceStore } from './catalog/workspace-store.ts';
+import { CatalogWriter } from './catalog/catalog-writer.ts';
 import { AskService } from './query/ask-service.ts';
 import { ContextService } from './query/context-service.ts';
 import { SqlDoor } from './query/sql-door.ts';
@@ -71,8 +72,10 @@ export function createEngine(options: EngineOptions): Engine {
   })).start();
   const door = new SqlDoor(metrics);
   const secrets = options.secrets ?? new MemorySecretStore();
+  const writer = new CatalogWriter(catalog, CatalogStore.file(home));
   const sources = new SourceService({
     catalog,
+    writer,
     secrets,
     events,
     pool: resolvePoolSettings(options.pool),
@@ -117,6 +120,7 @@ export function createEngine(options: EngineOptions): Engine {
       workspace.flush();
       indexes.close();
       await sources.closeAll();
+      await writer.close();
       catalog.close();
     },
   };

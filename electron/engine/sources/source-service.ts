@@ -4,6 +4,7 @@ import { AppError } from '../../../shared/errors.ts';
 import type { SnapshotInfo, SourceView } from '../../../shared/ipc-contract.ts';
 import type { CatalogStore, SnapshotDiff, SnapshotRecord, SourceRecord } from '../catalog/catalog-store.ts';
 import type { EventHub } from '../util/event-hub.ts';
+import type { CatalogWriter } from '../catalog/catalog-writer.ts';
 import { displayUrl, parseConnectionUrl, withPassword, type ConnectionSpec } from './connection-url.ts';
 import type { PoolSettings, PoolStats, SourceConnection } from './dialect.ts';
 import { connectSource } from './dialects.ts';
@@ -18,6 +19,8 @@ export interface SourceServiceOptions {
   readonly maxOpenSources: number;
   /** Resolves relative SQLite paths. */
   readonly baseDir: string;
+  /** Saves large snapshots off the main thread; without it they are saved in place. */
+  readonly writer?: CatalogWriter;
 }
 
 export interface ResolvedSnapshot {
@@ -137,7 +140,7 @@ export class SourceService {
     try {
       const connection = await this.connection(id);
       const { snapshot, stats } = await connection.introspect(signal);
-      const saved = this.#options.catalog.saveSnapshot(id, snapshot, stats);
+      const saved = this.#options.writer ? await this.#options.writer.saveSnapshot(id, snapshot, stats) : this.#options.catalog.saveSnapshot(id, snapshot, stats);
       this.#offline.delete(id);
       this.#options.events.emit('schema/changed', { sourceId: id });
       return { record: saved.snapshot, diff: saved.diff, counts: stats };
