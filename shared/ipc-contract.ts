@@ -300,6 +300,9 @@ export const contract = {
       offset: z.number().int().min(0).max(100_000_000).optional(),
       timeoutMs: timeoutMs.optional(),
       queryId: id.optional(),
+      /** Where the SQL came from, for the history: the editor, or the Ask panel (with its question). */
+      origin: z.enum(['editor', 'ask']).optional(),
+      question: question.optional(),
     }),
     response: queryResult,
   },

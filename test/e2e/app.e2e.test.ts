@@ -156,6 +156,10 @@ describe('the app in Chromium through web mode', () => {
     expect(await page.textContent('[data-testid="results-grid"]')).toContain('cntry_nm');
     await shot('03b-ask');
     expect(await page.content()).not.toContain('sk-e2e-secret-key-000');
+    // The run is in the history with its question.
+    await page.click('role=tab[name="SQL"]');
+    await page.click('button:has-text("History")');
+    await expect.poll(() => page.textContent('[data-testid="history-list"]'), { timeout: 10_000 }).toContain('“total refund amount by country”');
   });
 
   it('indexes the demo database with the built-in provider, watching the progress bar reach 100 %, then searches by meaning', async () => {

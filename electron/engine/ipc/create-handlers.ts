@@ -115,10 +115,10 @@ export function createHandlers(deps: HandlerDependencies): HandlerTable {
       const firstPage = !request.offset;
       try {
         const result = await door.execute(connection, { sql: request.sql, limit: request.limit ?? querySettings().rowLimit, offset: request.offset, timeoutMs: request.timeoutMs, queryId: request.queryId, signal: context.signal });
-        if (firstPage) workspace.addHistory({ sourceId: request.sourceId, sql: request.sql, origin: 'editor', question: null, rowCount: result.rowCount, ms: result.ms, error: null });
+        if (firstPage) workspace.addHistory({ sourceId: request.sourceId, sql: request.sql, origin: request.origin ?? 'editor', question: request.question ?? null, rowCount: result.rowCount, ms: result.ms, error: null });
         return result;
       } catch (error) {
-        if (firstPage) workspace.addHistory({ sourceId: request.sourceId, sql: request.sql, origin: 'editor', question: null, rowCount: null, ms: Math.round(performance.now() - started), error: serializeError(error).message });
+        if (firstPage) workspace.addHistory({ sourceId: request.sourceId, sql: request.sql, origin: request.origin ?? 'editor', question: request.question ?? null, rowCount: null, ms: Math.round(performance.now() - started), error: serializeError(error).message });
         throw error;
       }
     },

@@ -82,7 +82,7 @@ export function AskPanel({ client, subscribe, sourceId, onOpenSettings }: { clie
     setBusy('run');
     queryId.current = crypto.randomUUID();
     try {
-      setResult(await client['query/execute']({ sourceId, sql, queryId: queryId.current }));
+      setResult(await client['query/execute']({ sourceId, sql, queryId: queryId.current, origin: 'ask', ...(question.trim() ? { question: question.trim() } : {}) }));
     } catch (caught) {
       setError(toErrorData(caught));
     } finally {

@@ -159,6 +159,7 @@ export function SqlPanel({ client, sourceId, initialSql, dialect }: { client: Sc
               history.map((entry) => (
                 <li key={entry.id}>
                   <button type="button" className="query-item" onClick={() => pick(entry.sql)} title={entry.error ?? entry.sql}>
+                    {entry.question && <span className="small">“{entry.question}”</span>}
                     <span className="mono">{entry.sql.replace(/\s+/g, ' ').slice(0, 120)}</span>
                     <span className={`small ${entry.error ? 'error-text' : 'muted'}`}>
                       {entry.origin === 'ask' ? 'ask · ' : ''}
