@@ -24,6 +24,7 @@ await Promise.all([
       'sqlite-query-worker': 'electron/engine/sources/sqlite-query-worker.ts',
       'indexer-worker': 'electron/engine/embeddings/indexer-worker.ts',
       'catalog-writer-worker': 'electron/engine/catalog/catalog-writer-worker.ts',
+      'context-prep-worker': 'electron/engine/query/context-prep-worker.ts',
     },
     outdir: 'dist/electron/workers',
     format: 'esm',

@@ -83,7 +83,7 @@ export function createEngine(options: EngineOptions): Engine {
     baseDir: process.cwd(),
   });
   const indexes = new IndexService({ home, catalog, sources, secrets, events, vectorBudgetBytes: options.vectorBudgetBytes, metrics });
-  const contexts = new ContextService({ catalog, sources, indexes, metrics });
+  const contexts = new ContextService({ catalog, sources, indexes, metrics, catalogFile: CatalogStore.file(home) });
   const workspace = new WorkspaceStore(catalog);
   const asks = new AskService({
     contexts,
@@ -121,6 +121,7 @@ export function createEngine(options: EngineOptions): Engine {
       indexes.close();
       await sources.closeAll();
       await writer.close();
+      await contexts.close();
       catalog.close();
     },
   };

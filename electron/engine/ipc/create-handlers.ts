@@ -99,7 +99,7 @@ export function createHandlers(deps: HandlerDependencies): HandlerTable {
 
     'schema/names': async (request) => {
       const resolved = await sources.snapshot(request.sourceId);
-      const { snapshot } = deps.contexts.prepare(resolved.record.id);
+      const { snapshot } = await deps.contexts.prepare(resolved.record.id);
       return { tables: snapshot.tables.map((table) => ({ schema: table.schema, name: table.name, columns: table.columns.map((column) => column.name) })) };
     },
     'schema/sample': async (request, context) => {

@@ -8,6 +8,7 @@ import type { SourceService } from '../sources/source-service.ts';
 import { DEFAULT_CONTEXT_BUDGET, packContext, type PackedContext } from './context-packer.ts';
 import { JoinGraph } from './join-graph.ts';
 import { LexicalIndex } from './lexical-index.ts';
+import { ContextPrepWorker } from './context-prep.ts';
 import { rankTables, type VectorHitRef } from './retriever.ts';
 import type { MetricsRegistry } from '../metrics/metrics-registry.ts';
 
@@ -37,6 +38,8 @@ interface PreparedSnapshot {
 
 /** Vector hits asked of the index per question: enough to rank the tables and columns that can fit any budget. */
 const VECTOR_CANDIDATES = 100;
+/** From this many columns a snapshot is prepared in the context worker. */
+const IN_WORKER_COLUMNS = 5000;
 export const MIN_BUDGET = 100;
 export const MAX_BUDGET = 1_000_000;
 
@@ -51,11 +54,15 @@ export class ContextService {
   readonly #indexes: IndexService;
   readonly #metrics: MetricsRegistry | undefined;
   readonly #prepared = new LRUCache<number, PreparedSnapshot>({ max: 3 });
+  readonly #preparing = new Map<number, Promise<PreparedSnapshot>>();
+  readonly #worker: ContextPrepWorker | undefined;
   #hits = 0;
   #misses = 0;
+  #inWorker = 0;
 
-  constructor(deps: { catalog: CatalogStore; sources: SourceService; indexes: IndexService; metrics?: MetricsRegistry }) {
+  constructor(deps: { catalog: CatalogStore; sources: SourceService; indexes: IndexService; metrics?: MetricsRegistry; catalogFile?: string }) {
     this.#metrics = deps.metrics;
+    this.#worker = deps.catalogFile && deps.catalogFile !== ':memory:' ? new ContextPrepWorker(deps.catalogFile) : undefined;
     this.#catalog = deps.catalog;
     this.#sources = deps.sources;
     this.#indexes = deps.indexes;
@@ -70,7 +77,7 @@ export class ContextService {
     if (!question) throw new AppError('invalid_input', 'The question is empty.');
     const resolved = await this.#sources.snapshot(request.sourceId, { offline: request.offline });
     const started = performance.now();
-    const prepared = this.prepare(resolved.record.id);
+    const prepared = await this.prepare(resolved.record.id);
     let vectorHits: readonly VectorHitRef[] = [];
     let note: string | null = null;
     try {
@@ -92,21 +99,50 @@ export class ContextService {
     };
   }
 
-  /** The snapshot with its BM25 index and join graph, built once per snapshot id. */
-  prepare(snapshotId: number): PreparedSnapshot {
-    let prepared = this.#prepared.get(snapshotId);
-    if (prepared) {
+  /**
+   * The snapshot with its BM25 index and join graph, built once per snapshot id. Large snapshots are read and indexed
+   * in the context worker (about 2 s of main-thread work for 100,000 columns otherwise); concurrent callers share one
+   * preparation. If the worker fails, the work is done in place.
+   */
+  async prepare(snapshotId: number): Promise<PreparedSnapshot> {
+    const cached = this.#prepared.get(snapshotId);
+    if (cached) {
       this.#hits += 1;
-      return prepared;
+      return cached;
     }
-    this.#misses += 1;
-    const snapshot = this.#catalog.loadSnapshot(snapshotId);
-    prepared = { snapshot, lexical: new LexicalIndex(snapshot.tables), graph: new JoinGraph(snapshot.tables) };
+    let pending = this.#preparing.get(snapshotId);
+    if (!pending) {
+      this.#misses += 1;
+      pending = this.#build(snapshotId).finally(() => this.#preparing.delete(snapshotId));
+      this.#preparing.set(snapshotId, pending);
+    }
+    return pending;
+  }
+
+  async #build(snapshotId: number): Promise<PreparedSnapshot> {
+    let prepared: PreparedSnapshot | undefined;
+    if (this.#worker && this.#catalog.countSnapshot(snapshotId).columns >= IN_WORKER_COLUMNS) {
+      try {
+        const { snapshot, lexical } = await this.#worker.prepare(snapshotId);
+        prepared = { snapshot, lexical: new LexicalIndex(lexical), graph: new JoinGraph(snapshot.tables) };
+        this.#inWorker += 1;
+      } catch {
+        prepared = undefined; // prepared in place below
+      }
+    }
+    if (!prepared) {
+      const snapshot = this.#catalog.loadSnapshot(snapshotId);
+      prepared = { snapshot, lexical: new LexicalIndex(snapshot.tables), graph: new JoinGraph(snapshot.tables) };
+    }
     this.#prepared.set(snapshotId, prepared);
     return prepared;
   }
 
-  cacheStats(): { name: string; size: number; max: number; hits: number; misses: number } {
-    return { name: 'prepared snapshots', size: this.#prepared.size, max: this.#prepared.max, hits: this.#hits, misses: this.#misses };
+  async close(): Promise<void> {
+    await this.#worker?.close();
+  }
+
+  cacheStats(): { name: string; size: number; max: number; hits: number; misses: number; inWorker: number } {
+    return { name: 'prepared snapshots', size: this.#prepared.size, max: this.#prepared.max, hits: this.#hits, misses: this.#misses, inWorker: this.#inWorker };
   }
 }

@@ -1,0 +1,30 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { createEngine } from '../../electron/engine/engine.ts';
+import { ContextService } from '../../electron/engine/query/context-service.ts';
+import { tempHome } from '../helpers/temp-home.ts';
+import { workloadSqliteFile } from '../helpers/workloads.ts';
+
+describe('preparing a large snapshot in the context worker', () => {
+  const home = tempHome();
+  const engine = createEngine({ home: home.dir, mode: 'web' });
+  afterAll(async () => {
+    await engine.close();
+    home.cleanup();
+  });
+
+  it('gives exactly the context that preparing in place gives, once per snapshot even for concurrent questions', async () => {
+    const { id } = engine.sources.add({ name: 'w200', url: `sqlite:${workloadSqliteFile('w200')}` });
+    await engine.sources.refresh(id);
+    const questions = ['refund amounts by country', 'invoice date and status', 'employees per department'];
+    // Concurrent first questions share one preparation (in the worker: W200 has 10,000 columns).
+    const viaWorker = await Promise.all(questions.map((question) => engine.contexts.build({ sourceId: id, question, budget: 3000 })));
+    expect(engine.contexts.cacheStats()).toMatchObject({ size: 1, misses: 1, inWorker: 1 });
+    const inPlace = new ContextService({ catalog: engine.catalog, sources: engine.sources, indexes: engine.indexes });
+    for (const [index, question] of questions.entries()) {
+      const expected = await inPlace.build({ sourceId: id, question, budget: 3000 });
+      expect(viaWorker[index]!.text).toBe(expected.text);
+      expect(viaWorker[index]!.tokens).toBe(expected.tokens);
+    }
+    expect(viaWorker[0]!.tables.length).toBeGreaterThan(3);
+  });
+});
