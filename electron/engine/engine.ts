@@ -8,6 +8,7 @@ import { WorkspaceStore } from './catalog/workspace-store.ts';
 import { CatalogWriter } from './catalog/catalog-writer.ts';
 import { AskService } from './query/ask-service.ts';
 import { ContextService } from './query/context-service.ts';
+import { ContextPrepWorker } from './query/context-prep.ts';
 import { SqlDoor } from './query/sql-door.ts';
 import { resolvePoolSettings, type PoolSettings } from './sources/dialect.ts';
 import { MemorySecretStore, type SecretStore } from './sources/secret-store.ts';
@@ -82,8 +83,10 @@ export function createEngine(options: EngineOptions): Engine {
     maxOpenSources: options.maxOpenSources ?? 8,
     baseDir: process.cwd(),
   });
-  const indexes = new IndexService({ home, catalog, sources, secrets, events, vectorBudgetBytes: options.vectorBudgetBytes, metrics });
-  const contexts = new ContextService({ catalog, sources, indexes, metrics, catalogFile: CatalogStore.file(home) });
+  // One worker reads and indexes large snapshots and vector indexes off the main thread, for retrieval and search.
+  const prepWorker = new ContextPrepWorker(CatalogStore.file(home));
+  const indexes = new IndexService({ home, catalog, sources, secrets, events, vectorBudgetBytes: options.vectorBudgetBytes, metrics, prepWorker });
+  const contexts = new ContextService({ catalog, sources, indexes, metrics, worker: prepWorker });
   const workspace = new WorkspaceStore(catalog);
   const asks = new AskService({
     contexts,
@@ -121,7 +124,7 @@ export function createEngine(options: EngineOptions): Engine {
       indexes.close();
       await sources.closeAll();
       await writer.close();
-      await contexts.close();
+      await prepWorker.close();
       catalog.close();
     },
   };

@@ -5,6 +5,7 @@ import type { SecretStore } from '../sources/secret-store.ts';
 import type { SourceService } from '../sources/source-service.ts';
 import type { EventHub } from '../util/event-hub.ts';
 import type { MetricsRegistry } from '../metrics/metrics-registry.ts';
+import type { ContextPrepWorker } from '../query/context-prep.ts';
 import { createProvider } from './create-provider.ts';
 import { EmbeddingCache } from './embedding-cache.ts';
 import type { EmbeddingProvider, ProviderSettings } from './embedding-provider.ts';
@@ -29,6 +30,8 @@ export interface IndexServiceOptions {
   readonly events: EventHub;
   readonly vectorBudgetBytes?: number;
   readonly metrics?: MetricsRegistry;
+  /** Loads vector indexes off the main thread (projecting 100,000 vectors takes seconds); in place without it. */
+  readonly prepWorker?: ContextPrepWorker;
 }
 
 const MAX_LOADED_INDEXES = 4;
@@ -134,7 +137,12 @@ export class IndexService {
     const key = `${sourceId}\u0000${providerId}`;
     let index = this.#indexes.get(key);
     if (!index) {
-      index = VectorIndex.load(cache, sourceId, providerId, this.budgetBytes);
+      let loading = this.#loading.get(key);
+      if (!loading) {
+        loading = this.#loadIndex(cache, sourceId, providerId).finally(() => this.#loading.delete(key));
+        this.#loading.set(key, loading);
+      }
+      index = await loading;
       if (!index) throw new AppError('not_found', 'The search index of this source is empty.');
       this.#indexes.set(key, index);
     }
@@ -149,6 +157,25 @@ export class IndexService {
       timings: { embedMs: Math.round((searchStarted - embedStarted) * 10) / 10, searchMs: Math.round((done - searchStarted) * 10) / 10 },
       results: hits.map(({ item, score }) => ({ kind: item.kind, schema: item.schema, table: item.table, column: item.column, score: Math.round(score * 10_000) / 10_000 })),
     };
+  }
+
+  readonly #loading = new Map<string, Promise<VectorIndex | undefined>>();
+  /** Vector indexes loaded by the worker (the rest were loaded in place). */
+  loadedInWorker = 0;
+
+  /** In the worker when there is one (the compact copy comes back as transferred typed arrays), else in place. */
+  async #loadIndex(cache: EmbeddingCache, sourceId: string, providerId: string): Promise<VectorIndex | undefined> {
+    const worker = this.#options.prepWorker;
+    if (worker) {
+      try {
+        const parts = await worker.loadVectors(EmbeddingCache.file(this.#options.home), sourceId, providerId, this.budgetBytes);
+        this.loadedInWorker += 1;
+        return parts ? VectorIndex.fromParts(cache, parts, this.budgetBytes) : undefined;
+      } catch {
+        // loaded in place below
+      }
+    }
+    return VectorIndex.load(cache, sourceId, providerId, this.budgetBytes);
   }
 
   memory(): (VectorMemoryStats & { sourceId: string })[] {

@@ -5,6 +5,13 @@ import type { EmbeddingCache, SourceItemRow } from './embedding-cache.ts';
 export const DEFAULT_VECTOR_BUDGET_BYTES = 64 * 1024 * 1024;
 const COMPACT_DIMENSIONS = 128;
 
+export interface VectorIndexParts {
+  readonly items: SourceItemRow[];
+  readonly dimensions: number;
+  readonly compact: Int8Array;
+  readonly scales: Float32Array;
+}
+
 export interface VectorHit {
   readonly item: SourceItemRow;
   readonly score: number;
@@ -53,14 +60,14 @@ export class VectorIndex {
   readonly #budget: number;
   #evictions = 0;
 
-  private constructor(cache: EmbeddingCache, items: SourceItemRow[], dimensions: number, budgetBytes: number) {
+  private constructor(cache: EmbeddingCache, items: SourceItemRow[], dimensions: number, budgetBytes: number, built?: { compact: Int8Array; scales: Float32Array }) {
     this.#cache = cache;
     this.items = items;
     this.dimensions = dimensions;
     this.#compactDimensions = Math.min(dimensions, COMPACT_DIMENSIONS);
     this.#projection = dimensions > COMPACT_DIMENSIONS ? projectionMatrix(dimensions, COMPACT_DIMENSIONS) : null;
-    this.#compact = new Int8Array(items.length * this.#compactDimensions);
-    this.#scales = new Float32Array(items.length);
+    this.#compact = built?.compact ?? new Int8Array(items.length * this.#compactDimensions);
+    this.#scales = built?.scales ?? new Float32Array(items.length);
     const compactBytes = this.#compact.byteLength + this.#scales.byteLength + (this.#projection?.byteLength ?? 0);
     this.#budget = budgetBytes;
     this.#full = new LRUCache<string, Float32Array>({
@@ -70,6 +77,16 @@ export class VectorIndex {
         if (reason === 'evict') this.#evictions += 1;
       },
     });
+  }
+
+  /** The compact copy as plain data, to hand from a worker to the main thread (the typed arrays are transferable). */
+  toParts(): VectorIndexParts {
+    return { items: [...this.items], dimensions: this.dimensions, compact: this.#compact, scales: this.#scales };
+  }
+
+  /** An index from parts built elsewhere (a worker); full vectors are read from `cache` on this side. */
+  static fromParts(cache: EmbeddingCache, parts: VectorIndexParts, budgetBytes = DEFAULT_VECTOR_BUDGET_BYTES): VectorIndex {
+    return new VectorIndex(cache, parts.items, parts.dimensions, budgetBytes, { compact: parts.compact, scales: parts.scales });
   }
 
   /** Loads the index of a source: one pass over its vectors on disk, keeping only the compact copy in memory. */

@@ -6,11 +6,30 @@ import { parentPort } from 'node:worker_threads';
 import { serializeError } from '../../../shared/errors.ts';
 import { CatalogStore } from '../catalog/catalog-store.ts';
 import { buildLexicalParts } from './lexical-index.ts';
-import type { PrepareRequest, PrepareResponse } from './context-prep.ts';
+import type { PrepareRequest, PrepareResponse, VectorsRequest, VectorsResponse } from './context-prep.ts';
+import { EmbeddingCache } from '../embeddings/embedding-cache.ts';
+import { VectorIndex } from '../embeddings/vector-index.ts';
 
 let catalog: CatalogStore | undefined;
 
-parentPort!.on('message', (request: PrepareRequest) => {
+function loadVectors(request: VectorsRequest): void {
+  try {
+    const cache = new EmbeddingCache(request.embeddingsFile, { readonly: true });
+    try {
+      const index = VectorIndex.load(cache, request.sourceId, request.providerId, request.budgetBytes);
+      const parts = index?.toParts() ?? null;
+      const response: VectorsResponse = { id: request.id, ok: true, parts };
+      parentPort!.postMessage(response, parts ? [parts.compact.buffer as ArrayBuffer, parts.scales.buffer as ArrayBuffer] : []);
+    } finally {
+      cache.close();
+    }
+  } catch (error) {
+    parentPort!.postMessage({ id: request.id, ok: false, error: serializeError(error) } satisfies VectorsResponse);
+  }
+}
+
+parentPort!.on('message', (request: PrepareRequest | VectorsRequest) => {
+  if ('embeddingsFile' in request) return loadVectors(request);
   try {
     catalog ??= new CatalogStore(request.file, { readonly: true });
     const snapshot = catalog.loadSnapshot(request.snapshotId);

@@ -8,7 +8,7 @@ import type { SourceService } from '../sources/source-service.ts';
 import { DEFAULT_CONTEXT_BUDGET, packContext, type PackedContext } from './context-packer.ts';
 import { JoinGraph } from './join-graph.ts';
 import { LexicalIndex } from './lexical-index.ts';
-import { ContextPrepWorker } from './context-prep.ts';
+import type { ContextPrepWorker } from './context-prep.ts';
 import { rankTables, type VectorHitRef } from './retriever.ts';
 import type { MetricsRegistry } from '../metrics/metrics-registry.ts';
 
@@ -60,9 +60,9 @@ export class ContextService {
   #misses = 0;
   #inWorker = 0;
 
-  constructor(deps: { catalog: CatalogStore; sources: SourceService; indexes: IndexService; metrics?: MetricsRegistry; catalogFile?: string }) {
+  constructor(deps: { catalog: CatalogStore; sources: SourceService; indexes: IndexService; metrics?: MetricsRegistry; worker?: ContextPrepWorker }) {
     this.#metrics = deps.metrics;
-    this.#worker = deps.catalogFile && deps.catalogFile !== ':memory:' ? new ContextPrepWorker(deps.catalogFile) : undefined;
+    this.#worker = deps.worker;
     this.#catalog = deps.catalog;
     this.#sources = deps.sources;
     this.#indexes = deps.indexes;
@@ -136,10 +136,6 @@ export class ContextService {
     }
     this.#prepared.set(snapshotId, prepared);
     return prepared;
-  }
-
-  async close(): Promise<void> {
-    await this.#worker?.close();
   }
 
   cacheStats(): { name: string; size: number; max: number; hits: number; misses: number; inWorker: number } {
