@@ -139,6 +139,25 @@ describe('the ask flow in the engine', () => {
     }
   });
 
+  it('retries a failed request (5xx) a bounded number of times, then says the server failed', async () => {
+    const engine = createEngine({ home: tempHome().dir, mode: 'web' });
+    try {
+      const { id } = engine.sources.add({ name: 'ask', url: postgresUrl(DB) });
+      engine.asks.setSettings({ baseUrl: fake.url, model: 'gpt-4o-mini' });
+      answer = 'SELECT id FROM victims';
+      const before = fake.records.filter((record) => record.path === '/v1/chat/completions').length;
+      fake.configure({ script: ['500'] });
+      expect((await engine.asks.ask({ sourceId: id, question: 'victims' })).sql).toBe('SELECT id FROM victims'); // one 500, then retried
+      fake.configure({ script: ['500', '500', '500', '500'] });
+      await expect(engine.asks.ask({ sourceId: id, question: 'victims' })).rejects.toMatchObject({ kind: 'unreachable', message: expect.stringMatching(/failed \(500\) after retries/) });
+      const sent = fake.records.filter((record) => record.path === '/v1/chat/completions').length - before;
+      expect(sent).toBe(2 + 3); // the first ask: 500 then success; the second: 3 attempts (2 retries), then it stops
+      fake.configure({ script: [] });
+    } finally {
+      await engine.close();
+    }
+  });
+
   it('without a model, returns the context and a note instead of failing', async () => {
     const engine = createEngine({ home: tempHome().dir, mode: 'web' });
     try {
