@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { AppError, serializeError } from '../../shared/errors.ts';
+import { ownValue } from '../../shared/own-value.ts';
 import { ensureDemoSource } from '../engine/demo/demo-database.ts';
 import { createEngine, type Engine } from '../engine/engine.ts';
 import { DEFAULT_ROW_LIMIT, DEFAULT_TIMEOUT_MS } from '../engine/query/sql-door.ts';
@@ -315,7 +316,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     else io.stdout(helpText());
     return command || values.help ? 0 : 2;
   }
-  const definition = COMMANDS[command];
+  const definition = ownValue(COMMANDS, command);
   if (!definition) {
     io.stderr(`schemascope: invalid_input: unknown command "${command}" (see --help)`);
     return 2;

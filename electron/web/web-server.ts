@@ -6,6 +6,7 @@ import { CONTENT_SECURITY_POLICY } from '../../shared/content-security-policy.ts
 import { dispatch } from '../engine/ipc/dispatch.ts';
 import type { HandlerTable } from '../engine/ipc/handler-table.ts';
 import type { EventHub } from '../engine/util/event-hub.ts';
+import { ownValue } from '../../shared/own-value.ts';
 import { checkHostAndOrigin, newToken, requestToken, TOKEN_COOKIE, tokensEqual } from './web-auth.ts';
 
 export interface WebServerOptions {
@@ -117,7 +118,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       return sendJson(response, 404, { ok: false, error: { kind: 'not_found', message: 'Not found.' } });
     }
     response.writeHead(200, {
-      'Content-Type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream',
+      'Content-Type': ownValue(CONTENT_TYPES, path.extname(file)) ?? 'application/octet-stream',
       'Content-Security-Policy': CONTENT_SECURITY_POLICY,
       'Cache-Control': pathname.startsWith('/assets/') ? 'private, max-age=31536000, immutable' : 'no-store',
     });

@@ -2,7 +2,7 @@
  * Real schemas name things `cust_acct_dt`, `amt_2`, `OrderDetailID`. These turn identifiers into words and expand the
  * abbreviations analysts meet every day, so that "customer account opening date" finds `cust_acct_dt`.
  */
-export const ABBREVIATIONS: Readonly<Record<string, string>> = {
+const ABBREVIATION_ENTRIES = {
   acct: 'account', addr: 'address', adj: 'adjustment', agg: 'aggregate', amt: 'amount', ann: 'annual', ap: 'accounts payable',
   appr: 'approved', ar: 'accounts receivable', asgn: 'assigned', attrn: 'attrition', auth: 'author', avg: 'average', bak: 'backup',
   bal: 'balance', bdgt: 'budget', bkt: 'bucket', bklg: 'backlog', bnft: 'benefit', brch: 'breach', btch: 'batch', cap: 'capacity',
@@ -39,6 +39,17 @@ export const ABBREVIATIONS: Readonly<Record<string, string>> = {
   whse: 'warehouse', wo: 'work order', wrk: 'work', wt: 'weight', wthld: 'withheld', xchg: 'exchange', yr: 'year',
 };
 
+/**
+ * A `Map`, never a plain object: the keys looked up are words of strangers' identifiers, and `constructor` or
+ * `__proto__` must find nothing rather than `Object.prototype`'s members.
+ */
+const ABBREVIATIONS: ReadonlyMap<string, string> = new Map(Object.entries(ABBREVIATION_ENTRIES));
+
+/** The expansion of an abbreviation (`cust` -> "customer"), or undefined for any other word. */
+export function expandAbbreviation(word: string): string | undefined {
+  return ABBREVIATIONS.get(word);
+}
+
 /** Splits an identifier into lower-case words: snake_case, kebab, spaces, camelCase, digits. */
 export function splitIdentifier(identifier: string): string[] {
   return identifier
@@ -54,6 +65,6 @@ export function splitIdentifier(identifier: string): string[] {
 export function expandIdentifier(identifier: string): string {
   return splitIdentifier(identifier)
     .filter((word) => !/^\d+$/.test(word))
-    .map((word) => ABBREVIATIONS[word] ?? word)
+    .map((word) => expandAbbreviation(word) ?? word)
     .join(' ');
 }

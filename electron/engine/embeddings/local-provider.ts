@@ -1,6 +1,6 @@
 import type { EmbeddingProvider, EmbeddingResponse } from './embedding-provider.ts';
 import { l2normalize } from './embedding-provider.ts';
-import { ABBREVIATIONS, splitIdentifier } from './identifier-words.ts';
+import { expandAbbreviation, splitIdentifier } from './identifier-words.ts';
 
 /** Structural words that every document has; they carry no meaning for retrieval. */
 const STOPWORDS = new Set([
@@ -36,7 +36,7 @@ export function lexicalWords(text: string): string[] {
   const words: string[] = [];
   for (const raw of splitIdentifier(text)) {
     if (/^\d+$/.test(raw)) continue;
-    const expanded = ABBREVIATIONS[raw];
+    const expanded = expandAbbreviation(raw);
     for (const word of (expanded ?? raw).split(' ')) if (!STOPWORDS.has(word)) words.push(stem(word));
     if (expanded && !STOPWORDS.has(raw)) words.push(raw);
   }

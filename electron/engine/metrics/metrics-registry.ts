@@ -144,14 +144,13 @@ export class MetricsRegistry {
   }
 
   snapshot(): RegistrySnapshot {
-    const counters: Record<string, number> = {};
-    const perMinute: Record<string, number> = {};
-    for (const [name, counter] of [...this.#counters].sort((a, b) => a[0].localeCompare(b[0]))) {
-      counters[name] = counter.value;
-      perMinute[name] = counter.perMinute();
-    }
-    const histograms: Record<string, HistogramSnapshot> = {};
-    for (const [name, histogram] of [...this.#histograms].sort((a, b) => a[0].localeCompare(b[0]))) histograms[name] = histogram.snapshot();
-    return { counters, perMinute, gauges: Object.fromEntries([...this.#gauges].sort((a, b) => a[0].localeCompare(b[0]))), histograms };
+    const byName = <T>(entries: Iterable<[string, T]>) => [...entries].sort((a, b) => a[0].localeCompare(b[0]));
+    const counters = byName(this.#counters);
+    return {
+      counters: Object.fromEntries(counters.map(([name, counter]) => [name, counter.value])),
+      perMinute: Object.fromEntries(counters.map(([name, counter]) => [name, counter.perMinute()])),
+      gauges: Object.fromEntries(byName(this.#gauges)),
+      histograms: Object.fromEntries(byName(this.#histograms).map(([name, histogram]) => [name, histogram.snapshot()])),
+    };
   }
 }

@@ -89,8 +89,8 @@ function parseServerUrl(url: string, engine: 'mysql' | 'postgres'): ConnectionSp
   const database = segments[0] ? decode(segments[0], 'database name') : undefined;
   const user = parsed.username ? decode(parsed.username, 'user name') : undefined;
   const password = parsed.password ? decode(parsed.password, 'password') : undefined;
-  const options: Record<string, string> = {};
-  for (const [key, value] of parsed.searchParams) options[key] = value;
+  // Keys come from the URL: defined as own properties (never through `__proto__`'s setter).
+  const options: Record<string, string> = Object.fromEntries(parsed.searchParams);
   const hostname = parsed.hostname.startsWith('[') ? parsed.hostname.slice(1, -1) : parsed.hostname;
   return { engine, host: hostname, port, user, password, database, options };
 }

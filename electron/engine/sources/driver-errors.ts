@@ -1,5 +1,6 @@
 import { AppError, type ErrorKind } from '../../../shared/errors.ts';
 import type { Engine } from '../../../shared/schema-types.ts';
+import { ownValue } from '../../../shared/own-value.ts';
 
 interface DriverError {
   code?: string;
@@ -49,8 +50,8 @@ export function toSourceError(engine: Engine, error: unknown, context: string): 
   const code = driver.code ?? '';
   let kind: ErrorKind = 'invalid_input';
   if (NETWORK_CODES.has(code)) kind = 'unreachable';
-  else if (engine === 'mysql' && MYSQL_KINDS[code]) kind = MYSQL_KINDS[code]!;
-  else if (engine === 'postgres' && POSTGRES_KINDS[code]) kind = POSTGRES_KINDS[code]!;
+  else if (engine === 'mysql' && ownValue(MYSQL_KINDS, code)) kind = ownValue(MYSQL_KINDS, code)!;
+  else if (engine === 'postgres' && ownValue(POSTGRES_KINDS, code)) kind = ownValue(POSTGRES_KINDS, code)!;
   else if (engine === 'postgres' && code === '57014') kind = /statement timeout/i.test(message) ? 'timeout' : 'cancelled';
   else if (engine === 'mysql' && (driver.errno === 1969 || driver.errno === 3024)) kind = 'timeout';
   else if (/timeout expired|timed out|connect ETIMEDOUT/i.test(message)) kind = 'unreachable';

@@ -1,4 +1,5 @@
 import type { SerializedError } from '../../../shared/errors.ts';
+import { ownValue } from '../../../shared/own-value.ts';
 
 const KIND_LABELS: Record<string, string> = {
   invalid_input: 'Invalid input',
@@ -22,7 +23,7 @@ export function ErrorNotice({ error, onDismiss }: { error: SerializedError | nul
   if (!error) return null;
   return (
     <div className={`notice notice-error kind-${error.kind}`} role="alert" data-testid="error-notice">
-      <strong>{KIND_LABELS[error.kind] ?? error.kind}</strong>
+      <strong>{ownValue(KIND_LABELS, error.kind) ?? error.kind}</strong>
       <span className="notice-message">{error.message}</span>
       {onDismiss && (
         <button type="button" className="icon-button" aria-label="Dismiss" onClick={onDismiss}>

@@ -4,6 +4,7 @@ import type { HistoryEntryView, QueryResult, SavedQueryView, SchemascopeClient }
 import { ErrorNotice, toErrorData } from './ErrorNotice.tsx';
 import { ResultsGrid } from './ResultsGrid.tsx';
 import { SqlEditor, type EditorDialect } from './SqlEditor.tsx';
+import { completionNamespace } from './completion-namespace.ts';
 import type { SQLNamespace } from '@codemirror/lang-sql';
 
 /**
@@ -17,13 +18,7 @@ export function SqlPanel({ client, sourceId, initialSql, dialect }: { client: Sc
     void client['schema/names']({ sourceId }).then(
       ({ tables }) => {
         if (stale) return;
-        const schemas = new Set(tables.map((table) => table.schema));
-        const namespace: Record<string, Record<string, string[]> | string[]> = {};
-        for (const table of tables) {
-          if (schemas.size > 1) ((namespace[table.schema] ??= {}) as Record<string, string[]>)[table.name] = table.columns;
-          else namespace[table.name] = table.columns;
-        }
-        setSchema(namespace as SQLNamespace);
+        setSchema(completionNamespace(tables));
       },
       () => undefined, // completion is a convenience: the editor works without it
     );
