@@ -159,7 +159,8 @@ export const contextView = z.object({
   joins: z.array(z.object({ on: z.string(), inferred: z.boolean() })),
   omitted: z.object({ tables: z.number(), columns: z.number(), firstTables: z.array(z.string()) }),
   snapshot: snapshotInfo,
-  retrieval: z.object({ vectors: z.boolean(), note: z.string().nullable(), ms: z.number() }),
+  /** `missingVectors`: items with no vector (failed or added since indexing), found by names and comments only. */
+  retrieval: z.object({ vectors: z.boolean(), missingVectors: z.number(), note: z.string().nullable(), ms: z.number() }),
 });
 
 const llmSettingsView = z.object({
@@ -324,13 +325,16 @@ export const contract = {
   'index/cancel': { request: z.strictObject({ sourceId: id }), response: z.object({ ok: z.literal(true) }) },
   'index/status': {
     request: z.strictObject({ sourceId: id }),
-    response: z.object({ running: z.boolean(), progress: indexProgress.nullable(), summary: indexSummary.nullable() }),
+    /** `failures`: items of the stored index that have no vector, with their cause (kept across restarts). */
+    response: z.object({ running: z.boolean(), progress: indexProgress.nullable(), summary: indexSummary.nullable(), failures: z.array(z.object({ itemId: z.string(), reason: z.string() })) }),
   },
   'search/query': {
     request: z.strictObject({ sourceId: id, text: z.string().trim().min(1, 'The search text is empty.').max(2000), k: z.number().int().min(1).max(200).optional() }),
     response: z.object({
       providerId: z.string(),
       results: z.array(z.object({ kind: z.enum(['table', 'column']), schema: z.string(), table: z.string(), column: z.string().nullable(), score: z.number() })),
+      /** Items of the latest snapshot with and without a vector: the missing ones are found by names in Ask. */
+      coverage: z.object({ indexed: z.number(), total: z.number(), missing: z.number() }),
       /** Time to embed the query (a network call for remote providers) and to search the index. */
       timings: z.object({ embedMs: z.number(), searchMs: z.number() }),
     }),

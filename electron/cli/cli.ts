@@ -14,6 +14,9 @@ import { resolveHome } from '../engine/util/app-home.ts';
 import type { ProviderSettings } from '../engine/embeddings/embedding-provider.ts';
 import { startWebServer } from '../web/web-server.ts';
 
+/** Exit codes: 0 done, 1 failed, 2 bad usage, 3 not available, 4 done but some items failed (`index`). */
+export const EXIT_PARTIAL = 4;
+
 export interface CliIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
@@ -169,6 +172,8 @@ async function runIndex(engine: Engine, id: string, settings: ProviderSettings, 
   if (summary.error && summary.state !== 'done') throw new AppError(summary.error.kind, summary.error.message);
   for (const failure of summary.failures.slice(0, 20)) io.stderr(`failed: ${failure.itemId}: ${failure.reason}`);
   return {
+    ...(summary.failed > 0 ? { partial: `${summary.failed} of ${summary.total} items failed (first: ${summary.failures[0]?.itemId ?? '?'}: ${summary.failures[0]?.reason ?? '?'}); search and context use names and comments for them` } : {}),
+    failures: summary.failures.slice(0, 20),
     tables,
     columns,
     items: summary.total,
@@ -193,7 +198,9 @@ async function search(engine: Engine, url: string, text: string, values: Values,
   const id = sourceFor(engine, url);
   const k = positiveInt(values.k, 'k', 10);
   try {
-    return await engine.indexes.search(id, text, k);
+    const found = await engine.indexes.search(id, text, k);
+    if (found.coverage.missing > 0) io.stderr(`note: ${found.coverage.missing} of ${found.coverage.total} items have no vector (failed, or added since indexing).`);
+    return found;
   } catch (error) {
     if (serializeError(error).kind !== 'not_found' || values.offline) throw error;
   }
@@ -363,6 +370,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       return await serve(engine, values, io);
     }
     io.stdout(values.json ? JSON.stringify(output) : formatHuman(output));
+    if (typeof output.partial === 'string') {
+      io.stderr(`schemascope: partial: ${output.partial}`);
+      return EXIT_PARTIAL;
+    }
     return 0;
   } catch (error) {
     const serialized = serializeError(error);

@@ -85,9 +85,9 @@ export function createEngine(options: EngineOptions): Engine {
   });
   // One worker reads and indexes large snapshots and vector indexes off the main thread, for retrieval and search.
   const prepWorker = new ContextPrepWorker(CatalogStore.file(home));
-  const indexes = new IndexService({ home, catalog, sources, secrets, events, vectorBudgetBytes: options.vectorBudgetBytes, metrics, prepWorker });
-  const contexts = new ContextService({ catalog, sources, indexes, metrics, worker: prepWorker });
   const workspace = new WorkspaceStore(catalog);
+  const indexes = new IndexService({ home, catalog, sources, secrets, events, vectorBudgetBytes: options.vectorBudgetBytes, metrics, prepWorker, settings: workspace });
+  const contexts = new ContextService({ catalog, sources, indexes, metrics, worker: prepWorker });
   const asks = new AskService({
     contexts,
     sources,

@@ -34,9 +34,16 @@ describe('embedding documents', () => {
     expect(expandIdentifier('qty_on_hnd')).toBe('quantity on hand');
   });
 
+  it('gives names with dots distinct item ids', () => {
+    const dotted = { ...table, name: 'a.b', columns: [{ ...table.columns[0]!, name: 'c' }] };
+    const plain = { ...table, name: 'a', columns: [{ ...table.columns[0]!, name: 'b.c' }] };
+    const ids = buildDocuments({ tables: [{ ...dotted, schema: 'main' }, { ...plain, schema: 'main' }] }).map((document) => document.id);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
   it('makes one document per table and per column, deterministic, with comments, keys and relations', () => {
     const documents = buildDocuments({ tables: [table] });
-    expect(documents.map((document) => document.id)).toEqual(['table:main.sls_rfnd', 'column:main.sls_rfnd.rfnd_id', 'column:main.sls_rfnd.rfnd_amt', 'column:main.sls_rfnd.cntry_id']);
+    expect(documents.map((document) => document.id)).toEqual(['table:["main","sls_rfnd"]', 'column:["main","sls_rfnd","rfnd_id"]', 'column:["main","sls_rfnd","rfnd_amt"]', 'column:["main","sls_rfnd","cntry_id"]']);
     expect(documents[0]!.text).toContain('sales refund');
     expect(documents[0]!.text).toContain('Refunds paid to customers');
     expect(documents[0]!.text).toContain('references: ref_cntry (reference country)');

@@ -58,7 +58,7 @@ describe('words that are Object.prototype property names', () => {
       { schema: '__proto__', name: 'a.b', columns: ['c'] },
     ]) as Record<string, Record<string, string[]>>;
     expect(Object.keys(namespace).sort()).toEqual(['__proto__', 'constructor']);
-    expect(namespace.constructor!['__proto__']).toEqual(['toString']);
+    expect(namespace['constructor']!['__proto__']).toEqual(['toString']);
     expect(namespace['__proto__']!['a\\.b']).toEqual(['c']);
   });
 });

@@ -121,7 +121,7 @@ export class EmbeddingCache {
   }
 
   failures(sourceId: string, providerId: string): { itemId: string; reason: string }[] {
-    return (this.db.prepare('SELECT item_id, reason FROM item_failures WHERE source_id = ? AND provider = ?').all(sourceId, providerId) as { item_id: string; reason: string }[]).map((row) => ({ itemId: row.item_id, reason: row.reason }));
+    return (this.db.prepare('SELECT item_id, reason FROM item_failures WHERE source_id = ? AND provider = ? ORDER BY item_id').all(sourceId, providerId) as { item_id: string; reason: string }[]).map((row) => ({ itemId: row.item_id, reason: row.reason }));
   }
 
   vectorCount(): number {

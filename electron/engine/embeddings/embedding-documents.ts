@@ -3,7 +3,7 @@ import type { SchemaSnapshot, TableInfo } from '../../../shared/schema-types.ts'
 import { expandIdentifier } from './identifier-words.ts';
 
 export interface EmbeddingDocument {
-  /** `table:schema.table` or `column:schema.table.column`: stable across runs. */
+  /** {@link itemId}: stable across runs, unambiguous whatever the names hold. */
   readonly id: string;
   readonly kind: 'table' | 'column';
   readonly schema: string;
@@ -21,6 +21,14 @@ function clip(text: string | null, max = MAX_COMMENT_CHARS): string {
   if (!text) return '';
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+}
+
+/**
+ * `table:["schema","table"]` or `column:["schema","table","column"]`. JSON, because names may hold dots: with
+ * `schema.table.column`, table `a.b` column `c` and table `a` column `b.c` would share an id.
+ */
+export function itemId(schema: string, table: string, column: string | null = null): string {
+  return column === null ? `table:${JSON.stringify([schema, table])}` : `column:${JSON.stringify([schema, table, column])}`;
 }
 
 function hashOf(text: string): string {
@@ -59,7 +67,7 @@ export function buildDocuments(snapshot: Pick<SchemaSnapshot, 'tables'>): Embedd
   const documents: EmbeddingDocument[] = [];
   for (const table of snapshot.tables) {
     const tableText = tableDocumentText(table, incoming.get(`${table.schema}.${table.name}`) ?? []);
-    documents.push({ id: `table:${table.schema}.${table.name}`, kind: 'table', schema: table.schema, table: table.name, column: null, text: tableText, hash: hashOf(tableText) });
+    documents.push({ id: itemId(table.schema, table.name), kind: 'table', schema: table.schema, table: table.name, column: null, text: tableText, hash: hashOf(tableText) });
     const tableWords = expandIdentifier(table.name);
     const tableComment = clip(table.comment, 120);
     const foreign = new Map(table.foreignKeys.flatMap((fk) => fk.columns.map((column, index) => [column, `${fk.refTable}.${fk.refColumns[index] ?? ''}`] as const)));
@@ -71,7 +79,7 @@ export function buildDocuments(snapshot: Pick<SchemaSnapshot, 'tables'>): Embedd
       if (foreign.has(column.name)) lines.push(`references: ${foreign.get(column.name)}`);
       lines.push(`in table ${table.name} (${tableWords})${tableComment ? `: ${tableComment}` : ''}`);
       const text = lines.join('\n');
-      documents.push({ id: `column:${table.schema}.${table.name}.${column.name}`, kind: 'column', schema: table.schema, table: table.name, column: column.name, text, hash: hashOf(text) });
+      documents.push({ id: itemId(table.schema, table.name, column.name), kind: 'column', schema: table.schema, table: table.name, column: column.name, text, hash: hashOf(text) });
     }
   }
   return documents;

@@ -1,3 +1,5 @@
+import { AppError } from '../../../shared/errors.ts';
+
 /** What the indexer needs from an embedding service. Implementations: local (offline) and openai (any compatible URL). */
 export interface EmbeddingProvider {
   /** `provider:model:dimensions`: part of every cache key, so vectors of different models never mix. */
@@ -50,4 +52,18 @@ export function l2normalize(vector: Float32Array): Float32Array {
   const norm = Math.sqrt(sum);
   if (norm > 0) for (let index = 0; index < vector.length; index += 1) vector[index]! /= norm;
   return vector;
+}
+
+/** A failed embedding request, with whether retrying the same request can help (rate limits, 5xx) or not (refused input). */
+export class ProviderError extends AppError {
+  readonly retryable: boolean;
+  readonly retryAfterMs?: number;
+  readonly status?: number;
+
+  constructor(kind: AppError['kind'], message: string, options: { retryable: boolean; retryAfterMs?: number; status?: number }) {
+    super(kind, message);
+    this.retryable = options.retryable;
+    this.retryAfterMs = options.retryAfterMs;
+    this.status = options.status;
+  }
 }

@@ -5,9 +5,8 @@ import { packBatchesLazily } from './batcher.ts';
 import { buildDocuments, type EmbeddingDocument } from './embedding-documents.ts';
 import { createProvider, limitsFor } from './create-provider.ts';
 import { EmbeddingCache, vectorKey, type SourceItemRow } from './embedding-cache.ts';
-import type { EmbeddingProvider, RateLimitHeaders } from './embedding-provider.ts';
+import { ProviderError, type EmbeddingProvider, type RateLimitHeaders } from './embedding-provider.ts';
 import type { IndexerEvent, IndexJobSpec, IndexProgress, IndexSummary } from './indexer-protocol.ts';
-import { ProviderError } from './openai-provider.ts';
 import { RateLimiter, sleep } from './rate-limiter.ts';
 import { countTokens, truncateToTokens } from './token-counter.ts';
 

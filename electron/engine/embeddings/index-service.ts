@@ -22,6 +22,15 @@ export interface SearchResult {
   readonly score: number;
 }
 
+export interface VectorCoverage {
+  /** Items with a vector. */
+  readonly indexed: number;
+  /** Tables, views and columns in the latest snapshot. */
+  readonly total: number;
+  /** Items of the snapshot with no vector (failed, or added since indexing). */
+  readonly missing: number;
+}
+
 export interface IndexServiceOptions {
   readonly home: string;
   readonly catalog: CatalogStore;
@@ -32,9 +41,16 @@ export interface IndexServiceOptions {
   readonly metrics?: MetricsRegistry;
   /** Loads vector indexes off the main thread (projecting 100,000 vectors takes seconds); in place without it. */
   readonly prepWorker?: ContextPrepWorker;
+  /** Keeps each source's provider settings (never the key), so another process can embed queries for its index. */
+  readonly settings?: { getSetting<T>(key: string): T | undefined; setSetting(key: string, value: unknown): void };
+}
+
+function providerSettingsKey(sourceId: string): string {
+  return `index-provider:${sourceId}`;
 }
 
 const MAX_LOADED_INDEXES = 4;
+const MAX_LISTED_FAILURES = 1000;
 
 /** The secret-store key of an embedding API key: one per endpoint. */
 export function apiKeySecretId(baseUrl: string | undefined): string {
@@ -74,6 +90,7 @@ export class IndexService {
     const effective: ProviderSettings = { ...settings, apiKey };
     createProvider(effective); // validates the settings before a worker starts
     this.#settings.set(sourceId, { ...settings, apiKey: undefined });
+    this.#options.settings?.setSetting(providerSettingsKey(sourceId), { ...settings, apiKey: undefined });
     const counts = this.#options.catalog.countSnapshot(resolved.record.id);
     const metrics = this.#options.metrics;
     let counted = { requests: 0, tooManyRequests: 0, retries: 0, embedded: 0, reused: 0, failed: 0 };
@@ -121,13 +138,18 @@ export class IndexService {
     return job;
   }
 
-  status(sourceId: string): { running: boolean; progress: IndexProgress | null; summary: IndexSummary | null } {
+  /** The running job's progress, the last run's summary in this process, and the stored failures of the index. */
+  status(sourceId: string): { running: boolean; progress: IndexProgress | null; summary: IndexSummary | null; failures: { itemId: string; reason: string }[] } {
     const job = this.#jobs.get(sourceId);
-    return { running: Boolean(job), progress: job?.latest() ?? null, summary: this.#summaries.get(sourceId) ?? null };
+    const summary = this.#summaries.get(sourceId) ?? null;
+    const cache = summary ? undefined : this.#readCache();
+    const providerId = cache?.providersFor(sourceId)[0];
+    const failures = summary ? [...summary.failures] : cache && providerId ? cache.failures(sourceId, providerId).slice(0, MAX_LISTED_FAILURES) : [];
+    return { running: Boolean(job), progress: job?.latest() ?? null, summary, failures };
   }
 
   /** Semantic search over a source's index. The query is embedded by the provider that built the index. */
-  async search(sourceId: string, text: string, k: number): Promise<{ results: SearchResult[]; providerId: string; timings: { embedMs: number; searchMs: number } }> {
+  async search(sourceId: string, text: string, k: number): Promise<{ results: SearchResult[]; providerId: string; coverage: VectorCoverage; timings: { embedMs: number; searchMs: number } }> {
     const query = text.trim();
     if (!query) throw new AppError('invalid_input', 'The search text is empty.');
     const cache = this.#readCache();
@@ -154,6 +176,7 @@ export class IndexService {
     this.#options.metrics?.observe('search.ms', done - embedStarted);
     return {
       providerId,
+      coverage: this.#coverage(sourceId, index),
       timings: { embedMs: Math.round((searchStarted - embedStarted) * 10) / 10, searchMs: Math.round((done - searchStarted) * 10) / 10 },
       results: hits.map(({ item, score }) => ({ kind: item.kind, schema: item.schema, table: item.table, column: item.column, score: Math.round(score * 10_000) / 10_000 })),
     };
@@ -176,6 +199,17 @@ export class IndexService {
       }
     }
     return VectorIndex.load(cache, sourceId, providerId, this.budgetBytes);
+  }
+
+  /**
+   * How much of the latest snapshot the vector index covers. Items without a vector (failed, or added since the
+   * index was built) are still found by names and comments; the answer says how many there are.
+   */
+  #coverage(sourceId: string, index: VectorIndex): VectorCoverage {
+    const latest = this.#options.catalog.latestSnapshot(sourceId);
+    const counts = latest ? this.#options.catalog.countSnapshot(latest.id) : undefined;
+    const total = counts ? counts.tables + counts.views + counts.columns : index.items.length;
+    return { indexed: index.items.length, total, missing: Math.max(0, total - index.items.length) };
   }
 
   memory(): (VectorMemoryStats & { sourceId: string })[] {
@@ -209,7 +243,7 @@ export class IndexService {
       const dimensions = Number(providerId.split(':').pop());
       return createProvider({ provider: 'local', dimensions });
     }
-    const settings = this.#settings.get(sourceId);
+    const settings = this.#settings.get(sourceId) ?? this.#options.settings?.getSetting<ProviderSettings>(providerSettingsKey(sourceId));
     if (!settings || settings.provider !== 'openai') throw new AppError('not_available', `This index was built with ${providerId}; give its settings again (index the source) to search it.`);
     return new OpenAiEmbeddingProvider({ ...settings, apiKey: this.#options.secrets.get(apiKeySecretId(settings.baseUrl)) ?? process.env.OPENAI_API_KEY, timeoutMs: 10_000 }, 2);
   }

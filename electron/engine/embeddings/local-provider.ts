@@ -1,5 +1,5 @@
 import type { EmbeddingProvider, EmbeddingResponse } from './embedding-provider.ts';
-import { l2normalize } from './embedding-provider.ts';
+import { l2normalize, ProviderError } from './embedding-provider.ts';
 import { expandAbbreviation, splitIdentifier } from './identifier-words.ts';
 
 /** Structural words that every document has; they carry no meaning for retrieval. */
@@ -87,6 +87,17 @@ export class LocalEmbeddingProvider implements EmbeddingProvider {
   }
 
   async embed(texts: readonly string[]): Promise<EmbeddingResponse> {
-    return { vectors: texts.map((text) => this.embedOne(text)) };
+    return {
+      vectors: texts.map((text, index) => {
+        try {
+          return this.embedOne(text);
+        } catch (error) {
+          // Deterministic: the same input fails again, so retrying is useless; not retryable lets the indexer split
+          // the batch and isolate this one input instead of failing its neighbours.
+          const reason = error instanceof Error ? error.message : String(error);
+          throw new ProviderError('invalid_input', `The built-in provider could not embed input ${index + 1}: ${reason}`, { retryable: false });
+        }
+      }),
+    };
   }
 }

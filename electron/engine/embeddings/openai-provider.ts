@@ -1,23 +1,9 @@
 import OpenAI from 'openai';
 import { AppError } from '../../../shared/errors.ts';
-import type { EmbeddingProvider, EmbeddingResponse, ProviderSettings } from './embedding-provider.ts';
+import { ProviderError, type EmbeddingProvider, type EmbeddingResponse, type ProviderSettings } from './embedding-provider.ts';
 import { readRateLimitHeaders, retryAfterMs } from './rate-limiter.ts';
 
 const OFFICIAL_HOST = 'api.openai.com';
-
-/** Why a request failed, and whether trying again can help. */
-export class ProviderError extends AppError {
-  readonly retryable: boolean;
-  readonly retryAfterMs?: number;
-  readonly status?: number;
-
-  constructor(kind: AppError['kind'], message: string, options: { retryable: boolean; retryAfterMs?: number; status?: number }) {
-    super(kind, message);
-    this.retryable = options.retryable;
-    this.retryAfterMs = options.retryAfterMs;
-    this.status = options.status;
-  }
-}
 
 /**
  * OpenAI or any OpenAI-compatible server (Ollama, LM Studio, vLLM, llama.cpp) through the openai SDK. The SDK's own

@@ -27,7 +27,7 @@ export interface BuiltContext extends PackedContext {
   readonly engine: SchemaSnapshot['engine'];
   readonly snapshot: { readonly id: number; readonly takenAt: string; readonly offline: boolean; readonly warning: string | null };
   /** Which rankings took part (`vectors` is false when the source has no search index yet) and how long it took. */
-  readonly retrieval: { readonly vectors: boolean; readonly note: string | null; readonly ms: number };
+  readonly retrieval: { readonly vectors: boolean; readonly missingVectors: number; readonly note: string | null; readonly ms: number };
 }
 
 interface PreparedSnapshot {
@@ -80,8 +80,14 @@ export class ContextService {
     const prepared = await this.prepare(resolved.record.id);
     let vectorHits: readonly VectorHitRef[] = [];
     let note: string | null = null;
+    let missingVectors = 0;
     try {
-      if (request.useVectors !== false) vectorHits = (await this.#indexes.search(request.sourceId, question, VECTOR_CANDIDATES)).results;
+      if (request.useVectors !== false) {
+        const searched = await this.#indexes.search(request.sourceId, question, VECTOR_CANDIDATES);
+        vectorHits = searched.results;
+        missingVectors = searched.coverage.missing;
+        if (missingVectors > 0) note = `${missingVectors} of ${searched.coverage.total} items have no vector (failed, or added since indexing): they are found by names and comments only.`;
+      }
     } catch (error) {
       if (!(error instanceof AppError) || (error.kind !== 'not_found' && error.kind !== 'not_available')) throw error;
       note = `Names and comments only: ${error.message}`;
@@ -95,7 +101,7 @@ export class ContextService {
       ...packed,
       engine: prepared.snapshot.engine,
       snapshot: resolved.info,
-      retrieval: { vectors: vectorHits.length > 0, note, ms: Math.round(ms * 10) / 10 },
+      retrieval: { vectors: vectorHits.length > 0, missingVectors, note, ms: Math.round(ms * 10) / 10 },
     };
   }
 

@@ -73,7 +73,7 @@ export function IndexPanel({ client, subscribe, sourceId, onOpenTable }: { clien
 
   const running = progress?.state === 'running' || progress?.state === 'paused';
   const percent = progress && progress.total > 0 ? Math.round((progress.done / progress.total) * 100) : 0;
-  const failures = status?.summary?.failures ?? [];
+  const failures = status?.failures ?? [];
 
   return (
     <div className="index-panel" data-testid="index-panel">
@@ -179,6 +179,11 @@ export function IndexPanel({ client, subscribe, sourceId, onOpenTable }: { clien
             {searching ? 'Searching…' : 'Search'}
           </button>
         </form>
+        {answer && answer.coverage.missing > 0 && (
+          <p className="muted" data-testid="search-coverage">
+            {answer.coverage.missing.toLocaleString()} of {answer.coverage.total.toLocaleString()} items have no vector (failed, or added since indexing): Ask still finds them by names and comments.
+          </p>
+        )}
         {answer && (
           <table className="meta-table" data-testid="search-results">
             <thead>
