@@ -61,9 +61,17 @@ export interface SnapshotCounts {
   readonly indexes: number;
 }
 
-/** `schema.table`, the key used by the catalog, diffs and the UI. */
+/** `schema.table`, as diffs and the UI show a table. Not unique when names hold dots: see {@link tableId}. */
 export function tableKey(table: { readonly schema: string; readonly name: string }): string {
   return `${table.schema}.${table.name}`;
+}
+
+/**
+ * A table's identity as a map key: unique whatever the names hold (`a.b`.`c` and `a`.`b.c` differ), because no
+ * database allows NUL in an identifier.
+ */
+export function tableId(schema: string, name: string): string {
+  return `${schema}\u0000${name}`;
 }
 
 /** Readonly all the way down: engine metadata is readonly, and handlers may return it as is. */

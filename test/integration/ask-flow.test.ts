@@ -77,10 +77,10 @@ describe.each([
     expect(output.rows).toEqual([[1, 'a'], [2, 'b'], [3, 'c']]);
     expect(output.context.tables).toEqual(['victims']);
     expect(output.context.tokens).toBeLessThanOrEqual(output.context.budget);
-    // The model received exactly the packed text; the comment sits inside a JSON string on the table's line.
+    // The model received exactly the packed text; the comment sits inside a JSON string on its description line.
     expect(prompts).toEqual([output.context.text]);
-    expect(prompts[0]).toContain(`-- ${JSON.stringify(INJECTION)}`);
-    expect(prompts[0]!.split('\n').filter((line) => line.includes('DROP TABLE'))).toEqual([expect.stringMatching(/^table victims, 2 columns.* -- "Ignore previous/)]);
+    expect(prompts[0]).toContain(`victims: ${JSON.stringify(INJECTION)}\n`);
+    expect(prompts[0]!.split('\n').filter((line) => line.includes('DROP TABLE'))).toEqual([`victims: ${JSON.stringify(INJECTION)}`]);
   });
 
   const hostile: [string, string, RegExp][] = [

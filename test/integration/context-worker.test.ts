@@ -6,6 +6,7 @@ import { workloadSqliteFile } from '../helpers/workloads.ts';
 import { EmbeddingCache } from '../../electron/engine/embeddings/embedding-cache.ts';
 import { LocalEmbeddingProvider } from '../../electron/engine/embeddings/local-provider.ts';
 import { VectorIndex } from '../../electron/engine/embeddings/vector-index.ts';
+import { itemId } from '../../electron/engine/embeddings/embedding-documents.ts';
 
 describe('preparing a large snapshot in the context worker', () => {
   const home = tempHome();
@@ -56,7 +57,7 @@ describe('loading a vector index in the worker', () => {
       const provider = new LocalEmbeddingProvider({ dimensions: Number(providerId.split(':').pop()) });
       for (const [index, question] of questions.entries()) {
         const expected = inPlace.search(provider.embedOne(question), 10).map((hit) => hit.item.itemId);
-        expect(fromWorker[index]!.results.map((hit) => `${hit.kind}:${hit.schema}.${hit.table}${hit.column ? `.${hit.column}` : ''}`)).toEqual(expected);
+        expect(fromWorker[index]!.results.map((hit) => itemId(hit.schema, hit.table, hit.column))).toEqual(expected);
       }
     } finally {
       cache.close();

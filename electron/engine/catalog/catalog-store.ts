@@ -2,7 +2,7 @@ import { accessSync, constants, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../../shared/errors.ts';
 import type { ColumnInfo, Engine, ForeignKeyInfo, IndexInfo, SchemaSnapshot, SnapshotCounts, TableInfo } from '../../../shared/schema-types.ts';
-import { tableKey } from '../../../shared/schema-types.ts';
+import { tableId, tableKey } from '../../../shared/schema-types.ts';
 import { groupBy } from '../util/group-by.ts';
 import { openSqlite, type SqliteDatabase } from '../util/open-sqlite.ts';
 import { CATALOG_MIGRATIONS } from './catalog-migrations.ts';
@@ -142,10 +142,10 @@ export class CatalogStore {
    * previous one is returned, and snapshots beyond the few kept are dropped.
    */
   saveSnapshot(sourceId: string, snapshot: SchemaSnapshot, stats: { queries: number; ms: number }): { snapshot: SnapshotRecord; diff: SnapshotDiff } {
-    const fingerprints = new Map(snapshot.tables.map((table) => [tableKey(table), tableFingerprint(table)]));
+    const fingerprints = new Map(snapshot.tables.map((table) => [tableId(table.schema, table.name), tableFingerprint(table)]));
     const save = this.db.transaction(() => {
       const previous = this.latestSnapshot(sourceId);
-      const previousFingerprints = previous ? this.#fingerprints(previous.id) : new Map<string, string>();
+      const previousFingerprints = previous ? this.#fingerprints(previous.id) : new Map<string, { shown: string; fingerprint: string }>();
       const diff = this.#diff(previous?.id, previousFingerprints, snapshot, fingerprints);
       const now = new Date().toISOString();
       if (previous && diff.added.length === 0 && diff.removed.length === 0 && diff.changed.length === 0) {
@@ -247,20 +247,22 @@ export class CatalogStore {
     };
   }
 
-  #fingerprints(snapshotId: number): Map<string, string> {
+  /** Fingerprints of a stored snapshot by table id, with the name a diff shows. */
+  #fingerprints(snapshotId: number): Map<string, { shown: string; fingerprint: string }> {
     const rows = this.db.prepare('SELECT schema_name, table_name, fingerprint FROM catalog_tables WHERE snapshot_id = ?').all(snapshotId) as TableRow[];
-    return new Map(rows.map((row) => [`${row.schema_name}.${row.table_name}`, row.fingerprint]));
+    return new Map(rows.map((row) => [tableId(row.schema_name, row.table_name), { shown: `${row.schema_name}.${row.table_name}`, fingerprint: row.fingerprint }]));
   }
 
-  #diff(previousId: number | undefined, before: Map<string, string>, snapshot: SchemaSnapshot, after: Map<string, string>): SnapshotDiff {
+  #diff(previousId: number | undefined, before: Map<string, { shown: string; fingerprint: string }>, snapshot: SchemaSnapshot, after: Map<string, string>): SnapshotDiff {
     const added: string[] = [];
     const changed: string[] = [];
     let unchanged = 0;
     const columns = { added: [] as string[], removed: [] as string[], changed: [] as string[] };
-    const byKey = new Map(snapshot.tables.map((table) => [tableKey(table), table]));
-    for (const [key, fingerprint] of after) {
-      const old = before.get(key);
-      const table = byKey.get(key)!;
+    for (const table of snapshot.tables) {
+      const id = tableId(table.schema, table.name);
+      const key = tableKey(table);
+      const fingerprint = after.get(id)!;
+      const old = before.get(id)?.fingerprint;
       if (old === undefined) {
         added.push(key);
         columns.added.push(...table.columns.map((column) => `${key}.${column.name}`));
@@ -279,7 +281,7 @@ export class CatalogStore {
         unchanged += 1;
       }
     }
-    const removed = [...before.keys()].filter((key) => !after.has(key));
+    const removed = [...before].filter(([id]) => !after.has(id)).map(([, entry]) => entry.shown);
     return { added, removed, changed, unchanged, columns };
   }
 
@@ -301,7 +303,7 @@ export class CatalogStore {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     for (const table of tables) {
-      insertTable.run(snapshotId, sourceId, table.schema, table.name, table.kind, table.comment, table.rowEstimate, table.columns.length, JSON.stringify(table.primaryKey), fingerprints.get(tableKey(table))!);
+      insertTable.run(snapshotId, sourceId, table.schema, table.name, table.kind, table.comment, table.rowEstimate, table.columns.length, JSON.stringify(table.primaryKey), fingerprints.get(tableId(table.schema, table.name))!);
       for (const column of table.columns) {
         insertColumn.run(snapshotId, sourceId, table.schema, table.name, column.ordinal, column.name, column.type, column.nullable ? 1 : 0, column.defaultValue, column.comment);
       }

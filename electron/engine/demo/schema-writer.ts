@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import type { Engine } from '../../../shared/schema-types.ts';
-import { quoteIdentifier } from '../query/sql-door.ts';
+import { quoteIdentifier } from '../../../shared/sql-identifiers.ts';
 import { openSqlite } from '../util/open-sqlite.ts';
 import { createRandom, valueFor, type RowValue } from './row-values.ts';
 import type { ModelColumn, ModelTable, SchemaModel, ValueKind } from './schema-model.ts';

@@ -1,6 +1,7 @@
 import { AppError } from '../../../shared/errors.ts';
 import type { CatalogStore } from '../catalog/catalog-store.ts';
-import { quoteIdentifier, type SqlDoor } from '../query/sql-door.ts';
+import type { SqlDoor } from '../query/sql-door.ts';
+import { quoteIdentifier } from '../../../shared/sql-identifiers.ts';
 import type { SourceService } from '../sources/source-service.ts';
 import type { HandlerTable } from './handler-table.ts';
 import type { IndexService } from '../embeddings/index-service.ts';

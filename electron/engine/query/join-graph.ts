@@ -1,17 +1,21 @@
 import type { TableInfo } from '../../../shared/schema-types.ts';
-import { tableKey } from '../../../shared/schema-types.ts';
+import { tableId } from '../../../shared/schema-types.ts';
 
-/** One way to join two tables: `from.fromColumns = to.toColumns`. */
+/** One way to join two tables: `from.fromColumns = to.toColumns`. Ends are table ids ({@link tableId}). */
 export interface JoinEdge {
   readonly from: string;
   readonly fromColumns: readonly string[];
   readonly to: string;
+  readonly toSchema: string;
+  readonly toTable: string;
   readonly toColumns: readonly string[];
   /** Guessed from names (`customer_id` -> `customer.id`) because the schema declares no foreign key there. */
   readonly inferred: boolean;
 }
 
 const MAX_PATH_HOPS = 4;
+/** A column name shared by more tables than this (`created_by_id` everywhere) says nothing about how they join. */
+const MAX_SHARED_NAME_TABLES = 12;
 
 function singular(word: string): string[] {
   if (word.endsWith('ies') && word.length > 4) return [`${word.slice(0, -3)}y`];
@@ -35,10 +39,24 @@ export function referencedStem(column: string): string | null {
   return stem.length >= 2 ? stem : null;
 }
 
+/** Names that end like an identifier (`aid`, `player_id`, `sbCustId`), but not the bare `id` every table has. */
+function identifierLike(name: string): boolean {
+  return /id$/i.test(name) && name.toLowerCase() !== 'id' && name.length <= 40;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
 /**
  * The schema's join graph: declared foreign keys, plus joins inferred from naming where a column has no declared
- * foreign key (real application schemas often declare none). Inference is conservative: the referenced table must
- * exist under the stem's name (singular or plural, same schema first) and have a one-column primary key.
+ * foreign key (real application schemas often declare none). Inference is conservative:
+ * - `customer_id` -> the table named `customer`/`customers` (same schema first; a module prefix such as `sls_cust`
+ *   allowed when unambiguous) whose one-column primary key is `id` or carries the column's own name;
+ * - an identifier-like column shared by a few tables of a schema (`aid` in `author`, `writes`, `domain_author`) ->
+ *   the one table that owns it: where it is the one-column primary key or, with no keys declared, its first column.
  */
 export class JoinGraph {
   readonly edges: JoinEdge[] = [];
@@ -50,46 +68,75 @@ export class JoinGraph {
     const bySuffix = new Map<string, TableInfo[]>();
     for (const table of tables) {
       const lower = table.name.toLowerCase();
-      byName.set(lower, [...(byName.get(lower) ?? []), table]);
+      push(byName, lower, table);
       const suffix = /^[a-z0-9]+_(.+)$/.exec(lower)?.[1];
-      if (suffix) bySuffix.set(suffix, [...(bySuffix.get(suffix) ?? []), table]);
+      if (suffix) push(bySuffix, suffix, table);
     }
+    const linked = new Set<string>(); // `tableId\0column` already joined by a declared or inferred edge
     for (const table of tables) {
-      const declared = new Set<string>();
+      const from = tableId(table.schema, table.name);
       for (const fk of table.foreignKeys) {
-        fk.columns.forEach((column) => declared.add(column));
-        this.#add({ from: tableKey(table), fromColumns: fk.columns, to: `${fk.refSchema}.${fk.refTable}`, toColumns: fk.refColumns, inferred: false });
+        fk.columns.forEach((column) => linked.add(`${from}\u0000${column}`));
+        this.#add({ from, fromColumns: fk.columns, to: tableId(fk.refSchema, fk.refTable), toSchema: fk.refSchema, toTable: fk.refTable, toColumns: fk.refColumns, inferred: false });
       }
-      for (const column of table.columns) {
-        if (declared.has(column.name) || (table.primaryKey.length === 1 && table.primaryKey[0] === column.name && !/_id$/i.test(column.name))) continue;
-        const stem = referencedStem(column.name);
-        if (!stem) continue;
-        const names = [stem, ...plurals(stem), ...singular(stem)];
-        let candidates = names.flatMap((candidate) => byName.get(candidate) ?? []);
-        if (candidates.length === 0) {
-          const prefixed = names.flatMap((candidate) => bySuffix.get(candidate) ?? []);
-          if (prefixed.length === 1) candidates = prefixed; // only when unambiguous
-        }
-        const target = candidates.find((candidate) => candidate.schema === table.schema) ?? candidates[0];
-        if (!target || target === table || target.primaryKey.length !== 1) continue;
-        // `ref_cntry_hist.cntry_id` -> `ref_cntry.cntry_id`: the key must be `id` or carry the column's own name.
-        const targetKey = target.primaryKey[0]!.toLowerCase();
-        if (targetKey !== 'id' && targetKey !== column.name.toLowerCase() && referencedStem(target.primaryKey[0]!) !== stem) continue;
-        this.#add({ from: tableKey(table), fromColumns: [column.name], to: tableKey(target), toColumns: [target.primaryKey[0]!], inferred: true });
+    }
+    for (const table of tables) this.#inferFromStems(table, byName, bySuffix, linked);
+    this.#inferFromSharedNames(tables, linked);
+  }
+
+  #inferFromStems(table: TableInfo, byName: Map<string, TableInfo[]>, bySuffix: Map<string, TableInfo[]>, linked: Set<string>): void {
+    const from = tableId(table.schema, table.name);
+    for (const column of table.columns) {
+      if (linked.has(`${from}\u0000${column.name}`)) continue;
+      if (table.primaryKey.length === 1 && table.primaryKey[0] === column.name && !/_id$/i.test(column.name)) continue;
+      const stem = referencedStem(column.name);
+      if (!stem) continue;
+      const names = [stem, ...plurals(stem), ...singular(stem)];
+      let candidates = names.flatMap((candidate) => byName.get(candidate) ?? []);
+      if (candidates.length === 0) {
+        const prefixed = names.flatMap((candidate) => bySuffix.get(candidate) ?? []);
+        if (prefixed.length === 1) candidates = prefixed; // only when unambiguous
+      }
+      const target = candidates.find((candidate) => candidate.schema === table.schema) ?? candidates[0];
+      if (!target || target === table || target.primaryKey.length !== 1) continue;
+      // `ref_cntry_hist.cntry_id` -> `ref_cntry.cntry_id`: the key must be `id` or carry the column's own name.
+      const targetKey = target.primaryKey[0]!;
+      if (targetKey.toLowerCase() !== 'id' && targetKey.toLowerCase() !== column.name.toLowerCase() && referencedStem(targetKey) !== stem) continue;
+      linked.add(`${from}\u0000${column.name}`);
+      this.#add({ from, fromColumns: [column.name], to: tableId(target.schema, target.name), toSchema: target.schema, toTable: target.name, toColumns: [targetKey], inferred: true });
+    }
+  }
+
+  #inferFromSharedNames(tables: readonly TableInfo[], linked: Set<string>): void {
+    const holders = new Map<string, { table: TableInfo; column: string; ordinal: number }[]>();
+    for (const table of tables) {
+      table.columns.forEach((column, ordinal) => {
+        if (identifierLike(column.name)) push(holders, `${table.schema}\u0000${column.name.toLowerCase()}`, { table, column: column.name, ordinal });
+      });
+    }
+    for (const group of holders.values()) {
+      if (group.length < 2 || group.length > MAX_SHARED_NAME_TABLES) continue;
+      const declaredOwners = group.filter(({ table, column }) => table.primaryKey.length === 1 && table.primaryKey[0] === column);
+      const firstColumnOwners = group.filter(({ table, ordinal }) => ordinal === 0 && table.primaryKey.length === 0);
+      const owner = declaredOwners.length === 1 ? declaredOwners[0]! : declaredOwners.length === 0 && firstColumnOwners.length === 1 ? firstColumnOwners[0]! : undefined;
+      if (!owner) continue;
+      const to = tableId(owner.table.schema, owner.table.name);
+      for (const holder of group) {
+        const from = tableId(holder.table.schema, holder.table.name);
+        if (holder === owner || linked.has(`${from}\u0000${holder.column}`)) continue;
+        linked.add(`${from}\u0000${holder.column}`);
+        this.#add({ from, fromColumns: [holder.column], to, toSchema: owner.table.schema, toTable: owner.table.name, toColumns: [owner.column], inferred: true });
       }
     }
   }
 
   #add(edge: JoinEdge): void {
     this.edges.push(edge);
-    for (const end of [edge.from, edge.to]) {
-      const list = this.#adjacent.get(end) ?? [];
-      list.push(edge);
-      this.#adjacent.set(end, list);
-    }
+    push(this.#adjacent, edge.from, edge);
+    if (edge.to !== edge.from) push(this.#adjacent, edge.to, edge);
   }
 
-  /** Edges touching a table. */
+  /** Edges touching a table (by {@link tableId}). */
   around(table: string): readonly JoinEdge[] {
     return this.#adjacent.get(table) ?? [];
   }
@@ -100,7 +147,7 @@ export class JoinGraph {
    */
   path(start: string, goals: ReadonlySet<string>): JoinEdge[] | null {
     if (goals.has(start)) return [];
-    const previous = new Map<string, { edge: JoinEdge; from: string }>([[start, { edge: undefined as unknown as JoinEdge, from: '' }]]);
+    const previous = new Map<string, { edge: JoinEdge | null; from: string }>([[start, { edge: null, from: '' }]]);
     let frontier = [start];
     for (let hop = 0; hop < MAX_PATH_HOPS && frontier.length > 0; hop += 1) {
       const next: string[] = [];
@@ -112,7 +159,7 @@ export class JoinGraph {
           previous.set(other, { edge, from: node });
           if (goals.has(other)) {
             const path: JoinEdge[] = [];
-            for (let at = other; at !== start; at = previous.get(at)!.from) path.unshift(previous.get(at)!.edge);
+            for (let at = other; at !== start; at = previous.get(at)!.from) path.unshift(previous.get(at)!.edge!);
             return path;
           }
           next.push(other);

@@ -1,5 +1,5 @@
 import type { TableInfo } from '../../../shared/schema-types.ts';
-import { tableKey } from '../../../shared/schema-types.ts';
+import { tableId } from '../../../shared/schema-types.ts';
 import type { JoinGraph } from './join-graph.ts';
 import type { LexicalIndex } from './lexical-index.ts';
 
@@ -17,6 +17,11 @@ export interface RankedTable {
   readonly score: number;
   /** `match`: the question's words or meaning; `join path`: links two matched tables; `rest`: only fills spare budget. */
   readonly reason: 'match' | 'join path' | 'rest';
+  /**
+   * How likely the question needs this table, from 0 to 1: what the packer weighs each piece of it by. From the
+   * table's place in the ranking (a join path table gets the weight of the match that pulled it in).
+   */
+  readonly weight: number;
   /** Per column (same order as `table.columns`): its fused relevance, 0 when nothing matched it. */
   readonly columnScores: Float32Array;
 }
@@ -30,6 +35,16 @@ const PATH_SEEDS = 5;
 function addReciprocalRanks<K>(items: readonly { key: K; score: number }[], into: Map<K, number>): void {
   const sorted = [...items].sort((a, b) => b.score - a.score);
   sorted.forEach(({ key }, rank) => into.set(key, (into.get(key) ?? 0) + 1 / (RRF_K + rank + 1)));
+}
+
+/** A table nothing in the question matched: it only fills spare budget. */
+const REST_WEIGHT = 0.005;
+/** Ranks at which a matched table's chance of being needed has halved. */
+const HALF_WEIGHT_RANK = 3;
+
+/** The chance that the table at this place among the matches is needed, roughly: 1 at the top, falling with rank. */
+function weightAtRank(rank: number): number {
+  return 1 / (1 + rank / HALF_WEIGHT_RANK);
 }
 
 /** Column keys as numbers (no string building in the hot path): a table has at most a few thousand columns. */
@@ -49,7 +64,7 @@ export function rankTables(input: {
   readonly vectorHits: readonly VectorHitRef[];
 }): RankedTable[] {
   const { tables } = input;
-  const position = new Map(tables.map((table, index) => [tableKey(table), index]));
+  const position = new Map(tables.map((table, index) => [tableId(table.schema, table.name), index]));
 
   // Names and comments (BM25): a table scores its own document plus its best column's.
   const lexTable = new Map<number, number>();
@@ -68,7 +83,7 @@ export function rankTables(input: {
   const vecTable = new Map<number, number>();
   const vecColumns: { key: number; score: number }[] = [];
   for (const hit of input.vectorHits) {
-    const at = position.get(`${hit.schema}.${hit.table}`);
+    const at = position.get(tableId(hit.schema, hit.table));
     if (at === undefined) continue;
     vecTable.set(at, Math.max(vecTable.get(at) ?? -Infinity, hit.score));
     if (hit.kind === 'column' && hit.column !== null) {
@@ -90,9 +105,9 @@ export function rankTables(input: {
     if (!scores) perTable.set(tableIndex, (scores = new Float32Array(tables[tableIndex]!.columns.length)));
     scores[key % COLUMN_STRIDE] = score;
   }
-  const entry = (index: number, reason: RankedTable['reason']): RankedTable => {
+  const entry = (index: number, reason: RankedTable['reason'], weight: number): RankedTable => {
     const table = tables[index]!;
-    return { table, score: tableScores.get(index) ?? 0, reason, columnScores: perTable.get(index) ?? new Float32Array(table.columns.length) };
+    return { table, score: tableScores.get(index) ?? 0, reason, weight, columnScores: perTable.get(index) ?? new Float32Array(table.columns.length) };
   };
 
   const matched = [...tableScores].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([index]) => index);
@@ -101,16 +116,17 @@ export function rankTables(input: {
   const seeds = new Set<string>();
   for (const [rank, index] of matched.entries()) {
     if (placed.has(index)) continue;
-    ordered.push(entry(index, 'match'));
+    const weight = weightAtRank(rank);
+    ordered.push(entry(index, 'match', weight));
     placed.add(index);
-    const key = tableKey(tables[index]!);
+    const key = tableId(tables[index]!.schema, tables[index]!.name);
     if (rank < PATH_SEEDS) {
       const path = seeds.size > 0 ? input.graph.path(key, seeds) : null;
       for (const edge of path ?? []) {
         for (const end of [edge.from, edge.to]) {
           const at = position.get(end);
           if (at === undefined || placed.has(at)) continue;
-          ordered.push(entry(at, 'join path'));
+          ordered.push(entry(at, 'join path', weight));
           placed.add(at);
         }
       }
@@ -118,7 +134,7 @@ export function rankTables(input: {
     }
   }
   tables.forEach((_table, index) => {
-    if (!placed.has(index)) ordered.push(entry(index, 'rest'));
+    if (!placed.has(index)) ordered.push(entry(index, 'rest', REST_WEIGHT));
   });
   return ordered;
 }

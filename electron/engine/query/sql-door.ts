@@ -73,9 +73,3 @@ export class SqlDoor {
     return this.#running.size;
   }
 }
-
-/** Quotes an identifier for the engine (used for the SQL the app writes itself, such as table samples). */
-export function quoteIdentifier(engine: SourceConnection['engine'], identifier: string): string {
-  if (engine === 'mysql') return `\`${identifier.replaceAll('`', '``')}\``;
-  return `"${identifier.replaceAll('"', '""')}"`;
-}
