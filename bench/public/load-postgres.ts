@@ -18,7 +18,8 @@ export interface LoadNotes {
   readonly spiderForeignKeys: number;
   readonly spiderForeignKeysSkipped: { readonly toNonUnique: number; readonly typeMismatch: number; readonly duplicate: number };
   readonly commentsSet: number;
-  readonly commentsMatchedIgnoringCase: number;
+  /** Descriptions whose JSON spelling differs in case from the stored column: `json name -> stored name`. */
+  readonly commentsMatchedIgnoringCase: string[];
   readonly commentsWithoutColumn: string[];
 }
 
@@ -89,7 +90,7 @@ export async function ensurePostgres(paths: DatasetPaths, hash: string, log: (li
   await db.connect();
   try {
     let commentsSet = 0;
-    let commentsMatchedIgnoringCase = 0;
+    const commentsMatchedIgnoringCase: string[] = [];
     const commentsWithoutColumn: string[] = [];
     for (const database of DEFOG_DATABASES) {
       const schema = quotePg(database);
@@ -102,7 +103,7 @@ export async function ensurePostgres(paths: DatasetPaths, hash: string, log: (li
           let found = catalog.find((row) => row.t === table && row.c === column);
           if (!found) {
             found = catalog.find((row) => row.t.toLowerCase() === table.toLowerCase() && row.c.toLowerCase() === column.toLowerCase());
-            if (found) commentsMatchedIgnoringCase += 1;
+            if (found) commentsMatchedIgnoringCase.push(`${database}.${table}.${column} -> ${found.t}.${found.c}`);
           }
           if (!found) {
             commentsWithoutColumn.push(`${database}.${table}.${column}`);
