@@ -33,6 +33,8 @@ export async function evaluatePublic(options: {
   readonly systems: readonly SystemName[];
   /** Keep every n-th question of each set (1 = all): the suite's quick mode. */
   readonly sample?: number;
+  /** score.ts: reuse the baseline's answers from an identical earlier run (same snapshot, code and questions). */
+  readonly cacheBaseline?: boolean;
   readonly log: (line: string) => void;
 }): Promise<PublicEvaluation> {
   const loaded = await ensureDatabases(options.engines, options.log);
@@ -53,7 +55,7 @@ export async function evaluatePublic(options: {
       const { record } = await home.engine.sources.snapshot(sourceId);
       const tables = home.engine.catalog.loadSnapshot(record.id).tables;
       const { questions: resolved, notes } = resolveGold(engineName, tables, questions);
-      const runs = await runSystems({ engine: home.engine, sourceId, questions: resolved, budgets: options.budgets, systems: options.systems, log: (line) => options.log(`${engineName} ${line}`) });
+      const runs = await runSystems({ engine: home.engine, sourceId, questions: resolved, budgets: options.budgets, systems: options.systems, baselineCache: options.cacheBaseline ? engineName : undefined, log: (line) => options.log(`${engineName} ${line}`) });
       evaluations.push({
         engine: engineName,
         questions: resolved,

@@ -71,6 +71,7 @@ function verdict(evaluation: EngineEvaluation): string {
 
 export function engineSection(evaluation: EngineEvaluation): string {
   const gold = evaluation.gold;
+  const cached = evaluation.runs.reduce((sum, run) => sum + run.cached, 0);
   const goldNote = `Gold names: ${gold.exact} distinct tables and columns found in the catalog as written${gold.caseOnly.length > 0 ? `, ${gold.caseOnly.length} only when case is ignored (${gold.caseOnly.slice(0, 5).join(', ')})` : ', none differ in case'}${gold.missing.length > 0 ? `, **${gold.missing.length} missing** from the catalog (${gold.missing.slice(0, 5).join(', ')})` : ', none missing'}.`;
   return [
     `### ${ENGINE_LABELS[evaluation.engine]}: ${evaluation.catalog.tables.toLocaleString('en-US')} tables, ${evaluation.catalog.columns.toLocaleString('en-US')} columns`,
@@ -79,6 +80,7 @@ export function engineSection(evaluation: EngineEvaluation): string {
     `Strict recall per question set:\n\n${setTable(evaluation)}`,
     `\`idk\` questions (${evaluation.rows[0]?.idk.questions ?? 0}; no table answers them): what the context offers.\n\n${idkTable(evaluation)}`,
     goldNote,
+    ...(cached > 0 ? [`Baseline: ${cached} answers reused from an identical earlier score.ts run (same snapshot, baseline code and questions), with that run's times.`] : []),
   ].join('\n\n');
 }
 

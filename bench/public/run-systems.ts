@@ -1,5 +1,6 @@
 import type { Engine } from '../../electron/engine/engine.ts';
 import { bm25WholeTables } from '../baselines/bm25-whole-tables.ts';
+import { BaselineCache } from './baseline-cache.ts';
 import type { ResolvedQuestion } from './gold-names.ts';
 
 /** `ours`: the product with its search index (vectors + names); `names`: the product with `useVectors: false`. */
@@ -21,6 +22,8 @@ export interface SystemRun {
   readonly system: SystemName;
   readonly budget: number;
   readonly answers: readonly Answer[];
+  /** Answers taken from the baseline cache (score.ts only), with the times of the run that computed them. */
+  readonly cached: number;
 }
 
 type Ask = (question: string, budget: number) => Promise<Omit<Answer, 'ms'>>;
@@ -32,6 +35,8 @@ export async function runSystems(options: {
   readonly questions: readonly ResolvedQuestion[];
   readonly budgets: readonly number[];
   readonly systems: readonly SystemName[];
+  /** Keep the baseline's answers in .cache/public/baseline-<name>.json between runs (see BaselineCache). */
+  readonly baselineCache?: string;
   readonly log: (line: string) => void;
 }): Promise<SystemRun[]> {
   const { engine, sourceId } = options;
@@ -41,7 +46,9 @@ export async function runSystems(options: {
   };
   // The baseline reads the snapshot the product answers from (the source's latest), loaded the way the product loads it.
   const { record } = await engine.sources.snapshot(sourceId);
-  const baseline = bm25WholeTables(engine.catalog.loadSnapshot(record.id).tables);
+  const tables = engine.catalog.loadSnapshot(record.id).tables;
+  const baseline = bm25WholeTables(tables);
+  const cache = options.baselineCache && options.systems.includes('baseline') ? new BaselineCache(options.baselineCache, tables) : undefined;
   const asks: Record<SystemName, Ask> = { ours: product(true), names: product(false), baseline: async (question, budget) => baseline(question, budget) };
 
   const runs: SystemRun[] = [];
@@ -51,18 +58,28 @@ export async function runSystems(options: {
     for (const question of options.questions.slice(0, 3)) await ask(question.text, options.budgets.at(-1)!).catch(() => undefined);
     for (const budget of options.budgets) {
       const answers: Answer[] = [];
+      const cacheHere = system === 'baseline' ? cache : undefined;
+      const hitsBefore = cacheHere?.hits ?? 0;
       for (const question of options.questions) {
+        const hit = cacheHere?.get(question.text, budget);
+        if (hit) {
+          answers.push(hit);
+          continue;
+        }
         const started = performance.now();
         try {
           const answer = await ask(question.text, budget);
           answers.push({ ...answer, ms: performance.now() - started });
+          cacheHere?.set(question.text, budget, answers.at(-1)!);
         } catch (error) {
           answers.push({ tables: [], columns: [], tokens: 0, ms: performance.now() - started, error: error instanceof Error ? error.message : String(error) });
         }
       }
-      runs.push({ system, budget, answers });
-      options.log(`${system} @${budget}: ${answers.length} questions`);
+      const cached = (cacheHere?.hits ?? 0) - hitsBefore;
+      runs.push({ system, budget, answers, cached });
+      options.log(`${system} @${budget}: ${answers.length} questions${cached > 0 ? ` (${cached} from the baseline cache)` : ''}`);
     }
   }
+  cache?.save();
   return runs;
 }

@@ -6,8 +6,9 @@
  *
  * Prints the score table per engine. `--misses`: every question missing a gold column at 4,000 tokens, its missing
  * columns and whether their table was in the context. `--no-vectors`: the product with names only (and the baseline).
- * The first call loads the databases and indexes them (~30 s); later calls reuse both while the datasets, the loaders
- * and the product's introspection/indexing code are unchanged (markers with content hashes in .cache/public/).
+ * The first call loads the databases and indexes them; later calls reuse both while the datasets, the loaders and the
+ * product's introspection/indexing code are unchanged (markers with content hashes in .cache/public/), and reuse the
+ * baseline's answers while the snapshot and the baseline's code are (bench/public/baseline-cache.ts).
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -49,7 +50,7 @@ const sets: QuestionSet[] = values.set === 'all' ? [...QUESTION_SETS] : values.s
 const systems: SystemName[] = values['no-vectors'] ? ['names', 'baseline'] : ['ours', 'names', 'baseline'];
 
 const log = (line: string) => process.stderr.write(`[public] ${line}\n`);
-const evaluation = await evaluatePublic({ engines, budgets, sets, systems, log });
+const evaluation = await evaluatePublic({ engines, budgets, sets, systems, cacheBaseline: true, log });
 
 const out: string[] = [loadNotes(evaluation), ...evaluation.engines.map(engineSection)];
 if (values.misses) for (const engine of evaluation.engines) out.push(missesReport(engine, systems[0]!, MISSES_BUDGET));
