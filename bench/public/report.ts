@@ -32,6 +32,23 @@ function idkTable(evaluation: EngineEvaluation): string {
   return table(['system', 'budget', 'tables offered', 'tokens'], evaluation.rows.map((row) => [SYSTEM_LABELS[row.system], budgetLabel(row.budget), one(row.idk.tables), whole(row.idk.tokens)]));
 }
 
+/** Strict recall at one budget per defog database: where the misses are. */
+function databaseTable(evaluation: EngineEvaluation, budget: number): string {
+  const systems = [...new Set(evaluation.runs.map((run) => run.system))];
+  const scored = evaluation.questions.map((question, index) => ({ question, index })).filter(({ question }) => question.set !== 'idk');
+  const databases = [...new Set(scored.map(({ question }) => question.db))].sort();
+  return table(
+    ['database', 'questions', ...systems.map((system) => SYSTEM_LABELS[system])],
+    databases.map((database) => {
+      const mine = scored.filter(({ question }) => question.db === database);
+      return [database, mine.length, ...systems.map((system) => {
+        const run = evaluation.runs.find((candidate) => candidate.system === system && candidate.budget === budget);
+        return run ? share(mine.filter(({ question, index }) => coverage(question, run.answers[index]!).complete).length / mine.length) : 'n/a';
+      })];
+    }),
+  );
+}
+
 function row(evaluation: EngineEvaluation, system: SystemName, budget: number): RowMetrics | undefined {
   return evaluation.rows.find((candidate) => candidate.system === system && candidate.budget === budget);
 }
@@ -78,6 +95,7 @@ export function engineSection(evaluation: EngineEvaluation): string {
     metricsTable(evaluation.rows),
     verdict(evaluation),
     `Strict recall per question set:\n\n${setTable(evaluation)}`,
+    ...(evaluation.runs.some((run) => run.budget === 4000) ? [`Strict recall at 4k per defog database:\n\n${databaseTable(evaluation, 4000)}`] : []),
     `\`idk\` questions (${evaluation.rows[0]?.idk.questions ?? 0}; no table answers them): what the context offers.\n\n${idkTable(evaluation)}`,
     goldNote,
     ...(cached > 0 ? [`Baseline: ${cached} answers reused from an identical earlier score.ts run (same snapshot, baseline code and questions), with that run's times.`] : []),
@@ -89,16 +107,25 @@ export function loadNotes(evaluation: PublicEvaluation): string {
   const pg = evaluation.loaded.postgres.notes;
   const skipped = pg.spiderForeignKeysSkipped;
   const lines = [
-    `Pooled source: ${pg.tables} tables, ${pg.columns} columns = 11 defog databases (${pg.defogTables} tables, ${pg.defogColumns} columns, ${pg.defogRows.toLocaleString('en-US')} rows, ${pg.commentsSet} column descriptions as comments` +
+    `Pooled source: ${pg.tables.toLocaleString('en-US')} tables, ${pg.columns.toLocaleString('en-US')} columns = 11 defog databases (${pg.defogTables} tables, ${pg.defogColumns} columns, ${pg.defogRows.toLocaleString('en-US')} rows, ${pg.commentsSet} column descriptions as comments` +
       `${pg.commentsMatchedIgnoringCase.length > 0 ? `; ${pg.commentsMatchedIgnoringCase.length} of them matched to their column only ignoring case, e.g. \`${pg.commentsMatchedIgnoringCase[0]}\`: unquoted DDL names are folded to lower case` : ''}` +
       `${pg.commentsWithoutColumn.length > 0 ? `, ${pg.commentsWithoutColumn.length} without a column` : ''}) + ${pg.spiderSchemas} Spider training schemas as distractors (no rows, no comments). ` +
       `Spider foreign keys declared: ${pg.spiderForeignKeys}; skipped: ${skipped.toNonUnique} to a column that is not its table's primary key, ${skipped.typeMismatch} between columns of different types, ${skipped.duplicate} listed twice.`,
   ];
   const mysql = evaluation.loaded.mysql?.notes;
-  if (mysql) lines.push(`MariaDB copy: ${mysql.tables} tables, ${mysql.columns} columns; ${mysql.foreignKeys - mysql.foreignKeysRefused} of ${mysql.foreignKeys} foreign keys declared${mysql.foreignKeysRefused > 0 ? ` (refused: ${mysql.refusedExamples.map((example) => `\`${example.split(':')[0]}\``).join(', ')})` : ''}.`);
+  if (mysql) lines.push(`MariaDB copy: ${mysql.tables.toLocaleString('en-US')} tables, ${mysql.columns.toLocaleString('en-US')} columns; ${mysql.foreignKeys - mysql.foreignKeysRefused} of ${mysql.foreignKeys} foreign keys declared${mysql.foreignKeysRefused > 0 ? ` (refused: ${mysql.refusedExamples.map((example) => `\`${example.split(':')[0]}\``).join(', ')})` : ''}.`);
   const sqlite = evaluation.loaded.sqlite?.notes;
-  if (sqlite) lines.push(`SQLite copy: ${sqlite.tables} tables, ${sqlite.columns} columns, ${sqlite.foreignKeys} foreign keys (SQLite declares them all).`);
+  if (sqlite) lines.push(`SQLite copy: ${sqlite.tables.toLocaleString('en-US')} tables, ${sqlite.columns.toLocaleString('en-US')} columns, ${sqlite.foreignKeys} foreign keys (SQLite declares them all).`);
   return lines.join(' ');
+}
+
+/** What the setup reused and what it had to do, e.g. "databases: postgres reused, mysql loaded (22.4 s); data folder reused (0.0 s)". */
+export function setupLine(evaluation: PublicEvaluation): string {
+  const { loaded, setup } = evaluation;
+  const databases = (['postgres', 'mysql', 'sqlite'] as const).flatMap((name) => (loaded[name] ? [`${name} ${loaded[name]!.reused ? 'reused' : 'loaded'}`] : []));
+  const engines = evaluation.engines.map((engine) => engine.engine);
+  const built = engines.filter((name) => !setup.reusedHome.includes(name));
+  return `databases: ${databases.join(', ')} (${(setup.loadMs / 1000).toFixed(1)} s); data folder: ${built.length === 0 ? 'reused' : `introspected and indexed ${built.join(', ')}`} (${(setup.homeMs / 1000).toFixed(1)} s)`;
 }
 
 /** For `--misses`: each question missing a gold column, with the columns and whether their table made it in. */

@@ -16,7 +16,7 @@ import { PUBLIC_ENGINES, type PublicEngine } from './ensure-databases.ts';
 import { evaluatePublic } from './evaluate.ts';
 import { coverage } from './metrics.ts';
 import { QUESTION_SETS, type QuestionSet } from './questions.ts';
-import { engineSection, loadNotes, missesReport } from './report.ts';
+import { engineSection, loadNotes, missesReport, setupLine } from './report.ts';
 import type { SystemName } from './run-systems.ts';
 
 const MISSES_BUDGET = 4000;
@@ -50,15 +50,16 @@ const sets: QuestionSet[] = values.set === 'all' ? [...QUESTION_SETS] : values.s
 const systems: SystemName[] = values['no-vectors'] ? ['names', 'baseline'] : ['ours', 'names', 'baseline'];
 
 const log = (line: string) => process.stderr.write(`[public] ${line}\n`);
-const evaluation = await evaluatePublic({ engines, budgets, sets, systems, cacheBaseline: true, log });
+const evaluation = await evaluatePublic({ engines, budgets, sets, systems, cacheBaseline: true, log }).catch((error: unknown) => {
+  // Setup failures (datasets folder missing, a database not reachable) are the user's to fix: the message, no stack.
+  process.stderr.write(`score.ts: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
 
 const out: string[] = [loadNotes(evaluation), ...evaluation.engines.map(engineSection)];
 if (values.misses) for (const engine of evaluation.engines) out.push(missesReport(engine, systems[0]!, MISSES_BUDGET));
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-out.push(
-  `Times: databases ${evaluation.loaded.postgres.reused ? 'reused' : 'loaded'} in ${seconds(evaluation.setup.loadMs)}, data folder ${evaluation.setup.reusedHome.length === engines.length ? 'reused' : 'built'} in ${seconds(evaluation.setup.homeMs)}, ` +
-    `scoring ${evaluation.engines.map((engine) => `${engine.engine} ${seconds(engine.ms)}`).join(', ')}; total ${seconds(performance.now() - started)} (plus process start).`,
-);
+out.push(`Times: ${setupLine(evaluation)}; scoring ${evaluation.engines.map((engine) => `${engine.engine} ${seconds(engine.ms)}`).join(', ')}; total ${seconds(performance.now() - started)} (plus process start).`);
 process.stdout.write(`${out.join('\n\n')}\n`);
 
 if (values.json) {

@@ -2,7 +2,7 @@ import type { BenchSection } from '../bench-report.ts';
 import { PUBLIC_ENGINES, type PublicEngine } from '../public/ensure-databases.ts';
 import { evaluatePublic } from '../public/evaluate.ts';
 import { QUESTION_SETS } from '../public/questions.ts';
-import { engineSection, loadNotes } from '../public/report.ts';
+import { engineSection, loadNotes, setupLine } from '../public/report.ts';
 
 const BUDGETS = [1000, 2000, 4000, 8000];
 /** Quick mode: PostgreSQL only, every third question of each set. */
@@ -54,6 +54,6 @@ at 4k, never lower at a larger budget, zero errors, the baseline beaten at every
 
 ${evaluation.engines.map(engineSection).join('\n\n')}
 
-Run time: ${minutes.toFixed(1)} min (databases ${evaluation.loaded.postgres.reused ? 'reused' : 'loaded'} in ${(evaluation.setup.loadMs / 1000).toFixed(1)} s, data folder ${evaluation.setup.reusedHome.length === engines.length ? 'reused' : 'built'} in ${(evaluation.setup.homeMs / 1000).toFixed(1)} s).`,
+Run time: ${minutes.toFixed(1)} min; ${setupLine(evaluation)}.`,
   };
 }
