@@ -15,6 +15,7 @@ import { queryEngineSuite } from './suites/query-engine.ts';
 import { executionSuite } from './suites/execution.ts';
 import { loadSuite } from './suites/load.ts';
 import { catalogSaveSuite } from './suites/catalog-save.ts';
+import { retrievalPublicSuite } from './suites/retrieval-public.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({ options: { suite: { type: 'string', multiple: true }, runs: { type: 'string' }, quick: { type: 'boolean' } } });
@@ -30,6 +31,7 @@ const SUITES: Record<string, () => Promise<BenchSection>> = {
   execution: () => executionSuite({ log }),
   load: () => loadSuite({ quick: Boolean(values.quick), log }),
   'catalog-save': () => catalogSaveSuite({ quick: Boolean(values.quick), log }),
+  'retrieval-public': () => retrievalPublicSuite({ quick: Boolean(values.quick), log }),
 };
 
 // Measure the product as it ships: workers from the bundled build, not compiled on the fly by tsx.
