@@ -45,6 +45,21 @@ const ABBREVIATION_ENTRIES = {
  */
 const ABBREVIATIONS: ReadonlyMap<string, string> = new Map(Object.entries(ABBREVIATION_ENTRIES));
 
+/** Abbreviations of a one-word expansion: "customer" -> [`cust`]; "amount" -> [`amt`]. */
+const ABBREVIATIONS_OF: ReadonlyMap<string, readonly string[]> = (() => {
+  const reverse = new Map<string, string[]>();
+  for (const [abbreviation, expansion] of ABBREVIATIONS) {
+    if (expansion.includes(' ')) continue;
+    reverse.set(expansion, [...(reverse.get(expansion) ?? []), abbreviation]);
+  }
+  return reverse;
+})();
+
+/** The usual abbreviations of a word (`customer` -> `cust`), for finding it inside glued names such as `sbtxcustid`. */
+export function abbreviationsOf(word: string): readonly string[] {
+  return ABBREVIATIONS_OF.get(word) ?? [];
+}
+
 /** The expansion of an abbreviation (`cust` -> "customer"), or undefined for any other word. */
 export function expandAbbreviation(word: string): string | undefined {
   return ABBREVIATIONS.get(word);

@@ -1,5 +1,6 @@
 import type { TableInfo } from '../../../shared/schema-types.ts';
 import { lexicalWords } from '../embeddings/local-provider.ts';
+import { abbreviationsOf } from '../embeddings/identifier-words.ts';
 
 /** A table (column -1) or one of its columns, by position in the snapshot's table list. */
 export interface LexicalHit {
@@ -20,6 +21,15 @@ export interface LexicalIndexParts {
   readonly lengths: Float32Array;
   readonly averageLength: number;
 }
+
+/**
+ * A question word found inside a longer name word (`customer` in `sbcustomer`, `price` in `sbdailyprice`, `cust` in
+ * `sbtxcustid`) counts this much of a whole-word match: schemas folded to lower case or written without separators
+ * have no word boundaries to split on. Only from this many letters (a shorter part matches too much by chance).
+ */
+const PART_WEIGHT = 0.5;
+const MIN_PART_LETTERS = 4;
+const MIN_ABBREVIATION_LETTERS = 3;
 
 const K1 = 1.2;
 const B = 0.75;
@@ -104,12 +114,9 @@ export class LexicalIndex {
   /** Every document sharing a word with the text, scored with BM25 (unsorted). */
   search(text: string): LexicalHit[] {
     const { offsets, documents, weights, lengths, tableOf, columnOf, averageLength } = this.#parts;
-    const words = [...new Set(lexicalWords(text))];
     const scores = new Map<number, number>();
     const total = tableOf.length;
-    for (const word of words) {
-      const id = this.#ids.get(word);
-      if (id === undefined) continue;
+    for (const [id, factor] of this.#matchedWords(text)) {
       const from = offsets[id]!;
       const to = offsets[id + 1]!;
       const idf = Math.log(1 + (total - (to - from) + 0.5) / (to - from + 0.5));
@@ -117,11 +124,34 @@ export class LexicalIndex {
         const document = documents[at]!;
         const weight = weights[at]!;
         const norm = weight + K1 * (1 - B + (B * lengths[document]!) / averageLength);
-        scores.set(document, (scores.get(document) ?? 0) + idf * ((weight * (K1 + 1)) / norm));
+        scores.set(document, (scores.get(document) ?? 0) + factor * idf * ((weight * (K1 + 1)) / norm));
       }
     }
     const hits: LexicalHit[] = [];
     for (const [document, score] of scores) hits.push({ table: tableOf[document]!, column: columnOf[document]!, score });
     return hits;
+  }
+
+  /** Vocabulary words the text matches, whole (1) or as a part of a longer word ({@link PART_WEIGHT}). */
+  #matchedWords(text: string): Map<number, number> {
+    const matched = new Map<number, number>();
+    const parts: string[] = [];
+    for (const word of new Set(lexicalWords(text))) {
+      const id = this.#ids.get(word);
+      if (id !== undefined) matched.set(id, 1);
+      if (word.length >= MIN_PART_LETTERS) parts.push(word);
+      for (const abbreviation of abbreviationsOf(word)) if (abbreviation.length >= MIN_ABBREVIATION_LETTERS) parts.push(abbreviation);
+    }
+    if (parts.length === 0) return matched;
+    this.#parts.vocabulary.forEach((candidate, id) => {
+      if (matched.get(id) === 1) return;
+      for (const part of parts) {
+        if (candidate.length > part.length && candidate.includes(part)) {
+          matched.set(id, PART_WEIGHT);
+          return;
+        }
+      }
+    });
+    return matched;
   }
 }

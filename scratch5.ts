@@ -1,0 +1,14 @@
+import { createEngine } from './electron/engine/engine.ts';
+const t0 = performance.now();
+const engine = createEngine({ home: '/tmp/h200', mode: 'web' });
+const src = engine.catalog.listSources()[0]!;
+const t1 = performance.now();
+const snap = engine.catalog.latestSnapshot(src.id)!;
+const prepared = await engine.contexts.prepare(snap.id);
+const t2 = performance.now();
+const s = await engine.indexes.search(src.id, 'refund amount', 10);
+const t3 = performance.now();
+const c = await engine.contexts.build({ sourceId: src.id, question: 'refund amount by country', budget: 4000, offline: true });
+const t4 = performance.now();
+console.log({ create: t1 - t0, prepare: t2 - t1, firstSearch: t3 - t2, context: t4 - t3, tables: prepared.snapshot.tables.length });
+await engine.close();
