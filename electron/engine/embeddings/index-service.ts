@@ -148,6 +148,11 @@ export class IndexService {
     return { running: Boolean(job), progress: job?.latest() ?? null, summary, failures };
   }
 
+  /** The provider of the source's search index (most items), or undefined when it has none. */
+  providerOf(sourceId: string): string | undefined {
+    return this.#readCache()?.providersFor(sourceId)[0];
+  }
+
   /** Semantic search over a source's index. The query is embedded by the provider that built the index. */
   async search(sourceId: string, text: string, k: number): Promise<{ results: SearchResult[]; providerId: string; coverage: VectorCoverage; timings: { embedMs: number; searchMs: number } }> {
     const query = text.trim();

@@ -36,6 +36,14 @@ interface PreparedSnapshot {
   readonly graph: JoinGraph;
 }
 
+/**
+ * The built-in provider's vectors are lexical too (hashed words and trigrams): on the public benchmark, fusing them
+ * with BM25 lowered strict column recall at every budget (BENCHMARKS.md, retrieval-public). So only a semantic
+ * model's vectors take part in ranking; the built-in index still serves search by meaning.
+ */
+const LOCAL_PROVIDER_PREFIX = 'local:';
+const LOCAL_VECTORS_NOTE = 'Names and comments rank the schema: the built-in index is lexical too, and adds nothing measured to them.';
+
 /** Vector hits asked of the index per question: enough to rank the tables and columns that can fit any budget. */
 const VECTOR_CANDIDATES = 100;
 /** From this many columns a snapshot is prepared in the context worker. */
@@ -81,8 +89,11 @@ export class ContextService {
     let vectorHits: readonly VectorHitRef[] = [];
     let note: string | null = null;
     let missingVectors = 0;
+    const provider = request.useVectors === false ? undefined : this.#indexes.providerOf(request.sourceId);
     try {
-      if (request.useVectors !== false) {
+      if (provider?.startsWith(LOCAL_PROVIDER_PREFIX)) {
+        note = LOCAL_VECTORS_NOTE;
+      } else if (request.useVectors !== false) {
         const searched = await this.#indexes.search(request.sourceId, question, VECTOR_CANDIDATES);
         vectorHits = searched.results;
         missingVectors = searched.coverage.missing;

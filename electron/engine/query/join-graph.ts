@@ -44,6 +44,31 @@ function identifierLike(name: string): boolean {
   return /id$/i.test(name) && name.toLowerCase() !== 'id' && name.length <= 40;
 }
 
+interface Holder {
+  readonly table: TableInfo;
+  readonly column: string;
+  readonly ordinal: number;
+}
+
+/**
+ * The table an identifier-like column belongs to, among the tables that hold it: the one where it is the declared
+ * one-column primary key; else the one whose name starts with the column's stem (`aid` -> `author`, `pid` ->
+ * `publication` rather than `publication_keyword`: the shortest such name); else the only table where it is the
+ * first column and no key is declared. Undefined when that is not clear.
+ */
+function ownerOf(group: readonly Holder[]): Holder | undefined {
+  const declared = group.filter(({ table, column }) => table.primaryKey.length === 1 && table.primaryKey[0] === column);
+  if (declared.length === 1) return declared[0];
+  if (declared.length > 1) return undefined;
+  const stem = group[0]!.column.toLowerCase().replace(/[_ ]*id$/, '');
+  if (stem.length > 0) {
+    const named = group.filter(({ table }) => table.name.toLowerCase().startsWith(stem)).sort((a, b) => a.table.name.length - b.table.name.length);
+    if (named.length === 1 || (named.length > 1 && named[0]!.table.name.length < named[1]!.table.name.length)) return named[0];
+  }
+  const first = group.filter(({ table, ordinal }) => ordinal === 0 && table.primaryKey.length === 0);
+  return first.length === 1 ? first[0] : undefined;
+}
+
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
   if (list) list.push(value);
@@ -108,7 +133,7 @@ export class JoinGraph {
   }
 
   #inferFromSharedNames(tables: readonly TableInfo[], linked: Set<string>): void {
-    const holders = new Map<string, { table: TableInfo; column: string; ordinal: number }[]>();
+    const holders = new Map<string, Holder[]>();
     for (const table of tables) {
       table.columns.forEach((column, ordinal) => {
         if (identifierLike(column.name)) push(holders, `${table.schema}\u0000${column.name.toLowerCase()}`, { table, column: column.name, ordinal });
@@ -116,9 +141,7 @@ export class JoinGraph {
     }
     for (const group of holders.values()) {
       if (group.length < 2 || group.length > MAX_SHARED_NAME_TABLES) continue;
-      const declaredOwners = group.filter(({ table, column }) => table.primaryKey.length === 1 && table.primaryKey[0] === column);
-      const firstColumnOwners = group.filter(({ table, ordinal }) => ordinal === 0 && table.primaryKey.length === 0);
-      const owner = declaredOwners.length === 1 ? declaredOwners[0]! : declaredOwners.length === 0 && firstColumnOwners.length === 1 ? firstColumnOwners[0]! : undefined;
+      const owner = ownerOf(group);
       if (!owner) continue;
       const to = tableId(owner.table.schema, owner.table.name);
       for (const holder of group) {

@@ -32,9 +32,9 @@ const RRF_K = 60;
 const PATH_SEEDS = 5;
 
 /** Adds each item's reciprocal-rank share to `into`: items sorted by score (descending), rank 0 first. */
-function addReciprocalRanks<K>(items: readonly { key: K; score: number }[], into: Map<K, number>): void {
+function addReciprocalRanks<K>(items: readonly { key: K; score: number }[], into: Map<K, number>, weight = 1): void {
   const sorted = [...items].sort((a, b) => b.score - a.score);
-  sorted.forEach(({ key }, rank) => into.set(key, (into.get(key) ?? 0) + 1 / (RRF_K + rank + 1)));
+  sorted.forEach(({ key }, rank) => into.set(key, (into.get(key) ?? 0) + weight / (RRF_K + rank + 1)));
 }
 
 /** A table nothing in the question matched: it only fills spare budget. */
@@ -45,6 +45,40 @@ const HALF_WEIGHT_RANK = 3;
 /** The chance that the table at this place among the matches is needed, roughly: 1 at the top, falling with rank. */
 function weightAtRank(rank: number): number {
   return 1 / (1 + rank / HALF_WEIGHT_RANK);
+}
+
+/** How much a schema's strength lifts its tables (of the best table's score); 0.5 measured best of 0 to 2. */
+const SCHEMA_BOOST = 0.5;
+const SCHEMA_EVIDENCE_TABLES = 3;
+
+/**
+ * Where a source has several schemas, a question's tables usually share one (a pooled warehouse of databases, or
+ * modules such as `sales` and `hr`): each matched table gains in proportion to how strongly its schema as a whole
+ * matched (the sum of its best few tables), so the tables of the right schema rise together above stray matches
+ * elsewhere.
+ */
+function withSchemaCoherence(tables: readonly TableInfo[], scores: ReadonlyMap<number, number>): Map<number, number> {
+  const bySchema = new Map<string, number[]>();
+  for (const [index, score] of scores) {
+    const schema = tables[index]!.schema;
+    const list = bySchema.get(schema);
+    if (list) list.push(score);
+    else bySchema.set(schema, [score]);
+  }
+  if (bySchema.size <= 1) return new Map(scores);
+  const strength = new Map<string, number>();
+  let strongest = 0;
+  let best = 0;
+  for (const [schema, list] of bySchema) {
+    list.sort((a, b) => b - a);
+    const evidence = list.slice(0, SCHEMA_EVIDENCE_TABLES).reduce((sum, score) => sum + score, 0);
+    strength.set(schema, evidence);
+    strongest = Math.max(strongest, evidence);
+    best = Math.max(best, list[0]!);
+  }
+  const boosted = new Map<number, number>();
+  for (const [index, score] of scores) boosted.set(index, score + (SCHEMA_BOOST * best * strength.get(tables[index]!.schema)!) / strongest);
+  return boosted;
 }
 
 /** Column keys as numbers (no string building in the hot path): a table has at most a few thousand columns. */
@@ -110,7 +144,8 @@ export function rankTables(input: {
     return { table, score: tableScores.get(index) ?? 0, reason, weight, columnScores: perTable.get(index) ?? new Float32Array(table.columns.length) };
   };
 
-  const matched = [...tableScores].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([index]) => index);
+  const boosted = withSchemaCoherence(tables, tableScores);
+  const matched = [...boosted].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([index]) => index);
   const ordered: RankedTable[] = [];
   const placed = new Set<number>();
   const seeds = new Set<string>();
@@ -136,5 +171,43 @@ export function rankTables(input: {
   tables.forEach((_table, index) => {
     if (!placed.has(index)) ordered.push(entry(index, 'rest', REST_WEIGHT));
   });
-  return ordered;
+  return withBridges(ordered, input.graph);
+}
+
+/** A table joined to two likely tables gets this share of the second one's weight: it is probably how they join. */
+const BRIDGE_SHARE = 0.5;
+/** Likely tables whose neighbours are looked at. */
+const BRIDGE_SOURCES = 30;
+
+/**
+ * Lifts bridge tables: `writes(aid, pid)` matches nothing in "authors who wrote publications", but it joins `author`
+ * and `publication`, which both match. Each table adjacent to two or more of the best tables gets a weight from the
+ * second best of them, and the list is put back in order of weight.
+ */
+function withBridges(ordered: RankedTable[], graph: JoinGraph): RankedTable[] {
+  const at = new Map(ordered.map((ranked, index) => [tableId(ranked.table.schema, ranked.table.name), index]));
+  const neighbourWeights = new Map<number, number[]>();
+  for (const ranked of ordered.slice(0, BRIDGE_SOURCES)) {
+    if (ranked.reason === 'rest') break;
+    const id = tableId(ranked.table.schema, ranked.table.name);
+    const seen = new Set<number>();
+    for (const edge of graph.around(id)) {
+      const other = at.get(edge.from === id ? edge.to : edge.from);
+      if (other === undefined || seen.has(other)) continue;
+      seen.add(other);
+      const list = neighbourWeights.get(other);
+      if (list) list.push(ranked.weight);
+      else neighbourWeights.set(other, [ranked.weight]);
+    }
+  }
+  let changed = false;
+  for (const [index, weights] of neighbourWeights) {
+    if (weights.length < 2) continue;
+    const second = weights.sort((a, b) => b - a)[1]!;
+    const ranked = ordered[index]!;
+    if (BRIDGE_SHARE * second <= ranked.weight) continue;
+    ordered[index] = { ...ranked, weight: BRIDGE_SHARE * second, reason: ranked.reason === 'rest' ? 'join path' : ranked.reason };
+    changed = true;
+  }
+  return changed ? ordered.map((ranked, index) => ({ ranked, index })).sort((a, b) => b.ranked.weight - a.ranked.weight || a.index - b.index).map(({ ranked }) => ranked) : ordered;
 }

@@ -1,0 +1,12 @@
+import { createEngine } from './electron/engine/engine.ts';
+import { rankTables } from './electron/engine/query/retriever.ts';
+const engine = createEngine({ home: '.cache/public/home', mode: 'web' });
+const src = engine.catalog.listSources().find((s) => s.url?.includes('postgres') || s.name.includes('postgres'))!;
+const snap = engine.catalog.latestSnapshot(src.id)!;
+const prepared = await engine.contexts.prepare(snap.id);
+const q = process.argv[2]!;
+const ranked = rankTables({ tables: prepared.snapshot.tables, lexical: prepared.lexical, graph: prepared.graph, question: q, vectorHits: [] });
+for (const r of ranked.slice(0, Number(process.argv[3] ?? 25))) console.log(r.weight.toFixed(3), r.score.toFixed(4), r.reason, `${r.table.schema}.${r.table.name}`);
+const built = await engine.contexts.build({ sourceId: src.id, question: q, budget: Number(process.argv[4] ?? 1000), offline: true, useVectors: false });
+console.log(built.text.split('Schema,')[1]);
+await engine.close();
