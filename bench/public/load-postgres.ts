@@ -14,7 +14,11 @@ export interface LoadNotes {
   readonly defogTables: number;
   readonly defogColumns: number;
   readonly defogRows: number;
+  /** Defog databases whose script declares no primary or foreign key at all (joins are left to be inferred). */
+  readonly defogWithoutKeys: string[];
   readonly spiderSchemas: number;
+  /** Spider databases that are also defog databases, loaded as `spider_<name>`: near-duplicates of the real ones. */
+  readonly spiderAlsoInDefog: string[];
   readonly spiderForeignKeys: number;
   readonly spiderForeignKeysSkipped: { readonly toNonUnique: number; readonly typeMismatch: number; readonly duplicate: number };
   readonly commentsSet: number;
@@ -121,6 +125,9 @@ export async function ensurePostgres(paths: DatasetPaths, hash: string, log: (li
       defogRows += Number((await db.query(`SELECT count(*) AS n FROM ${quotePg(s)}.${quotePg(t)}`)).rows[0].n);
     }
 
+    const { rows: keyed } = await db.query(`SELECT DISTINCT n.nspname AS s FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace WHERE c.contype IN ('p', 'f')`);
+    const defogWithoutKeys = DEFOG_DATABASES.filter((database) => !(keyed as { s: string }[]).some((row) => row.s === database));
+
     const spider = spiderDdl(paths.spiderTables);
     for (const database of spider.databases) {
       await db.query(`CREATE SCHEMA ${quotePg(database.schema)};\n${database.createStatements.join(';\n')}`);
@@ -135,7 +142,9 @@ export async function ensurePostgres(paths: DatasetPaths, hash: string, log: (li
       defogTables: defog.tables,
       defogColumns: defog.columns,
       defogRows,
+      defogWithoutKeys,
       spiderSchemas: spider.databases.length,
+      spiderAlsoInDefog: spider.databases.filter((database) => database.schema.startsWith('spider_')).map((database) => database.schema.slice('spider_'.length)),
       spiderForeignKeys: foreignKeys.length,
       spiderForeignKeysSkipped: spider.skipped,
       commentsSet,
