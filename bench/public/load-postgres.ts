@@ -47,17 +47,18 @@ async function countColumns(db: pg.Client): Promise<{ tables: number; columns: n
   return rows[0] as { tables: number; columns: number };
 }
 
-/** The loaded database's marker when it names `hash` and the database's table and column counts match it. */
-async function loadedMarker(hash: string): Promise<Marker | undefined> {
+/** The loaded database's marker when it names `hash` and the database's counts match it; else why not. */
+async function loadedMarker(hash: string): Promise<Marker | string> {
   const admin = client('postgres');
   await admin.connect();
   let marker: Marker;
   try {
     const { rows } = await admin.query(`SELECT shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE datname = $1`, [PUBLIC_DATABASE]);
-    const comment = (rows[0] as { comment: string | null } | undefined)?.comment;
-    if (!comment?.startsWith(MARKER_PREFIX)) return undefined;
+    if (rows.length === 0) return 'not there yet';
+    const comment = (rows[0] as { comment: string | null }).comment;
+    if (!comment?.startsWith(MARKER_PREFIX)) return 'no marker';
     marker = JSON.parse(comment.slice(MARKER_PREFIX.length)) as Marker;
-    if (marker.hash !== hash) return undefined;
+    if (marker.hash !== hash) return 'datasets or loader changed';
   } finally {
     await admin.end();
   }
@@ -65,7 +66,8 @@ async function loadedMarker(hash: string): Promise<Marker | undefined> {
   await db.connect();
   try {
     const counts = await countColumns(db);
-    return counts.tables === marker.notes.tables && counts.columns === marker.notes.columns ? marker : undefined;
+    if (counts.tables === marker.notes.tables && counts.columns === marker.notes.columns) return marker;
+    return `it holds ${counts.tables} tables and ${counts.columns} columns, not ${marker.notes.tables} and ${marker.notes.columns}`;
   } finally {
     await db.end();
   }
@@ -78,9 +80,9 @@ async function loadedMarker(hash: string): Promise<Marker | undefined> {
  */
 export async function ensurePostgres(paths: DatasetPaths, hash: string, log: (line: string) => void): Promise<{ notes: LoadNotes; reused: boolean }> {
   const existing = await loadedMarker(hash);
-  if (existing) return { notes: existing.notes, reused: true };
+  if (typeof existing !== 'string') return { notes: existing.notes, reused: true };
 
-  log(`loading PostgreSQL database ${PUBLIC_DATABASE} (defog with rows + Spider schemas)`);
+  log(`loading PostgreSQL database ${PUBLIC_DATABASE} (defog with rows + Spider schemas; ${existing})`);
   const admin = client('postgres');
   await admin.connect();
   try {
