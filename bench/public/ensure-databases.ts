@@ -15,7 +15,7 @@ export const PUBLIC_ENGINES: readonly PublicEngine[] = ['postgres', 'mysql', 'sq
  * databases. A version rather than a hash of the loader files, because `sspub` is one database per server shared by
  * every checkout: two worktrees whose loaders differ only in comments or layout must not drop each other's load.
  */
-const LOADER_VERSION = 'sspub-loader-2';
+const LOADER_VERSION = 'sspub-loader-3';
 /** One loader at a time per server (other checkouts included): PostgreSQL advisory lock key. */
 const LOAD_LOCK = 0x73737075; // "sspu"
 

@@ -87,6 +87,9 @@ export async function ensureMysql(hash: string, readSource: () => Promise<Pooled
       }
     }
     await connection.query('SET FOREIGN_KEY_CHECKS = 1');
+    // Row estimates are part of the context text: InnoDB computes them in the background some time after the inserts,
+    // so without this a run right after loading would see some tables at 0 rows and another run the real count.
+    for (const { table } of pooled.filter((entry) => entry.rows.length > 0)) await connection.query(`ANALYZE TABLE ${quote(prefixedName(table.schema, table.name))}`);
     const notes: MysqlLoadNotes = { ...(await counts(connection)), foreignKeys, foreignKeysRefused: refused.length, refusedExamples: refused.slice(0, 3) };
     await connection.query(`ALTER DATABASE ${PUBLIC_DATABASE} COMMENT = ${mysql.escape(MARKER_PREFIX + JSON.stringify({ hash, notes }))}`);
     return { notes, reused: false };

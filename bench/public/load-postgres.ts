@@ -5,7 +5,17 @@ import { DEFOG_DATABASES, type DatasetPaths } from './datasets.ts';
 import { defogColumnDescriptions, defogScriptForSchema } from './defog-sql.ts';
 import { quotePg, spiderDdl } from './spider-ddl.ts';
 
-export const PUBLIC_DATABASE = 'sspub';
+/**
+ * The PostgreSQL and MariaDB database: `sspub`, shared by every checkout on the server; `SCHEMASCOPE_PUBLIC_DATABASE`
+ * (another `sspub...` name) gives a checkout databases of its own, e.g. to run beside someone else's runs.
+ */
+export const PUBLIC_DATABASE = publicDatabaseName(process.env.SCHEMASCOPE_PUBLIC_DATABASE);
+
+function publicDatabaseName(name: string | undefined): string {
+  if (name === undefined || name === '') return 'sspub';
+  if (!/^sspub[a-z0-9_]{0,40}$/.test(name)) throw new Error(`SCHEMASCOPE_PUBLIC_DATABASE must start with "sspub" and use only a-z, 0-9 and _; got "${name}".`);
+  return name;
+}
 
 /** What the load found worth saying (kept in the database's comment, so a reused database still reports it). */
 export interface LoadNotes {
