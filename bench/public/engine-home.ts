@@ -40,7 +40,7 @@ function sourceUrl(engine: PublicEngine, loaded: LoadedDatabases): string {
  */
 export async function openPublicHome(loaded: LoadedDatabases, engines: readonly PublicEngine[], log: (line: string) => void): Promise<PublicHome> {
   const started = performance.now();
-  const hash = hashFiles(sourceFiles(...STORED_BY), [loaded.hash]);
+  const hash = hashFiles(sourceFiles(...STORED_BY), [loaded.hash, PUBLIC_DATABASE]);
   let marker: HomeMarker = { hash, ready: [] };
   if (existsSync(MARKER_FILE)) {
     const stored = JSON.parse(readFileSync(MARKER_FILE, 'utf8')) as HomeMarker;

@@ -47,14 +47,17 @@ export async function ensureMysql(hash: string, readSource: () => Promise<Pooled
   const connection = await mysql.createConnection({ host: MARIADB.host, port: MARIADB.port, user: MARIADB.user, password: MARIADB.password });
   try {
     const [schemata] = await connection.query('SELECT SCHEMA_COMMENT AS comment FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [PUBLIC_DATABASE]);
-    const comment = (schemata as { comment: string }[])[0]?.comment ?? '';
-    if (comment.startsWith(MARKER_PREFIX)) {
+    const comment = (schemata as { comment: string }[])[0]?.comment;
+    let reason = comment === undefined ? 'not there yet' : 'no marker';
+    if (comment?.startsWith(MARKER_PREFIX)) {
       const marker = JSON.parse(comment.slice(MARKER_PREFIX.length)) as { hash: string; notes: MysqlLoadNotes };
       const found = await counts(connection);
-      if (marker.hash === hash && found.tables === marker.notes.tables && found.columns === marker.notes.columns) return { notes: marker.notes, reused: true };
+      if (marker.hash !== hash) reason = 'datasets or loader changed';
+      else if (found.tables !== marker.notes.tables || found.columns !== marker.notes.columns) reason = `it holds ${found.tables} tables and ${found.columns} columns`;
+      else return { notes: marker.notes, reused: true };
     }
 
-    log(`loading MariaDB database ${PUBLIC_DATABASE} (copied from PostgreSQL, tables prefixed by their dataset database)`);
+    log(`loading MariaDB database ${PUBLIC_DATABASE} (copied from PostgreSQL, tables prefixed by their dataset database; ${reason})`);
     const pooled = await readSource();
     await connection.query(`DROP DATABASE IF EXISTS ${PUBLIC_DATABASE}`);
     await connection.query(`CREATE DATABASE ${PUBLIC_DATABASE} CHARACTER SET utf8mb4`);
@@ -84,6 +87,9 @@ export async function ensureMysql(hash: string, readSource: () => Promise<Pooled
       }
     }
     await connection.query('SET FOREIGN_KEY_CHECKS = 1');
+    // Row estimates are part of the context text: InnoDB computes them in the background some time after the inserts,
+    // so without this a run right after loading would see some tables at 0 rows and another run the real count.
+    for (const { table } of pooled.filter((entry) => entry.rows.length > 0)) await connection.query(`ANALYZE TABLE ${quote(prefixedName(table.schema, table.name))}`);
     const notes: MysqlLoadNotes = { ...(await counts(connection)), foreignKeys, foreignKeysRefused: refused.length, refusedExamples: refused.slice(0, 3) };
     await connection.query(`ALTER DATABASE ${PUBLIC_DATABASE} COMMENT = ${mysql.escape(MARKER_PREFIX + JSON.stringify({ hash, notes }))}`);
     return { notes, reused: false };

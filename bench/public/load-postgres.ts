@@ -5,7 +5,17 @@ import { DEFOG_DATABASES, type DatasetPaths } from './datasets.ts';
 import { defogColumnDescriptions, defogScriptForSchema } from './defog-sql.ts';
 import { quotePg, spiderDdl } from './spider-ddl.ts';
 
-export const PUBLIC_DATABASE = 'sspub';
+/**
+ * The PostgreSQL and MariaDB database: `sspub`, shared by every checkout on the server; `SCHEMASCOPE_PUBLIC_DATABASE`
+ * (another `sspub...` name) gives a checkout databases of its own, e.g. to run beside someone else's runs.
+ */
+export const PUBLIC_DATABASE = publicDatabaseName(process.env.SCHEMASCOPE_PUBLIC_DATABASE);
+
+function publicDatabaseName(name: string | undefined): string {
+  if (name === undefined || name === '') return 'sspub';
+  if (!/^sspub[a-z0-9_]{0,40}$/.test(name)) throw new Error(`SCHEMASCOPE_PUBLIC_DATABASE must start with "sspub" and use only a-z, 0-9 and _; got "${name}".`);
+  return name;
+}
 
 /** What the load found worth saying (kept in the database's comment, so a reused database still reports it). */
 export interface LoadNotes {
@@ -14,7 +24,11 @@ export interface LoadNotes {
   readonly defogTables: number;
   readonly defogColumns: number;
   readonly defogRows: number;
+  /** Defog databases whose script declares no primary or foreign key at all (joins are left to be inferred). */
+  readonly defogWithoutKeys: string[];
   readonly spiderSchemas: number;
+  /** Spider databases that are also defog databases, loaded as `spider_<name>`: near-duplicates of the real ones. */
+  readonly spiderAlsoInDefog: string[];
   readonly spiderForeignKeys: number;
   readonly spiderForeignKeysSkipped: { readonly toNonUnique: number; readonly typeMismatch: number; readonly duplicate: number };
   readonly commentsSet: number;
@@ -43,17 +57,18 @@ async function countColumns(db: pg.Client): Promise<{ tables: number; columns: n
   return rows[0] as { tables: number; columns: number };
 }
 
-/** The loaded database's marker when it names `hash` and the database's table and column counts match it. */
-async function loadedMarker(hash: string): Promise<Marker | undefined> {
+/** The loaded database's marker when it names `hash` and the database's counts match it; else why not. */
+async function loadedMarker(hash: string): Promise<Marker | string> {
   const admin = client('postgres');
   await admin.connect();
   let marker: Marker;
   try {
     const { rows } = await admin.query(`SELECT shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE datname = $1`, [PUBLIC_DATABASE]);
-    const comment = (rows[0] as { comment: string | null } | undefined)?.comment;
-    if (!comment?.startsWith(MARKER_PREFIX)) return undefined;
+    if (rows.length === 0) return 'not there yet';
+    const comment = (rows[0] as { comment: string | null }).comment;
+    if (!comment?.startsWith(MARKER_PREFIX)) return 'no marker';
     marker = JSON.parse(comment.slice(MARKER_PREFIX.length)) as Marker;
-    if (marker.hash !== hash) return undefined;
+    if (marker.hash !== hash) return 'datasets or loader changed';
   } finally {
     await admin.end();
   }
@@ -61,7 +76,8 @@ async function loadedMarker(hash: string): Promise<Marker | undefined> {
   await db.connect();
   try {
     const counts = await countColumns(db);
-    return counts.tables === marker.notes.tables && counts.columns === marker.notes.columns ? marker : undefined;
+    if (counts.tables === marker.notes.tables && counts.columns === marker.notes.columns) return marker;
+    return `it holds ${counts.tables} tables and ${counts.columns} columns, not ${marker.notes.tables} and ${marker.notes.columns}`;
   } finally {
     await db.end();
   }
@@ -74,9 +90,9 @@ async function loadedMarker(hash: string): Promise<Marker | undefined> {
  */
 export async function ensurePostgres(paths: DatasetPaths, hash: string, log: (line: string) => void): Promise<{ notes: LoadNotes; reused: boolean }> {
   const existing = await loadedMarker(hash);
-  if (existing) return { notes: existing.notes, reused: true };
+  if (typeof existing !== 'string') return { notes: existing.notes, reused: true };
 
-  log(`loading PostgreSQL database ${PUBLIC_DATABASE} (defog with rows + Spider schemas)`);
+  log(`loading PostgreSQL database ${PUBLIC_DATABASE} (defog with rows + Spider schemas; ${existing})`);
   const admin = client('postgres');
   await admin.connect();
   try {
@@ -121,6 +137,9 @@ export async function ensurePostgres(paths: DatasetPaths, hash: string, log: (li
       defogRows += Number((await db.query(`SELECT count(*) AS n FROM ${quotePg(s)}.${quotePg(t)}`)).rows[0].n);
     }
 
+    const { rows: keyed } = await db.query(`SELECT DISTINCT n.nspname AS s FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace WHERE c.contype IN ('p', 'f')`);
+    const defogWithoutKeys = DEFOG_DATABASES.filter((database) => !(keyed as { s: string }[]).some((row) => row.s === database));
+
     const spider = spiderDdl(paths.spiderTables);
     for (const database of spider.databases) {
       await db.query(`CREATE SCHEMA ${quotePg(database.schema)};\n${database.createStatements.join(';\n')}`);
@@ -135,7 +154,9 @@ export async function ensurePostgres(paths: DatasetPaths, hash: string, log: (li
       defogTables: defog.tables,
       defogColumns: defog.columns,
       defogRows,
+      defogWithoutKeys,
       spiderSchemas: spider.databases.length,
+      spiderAlsoInDefog: spider.databases.filter((database) => database.schema.startsWith('spider_')).map((database) => database.schema.slice('spider_'.length)),
       spiderForeignKeys: foreignKeys.length,
       spiderForeignKeysSkipped: spider.skipped,
       commentsSet,

@@ -42,14 +42,17 @@ function counts(db: Database.Database): { tables: number; columns: number } {
  * to a temporary file and renamed; reused when the marker file next to it names the same hash and counts match.
  */
 export async function ensureSqlite(hash: string, readSource: () => Promise<PooledTable[]>, log: (line: string) => void): Promise<{ notes: SqliteLoadNotes; reused: boolean }> {
+  let reason = 'not there yet';
   if (existsSync(SQLITE_FILE) && existsSync(MARKER_FILE)) {
     const marker = JSON.parse(readFileSync(MARKER_FILE, 'utf8')) as { hash: string; notes: SqliteLoadNotes };
     const db = new Database(SQLITE_FILE, { readonly: true });
     const found = counts(db);
     db.close();
-    if (marker.hash === hash && found.tables === marker.notes.tables && found.columns === marker.notes.columns) return { notes: marker.notes, reused: true };
+    if (marker.hash !== hash) reason = 'datasets or loader changed';
+    else if (found.tables !== marker.notes.tables || found.columns !== marker.notes.columns) reason = `it holds ${found.tables} tables and ${found.columns} columns`;
+    else return { notes: marker.notes, reused: true };
   }
-  log(`writing SQLite ${SQLITE_FILE} (copied from PostgreSQL, tables prefixed by their dataset database)`);
+  log(`writing SQLite ${SQLITE_FILE} (copied from PostgreSQL, tables prefixed by their dataset database; ${reason})`);
   const pooled = await readSource();
   mkdirSync(CACHE_DIR, { recursive: true });
   const temporary = `${SQLITE_FILE}.tmp`;

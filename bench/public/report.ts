@@ -61,7 +61,7 @@ function verdict(evaluation: EngineEvaluation): string {
     const names = row(evaluation, 'names', budget);
     const baseline = row(evaluation, 'baseline', budget);
     const ratio = (mine: RowMetrics | undefined) => (mine && baseline && baseline.strict > 0 ? `${(mine.strict / baseline.strict).toFixed(2)}x` : 'n/a');
-    return `${budgetLabel(budget)}: ours ${ratio(ours)}${names ? `, without vectors ${ratio(names)}` : ''}`;
+    return `${budgetLabel(budget)}: ${[ours ? `ours ${ratio(ours)}` : '', names ? `without vectors ${ratio(names)}` : ''].filter(Boolean).join(', ')}`;
   });
   const lines = [`Strict recall against the baseline's (ratio, ours / baseline): ${ratios.join('; ')}.`];
   const ours = evaluation.rows.filter((entry) => entry.system === 'ours');
@@ -110,6 +110,9 @@ export function loadNotes(evaluation: PublicEvaluation): string {
     `Pooled source: ${pg.tables.toLocaleString('en-US')} tables, ${pg.columns.toLocaleString('en-US')} columns = 11 defog databases (${pg.defogTables} tables, ${pg.defogColumns} columns, ${pg.defogRows.toLocaleString('en-US')} rows, ${pg.commentsSet} column descriptions as comments` +
       `${pg.commentsMatchedIgnoringCase.length > 0 ? `; ${pg.commentsMatchedIgnoringCase.length} of them matched to their column only ignoring case, e.g. \`${pg.commentsMatchedIgnoringCase[0]}\`: unquoted DDL names are folded to lower case` : ''}` +
       `${pg.commentsWithoutColumn.length > 0 ? `, ${pg.commentsWithoutColumn.length} without a column` : ''}) + ${pg.spiderSchemas} Spider training schemas as distractors (no rows, no comments). ` +
+      `${pg.defogWithoutKeys.length} of the 11 defog databases declare no primary or foreign key at all (${pg.defogWithoutKeys.join(', ')}). ` +
+      `${pg.spiderAlsoInDefog.length > 0 ? `${pg.spiderAlsoInDefog.length} Spider databases are defog databases too (${pg.spiderAlsoInDefog.join(', ')}): loaded as \`spider_<name>\`, near-duplicates of the real ones, with keys declared. ` : ''}` +
+      `ewallet's tables live in schema \`consumer_div\` in its script and gold; here in \`ewallet\` like the others. ` +
       `Spider foreign keys declared: ${pg.spiderForeignKeys}; skipped: ${skipped.toNonUnique} to a column that is not its table's primary key, ${skipped.typeMismatch} between columns of different types, ${skipped.duplicate} listed twice.`,
   ];
   const mysql = evaluation.loaded.mysql?.notes;

@@ -8,7 +8,9 @@
  * columns and whether their table was in the context. `--no-vectors`: the product with names only (and the baseline).
  * The first call loads the databases and indexes them; later calls reuse both while the datasets, the loaders and the
  * product's introspection/indexing code are unchanged (markers with content hashes in .cache/public/), and reuse the
- * baseline's answers while the snapshot and the baseline's code are (bench/public/baseline-cache.ts).
+ * baseline's answers while the snapshot and the baseline's code are (bench/public/baseline-cache.ts). The databases
+ * (`sspub` in PostgreSQL and MariaDB) are shared by every checkout on the server; SCHEMASCOPE_PUBLIC_DATABASE=sspub_NAME
+ * gives this checkout its own.
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
