@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { expandIdentifier, splitIdentifier } from '../../electron/engine/embeddings/identifier-words.ts';
-import { LocalEmbeddingProvider, lexicalWords } from '../../electron/engine/embeddings/local-provider.ts';
+import { LocalEmbeddingProvider } from '../../electron/engine/embeddings/local-provider.ts';
+import { lexicalWords } from '../../electron/engine/embeddings/identifier-words.ts';
 import { LexicalIndex } from '../../electron/engine/query/lexical-index.ts';
 import { ownValue } from '../../shared/own-value.ts';
 import { completionNamespace } from '../../renderer/src/components/completion-namespace.ts';

@@ -1,3 +1,5 @@
+import { stemmer } from 'stemmer';
+
 /**
  * Real schemas name things `cust_acct_dt`, `amt_2`, `OrderDetailID`. These turn identifiers into words and expand the
  * abbreviations analysts meet every day, so that "customer account opening date" finds `cust_acct_dt`.
@@ -82,4 +84,42 @@ export function expandIdentifier(identifier: string): string {
     .filter((word) => !/^\d+$/.test(word))
     .map((word) => expandAbbreviation(word) ?? word)
     .join(' ');
+}
+
+/** Structural words that every document has; they carry no meaning for retrieval. */
+const STOPWORDS = new Set([
+  'table', 'column', 'type', 'comment', 'in', 'of', 'the', 'a', 'an', 'and', 'or', 'to', 'for', 'by', 'key', 'not', 'null', 'references',
+  'referenced', 'columns', 'more', 'primary', 'on', 'is', 'are', 'with', 'which', 'what', 'where', 'how', 'many', 'show', 'me', 'list',
+  'all', 'per', 'each', 'from', 'main', 'public', 'varchar', 'integer', 'int', 'numeric', 'text', 'decimal', 'bigint', 'char',
+]);
+
+/** One word of a text for retrieval: its stem (what whole-word matches compare) and the word as written, lower case. */
+export interface LexicalTerm {
+  readonly stem: string;
+  readonly surface: string;
+}
+
+/**
+ * Porter stems (`businesses` and `business` -> `busi`, `transactions` -> `transact`): the same on both sides, so a
+ * plural in the question finds a singular name. Short words and abbreviations are kept as they are.
+ */
+export function stemWord(word: string): string {
+  return word.length > 3 ? stemmer(word) : word;
+}
+
+/** Words of free text or identifiers, abbreviations expanded (the query side needs it as much as documents). */
+export function lexicalTerms(text: string): LexicalTerm[] {
+  const terms: LexicalTerm[] = [];
+  for (const raw of splitIdentifier(text)) {
+    if (/^\d+$/.test(raw)) continue;
+    const expanded = expandAbbreviation(raw);
+    for (const word of (expanded ?? raw).split(' ')) if (!STOPWORDS.has(word)) terms.push({ stem: stemWord(word), surface: expanded ? word : raw });
+    if (expanded && !STOPWORDS.has(raw)) terms.push({ stem: raw, surface: raw });
+  }
+  return terms;
+}
+
+/** The stems of {@link lexicalTerms}. */
+export function lexicalWords(text: string): string[] {
+  return lexicalTerms(text).map((term) => term.stem);
 }

@@ -1,13 +1,6 @@
 import type { EmbeddingProvider, EmbeddingResponse } from './embedding-provider.ts';
 import { l2normalize, ProviderError } from './embedding-provider.ts';
-import { expandAbbreviation, splitIdentifier } from './identifier-words.ts';
-
-/** Structural words that every document has; they carry no meaning for retrieval. */
-const STOPWORDS = new Set([
-  'table', 'column', 'type', 'comment', 'in', 'of', 'the', 'a', 'an', 'and', 'or', 'to', 'for', 'by', 'key', 'not', 'null', 'references',
-  'referenced', 'columns', 'more', 'primary', 'on', 'is', 'are', 'with', 'which', 'what', 'where', 'how', 'many', 'show', 'me', 'list',
-  'all', 'per', 'each', 'from', 'main', 'public', 'varchar', 'integer', 'int', 'numeric', 'text', 'decimal', 'bigint', 'char',
-]);
+import { lexicalWords } from './identifier-words.ts';
 
 export interface LocalProviderOptions {
   readonly dimensions?: number;
@@ -23,24 +16,6 @@ function hash32(text: string): number {
     hash = Math.imul(hash, 0x01000193);
   }
   return hash >>> 0;
-}
-
-function stem(word: string): string {
-  if (word.length > 4 && word.endsWith('ies')) return `${word.slice(0, -3)}y`;
-  if (word.length > 3 && word.endsWith('s') && !word.endsWith('ss')) return word.slice(0, -1);
-  return word;
-}
-
-/** Words of free text or identifiers, abbreviations expanded (the query side needs it as much as documents). */
-export function lexicalWords(text: string): string[] {
-  const words: string[] = [];
-  for (const raw of splitIdentifier(text)) {
-    if (/^\d+$/.test(raw)) continue;
-    const expanded = expandAbbreviation(raw);
-    for (const word of (expanded ?? raw).split(' ')) if (!STOPWORDS.has(word)) words.push(stem(word));
-    if (expanded && !STOPWORDS.has(raw)) words.push(raw);
-  }
-  return words;
 }
 
 /**
@@ -61,7 +36,7 @@ export class LocalEmbeddingProvider implements EmbeddingProvider {
     if (!Number.isInteger(this.dimensions) || this.dimensions < 16 || this.dimensions > 4096) throw new TypeError(`dimensions must be an integer from 16 to 4096, got ${this.dimensions}`);
     this.#features = { trigrams: true, bigrams: true, ...options.features };
     const variant = `${this.#features.trigrams ? 't' : ''}${this.#features.bigrams ? 'b' : ''}`;
-    this.id = `local:lexical-v1${variant ? `-${variant}` : ''}:${this.dimensions}`;
+    this.id = `local:lexical-v2${variant ? `-${variant}` : ''}:${this.dimensions}`;
   }
 
   embedOne(text: string): Float32Array {

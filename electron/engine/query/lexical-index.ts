@@ -1,6 +1,5 @@
 import type { TableInfo } from '../../../shared/schema-types.ts';
-import { lexicalWords } from '../embeddings/local-provider.ts';
-import { abbreviationsOf } from '../embeddings/identifier-words.ts';
+import { abbreviationsOf, lexicalTerms } from '../embeddings/identifier-words.ts';
 
 /** A table (column -1) or one of its columns, by position in the snapshot's table list. */
 export interface LexicalHit {
@@ -11,7 +10,10 @@ export interface LexicalHit {
 
 /** The index as plain data: typed arrays (transferable between threads without copying) and the vocabulary. */
 export interface LexicalIndexParts {
+  /** Stems. */
   readonly vocabulary: string[];
+  /** Per stem, the words that gave it as written (lower case, `|`-joined): where question words are looked for inside. */
+  readonly surfaces: string[];
   /** Postings of word w are entries offsets[w] .. offsets[w + 1] of `documents` and `weights`. */
   readonly offsets: Int32Array;
   readonly documents: Int32Array;
@@ -23,13 +25,14 @@ export interface LexicalIndexParts {
 }
 
 /**
- * A question word found inside a longer name word (`customer` in `sbcustomer`, `price` in `sbdailyprice`, `cust` in
+ * A question word found inside a longer name word (`customer` in `sbcustomer`, `daily` in `sbdailyprice`, `cust` in
  * `sbtxcustid`) counts this much of a whole-word match: schemas folded to lower case or written without separators
  * have no word boundaries to split on. Only from this many letters (a shorter part matches too much by chance).
  */
 const PART_WEIGHT = 0.5;
 const MIN_PART_LETTERS = 4;
 const MIN_ABBREVIATION_LETTERS = 3;
+const MAX_SURFACES = 4;
 
 const K1 = 1.2;
 const B = 0.75;
@@ -44,6 +47,7 @@ export function buildLexicalParts(tables: readonly TableInfo[]): LexicalIndexPar
   const lengths = new Float32Array(count);
   const ids = new Map<string, number>();
   const vocabulary: string[] = [];
+  const surfaces: Set<string>[] = [];
   const postingDocs: number[][] = [];
   const postingWeights: number[][] = [];
   let document = 0;
@@ -51,19 +55,27 @@ export function buildLexicalParts(tables: readonly TableInfo[]): LexicalIndexPar
   let total = 0;
   const add = (tableIndex: number, columnIndex: number, name: string, comment: string | null) => {
     const weights = new Map<string, number>();
-    for (const word of lexicalWords(name)) weights.set(word, (weights.get(word) ?? 0) + NAME_WEIGHT);
-    if (comment) for (const word of lexicalWords(comment.slice(0, 400))) weights.set(word, (weights.get(word) ?? 0) + 1);
+    const addTerms = (text: string, weight: number) => {
+      for (const { stem, surface } of lexicalTerms(text)) {
+        weights.set(stem, (weights.get(stem) ?? 0) + weight);
+        let id = ids.get(stem);
+        if (id === undefined) {
+          id = vocabulary.length;
+          ids.set(stem, id);
+          vocabulary.push(stem);
+          surfaces.push(new Set());
+          postingDocs.push([]);
+          postingWeights.push([]);
+        }
+        if (surfaces[id]!.size < MAX_SURFACES) surfaces[id]!.add(surface);
+      }
+    };
+    addTerms(name, NAME_WEIGHT);
+    if (comment) addTerms(comment.slice(0, 400), 1);
     let length = 0;
     for (const [word, weight] of weights) {
       length += weight;
-      let id = ids.get(word);
-      if (id === undefined) {
-        id = vocabulary.length;
-        ids.set(word, id);
-        vocabulary.push(word);
-        postingDocs.push([]);
-        postingWeights.push([]);
-      }
+      const id = ids.get(word)!;
       postingDocs[id]!.push(document);
       postingWeights[id]!.push(weight);
       total += 1;
@@ -89,14 +101,31 @@ export function buildLexicalParts(tables: readonly TableInfo[]): LexicalIndexPar
     at += postingDocs[id]!.length;
   }
   offsets[vocabulary.length] = at;
-  return { vocabulary, offsets, documents, weights, tableOf, columnOf, lengths, averageLength: count > 0 ? totalLength / count : 1 };
+  return {
+    vocabulary,
+    surfaces: surfaces.map((forms) => [...forms].join('|')),
+    offsets,
+    documents,
+    weights,
+    tableOf,
+    columnOf,
+    lengths,
+    averageLength: count > 0 ? totalLength / count : 1,
+  };
+}
+
+/** Vocabulary words that count for a question word, with one idf for all of them. */
+interface WordMatch {
+  readonly ids: readonly number[];
+  readonly factor: number;
+  readonly idf: number;
 }
 
 /**
  * BM25 over names and comments, the "names" half of hybrid retrieval. Words go through the same splitting,
- * abbreviation expansion and stemming as the offline embedding, so `cust_acct_dt` matches "customer account date".
- * Postings are stored compactly (CSR: a few typed arrays for 100,000 documents), built once per snapshot and kept by
- * the context service's LRU.
+ * abbreviation expansion and stemming as the offline embedding, so `cust_acct_dt` matches "customer account date";
+ * and a question word is also found inside glued names (`sbtxcustid`). Postings are stored compactly (CSR: a few
+ * typed arrays for 100,000 documents), built once per snapshot and kept by the context service's LRU.
  */
 export class LexicalIndex {
   readonly #parts: LexicalIndexParts;
@@ -115,16 +144,15 @@ export class LexicalIndex {
   search(text: string): LexicalHit[] {
     const { offsets, documents, weights, lengths, tableOf, columnOf, averageLength } = this.#parts;
     const scores = new Map<number, number>();
-    const total = tableOf.length;
-    for (const [id, factor] of this.#matchedWords(text)) {
-      const from = offsets[id]!;
-      const to = offsets[id + 1]!;
-      const idf = Math.log(1 + (total - (to - from) + 0.5) / (to - from + 0.5));
-      for (let at = from; at < to; at += 1) {
-        const document = documents[at]!;
-        const weight = weights[at]!;
-        const norm = weight + K1 * (1 - B + (B * lengths[document]!) / averageLength);
-        scores.set(document, (scores.get(document) ?? 0) + factor * idf * ((weight * (K1 + 1)) / norm));
+    for (const match of this.#matches(text)) {
+      const { factor } = match;
+      for (const id of match.ids) {
+        for (let at = offsets[id]!; at < offsets[id + 1]!; at += 1) {
+          const document = documents[at]!;
+          const weight = weights[at]!;
+          const norm = weight + K1 * (1 - B + (B * lengths[document]!) / averageLength);
+          scores.set(document, (scores.get(document) ?? 0) + factor * match.idf * ((weight * (K1 + 1)) / norm));
+        }
       }
     }
     const hits: LexicalHit[] = [];
@@ -132,26 +160,46 @@ export class LexicalIndex {
     return hits;
   }
 
-  /** Vocabulary words the text matches, whole (1) or as a part of a longer word ({@link PART_WEIGHT}). */
-  #matchedWords(text: string): Map<number, number> {
-    const matched = new Map<number, number>();
-    const parts: string[] = [];
-    for (const word of new Set(lexicalWords(text))) {
-      const id = this.#ids.get(word);
-      if (id !== undefined) matched.set(id, 1);
-      if (word.length >= MIN_PART_LETTERS) parts.push(word);
-      for (const abbreviation of abbreviationsOf(word)) if (abbreviation.length >= MIN_ABBREVIATION_LETTERS) parts.push(abbreviation);
-    }
-    if (parts.length === 0) return matched;
-    this.#parts.vocabulary.forEach((candidate, id) => {
-      if (matched.get(id) === 1) return;
-      for (const part of parts) {
-        if (candidate.length > part.length && candidate.includes(part)) {
-          matched.set(id, PART_WEIGHT);
-          return;
-        }
+  /**
+   * Each question word's matches: the same stem (a whole word, with its own idf), and the names that contain the
+   * word, its stem or one of its usual abbreviations ({@link PART_WEIGHT}). Being inside a name is scored as one term
+   * of its own, its idf from all those names together: `customer` inside the few `sbcustomer`-like names is rare
+   * and telling, `name` inside hundreds of `authorname`-like names is not.
+   */
+  #matches(text: string): WordMatch[] {
+    const { offsets, vocabulary, surfaces, tableOf } = this.#parts;
+    const total = tableOf.length;
+    const idf = (ids: readonly number[]) => {
+      const frequency = Math.min(total, ids.reduce((sum, id) => sum + offsets[id + 1]! - offsets[id]!, 0));
+      return Math.log(1 + (total - frequency + 0.5) / (frequency + 0.5));
+    };
+    const matches: WordMatch[] = [];
+    const seen = new Set<string>();
+    for (const term of lexicalTerms(text)) {
+      if (seen.has(term.stem)) continue;
+      seen.add(term.stem);
+      const exact = this.#ids.get(term.stem);
+      if (exact !== undefined) matches.push({ ids: [exact], factor: 1, idf: idf([exact]) });
+      const parts = partsOf(term.stem, term.surface);
+      if (parts.length === 0) continue;
+      const inside: number[] = [];
+      for (let id = 0; id < vocabulary.length; id += 1) {
+        if (id === exact) continue;
+        const forms = surfaces[id]!;
+        if (parts.some((part) => forms.length > part.length && forms.includes(part))) inside.push(id);
       }
-    });
-    return matched;
+      if (inside.length > 0) matches.push({ ids: inside, factor: PART_WEIGHT, idf: idf(inside) });
+    }
+    return matches;
   }
+}
+
+/** What to look for inside glued names: the word as written (a simple plural dropped), its stem, its abbreviations. */
+function partsOf(stem: string, surface: string): string[] {
+  const parts = new Set<string>();
+  const singular = surface.replace(/(?<=[^s])s$/, '');
+  for (const part of [surface, singular, stem]) if (part.length >= MIN_PART_LETTERS) parts.add(part);
+  for (const abbreviation of abbreviationsOf(surface)) if (abbreviation.length >= MIN_ABBREVIATION_LETTERS) parts.add(abbreviation);
+  for (const abbreviation of abbreviationsOf(singular)) if (abbreviation.length >= MIN_ABBREVIATION_LETTERS) parts.add(abbreviation);
+  return [...parts];
 }
