@@ -147,6 +147,8 @@ const question = z.string().trim().min(1, 'The question is empty.').max(4000, 'T
 const budget = z.number().int().min(100).max(1_000_000);
 const serializedError = z.object({ kind: z.enum(ERROR_KINDS), message: z.string(), detail: z.string().optional() });
 
+const valueProfileStatus = z.object({ enabled: z.boolean(), columns: z.number(), collectedAt: z.string().nullable() });
+
 /** The schema context of a question: what the model gets, its exact token count and what did not fit. */
 export const contextView = z.object({
   model: z.string(),
@@ -337,6 +339,26 @@ export const contract = {
       coverage: z.object({ indexed: z.number(), total: z.number(), missing: z.number() }),
       /** Time to embed the query (a network call for remote providers) and to search the index. */
       timings: z.object({ embedMs: z.number(), searchMs: z.number() }),
+    }),
+  },
+  'values/status': {
+    request: z.strictObject({ sourceId: id }),
+    response: valueProfileStatus,
+  },
+  'values/set': {
+    /** Value profiles are off by default: on, example values of text columns go into prompts. Off deletes them. */
+    request: z.strictObject({ sourceId: id, enabled: z.boolean() }),
+    response: valueProfileStatus,
+  },
+  'values/collect': {
+    request: z.strictObject({ sourceId: id }),
+    response: valueProfileStatus.extend({
+      tables: z.number(),
+      fromStatistics: z.number(),
+      sampled: z.number(),
+      skipped: z.number(),
+      firstError: z.string().nullable(),
+      ms: z.number(),
     }),
   },
   'context/build': {

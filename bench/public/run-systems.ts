@@ -4,8 +4,13 @@ import { BaselineCache } from './baseline-cache.ts';
 import type { ResolvedQuestion } from './gold-names.ts';
 
 /** `ours`: the product with its search index (vectors + names); `names`: the product with `useVectors: false`. */
-export type SystemName = 'ours' | 'names' | 'baseline';
-export const SYSTEM_LABELS: Record<SystemName, string> = { ours: 'ours (vectors + names)', names: 'ours without vectors', baseline: 'baseline: BM25 whole tables' };
+export type SystemName = 'ours' | 'names' | 'values' | 'baseline';
+export const SYSTEM_LABELS: Record<SystemName, string> = {
+  ours: 'ours (vectors + names)',
+  names: 'ours without vectors',
+  values: 'ours + value profiles',
+  baseline: 'baseline: BM25 whole tables',
+};
 
 export interface Answer {
   readonly tables: readonly string[];
@@ -49,11 +54,17 @@ export async function runSystems(options: {
   const tables = engine.catalog.loadSnapshot(record.id).tables;
   const baseline = bm25WholeTables(tables);
   const cache = options.baselineCache && options.systems.includes('baseline') ? new BaselineCache(options.baselineCache, tables) : undefined;
-  const asks: Record<SystemName, Ask> = { ours: product(true), names: product(false), baseline: async (question, budget) => baseline(question, budget) };
+  const asks: Record<SystemName, Ask> = { ours: product(true), names: product(false), values: product(true), baseline: async (question, budget) => baseline(question, budget) };
 
   const runs: SystemRun[] = [];
   for (const system of options.systems) {
     const ask = asks[system];
+    // Value profiles are on only for the `values` system: collected afresh (statistics or samples), off afterwards.
+    if (system === 'values') {
+      engine.profiles.setEnabled(sourceId, true);
+      const collected = await engine.profiles.collect(sourceId);
+      options.log(`value profiles: ${collected.columns} columns (${collected.fromStatistics} from statistics, ${collected.sampled} tables sampled, ${collected.skipped} skipped) in ${collected.ms} ms`);
+    }
     // Warm-up: prepared snapshot, vector index, encoder and the packer's piece counts are built on first use.
     for (const question of options.questions.slice(0, 3)) await ask(question.text, options.budgets.at(-1)!).catch(() => undefined);
     for (const budget of options.budgets) {
@@ -79,6 +90,7 @@ export async function runSystems(options: {
       runs.push({ system, budget, answers, cached });
       options.log(`${system} @${budget}: ${answers.length} questions${cached > 0 ? ` (${cached} from the baseline cache)` : ''}`);
     }
+    if (system === 'values') engine.profiles.setEnabled(sourceId, false);
   }
   cache?.save();
   return runs;

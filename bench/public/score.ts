@@ -2,7 +2,7 @@
  * The public retrieval benchmark, on its own, for tuning:
  *
  *   node bin/run-ts.mjs bench/public/score.ts [--engine postgres|mysql|sqlite|all] [--budgets 1000,2000,4000,8000]
- *     [--set gen|basic|advanced|idk|all] [--no-vectors] [--json out.json] [--misses]
+ *     [--set gen|basic|advanced|idk|all] [--no-vectors] [--systems ours,names,values,baseline] [--json out.json] [--misses]
  *
  * Prints the score table per engine. `--misses`: every question missing a gold column at 4,000 tokens, its missing
  * columns and whether their table was in the context. `--no-vectors`: the product with names only (and the baseline).
@@ -29,6 +29,7 @@ const { values } = parseArgs({
     budgets: { type: 'string', default: '1000,2000,4000,8000' },
     set: { type: 'string', default: 'all' },
     'no-vectors': { type: 'boolean', default: false },
+    systems: { type: 'string' },
     json: { type: 'string' },
     misses: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
@@ -49,7 +50,12 @@ const budgets = values.budgets.split(',').map((text) => {
 if (values.misses && !budgets.includes(MISSES_BUDGET)) budgets.push(MISSES_BUDGET);
 budgets.sort((a, b) => a - b);
 const sets: QuestionSet[] = values.set === 'all' ? [...QUESTION_SETS] : values.set.split(',').map((name) => (QUESTION_SETS.includes(name as QuestionSet) ? (name as QuestionSet) : fail(`Unknown set "${name}".`)));
-const systems: SystemName[] = values['no-vectors'] ? ['names', 'baseline'] : ['ours', 'names', 'baseline'];
+const ALL_SYSTEMS: readonly SystemName[] = ['ours', 'names', 'values', 'baseline'];
+const systems: SystemName[] = values.systems
+  ? values.systems.split(',').map((name) => (ALL_SYSTEMS.includes(name as SystemName) ? (name as SystemName) : fail(`Unknown system "${name}" (${ALL_SYSTEMS.join(', ')}).`)))
+  : values['no-vectors']
+    ? ['names', 'baseline']
+    : ['ours', 'names', 'baseline'];
 
 const log = (line: string) => process.stderr.write(`[public] ${line}\n`);
 const evaluation = await evaluatePublic({ engines, budgets, sets, systems, cacheBaseline: true, log }).catch((error: unknown) => {

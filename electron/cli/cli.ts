@@ -23,7 +23,7 @@ export interface CliIo {
 }
 
 const COMMANDS: Record<string, { usage: string; summary: string; available: boolean }> = {
-  introspect: { usage: 'introspect URL [--offline]', summary: 'Introspect a database and cache its schema snapshot.', available: true },
+  introspect: { usage: 'introspect URL [--offline] [--values on|off]', summary: 'Introspect a database and cache its schema snapshot; --values on also keeps example values of text columns (used in contexts, sent to the model).', available: true },
   index: { usage: 'index URL [--provider local|openai] [--base-url U] [--api-key K] [--model M] [--dimensions N] [--concurrency N] [--max-inputs N] [--rpm N] [--tpm N]', summary: 'Embed every table and column into the on-disk cache (default provider: local, offline).', available: true },
   search: { usage: 'search URL TEXT [--k N] [--offline]', summary: 'Find tables and columns by meaning.', available: true },
   context: { usage: 'context URL QUESTION [--budget N] [--model M] [--encoding o200k_base|cl100k_base] [--offline]', summary: 'Show the schema context packed for a question under a token budget.', available: true },
@@ -60,6 +60,7 @@ const OPTIONS = {
   run: { type: 'boolean' },
   out: { type: 'string' },
   encoding: { type: 'string' },
+  values: { type: 'string' },
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
@@ -102,12 +103,27 @@ function sourceFor(engine: Engine, url: string): string {
   return engine.sources.add({ name: shown, url, password }).id;
 }
 
+/** `--values on|off`: turns value profiles on (and collects them after the refresh) or off (and deletes them). */
+function valuesSwitch(values: Values): boolean | undefined {
+  if (values.values === undefined) return undefined;
+  if (values.values !== 'on' && values.values !== 'off') throw new AppError('invalid_input', `--values must be on or off, got "${values.values}".`);
+  return values.values === 'on';
+}
+
 async function introspect(engine: Engine, url: string, values: Values, io: CliIo): Promise<Record<string, unknown>> {
   const id = sourceFor(engine, url);
+  const switched = valuesSwitch(values);
+  if (switched !== undefined) engine.profiles.setEnabled(id, switched);
   if (!values.offline) {
     try {
       const refreshed = await engine.handlers['schema/refresh']({ sourceId: id }, {});
-      return { source: displayUrl(parseConnectionUrl(url)), ...refreshed.counts, queries: refreshed.queries, ms: round(refreshed.ms), snapshotAt: refreshed.snapshot.takenAt, offline: false, diff: diffCounts(refreshed.diff) };
+      let profiles: Record<string, unknown> = { ...engine.profiles.status(id) };
+      if (switched) {
+        const collected = await engine.profiles.collect(id);
+        if (collected.firstError) io.stderr(`note: value profiles skipped ${collected.skipped} table(s); first: ${collected.firstError}`);
+        profiles = { ...collected };
+      }
+      return { source: displayUrl(parseConnectionUrl(url)), ...refreshed.counts, queries: refreshed.queries, ms: round(refreshed.ms), snapshotAt: refreshed.snapshot.takenAt, offline: false, diff: diffCounts(refreshed.diff), values: profiles };
     } catch (error) {
       const serialized = serializeError(error);
       if ((serialized.kind !== 'unreachable' && serialized.kind !== 'timeout') || !engine.catalog.latestSnapshot(id)) throw error;
@@ -122,6 +138,7 @@ async function introspect(engine: Engine, url: string, values: Values, io: CliIo
     ms: 0,
     snapshotAt: resolved.record.verifiedAt,
     offline: true,
+    values: engine.profiles.status(id),
   };
 }
 

@@ -10,6 +10,8 @@ import { AskService } from './query/ask-service.ts';
 import { ContextService } from './query/context-service.ts';
 import { ContextPrepWorker } from './query/context-prep.ts';
 import { SqlDoor } from './query/sql-door.ts';
+import { ValueProfileStore } from './catalog/value-profile-store.ts';
+import { ValueProfileService } from './query/value-profile-service.ts';
 import { resolvePoolSettings, type PoolSettings } from './sources/dialect.ts';
 import { MemorySecretStore, type SecretStore } from './sources/secret-store.ts';
 import { SourceService } from './sources/source-service.ts';
@@ -40,6 +42,7 @@ export interface Engine {
   readonly contexts: ContextService;
   readonly workspace: WorkspaceStore;
   readonly asks: AskService;
+  readonly profiles: ValueProfileService;
   readonly handlers: HandlerTable;
   readonly metrics: MetricsRegistry;
   /** The memory and metrics panels' snapshot; also `schemascope stats --json`. */
@@ -87,7 +90,9 @@ export function createEngine(options: EngineOptions): Engine {
   const prepWorker = new ContextPrepWorker(CatalogStore.file(home));
   const workspace = new WorkspaceStore(catalog);
   const indexes = new IndexService({ home, catalog, sources, secrets, events, vectorBudgetBytes: options.vectorBudgetBytes, metrics, prepWorker, settings: workspace });
-  const contexts = new ContextService({ catalog, sources, indexes, metrics, worker: prepWorker });
+  const profileStore = new ValueProfileStore(catalog);
+  const profiles = new ValueProfileService({ catalog, sources, door, store: profileStore, events });
+  const contexts = new ContextService({ catalog, sources, indexes, metrics, worker: prepWorker, profiles: profileStore });
   const asks = new AskService({
     contexts,
     sources,
@@ -104,7 +109,7 @@ export function createEngine(options: EngineOptions): Engine {
   });
   const version = appVersion();
   const snapshotMetrics = (snapshotOptions: { historySince?: number } = {}) => collectMetrics({ version, mode: options.mode, registry: metrics, sampler, sources, indexes, contexts }, snapshotOptions);
-  const handlers = createHandlers({ snapshotMetrics, version, mode: options.mode, home, catalog, sources, door, indexes, contexts, workspace, asks, events, platform: options.platform ?? {} });
+  const handlers = createHandlers({ snapshotMetrics, version, mode: options.mode, home, catalog, sources, door, indexes, contexts, workspace, asks, profiles, events, platform: options.platform ?? {} });
   return {
     home,
     catalog,
@@ -115,6 +120,7 @@ export function createEngine(options: EngineOptions): Engine {
     contexts,
     workspace,
     asks,
+    profiles,
     handlers,
     metrics,
     snapshotMetrics,

@@ -114,4 +114,20 @@ export const CATALOG_MIGRATIONS: readonly { readonly version: number; readonly s
       );
     `,
   },
+  {
+    version: 3,
+    sql: `
+      -- Example values of text columns, opt-in per source; keyed by names so that they outlive snapshots.
+      CREATE TABLE value_profiles (
+        source_id TEXT NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+        schema_name TEXT NOT NULL,
+        table_name TEXT NOT NULL,
+        column_name TEXT NOT NULL,
+        values_json TEXT NOT NULL,
+        origin TEXT NOT NULL CHECK (origin IN ('statistics', 'sample')),
+        collected_at TEXT NOT NULL,
+        PRIMARY KEY (source_id, schema_name, table_name, column_name)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

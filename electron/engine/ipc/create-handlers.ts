@@ -7,6 +7,7 @@ import type { HandlerTable } from './handler-table.ts';
 import type { IndexService } from '../embeddings/index-service.ts';
 import type { ContextService } from '../query/context-service.ts';
 import type { AskService } from '../query/ask-service.ts';
+import type { ValueProfileService } from '../query/value-profile-service.ts';
 import type { WorkspaceStore } from '../catalog/workspace-store.ts';
 import type { EventHub } from '../util/event-hub.ts';
 import type { MetricsSnapshot } from '../metrics/metrics-snapshot.ts';
@@ -27,6 +28,7 @@ export interface HandlerDependencies {
   readonly contexts: ContextService;
   readonly workspace: WorkspaceStore;
   readonly asks: AskService;
+  readonly profiles: ValueProfileService;
   readonly events: EventHub;
   readonly snapshotMetrics: (options?: { historySince?: number }) => Promise<MetricsSnapshot>;
 }
@@ -150,6 +152,10 @@ export function createHandlers(deps: HandlerDependencies): HandlerTable {
     },
     'index/status': async (request) => deps.indexes.status(request.sourceId),
     'search/query': async (request) => deps.indexes.search(request.sourceId, request.text, request.k ?? 20),
+
+    'values/status': async (request) => deps.profiles.status(request.sourceId),
+    'values/set': async (request) => deps.profiles.setEnabled(request.sourceId, request.enabled),
+    'values/collect': async (request, context) => deps.profiles.collect(request.sourceId, { signal: context.signal }),
 
     'context/build': async (request) =>
       deps.contexts.build({ sourceId: request.sourceId, question: request.question, budget: request.budget ?? querySettings().contextBudget, model: request.model ?? asks.settings().model ?? undefined }),

@@ -11,6 +11,8 @@ import { LexicalIndex } from './lexical-index.ts';
 import type { ContextPrepWorker } from './context-prep.ts';
 import { rankTables, type VectorHitRef } from './retriever.ts';
 import type { MetricsRegistry } from '../metrics/metrics-registry.ts';
+import type { ValueProfileStore } from '../catalog/value-profile-store.ts';
+import { ValueIndex } from './value-index.ts';
 
 export interface ContextRequest {
   readonly sourceId: string;
@@ -68,7 +70,12 @@ export class ContextService {
   #misses = 0;
   #inWorker = 0;
 
-  constructor(deps: { catalog: CatalogStore; sources: SourceService; indexes: IndexService; metrics?: MetricsRegistry; worker?: ContextPrepWorker }) {
+  readonly #profiles: ValueProfileStore | undefined;
+  /** Value indexes per source, for the snapshot and the collection they were built from. */
+  readonly #valueIndexes = new LRUCache<string, { stamp: string; index: ValueIndex }>({ max: 4 });
+
+  constructor(deps: { catalog: CatalogStore; sources: SourceService; indexes: IndexService; metrics?: MetricsRegistry; worker?: ContextPrepWorker; profiles?: ValueProfileStore }) {
+    this.#profiles = deps.profiles;
     this.#metrics = deps.metrics;
     this.#worker = deps.worker;
     this.#catalog = deps.catalog;
@@ -103,8 +110,20 @@ export class ContextService {
       if (!(error instanceof AppError) || (error.kind !== 'not_found' && error.kind !== 'not_available')) throw error;
       note = `Names and comments only: ${error.message}`;
     }
-    const ranked = rankTables({ tables: prepared.snapshot.tables, lexical: prepared.lexical, graph: prepared.graph, question, vectorHits });
-    const packed = packContext({ engine: prepared.snapshot.engine, question, ranked, graph: prepared.graph, budget, model: request.model, encoding: request.encoding });
+    const values = this.#valueIndex(request.sourceId, resolved.record.id, prepared.snapshot.tables);
+    const valueHits = values?.search(question) ?? [];
+    const ranked = rankTables({ tables: prepared.snapshot.tables, lexical: prepared.lexical, graph: prepared.graph, question, vectorHits, valueHits });
+    const named = new Map(valueHits.map((hit) => [`${hit.table}:${hit.column}`, hit.value]));
+    const packed = packContext({
+      engine: prepared.snapshot.engine,
+      question,
+      ranked,
+      graph: prepared.graph,
+      budget,
+      model: request.model,
+      encoding: request.encoding,
+      values: values ? { valuesOf: (table, column) => values.valuesOf(table, column), named } : undefined,
+    });
     const ms = performance.now() - started;
     this.#metrics?.observe('context.ms', ms);
     this.#metrics?.observe('context.tokens', packed.tokens);
@@ -153,6 +172,19 @@ export class ContextService {
     }
     this.#prepared.set(snapshotId, prepared);
     return prepared;
+  }
+
+  /** The source's value index when its value profiles are on and collected; rebuilt when either changes. */
+  #valueIndex(sourceId: string, snapshotId: number, tables: SchemaSnapshot['tables']): ValueIndex | undefined {
+    if (!this.#profiles?.enabled(sourceId)) return undefined;
+    const collectedAt = this.#profiles.collectedAt(sourceId);
+    if (!collectedAt) return undefined;
+    const stamp = `${snapshotId}\u0000${collectedAt}`;
+    const cached = this.#valueIndexes.get(sourceId);
+    if (cached?.stamp === stamp) return cached.index;
+    const index = new ValueIndex(tables, this.#profiles.list(sourceId));
+    this.#valueIndexes.set(sourceId, { stamp, index });
+    return index;
   }
 
   cacheStats(): { name: string; size: number; max: number; hits: number; misses: number; inWorker: number } {

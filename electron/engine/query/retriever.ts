@@ -2,6 +2,7 @@ import type { TableInfo } from '../../../shared/schema-types.ts';
 import { tableId } from '../../../shared/schema-types.ts';
 import type { JoinGraph } from './join-graph.ts';
 import type { LexicalIndex } from './lexical-index.ts';
+import type { ValueHit } from './value-index.ts';
 
 /** A vector-search hit, as the index service returns it. */
 export interface VectorHitRef {
@@ -14,6 +15,8 @@ export interface VectorHitRef {
 
 export interface RankedTable {
   readonly table: TableInfo;
+  /** Its index in the snapshot's table list. */
+  readonly position: number;
   readonly score: number;
   /** `match`: the question's words or meaning; `join path`: links two matched tables; `rest`: only fills spare budget. */
   readonly reason: 'match' | 'join path' | 'rest';
@@ -25,6 +28,12 @@ export interface RankedTable {
   /** Per column (same order as `table.columns`): its fused relevance, 0 when nothing matched it. */
   readonly columnScores: Float32Array;
 }
+
+/**
+ * A named value is strong evidence for its column but weaker for its table (a lookup table holding "California"
+ * is rarely the only table a question needs): its table ranking counts a quarter (measured, retrieval-public).
+ */
+const VALUE_TABLE_WEIGHT = 0.25;
 
 /** Reciprocal-rank fusion constant (Cormack et al. 2009): fuses rankings without calibrating their scores. */
 const RRF_K = 60;
@@ -96,6 +105,8 @@ export function rankTables(input: {
   readonly graph: JoinGraph;
   readonly question: string;
   readonly vectorHits: readonly VectorHitRef[];
+  /** Columns whose example values the question names (value profiles, when the source has them on). */
+  readonly valueHits?: readonly ValueHit[];
 }): RankedTable[] {
   const { tables } = input;
   const position = new Map(tables.map((table, index) => [tableId(table.schema, table.name), index]));
@@ -126,12 +137,22 @@ export function rankTables(input: {
     }
   }
 
+  // Values: a column holding a value the question names, and its table.
+  const valueTable = new Map<number, number>();
+  const valueColumns: { key: number; score: number }[] = [];
+  for (const hit of input.valueHits ?? []) {
+    valueTable.set(hit.table, Math.max(valueTable.get(hit.table) ?? 0, hit.score));
+    valueColumns.push({ key: hit.table * COLUMN_STRIDE + hit.column, score: hit.score });
+  }
+
   const tableScores = new Map<number, number>();
   addReciprocalRanks([...lexTable].map(([key, score]) => ({ key, score })), tableScores);
+  addReciprocalRanks([...valueTable].map(([key, score]) => ({ key, score })), tableScores, VALUE_TABLE_WEIGHT);
   addReciprocalRanks([...vecTable].map(([key, score]) => ({ key, score })), tableScores);
   const columnScores = new Map<number, number>();
   addReciprocalRanks(lexColumns, columnScores);
   addReciprocalRanks(vecColumns, columnScores);
+  addReciprocalRanks(valueColumns, columnScores);
   const perTable = new Map<number, Float32Array>();
   for (const [key, score] of columnScores) {
     const tableIndex = Math.floor(key / COLUMN_STRIDE);
@@ -141,7 +162,7 @@ export function rankTables(input: {
   }
   const entry = (index: number, reason: RankedTable['reason'], weight: number): RankedTable => {
     const table = tables[index]!;
-    return { table, score: tableScores.get(index) ?? 0, reason, weight, columnScores: perTable.get(index) ?? new Float32Array(table.columns.length) };
+    return { table, position: index, score: tableScores.get(index) ?? 0, reason, weight, columnScores: perTable.get(index) ?? new Float32Array(table.columns.length) };
   };
 
   const boosted = withSchemaCoherence(tables, tableScores);

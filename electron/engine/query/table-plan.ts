@@ -13,6 +13,8 @@ export interface ExtraColumn {
 }
 
 export interface Description {
+  /** A comment written in the database, or example values of the column (value profiles). */
+  readonly kind: 'comment' | 'values';
   /** The column it describes (index), or null for the table's own comment. */
   readonly column: number | null;
   readonly estimate: number;
@@ -58,6 +60,17 @@ export function looksLikeKey(name: string): boolean {
   return /(?:^|[^A-Za-z])id$/i.test(name) || /[a-z](?:Id|ID)$/.test(name) || /^[a-z]{1,4}id$/i.test(name) || /[_ ](?:key|code|no|nbr|num|fk)$/i.test(name);
 }
 
+/** Example values of the snapshot's columns, and the ones a question named. */
+export interface ColumnValues {
+  valuesOf(table: number, column: number): readonly string[] | undefined;
+  /** `table:column` -> the value the question named. */
+  readonly named: ReadonlyMap<string, string>;
+}
+
+/** Example values shown per column, and the length of the list. */
+const SHOWN_VALUES = 8;
+const MAX_VALUES_CHARS = 200;
+
 export function planTable(input: {
   readonly ranked: RankedTable;
   readonly rank: number;
@@ -65,6 +78,7 @@ export function planTable(input: {
   readonly graph: JoinGraph;
   readonly multiSchema: boolean;
   readonly count: (text: string) => number;
+  readonly values?: ColumnValues;
 }): TablePlan {
   const { ranked, engine, graph, multiSchema, count } = input;
   const table = ranked.table;
@@ -128,10 +142,19 @@ export function planTable(input: {
   const describe = (column: number | null, comment: string | null, isMatched: boolean) => {
     if (!comment || !/\S/.test(comment)) return;
     const length = displayName.length + (column === null ? 0 : table.columns[column]!.name.length) + Math.min(comment.length, MAX_DESCRIPTION_CHARS) + 6;
-    descriptions.push({ column, estimate: estimate(length), matched: isMatched });
+    descriptions.push({ kind: 'comment', column, estimate: estimate(length), matched: isMatched });
   };
   describe(null, table.comment, ranked.reason === 'match');
   table.columns.forEach((column, index) => describe(index, column.comment, scores[index]! > 0));
+  const valueLists = new Map<number, string>();
+  table.columns.forEach((column, index) => {
+    const values = input.values?.valuesOf(ranked.position, index);
+    if (!values || values.length === 0) return;
+    const named = input.values!.named.get(`${ranked.position}:${index}`);
+    const list = exampleList(named === undefined ? values : [named, ...values.filter((value) => value !== named)]);
+    valueLists.set(index, list);
+    descriptions.push({ kind: 'values', column: index, estimate: estimate(displayName.length + column.name.length + list.length + 8), matched: named !== undefined });
+  });
 
   return {
     ranked,
@@ -145,7 +168,8 @@ export function planTable(input: {
     descriptions,
     columnText: (index) => `, ${pieceOf(index)}`,
     descriptionText(index) {
-      const { column } = descriptions[index]!;
+      const { column, kind } = descriptions[index]!;
+      if (kind === 'values') return `${flat(`${displayName}.${table.columns[column!]!.name}`)} values: ${valueLists.get(column!)}\n`;
       const comment = column === null ? table.comment! : table.columns[column]!.comment!;
       const clipped = comment.replace(/\s+/g, ' ').trim();
       const target = column === null ? displayName : `${displayName}.${table.columns[column]!.name}`;
@@ -159,6 +183,19 @@ export function planTable(input: {
   };
 }
 
+
+/** `"a", "b", ...` as JSON strings (quoted data), the first SHOWN_VALUES that fit MAX_VALUES_CHARS. */
+function exampleList(values: readonly string[]): string {
+  const shown: string[] = [];
+  let length = 0;
+  for (const value of values.slice(0, SHOWN_VALUES)) {
+    const quoted = flat(JSON.stringify(value));
+    if (shown.length > 0 && length + quoted.length > MAX_VALUES_CHARS) break;
+    shown.push(quoted);
+    length += quoted.length + 2;
+  }
+  return shown.join(', ');
+}
 
 /** ~3.5 characters a token in schema text: enough to order pieces by value per token. */
 function estimate(characters: number): number {

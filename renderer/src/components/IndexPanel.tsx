@@ -165,6 +165,7 @@ export function IndexPanel({ client, subscribe, sourceId, onOpenTable }: { clien
         )}
         {status?.summary && <p className="muted">Index: {status.summary.providerId}</p>}
       </section>
+      <ValueProfilesCard client={client} sourceId={sourceId} />
       <section className="panel-card">
         <h2>Search by meaning</h2>
         <form
@@ -209,5 +210,71 @@ export function IndexPanel({ client, subscribe, sourceId, onOpenTable }: { clien
       </section>
 
     </div>
+  );
+}
+
+type ValueStatus = ResponseOf<'values/status'>;
+
+/**
+ * Value profiles: off by default. On, the example values of text columns are kept in the catalog, and the ones a
+ * question names go into its context (and so to the model); keys and secret-looking columns are never read.
+ */
+function ValueProfilesCard({ client, sourceId }: { client: SchemascopeClient; sourceId: string }) {
+  const [status, setStatus] = useState<ValueStatus | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<SerializedError | null>(null);
+  const [note, setNote] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    void client['values/status']({ sourceId }).then((value) => live && setStatus(value), (caught: unknown) => live && setError(toErrorData(caught)));
+    return () => {
+      live = false;
+    };
+  }, [client, sourceId]);
+  const run = async (action: () => Promise<ValueStatus>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      setStatus(await action());
+    } catch (caught) {
+      setError(toErrorData(caught));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const collect = () =>
+    run(async () => {
+      const collected = await client['values/collect']({ sourceId });
+      setNote(`${collected.columns} columns from ${collected.tables} tables in ${(collected.ms / 1000).toFixed(1)} s${collected.skipped > 0 ? `; ${collected.skipped} skipped (${collected.firstError ?? ''})` : ''}`);
+      return collected;
+    });
+  return (
+    <section className="panel-card" data-testid="value-profiles">
+      <h2>Example values</h2>
+      <label className="checkbox-row">
+        <input
+          type="checkbox"
+          checked={status?.enabled ?? false}
+          disabled={busy || !status}
+          onChange={(event) => void run(() => client['values/set']({ sourceId, enabled: event.target.checked }))}
+        />
+        Keep example values of text columns, so that a question naming one (“Alameda”, “sell”) finds its column.
+      </label>
+      <p className="muted small">
+        Off by default. On, the values a question names are shown to the model in its context. Keys and columns that look secret or personal are never read; turning this off deletes what was kept.
+      </p>
+      <div className="editor-toolbar">
+        <button type="button" onClick={() => void collect()} disabled={busy || !status?.enabled}>
+          {busy ? 'Collecting…' : 'Collect now'}
+        </button>
+        {status?.enabled && (
+          <span className="muted" data-testid="value-profiles-status">
+            {status.columns.toLocaleString()} columns{status.collectedAt ? `, collected ${new Date(status.collectedAt).toLocaleString()}` : ', not collected yet'}
+          </span>
+        )}
+      </div>
+      {note && <p className="muted small">{note}</p>}
+      <ErrorNotice error={error} onDismiss={() => setError(null)} />
+    </section>
   );
 }
