@@ -92,7 +92,7 @@ export function createEngine(options: EngineOptions): Engine {
   const indexes = new IndexService({ home, catalog, sources, secrets, events, vectorBudgetBytes: options.vectorBudgetBytes, metrics, prepWorker, settings: workspace });
   const profileStore = new ValueProfileStore(catalog);
   const profiles = new ValueProfileService({ catalog, sources, door, store: profileStore, events });
-  const contexts = new ContextService({ catalog, sources, indexes, metrics, worker: prepWorker, profiles: profileStore });
+  const contexts = new ContextService({ catalog, sources, indexes, metrics, worker: prepWorker, profiles: profileStore, home });
   const asks = new AskService({
     contexts,
     sources,
@@ -106,6 +106,12 @@ export function createEngine(options: EngineOptions): Engine {
         if (!ok) metrics.inc(status === 429 ? 'llm.http_429' : 'llm.errors');
       },
     },
+  });
+  // What a question needs is prepared when indexing ends (and stored for every later process), not at the first question.
+  const stopPreparing = events.subscribe((event) => {
+    if (event.channel !== 'index/progress' || event.payload.progress.state !== 'done') return;
+    const latest = catalog.latestSnapshot(event.payload.sourceId);
+    if (latest) void contexts.prepare(latest.id).catch(() => undefined); // the first question prepares it otherwise
   });
   const version = appVersion();
   const snapshotMetrics = (snapshotOptions: { historySince?: number } = {}) => collectMetrics({ version, mode: options.mode, registry: metrics, sampler, sources, indexes, contexts }, snapshotOptions);
@@ -125,6 +131,7 @@ export function createEngine(options: EngineOptions): Engine {
     metrics,
     snapshotMetrics,
     async close() {
+      stopPreparing();
       sampler.stop();
       workspace.flush();
       indexes.close();

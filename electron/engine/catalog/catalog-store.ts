@@ -131,6 +131,16 @@ export class CatalogStore {
 
   // ---- snapshots -----------------------------------------------------------------------------------------------
 
+  /** Ids of the snapshots a source keeps (at most SNAPSHOTS_KEPT). */
+  snapshotIds(sourceId: string): number[] {
+    return (this.db.prepare('SELECT id FROM snapshots WHERE source_id = ? ORDER BY id').all(sourceId) as { id: number }[]).map((row) => row.id);
+  }
+
+  snapshotRecord(snapshotId: number): SnapshotRecord | undefined {
+    const row = this.db.prepare('SELECT * FROM snapshots WHERE id = ?').get(snapshotId) as SnapshotRow | undefined;
+    return row ? toSnapshot(row) : undefined;
+  }
+
   latestSnapshot(sourceId: string): SnapshotRecord | undefined {
     const row = this.db.prepare('SELECT * FROM snapshots WHERE source_id = ? ORDER BY id DESC LIMIT 1').get(sourceId) as SnapshotRow | undefined;
     return row ? toSnapshot(row) : undefined;

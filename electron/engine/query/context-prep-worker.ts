@@ -10,6 +10,9 @@ import { VectorIndex } from '../embeddings/vector-index.ts';
 import { serveRpc } from '../util/worker-rpc.ts';
 import type { PrepareRequest, VectorsRequest } from './context-prep.ts';
 import { buildLexicalParts } from './lexical-index.ts';
+import { JoinGraph } from './join-graph.ts';
+import { PreparedStore } from './prepared-store.ts';
+import { AppError } from '../../../shared/errors.ts';
 
 let catalog: CatalogStore | undefined;
 
@@ -24,8 +27,16 @@ serveRpc<PrepareRequest | VectorsRequest>(parentPort!, (request) => {
     }
   }
   catalog ??= new CatalogStore(request.file, { readonly: true });
-  const snapshot = catalog.loadSnapshot(request.snapshotId);
-  const lexical = buildLexicalParts(snapshot.tables);
+  const record = catalog.snapshotRecord(request.snapshotId);
+  if (!record) throw new AppError('not_found', `No snapshot ${request.snapshotId}.`);
+  const store = new PreparedStore(request.home);
+  let parts = store.read(record);
+  if (!parts) {
+    const snapshot = catalog.loadSnapshot(request.snapshotId);
+    parts = { snapshot, lexical: buildLexicalParts(snapshot.tables), edges: new JoinGraph(snapshot.tables).edges };
+    store.write(record, parts, catalog.snapshotIds(record.sourceId));
+  }
+  const { lexical } = parts;
   const transfer = [lexical.offsets, lexical.documents, lexical.weights, lexical.tableOf, lexical.columnOf, lexical.lengths].map((array) => array.buffer as ArrayBuffer);
-  return { value: { snapshot, lexical }, transfer };
+  return { value: parts, transfer };
 });

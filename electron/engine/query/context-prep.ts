@@ -1,11 +1,12 @@
-import type { SchemaSnapshot } from '../../../shared/schema-types.ts';
 import type { VectorIndexParts } from '../embeddings/vector-index.ts';
 import { WorkerRpc } from '../util/worker-rpc.ts';
-import type { LexicalIndexParts } from './lexical-index.ts';
+import type { PreparedParts } from './prepared-store.ts';
 
 export interface PrepareRequest {
   readonly kind: 'prepare';
   readonly file: string;
+  /** The data folder: the worker stores what it prepared there (PreparedStore). */
+  readonly home: string;
   readonly snapshotId: number;
 }
 
@@ -29,8 +30,9 @@ export class ContextPrepWorker {
     this.#file = catalogFile;
   }
 
-  prepare(snapshotId: number): Promise<{ snapshot: SchemaSnapshot; lexical: LexicalIndexParts }> {
-    return this.#rpc.call({ kind: 'prepare', file: this.#file, snapshotId } satisfies PrepareRequest);
+  /** Reads the snapshot, builds its BM25 index and join graph, stores them for later processes, and hands them over. */
+  prepare(snapshotId: number, home: string): Promise<PreparedParts> {
+    return this.#rpc.call({ kind: 'prepare', file: this.#file, home, snapshotId } satisfies PrepareRequest);
   }
 
   /** Reads a source's vectors and builds the compact copy of its vector index (null when it has none). */

@@ -7,7 +7,8 @@ import type { IndexService } from '../embeddings/index-service.ts';
 import type { SourceService } from '../sources/source-service.ts';
 import { DEFAULT_CONTEXT_BUDGET, packContext, type PackedContext } from './context-packer.ts';
 import { JoinGraph } from './join-graph.ts';
-import { LexicalIndex } from './lexical-index.ts';
+import { buildLexicalParts, LexicalIndex } from './lexical-index.ts';
+import { PreparedStore } from './prepared-store.ts';
 import type { ContextPrepWorker } from './context-prep.ts';
 import { rankTables, type VectorHitRef } from './retriever.ts';
 import type { MetricsRegistry } from '../metrics/metrics-registry.ts';
@@ -74,8 +75,15 @@ export class ContextService {
   /** Value indexes per source, for the snapshot and the collection they were built from. */
   readonly #valueIndexes = new LRUCache<string, { stamp: string; index: ValueIndex }>({ max: 4 });
 
-  constructor(deps: { catalog: CatalogStore; sources: SourceService; indexes: IndexService; metrics?: MetricsRegistry; worker?: ContextPrepWorker; profiles?: ValueProfileStore }) {
+  /** Where prepared snapshots are kept between processes (none in tests that build in place). */
+  readonly #store: PreparedStore | undefined;
+  readonly #home: string | undefined;
+  #loaded = 0;
+
+  constructor(deps: { catalog: CatalogStore; sources: SourceService; indexes: IndexService; metrics?: MetricsRegistry; worker?: ContextPrepWorker; profiles?: ValueProfileStore; home?: string }) {
     this.#profiles = deps.profiles;
+    this.#home = deps.home;
+    this.#store = deps.home ? new PreparedStore(deps.home) : undefined;
     this.#metrics = deps.metrics;
     this.#worker = deps.worker;
     this.#catalog = deps.catalog;
@@ -156,23 +164,33 @@ export class ContextService {
   }
 
   async #build(snapshotId: number): Promise<PreparedSnapshot> {
-    let prepared: PreparedSnapshot | undefined;
-    if (this.#worker && this.#catalog.countSnapshot(snapshotId).columns >= IN_WORKER_COLUMNS) {
+    const record = this.#catalog.snapshotRecord(snapshotId);
+    if (!record) throw new AppError('not_found', `No snapshot ${snapshotId}.`);
+    let parts = this.#store?.read(record);
+    if (parts) this.#loaded += 1;
+    if (!parts && this.#worker && this.#store && record.columnCount >= IN_WORKER_COLUMNS) {
       try {
-        const { snapshot, lexical } = await this.#worker.prepare(snapshotId);
-        prepared = { snapshot, lexical: new LexicalIndex(lexical), graph: new JoinGraph(snapshot.tables) };
+        parts = await this.#worker.prepare(snapshotId, this.#home!); // built and stored by the worker
         this.#inWorker += 1;
       } catch {
-        prepared = undefined; // prepared in place below
+        parts = undefined; // prepared in place below
       }
     }
-    if (!prepared) {
+    if (!parts) {
       const snapshot = this.#catalog.loadSnapshot(snapshotId);
-      prepared = { snapshot, lexical: new LexicalIndex(snapshot.tables), graph: new JoinGraph(snapshot.tables) };
+      parts = { snapshot, lexical: buildLexicalParts(snapshot.tables), edges: new JoinGraph(snapshot.tables).edges };
+      try {
+        this.#store?.write(record, parts, this.#catalog.snapshotIds(record.sourceId));
+      } catch {
+        // A read-only or full disk: the next process prepares again; nothing else depends on the file.
+      }
     }
+    const prepared: PreparedSnapshot = { snapshot: parts.snapshot, lexical: new LexicalIndex(parts.lexical), graph: JoinGraph.fromEdges(parts.edges) };
     this.#prepared.set(snapshotId, prepared);
     return prepared;
   }
+
+
 
   /** The source's value index when its value profiles are on and collected; rebuilt when either changes. */
   #valueIndex(sourceId: string, snapshotId: number, tables: SchemaSnapshot['tables']): ValueIndex | undefined {
@@ -187,7 +205,7 @@ export class ContextService {
     return index;
   }
 
-  cacheStats(): { name: string; size: number; max: number; hits: number; misses: number; inWorker: number } {
-    return { name: 'prepared snapshots', size: this.#prepared.size, max: this.#prepared.max, hits: this.#hits, misses: this.#misses, inWorker: this.#inWorker };
+  cacheStats(): { name: string; size: number; max: number; hits: number; misses: number; inWorker: number; loaded: number } {
+    return { name: 'prepared snapshots', size: this.#prepared.size, max: this.#prepared.max, hits: this.#hits, misses: this.#misses, inWorker: this.#inWorker, loaded: this.#loaded };
   }
 }

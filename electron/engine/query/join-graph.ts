@@ -87,6 +87,13 @@ export class JoinGraph {
   readonly edges: JoinEdge[] = [];
   readonly #adjacent = new Map<string, JoinEdge[]>();
 
+  /** A graph from edges computed before (a prepared snapshot), without inferring again. */
+  static fromEdges(edges: readonly JoinEdge[]): JoinGraph {
+    const graph = new JoinGraph([]);
+    for (const edge of edges) graph.#add(edge);
+    return graph;
+  }
+
   constructor(tables: readonly TableInfo[]) {
     const byName = new Map<string, TableInfo[]>();
     // `ref_cntry`, `sls_cust`: a module prefix before the entity's name; `cntry_id` still means `ref_cntry`.
