@@ -1,3 +1,4 @@
+import { CATALOG_MIGRATIONS } from '../../electron/engine/catalog/catalog-migrations.ts';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -39,13 +40,13 @@ describe('CatalogStore', () => {
   });
 
   it('runs its migrations once, in WAL mode, with the composite indexes', () => {
-    expect(catalog.schemaVersion).toBe(2);
+    expect(catalog.schemaVersion).toBe(CATALOG_MIGRATIONS.at(-1)!.version);
     expect(catalog.db.pragma('journal_mode', { simple: true })).toBe('wal');
     const indexes = (catalog.db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL`).all() as { name: string }[]).map((row) => row.name);
     expect(indexes).toEqual(expect.arrayContaining(['catalog_tables_by_source_table', 'catalog_columns_by_source_column', 'catalog_foreign_keys_by_target', 'query_history_by_source']));
     catalog.close();
     catalog = new CatalogStore(path.join(home.dir, 'catalog.db')); // reopening applies nothing twice
-    expect(catalog.schemaVersion).toBe(2);
+    expect(catalog.schemaVersion).toBe(CATALOG_MIGRATIONS.at(-1)!.version);
     expect((catalog.db.prepare('SELECT count(*) AS n FROM schema_migrations').get() as { n: number }).n).toBe(2);
   });
 
