@@ -162,7 +162,7 @@ export const contextView = z.object({
   omitted: z.object({ tables: z.number(), columns: z.number(), firstTables: z.array(z.string()) }),
   snapshot: snapshotInfo,
   /** `missingVectors`: items with no vector (failed or added since indexing), found by names and comments only. */
-  retrieval: z.object({ vectors: z.boolean(), missingVectors: z.number(), note: z.string().nullable(), ms: z.number() }),
+  retrieval: z.object({ vectors: z.boolean(), missingVectors: z.number(), note: z.string().nullable(), ms: z.number(), prepareMs: z.number(), tokenizerMs: z.number() }),
 });
 
 const llmSettingsView = z.object({

@@ -24,6 +24,9 @@ export interface PublicHome {
   /** Engines whose stored snapshot and index were reused as they were. */
   readonly reused: readonly PublicEngine[];
   readonly ms: number;
+  /** The data folder, and each source's URL (what the CLI is given). */
+  readonly dir: string;
+  readonly urls: ReadonlyMap<PublicEngine, string>;
 }
 
 function sourceUrl(engine: PublicEngine, loaded: LoadedDatabases): string {
@@ -75,5 +78,5 @@ export async function openPublicHome(loaded: LoadedDatabases, engines: readonly 
     await engine.close();
     throw error;
   }
-  return { engine, sourceIds, reused, ms: performance.now() - started };
+  return { engine, sourceIds, reused, ms: performance.now() - started, dir: HOME, urls: new Map(engines.map((name) => [name, sourceUrl(name, loaded)])) };
 }

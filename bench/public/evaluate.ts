@@ -4,6 +4,7 @@ import { resolveGold, type GoldNameNotes, type ResolvedQuestion } from './gold-n
 import { budgetRegressions, rowMetrics, type RowMetrics } from './metrics.ts';
 import { readQuestions, type QuestionSet } from './questions.ts';
 import { runSystems, type SystemName, type SystemRun } from './run-systems.ts';
+import { freshProcessTimes, type FreshProcessTimes } from './fresh-process.ts';
 
 export interface EngineEvaluation {
   readonly engine: PublicEngine;
@@ -20,6 +21,8 @@ export interface PublicEvaluation {
   readonly loaded: LoadedDatabases;
   readonly engines: readonly EngineEvaluation[];
   readonly setup: { readonly loadMs: number; readonly homeMs: number; readonly reusedHome: readonly PublicEngine[] };
+  /** `schemascope context` in fresh processes on the first engine's source (when asked for). */
+  readonly freshProcess?: FreshProcessTimes;
 }
 
 /**
@@ -35,6 +38,8 @@ export async function evaluatePublic(options: {
   readonly sample?: number;
   /** score.ts: reuse the baseline's answers from an identical earlier run (same snapshot, code and questions). */
   readonly cacheBaseline?: boolean;
+  /** Also time this many `context` calls as fresh CLI processes (after the in-process runs). */
+  readonly freshProcessRuns?: number;
   readonly log: (line: string) => void;
 }): Promise<PublicEvaluation> {
   const loaded = await ensureDatabases(options.engines, options.log);
@@ -70,5 +75,12 @@ export async function evaluatePublic(options: {
   } finally {
     await home.engine.close();
   }
-  return { loaded, engines: evaluations, setup: { loadMs: loaded.ms, homeMs: home.ms, reusedHome: home.reused } };
+  let freshProcess: FreshProcessTimes | undefined;
+  if (options.freshProcessRuns) {
+    const engineName = options.engines[0]!;
+    options.log(`${engineName}: ${options.freshProcessRuns} context calls in fresh processes`);
+    const texts = evaluations[0]!.questions.filter((question) => question.set !== 'idk').map((question) => question.text).slice(0, options.freshProcessRuns);
+    freshProcess = await freshProcessTimes({ url: home.urls.get(engineName)!, home: home.dir, questions: texts, budget: 4000 });
+  }
+  return { loaded, engines: evaluations, setup: { loadMs: loaded.ms, homeMs: home.ms, reusedHome: home.reused }, freshProcess };
 }

@@ -6,14 +6,25 @@ import { get_encoding, type Tiktoken, type TiktokenEncoding } from 'tiktoken';
  * life of the process (at most two exist), and freed by `freeEncoders()`.
  */
 const encoders = new Map<TiktokenEncoding, Tiktoken>();
+let encoderLoadMs = 0;
 
 export function encoder(encoding: TiktokenEncoding): Tiktoken {
   let found = encoders.get(encoding);
   if (!found) {
+    const started = performance.now();
     found = get_encoding(encoding);
+    encoderLoadMs += performance.now() - started;
     encoders.set(encoding, found);
   }
   return found;
+}
+
+/**
+ * Time spent building encoders in this process so far: a fixed cost paid once per encoding (o200k_base takes
+ * 0.4-0.9 s here), reported apart so that it is not mistaken for the cost of a question.
+ */
+export function encoderLoadTime(): number {
+  return encoderLoadMs;
 }
 
 /** Tokens of `text`; special-token markers in user text are counted as ordinary text, never interpreted. */

@@ -6,6 +6,11 @@ import type { CatalogStore } from '../catalog/catalog-store.ts';
 import type { IndexService } from '../embeddings/index-service.ts';
 import type { SourceService } from '../sources/source-service.ts';
 import { DEFAULT_CONTEXT_BUDGET, packContext, type PackedContext } from './context-packer.ts';
+import { encoderLoadTime } from '../embeddings/token-counter.ts';
+
+function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}
 import { JoinGraph } from './join-graph.ts';
 import { buildLexicalParts, LexicalIndex } from './lexical-index.ts';
 import { PreparedStore } from './prepared-store.ts';
@@ -30,7 +35,11 @@ export interface BuiltContext extends PackedContext {
   readonly engine: SchemaSnapshot['engine'];
   readonly snapshot: { readonly id: number; readonly takenAt: string; readonly offline: boolean; readonly warning: string | null };
   /** Which rankings took part (`vectors` is false when the source has no search index yet) and how long it took. */
-  readonly retrieval: { readonly vectors: boolean; readonly missingVectors: number; readonly note: string | null; readonly ms: number };
+  /**
+   * `ms`: question to packed context, without `tokenizerMs` (building the tokenizer, once per process and encoding);
+   * `prepareMs`: the part spent getting the prepared snapshot (near zero once it is in memory).
+   */
+  readonly retrieval: { readonly vectors: boolean; readonly missingVectors: number; readonly note: string | null; readonly ms: number; readonly prepareMs: number; readonly tokenizerMs: number };
 }
 
 interface PreparedSnapshot {
@@ -100,7 +109,9 @@ export class ContextService {
     if (!question) throw new AppError('invalid_input', 'The question is empty.');
     const resolved = await this.#sources.snapshot(request.sourceId, { offline: request.offline });
     const started = performance.now();
+    const encodersBefore = encoderLoadTime();
     const prepared = await this.prepare(resolved.record.id);
+    const preparedMs = performance.now() - started;
     let vectorHits: readonly VectorHitRef[] = [];
     let note: string | null = null;
     let missingVectors = 0;
@@ -132,14 +143,15 @@ export class ContextService {
       encoding: request.encoding,
       values: values ? { valuesOf: (table, column) => values.valuesOf(table, column), named } : undefined,
     });
-    const ms = performance.now() - started;
+    const tokenizerMs = encoderLoadTime() - encodersBefore;
+    const ms = performance.now() - started - tokenizerMs;
     this.#metrics?.observe('context.ms', ms);
     this.#metrics?.observe('context.tokens', packed.tokens);
     return {
       ...packed,
       engine: prepared.snapshot.engine,
       snapshot: resolved.info,
-      retrieval: { vectors: vectorHits.length > 0, missingVectors, note, ms: Math.round(ms * 10) / 10 },
+      retrieval: { vectors: vectorHits.length > 0, missingVectors, note, ms: round(ms), prepareMs: round(preparedMs), tokenizerMs: round(tokenizerMs) },
     };
   }
 
