@@ -15,6 +15,7 @@ import { queryEngineSuite } from './suites/query-engine.ts';
 import { executionSuite } from './suites/execution.ts';
 import { loadSuite } from './suites/load.ts';
 import { catalogSaveSuite } from './suites/catalog-save.ts';
+import { cliStartupSuite } from './suites/cli-startup.ts';
 import { retrievalPublicSuite } from './suites/retrieval-public.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -31,6 +32,7 @@ const SUITES: Record<string, () => Promise<BenchSection>> = {
   execution: () => executionSuite({ log }),
   load: () => loadSuite({ quick: Boolean(values.quick), log }),
   'catalog-save': () => catalogSaveSuite({ quick: Boolean(values.quick), log }),
+  'cli-startup': () => cliStartupSuite({ quick: Boolean(values.quick), log }),
   'retrieval-public': () => retrievalPublicSuite({ quick: Boolean(values.quick), log }),
 };
 

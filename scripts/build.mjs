@@ -1,19 +1,24 @@
 #!/usr/bin/env node
-// `npm run build`: the renderer with Vite, then main, preload and workers with esbuild into dist/electron.
+// `npm run build` (and `npm install`, through `prepare`): the renderer with Vite, then with esbuild main, preload and
+// workers into dist/electron, and the CLI into dist/cli (code split: a command loads only the chunks it uses).
 import { build as esbuild } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { build as viteBuild } from 'vite';
+
+const version = JSON.parse(readFileSync('package.json', 'utf8')).version;
 
 const started = Date.now();
 await viteBuild({ configFile: 'vite.config.ts', logLevel: 'warn' });
 
 rmSync('dist/electron', { recursive: true, force: true });
+rmSync('dist/cli', { recursive: true, force: true });
 // Native, WASM and optional driver modules stay outside the bundle; better-sqlite3 is loaded from node_modules (dev) or
 // from the Electron-ABI copy that SCHEMASCOPE_SQLITE_BINDING points at.
 const external = ['electron', 'better-sqlite3', 'tiktoken', 'pg-native', 'cloudflare:sockets'];
 // ES module bundles of CommonJS drivers need a real `require` for Node built-ins.
 const requireShim = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
-const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, external, logLevel: 'warning', define: { 'process.env.SCHEMASCOPE_BUNDLED': '"1"' } };
+const define = { 'process.env.SCHEMASCOPE_BUNDLED': '"1"', 'process.env.SCHEMASCOPE_BUILD_VERSION': JSON.stringify(version) };
+const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, external, logLevel: 'warning', define };
 
 await Promise.all([
   esbuild({ ...common, entryPoints: { main: 'electron/main/main.ts' }, outdir: 'dist/electron', format: 'esm', outExtension: { '.js': '.mjs' }, banner: { js: requireShim } }),
@@ -31,5 +36,17 @@ await Promise.all([
     outExtension: { '.js': '.mjs' },
     banner: { js: requireShim },
   }),
+  // The CLI runs from the repo, next to node_modules: packages stay external (loaded when a chunk needs them).
+  esbuild({
+    ...common,
+    entryPoints: { main: 'electron/cli/main.ts' },
+    packages: 'external',
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+    outdir: 'dist/cli',
+    format: 'esm',
+    outExtension: { '.js': '.mjs' },
+    banner: { js: requireShim },
+  }),
 ]);
-console.error(`built dist/renderer and dist/electron in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+console.error(`built dist/renderer, dist/electron and dist/cli in ${((Date.now() - started) / 1000).toFixed(1)} s`);

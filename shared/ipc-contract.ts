@@ -14,6 +14,9 @@ const connectionUrl = z.string().trim().min(1, 'A connection URL is required.').
 const secret = z.string().max(4096);
 
 const engine = z.enum(['sqlite', 'mysql', 'postgres']);
+/** Which front door the engine serves: the desktop app, web mode, or the CLI. */
+export const appMode = z.enum(['electron', 'web', 'cli']);
+export type AppMode = z.output<typeof appMode>;
 
 export const sourceView = z.object({
   id,
@@ -144,7 +147,10 @@ const providerSettings = z.strictObject({
 });
 const timeoutMs = z.number().int().min(100).max(3_600_000);
 const question = z.string().trim().min(1, 'The question is empty.').max(4000, 'The question is longer than 4,000 characters.');
-const budget = z.number().int().min(100).max(1_000_000);
+const budget = z.number().int('The token budget must be a whole number from 100 to 1,000,000.').min(100, 'The token budget must be a whole number from 100 to 1,000,000.').max(1_000_000, 'The token budget must be a whole number from 100 to 1,000,000.');
+const chatModel = z.string().trim().min(1).max(200);
+/** Answer from the cached snapshot only, never connecting. */
+const offline = z.boolean();
 const serializedError = z.object({ kind: z.enum(ERROR_KINDS), message: z.string(), detail: z.string().optional() });
 
 const valueProfileStatus = z.object({ enabled: z.boolean(), columns: z.number(), collectedAt: z.string().nullable() });
@@ -242,7 +248,7 @@ const savedQuery = z.object({ id: z.number(), sourceId: z.string(), name: z.stri
 export const contract = {
   'app/info': {
     request: z.strictObject({}),
-    response: z.object({ version: z.string(), mode: z.enum(['electron', 'web']), home: z.string() }),
+    response: z.object({ version: z.string(), mode: appMode, home: z.string() }),
   },
   'app/pickFile': {
     request: z.strictObject({}),
@@ -362,11 +368,38 @@ export const contract = {
     }),
   },
   'context/build': {
-    request: z.strictObject({ sourceId: id, question, budget: budget.optional(), model: z.string().min(1).max(200).optional() }),
+    request: z.strictObject({
+      sourceId: id,
+      question,
+      budget: budget.optional(),
+      /** The model whose tokenizer counts (o200k_base or cl100k_base follows from it), unless `encoding` says. */
+      model: chatModel.optional(),
+      encoding: z.enum(['o200k_base', 'cl100k_base']).optional(),
+      offline: offline.optional(),
+    }),
     response: contextView,
   },
   'ask/start': {
-    request: z.strictObject({ askId: id, sourceId: id, question, budget: budget.optional(), run: z.boolean().optional(), limit: limit.optional() }),
+    request: z.strictObject({
+      askId: id,
+      sourceId: id,
+      question,
+      budget: budget.optional(),
+      run: z.boolean().optional(),
+      limit: limit.optional(),
+      offline: offline.optional(),
+      /** Model whose tokenizer counts the context, when it differs from the chat model. */
+      tokenModel: chatModel.optional(),
+      /** This question's overrides of the stored model settings (the CLI's flags); a key given here is not stored. */
+      llm: z
+        .strictObject({
+          baseUrl: z.string().url().max(2048).optional(),
+          model: chatModel.optional(),
+          apiKey: z.string().max(512).optional(),
+          timeoutMs: timeoutMs.optional(),
+        })
+        .optional(),
+    }),
     response: z.object({
       context: contextView,
       answer: z.string().nullable(),

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import type { AppMode } from '../../shared/ipc-contract.ts';
 import path from 'node:path';
 import { CatalogStore } from './catalog/catalog-store.ts';
 import { createHandlers, type PlatformHooks } from './ipc/create-handlers.ts';
@@ -16,6 +16,7 @@ import { resolvePoolSettings, type PoolSettings } from './sources/dialect.ts';
 import { MemorySecretStore, type SecretStore } from './sources/secret-store.ts';
 import { SourceService } from './sources/source-service.ts';
 import { EventHub } from './util/event-hub.ts';
+import { appVersion } from './util/app-version.ts';
 import { MetricsRegistry } from './metrics/metrics-registry.ts';
 import { ProcessSampler } from './metrics/process-sampler.ts';
 import { collectMetrics, type MetricsSnapshot } from './metrics/metrics-snapshot.ts';
@@ -23,7 +24,7 @@ import { collectMetrics, type MetricsSnapshot } from './metrics/metrics-snapshot
 export interface EngineOptions {
   /** Where the catalog and caches live (`--home`, SCHEMASCOPE_HOME, or the app's data folder). */
   readonly home: string;
-  readonly mode: 'electron' | 'web';
+  readonly mode: AppMode;
   readonly secrets?: SecretStore;
   readonly pool?: Partial<PoolSettings>;
   readonly maxOpenSources?: number;
@@ -50,14 +51,6 @@ export interface Engine {
   close(): Promise<void>;
 }
 
-export function appVersion(): string {
-  const packageJson = new URL('../../package.json', import.meta.url);
-  try {
-    return (JSON.parse(readFileSync(packageJson, 'utf8')) as { version: string }).version;
-  } catch {
-    return process.env.SCHEMASCOPE_VERSION ?? '0.0.0';
-  }
-}
 
 /**
  * The engine's composition root: plain Node, no `electron` import. The Electron main process, the web server and

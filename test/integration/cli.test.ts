@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { demoSchema } from '../../electron/engine/demo/demo-schema.ts';
 import { writeSqliteDatabase } from '../../electron/engine/demo/schema-writer.ts';
 import { runCli } from '../helpers/run-cli.ts';
+import { startServe } from '../helpers/browser.ts';
 import { countTokens } from '../../electron/engine/embeddings/token-counter.ts';
 import { mysqlUrl, postgresUrl } from '../helpers/services.ts';
 import { tempHome } from '../helpers/temp-home.ts';
@@ -18,6 +19,12 @@ function filesUnder(dir: string): string[] {
     const full = path.join(dir, entry);
     return statSync(full).isDirectory() ? filesUnder(full) : [full];
   });
+}
+
+/** `serve --json` as a process: its URL and port, and a way to stop it. */
+async function startServeOnce(args: string[]): Promise<{ url: string; port: number; stop: () => Promise<void> }> {
+  const served = await startServe(args[args.indexOf('--home') + 1]!, args.slice(1, args.indexOf('--home')));
+  return { url: served.url, port: Number(new URL(served.url).port), stop: served.stop };
 }
 
 describe('the schemascope CLI contract', () => {
@@ -44,10 +51,31 @@ describe('the schemascope CLI contract', () => {
     expect(forced.json<{ tokens: number; text: string }>().tokens).toBe(countTokens(forced.json<{ text: string }>().text, 'cl100k_base'));
   });
 
+  it('refuses options a command does not take, with its usage, and serves on any free port with --port 0', async () => {
+    const refused = await runCli(['query', `sqlite:${demo}`, 'SELECT 1', '--budget', '5', '--json', '--home', home.dir]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.trim()).toBe('schemascope: invalid_input: query does not take --budget; usage: schemascope query URL SQL [--limit N] [--timeout-ms N]');
+    const missing = await runCli(['context', `sqlite:${demo}`, '--json', '--home', home.dir]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/context takes 2 argument\(s\); usage: schemascope context URL QUESTION/);
+    const unknown = await runCli(['constructor', '--home', home.dir]);
+    expect(unknown.stderr.trim()).toBe('schemascope: invalid_input: unknown command "constructor" (see --help)');
+    const badPort = await runCli(['serve', '--port', '70000', '--json', '--home', home.dir]);
+    expect(badPort.code).toBe(1);
+    expect(badPort.stderr).toMatch(/--port must be a whole number from 0 \(any free port\) to 65535, got "70000"/);
+    const serve = await startServeOnce(['serve', '--port', '0', '--json', '--home', home.dir]);
+    expect(serve.port).toBeGreaterThan(0);
+    expect(serve.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${serve.port}/\\?token=[\\w-]+$`));
+    const page = await fetch(serve.url);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<div id="root">');
+    await serve.stop();
+  });
+
   it('context refuses a budget out of range, and ask without a model says what it needs', async () => {
     const small = await runCli(['context', `sqlite:${demo}`, 'x', '--budget', '50', '--json', '--home', home.dir]);
     expect(small.code).not.toBe(0);
-    expect(small.stderr).toMatch(/schemascope: invalid_input: The token budget must be a whole number from 100/);
+    expect(small.stderr).toMatch(/^schemascope: invalid_input: .*The token budget must be a whole number from 100/);
     const ask = await runCli(['ask', `sqlite:${demo}`, 'x', '--json', '--home', home.dir]);
     expect(ask.code).not.toBe(0);
     expect(ask.stdout).toBe('');

@@ -1,4 +1,7 @@
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
+import { lazyModule } from '../util/lazy-module.ts';
+
+const openai = lazyModule<typeof import('openai')>('openai');
 import { AppError } from '../../../shared/errors.ts';
 import { ProviderError, type EmbeddingProvider, type EmbeddingResponse, type ProviderSettings } from './embedding-provider.ts';
 import { readRateLimitHeaders, retryAfterMs } from './rate-limiter.ts';
@@ -45,7 +48,7 @@ export class OpenAiEmbeddingProvider implements EmbeddingProvider {
     this.#encoding = settings.encoding && settings.encoding !== 'auto' ? settings.encoding : host === OFFICIAL_HOST ? 'base64' : 'float';
     this.id = `openai:${host}:${this.#model}:${this.dimensions}`;
     if (!settings.apiKey && host === OFFICIAL_HOST) throw new AppError('invalid_input', 'An API key is needed for api.openai.com (--api-key or OPENAI_API_KEY).');
-    this.#client = new OpenAI({ apiKey: settings.apiKey || 'not-needed', baseURL, maxRetries: sdkRetries, timeout: this.#timeoutMs });
+    this.#client = new (openai().OpenAI)({ apiKey: settings.apiKey || 'not-needed', baseURL, maxRetries: sdkRetries, timeout: this.#timeoutMs });
   }
 
   async embed(texts: readonly string[], signal?: AbortSignal): Promise<EmbeddingResponse> {
@@ -97,7 +100,7 @@ function toProviderError(error: unknown, signal?: AbortSignal): ProviderError {
     if (reason?.name === 'TimeoutError') return new ProviderError('timeout', 'The embedding request timed out.', { retryable: true });
     return new ProviderError('cancelled', 'Embedding was cancelled.', { retryable: false });
   }
-  if (error instanceof OpenAI.APIError && error.status !== undefined) {
+  if (error instanceof openai().APIError && error.status !== undefined) {
     const status = error.status;
     const get = (name: string) => error.headers?.get(name) ?? null;
     if (status === 429) return new ProviderError('rate_limited', `Rate limited by the embedding server: ${error.message}`, { retryable: true, retryAfterMs: retryAfterMs(get), status });
@@ -105,8 +108,8 @@ function toProviderError(error: unknown, signal?: AbortSignal): ProviderError {
     if (status >= 500 || status === 408 || status === 409) return new ProviderError('unreachable', `The embedding server failed (${status}): ${error.message}`, { retryable: true, retryAfterMs: retryAfterMs(get), status });
     return new ProviderError('invalid_input', `The embedding server refused the request (${status}): ${error.message}`, { retryable: false, status });
   }
-  if (error instanceof OpenAI.APIConnectionTimeoutError) return new ProviderError('timeout', 'The embedding request timed out.', { retryable: true });
-  if (error instanceof OpenAI.APIConnectionError) return new ProviderError('unreachable', `Cannot reach the embedding server: ${error.message}`, { retryable: true });
+  if (error instanceof openai().APIConnectionTimeoutError) return new ProviderError('timeout', 'The embedding request timed out.', { retryable: true });
+  if (error instanceof openai().APIConnectionError) return new ProviderError('unreachable', `Cannot reach the embedding server: ${error.message}`, { retryable: true });
   if (error instanceof SyntaxError || (error instanceof Error && /JSON|Unexpected end|Unterminated/i.test(error.message))) {
     return new ProviderError('internal', `The embedding server sent a malformed body: ${error.message}`, { retryable: true });
   }

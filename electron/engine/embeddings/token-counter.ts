@@ -1,5 +1,8 @@
 import { LRUCache } from 'lru-cache';
-import { get_encoding, type Tiktoken, type TiktokenEncoding } from 'tiktoken';
+import type { Tiktoken, TiktokenEncoding } from 'tiktoken';
+import { lazyModule } from '../util/lazy-module.ts';
+
+const tiktoken = lazyModule<typeof import('tiktoken')>('tiktoken');
 
 /**
  * Exact token counts with tiktoken. Encoders are WASM objects: one per encoding, created on first use, kept for the
@@ -12,7 +15,7 @@ export function encoder(encoding: TiktokenEncoding): Tiktoken {
   let found = encoders.get(encoding);
   if (!found) {
     const started = performance.now();
-    found = get_encoding(encoding);
+    found = tiktoken().get_encoding(encoding);
     encoderLoadMs += performance.now() - started;
     encoders.set(encoding, found);
   }

@@ -1,4 +1,5 @@
 import { AppError } from '../../../shared/errors.ts';
+import type { AppMode } from '../../../shared/ipc-contract.ts';
 import type { CatalogStore } from '../catalog/catalog-store.ts';
 import type { SqlDoor } from '../query/sql-door.ts';
 import { quoteIdentifier } from '../../../shared/sql-identifiers.ts';
@@ -18,7 +19,7 @@ import { serializeError } from '../../../shared/errors.ts';
 
 export interface HandlerDependencies {
   readonly version: string;
-  readonly mode: 'electron' | 'web';
+  readonly mode: AppMode;
   readonly home: string;
   readonly catalog: CatalogStore;
   readonly sources: SourceService;
@@ -158,10 +159,26 @@ export function createHandlers(deps: HandlerDependencies): HandlerTable {
     'values/collect': async (request, context) => deps.profiles.collect(request.sourceId, { signal: context.signal }),
 
     'context/build': async (request) =>
-      deps.contexts.build({ sourceId: request.sourceId, question: request.question, budget: request.budget ?? querySettings().contextBudget, model: request.model ?? asks.settings().model ?? undefined }),
+      deps.contexts.build({
+        sourceId: request.sourceId,
+        question: request.question,
+        budget: request.budget ?? querySettings().contextBudget,
+        model: request.model ?? asks.settings().model ?? undefined,
+        encoding: request.encoding,
+        offline: request.offline,
+      }),
     'ask/start': async (request, context) =>
       asks.ask(
-        { sourceId: request.sourceId, question: request.question, budget: request.budget ?? querySettings().contextBudget, run: request.run, limit: request.limit ?? querySettings().rowLimit },
+        {
+          sourceId: request.sourceId,
+          question: request.question,
+          budget: request.budget ?? querySettings().contextBudget,
+          run: request.run,
+          limit: request.limit ?? querySettings().rowLimit,
+          offline: request.offline,
+          tokenModel: request.tokenModel,
+          llm: request.llm,
+        },
         { askId: request.askId, signal: context.signal, onDelta: (text) => deps.events.emit('ask/delta', { askId: request.askId, text }) },
       ),
     'ask/cancel': async (request) => ({ cancelled: asks.cancel(request.askId) }),

@@ -1,4 +1,7 @@
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
+import { lazyModule } from '../util/lazy-module.ts';
+
+const openai = lazyModule<typeof import('openai')>('openai');
 import { AppError } from '../../../shared/errors.ts';
 
 export interface ChatSettings {
@@ -61,7 +64,7 @@ export async function streamChat(settings: ChatSettings, messages: { role: 'syst
   let failedAttempts = 0;
   let text = '';
   let finishReason: string | null = null;
-  const client = new OpenAI({
+  const client = new (openai().OpenAI)({
     apiKey: settings.apiKey || 'not-needed',
     baseURL,
     maxRetries: settings.maxRetries ?? 2,
@@ -116,7 +119,7 @@ function toChatError(error: unknown, signal: AbortSignal, limits: { timeoutMs: n
     if (signal.reason === 'idle') return new AppError('timeout', `The language model sent nothing for ${Math.round(limits.idleTimeoutMs / 1000)} s; it was stopped.`);
     return new AppError('cancelled', 'The question was cancelled.');
   }
-  if (error instanceof OpenAI.APIError && error.status !== undefined) {
+  if (error instanceof openai().APIError && error.status !== undefined) {
     const status = error.status;
     if (status === 429) return new AppError('rate_limited', `The language model's server is rate limiting (429): ${error.message}`);
     if (status === 401 || status === 403) return new AppError('auth', `The language model's server refused the API key (${status}).`);
@@ -124,7 +127,7 @@ function toChatError(error: unknown, signal: AbortSignal, limits: { timeoutMs: n
     if (status >= 500) return new AppError('unreachable', `The language model's server failed (${status}) after retries: ${error.message}`);
     return new AppError('invalid_input', `The language model's server refused the request (${status}): ${error.message}`);
   }
-  if (error instanceof OpenAI.APIConnectionTimeoutError) return new AppError('timeout', 'The language model did not answer in time.');
-  if (error instanceof OpenAI.APIConnectionError) return new AppError('unreachable', `Cannot reach the language model's server: ${error.message}`);
+  if (error instanceof openai().APIConnectionTimeoutError) return new AppError('timeout', 'The language model did not answer in time.');
+  if (error instanceof openai().APIConnectionError) return new AppError('unreachable', `Cannot reach the language model's server: ${error.message}`);
   return new AppError('internal', `The language model's answer could not be read: ${error instanceof Error ? error.message : String(error)}`);
 }

@@ -1,17 +1,19 @@
 import type { Engine } from '../../../shared/schema-types.ts';
 import type { ConnectionSpec } from './connection-url.ts';
 import type { Dialect, PoolSettings, SourceConnection } from './dialect.ts';
-import { mysqlDialect } from './mysql-pool.ts';
-import { postgresDialect } from './postgres-pool.ts';
-import { sqliteDialect } from './sqlite-pool.ts';
 
-const DIALECTS: Record<Engine, Dialect> = { sqlite: sqliteDialect, mysql: mysqlDialect, postgres: postgresDialect };
+/** Each dialect's code (and its driver) is loaded when a source of that engine first connects. */
+const DIALECTS: Readonly<Record<Engine, () => Promise<Dialect>>> = {
+  sqlite: async () => (await import('./sqlite-pool.ts')).sqliteDialect,
+  mysql: async () => (await import('./mysql-pool.ts')).mysqlDialect,
+  postgres: async () => (await import('./postgres-pool.ts')).postgresDialect,
+};
 
-export function dialectFor(engine: Engine): Dialect {
-  return DIALECTS[engine];
+export function dialectFor(engine: Engine): Promise<Dialect> {
+  return DIALECTS[engine]();
 }
 
 /** Opens a pooled, read-only connection for a parsed URL. */
-export function connectSource(spec: ConnectionSpec, settings: PoolSettings): Promise<SourceConnection> {
-  return dialectFor(spec.engine).connect(spec, settings);
+export async function connectSource(spec: ConnectionSpec, settings: PoolSettings): Promise<SourceConnection> {
+  return (await dialectFor(spec.engine)).connect(spec, settings);
 }

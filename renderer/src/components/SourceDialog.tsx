@@ -1,13 +1,13 @@
 import { useState } from 'react';
 import type { SerializedError } from '../../../shared/errors.ts';
-import type { SchemascopeClient, SourceView } from '../../../shared/ipc-contract.ts';
+import type { AppMode, SchemascopeClient, SourceView } from '../../../shared/ipc-contract.ts';
 import { ErrorNotice, toErrorData } from './ErrorNotice.tsx';
 
 /** Add or edit a connection. The password field is write-only: a stored password is never sent back. */
 export function SourceDialog(props: {
   client: SchemascopeClient;
   source: SourceView | null;
-  mode: 'electron' | 'web';
+  mode: AppMode;
   onClose: () => void;
   onSaved: (source: SourceView) => void;
   onRemoved: (id: string) => void;

@@ -1,0 +1,79 @@
+import { AppError, serializeError } from '../../shared/errors.ts';
+import type { RequestChannel } from '../../shared/ipc-channels.ts';
+import type { RequestOf, ResponseOf } from '../../shared/ipc-contract.ts';
+import type { Engine } from '../engine/engine.ts';
+import { dispatch } from '../engine/ipc/dispatch.ts';
+import { displayUrl, parseConnectionUrl } from '../engine/sources/connection-url.ts';
+import type { OptionName } from './command-table.ts';
+
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+}
+
+export type Values = { readonly [K in OptionName]?: K extends 'json' | 'help' | 'version' | 'offline' | 'run' ? boolean : string };
+
+/** What a command runs with: the engine, its arguments, and the same dispatch as IPC and web mode. */
+export interface CommandContext {
+  readonly engine: Engine;
+  readonly io: CliIo;
+  readonly args: readonly string[];
+  readonly values: Values;
+  /** Aborted on Ctrl+C: long commands stop cleanly. */
+  readonly signal: AbortSignal;
+  /** Calls a channel through dispatch: the payload validated by the contract, errors thrown as AppError. */
+  call<C extends RequestChannel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>>;
+}
+
+/** The command's JSON output; `partial` (a message) makes the exit code 4: done, but not all of it. `quiet`: the command printed already (serve). */
+export interface CommandOutcome {
+  readonly output: Record<string, unknown>;
+  readonly partial?: string;
+  readonly quiet?: boolean;
+}
+
+export type CommandRun = (context: CommandContext) => Promise<CommandOutcome>;
+
+export function callThroughDispatch(engine: Engine, signal: AbortSignal): CommandContext['call'] {
+  return async (channel, request) => {
+    const envelope = await dispatch(engine.handlers, channel, request, { signal });
+    if (!envelope.ok) throw new AppError(envelope.error.kind, envelope.error.message, envelope.error.detail);
+    return envelope.value as ResponseOf<typeof channel>;
+  };
+}
+
+export function positiveInt(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1) throw new AppError('invalid_input', `--${name} must be a positive whole number, got "${value}".`);
+  return parsed;
+}
+
+export function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}
+
+/** Finds (or registers) the source of a URL. The password (URL or SCHEMASCOPE_PASSWORD) stays in memory for this run. */
+export async function sourceFor(context: CommandContext, url: string): Promise<string> {
+  const shown = displayUrl(parseConnectionUrl(url));
+  const password = parseConnectionUrl(url).password ?? process.env.SCHEMASCOPE_PASSWORD;
+  const { sources } = await context.call('sources/list', {});
+  const existing = sources.find((source) => source.displayUrl === shown);
+  if (existing) {
+    if (password) await context.call('sources/update', { id: existing.id, password });
+    return existing.id;
+  }
+  return (await context.call('sources/add', { name: shown, url, ...(password ? { password } : {}) })).id;
+}
+
+/** Refreshes the snapshot unless --offline; an unreachable database falls back to the cache with a warning. */
+export async function freshSnapshot(context: CommandContext, sourceId: string): Promise<void> {
+  if (context.values.offline) return;
+  try {
+    await context.call('schema/refresh', { sourceId });
+  } catch (error) {
+    const serialized = serializeError(error);
+    if ((serialized.kind !== 'unreachable' && serialized.kind !== 'timeout') || !context.engine.catalog.latestSnapshot(sourceId)) throw error;
+    context.io.stderr(`warning: ${serialized.message}; using the cached snapshot.`);
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * The CLI's commands as data: usage, options and how to load each one. Nothing heavy is imported here, so that
+ * `schemascope --help` answers without loading the engine; a command's code is imported when it runs.
+ */
+import type { CommandRun } from './command-context.ts';
+
+/** Every option any command takes, for Node's argument parser; each command lists the ones it accepts. */
+export const OPTIONS = {
+  json: { type: 'boolean' },
+  home: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+  offline: { type: 'boolean' },
+  limit: { type: 'string' },
+  'timeout-ms': { type: 'string' },
+  port: { type: 'string' },
+  provider: { type: 'string' },
+  'base-url': { type: 'string' },
+  'api-key': { type: 'string' },
+  model: { type: 'string' },
+  dimensions: { type: 'string' },
+  k: { type: 'string' },
+  budget: { type: 'string' },
+  concurrency: { type: 'string' },
+  'max-inputs': { type: 'string' },
+  rpm: { type: 'string' },
+  tpm: { type: 'string' },
+  'llm-base-url': { type: 'string' },
+  'llm-model': { type: 'string' },
+  'llm-api-key': { type: 'string' },
+  'llm-timeout-ms': { type: 'string' },
+  run: { type: 'boolean' },
+  out: { type: 'string' },
+  encoding: { type: 'string' },
+  values: { type: 'string' },
+} as const;
+
+export type OptionName = keyof typeof OPTIONS;
+/** Taken by every command. */
+export const GLOBAL_OPTIONS: readonly OptionName[] = ['json', 'home', 'help', 'version'];
+
+export interface CommandSpec {
+  readonly usage: string;
+  readonly summary: string;
+  /** Names of the positional arguments, in order (all required). */
+  readonly positionals: readonly string[];
+  readonly options: readonly OptionName[];
+  /** Imports the command's code. */
+  readonly load: () => Promise<CommandRun>;
+}
+
+const INDEX_OPTIONS: readonly OptionName[] = ['provider', 'base-url', 'api-key', 'model', 'dimensions', 'concurrency', 'max-inputs', 'rpm', 'tpm', 'offline'];
+
+/** A `Map`: the command name comes from the command line, and `constructor` is not a command. */
+export const COMMANDS: ReadonlyMap<string, CommandSpec> = new Map<string, CommandSpec>([
+  ['introspect', {
+    usage: 'introspect URL [--offline] [--values on|off]',
+    summary: 'Introspect a database and cache its schema snapshot; --values on also keeps example values of text columns (used in contexts, sent to the model).',
+    positionals: ['URL'],
+    options: ['offline', 'values'],
+    load: async () => (await import('./commands/introspect.ts')).introspect,
+  }],
+  ['index', {
+    usage: 'index URL [--provider local|openai] [--base-url U] [--api-key K] [--model M] [--dimensions N] [--concurrency N] [--max-inputs N] [--rpm N] [--tpm N]',
+    summary: 'Embed every table and column into the on-disk cache (default provider: local, offline). Exit code 4 when some items failed.',
+    positionals: ['URL'],
+    options: INDEX_OPTIONS,
+    load: async () => (await import('./commands/index-source.ts')).indexSource,
+  }],
+  ['search', {
+    usage: 'search URL TEXT [--k N] [--offline]',
+    summary: 'Find tables and columns by meaning.',
+    positionals: ['URL', 'TEXT'],
+    options: ['k', 'offline'],
+    load: async () => (await import('./commands/search.ts')).search,
+  }],
+  ['context', {
+    usage: 'context URL QUESTION [--budget N] [--model M] [--encoding o200k_base|cl100k_base] [--offline]',
+    summary: 'Show the schema context packed for a question under a token budget.',
+    positionals: ['URL', 'QUESTION'],
+    options: ['budget', 'model', 'encoding', 'offline'],
+    load: async () => (await import('./commands/context.ts')).context,
+  }],
+  ['ask', {
+    usage: 'ask URL QUESTION [--llm-base-url U] [--llm-model M] [--llm-api-key K] [--llm-timeout-ms N] [--model M] [--budget N] [--run] [--limit N] [--offline]',
+    summary: 'Generate SQL for a question with a language model (and run it read-only).',
+    positionals: ['URL', 'QUESTION'],
+    options: ['llm-base-url', 'llm-model', 'llm-api-key', 'llm-timeout-ms', 'model', 'budget', 'run', 'limit', 'offline'],
+    load: async () => (await import('./commands/ask.ts')).ask,
+  }],
+  ['query', {
+    usage: 'query URL SQL [--limit N] [--timeout-ms N]',
+    summary: 'Run one read-only statement with a row limit and a server-side timeout.',
+    positionals: ['URL', 'SQL'],
+    options: ['limit', 'timeout-ms'],
+    load: async () => (await import('./commands/query.ts')).query,
+  }],
+  ['stats', {
+    usage: 'stats [--out FILE]',
+    summary: 'Print the metrics snapshot (memory, caches, pools, latencies); --out also writes it to a file for a bug report.',
+    positionals: [],
+    options: ['out'],
+    load: async () => (await import('./commands/stats.ts')).stats,
+  }],
+  ['serve', {
+    usage: 'serve [--port N]',
+    summary: 'Serve the UI and API on 127.0.0.1 with a random token (--port 0: any free port).',
+    positionals: [],
+    options: ['port'],
+    load: async () => (await import('./commands/serve.ts')).serve,
+  }],
+]);
+
+export function helpText(): string {
+  const specs = [...COMMANDS.values()];
+  const width = Math.max(...specs.map((command) => command.usage.length));
+  return [
+    'Usage: schemascope <command> [options]',
+    '',
+    'Commands:',
+    ...specs.map((command) => `  ${command.usage.padEnd(width)}  ${command.summary}`),
+    '',
+    'Options for every command:',
+    '  --json        print exactly one JSON object on stdout (progress and logs go to stderr)',
+    '  --home DIR    where the catalog and caches live (or env SCHEMASCOPE_HOME)',
+    '',
+    'URLs: sqlite:PATH, mysql://user:pass@host:3306/db, postgres://user:pass@host:5432/db.',
+    'A password can also come from env SCHEMASCOPE_PASSWORD; it is never written to disk.',
+    'Exit codes: 0 done, 1 failed, 2 bad usage, 4 done but some items failed (index).',
+  ].join('\n');
+}
