@@ -5,15 +5,24 @@ import { packBatchesLazily } from './batcher.ts';
 import { buildDocuments, type EmbeddingDocument } from './embedding-documents.ts';
 import { createProvider, limitsFor } from './create-provider.ts';
 import { EmbeddingCache, vectorKey, type SourceItemRow } from './embedding-cache.ts';
-import { ProviderError, type EmbeddingProvider, type RateLimitHeaders } from './embedding-provider.ts';
+import type { EmbeddingProvider, RateLimitHeaders } from './embedding-provider.ts';
+import { RetryPolicy } from './retry-policy.ts';
 import type { IndexerEvent, IndexJobSpec, IndexProgress, IndexSummary } from './indexer-protocol.ts';
 import { RateLimiter, sleep } from './rate-limiter.ts';
 import { countTokens, truncateToTokens } from './token-counter.ts';
 
 const MAX_INPUT_TOKENS = 8192;
 const PROGRESS_INTERVAL_MS = 100;
-const BACKOFF_BASE_MS = 250;
-const BACKOFF_CAP_MS = 8_000;
+
+/** What every batch of a run shares: where it goes, how it is limited and retried, where failures are noted. */
+interface BatchWork {
+  readonly provider: EmbeddingProvider;
+  readonly cache: EmbeddingCache;
+  readonly limiter: RateLimiter;
+  readonly policy: RetryPolicy;
+  readonly timeoutMs: number;
+  readonly failures: Map<string, string>;
+}
 
 interface Pending {
   readonly key: string;
@@ -62,6 +71,10 @@ export class IndexRun {
   #started = performance.now();
   #counts = { embedded: 0, reused: 0, failed: 0, requests: 0, tooManyRequests: 0, retries: 0 };
   #total = 0;
+  /** Per-request numbers since the last metrics event. */
+  #requestMs: number[] = [];
+  #failedRequests = 0;
+  #rateLimit: RateLimitHeaders | undefined;
   #warnings: string[] = [];
 
   constructor(job: IndexJobSpec, emit: (event: IndexerEvent) => void) {
@@ -114,6 +127,7 @@ export class IndexRun {
       const limit = pLimit(limits.concurrency);
       const activeProvider = provider;
       const activeCache = cache;
+      const work: BatchWork = { provider: activeProvider, cache: activeCache, limiter, policy: new RetryPolicy(limits.maxAttempts), timeoutMs: limits.timeoutMs, failures };
       const tasks: Promise<void>[] = [];
       const preparedByKey = new Map<string, Pending>();
       const prepared = (entry: Pending): Pending => {
@@ -124,7 +138,7 @@ export class IndexRun {
       for await (const batch of packBatchesLazily(pending, perRequest, provider.maxTokensPerRequest, (entry) => prepared(entry).tokens)) {
         if (this.#abort.signal.aborted) break;
         const ready = batch.items.map((entry) => preparedByKey.get(entry.key)!);
-        tasks.push(limit(() => this.#embedBatch(ready, activeProvider, activeCache, limiter, limits, failures)));
+        tasks.push(limit(() => this.#embedBatch(ready, work)));
       }
       await Promise.all(tasks);
       if (this.#abort.signal.aborted) throw this.#abort.signal.reason;
@@ -164,64 +178,73 @@ export class IndexRun {
     return { ...entry, text: truncated.text, tokens: truncated.tokens };
   }
 
-  async #embedBatch(batch: Pending[], provider: EmbeddingProvider, cache: EmbeddingCache, limiter: RateLimiter, limits: ReturnType<typeof limitsFor>, failures: Map<string, string>): Promise<void> {
+  /**
+   * Embeds one batch: request, store; on failure the retry policy decides (retry, split the batch in halves to isolate
+   * a refused input, give up on these items, or stop the run), and rate limits pause every request through the limiter.
+   */
+  async #embedBatch(batch: Pending[], work: BatchWork): Promise<void> {
     const signal = this.#abort.signal;
-    const tokens = batch.reduce((sum, item) => sum + item.tokens, 0);
     for (let attempt = 1; ; attempt += 1) {
       await this.#gate.wait();
       if (signal.aborted) return;
       try {
-        await limiter.acquire(tokens, signal);
-        this.#counts.requests += 1;
-        const sent = performance.now();
-        let response;
-        try {
-          response = await provider.embed(
-            batch.map((item) => item.text),
-            AbortSignal.any([signal, AbortSignal.timeout(limits.timeoutMs)]),
-          );
-        } finally {
-          this.#requestMs.push(Math.round((performance.now() - sent) * 10) / 10);
-        }
-        limiter.observe(response.rateLimit);
-        this.#rateLimit = response.rateLimit;
-        cache.putBatch(provider.id, batch.map((item, index) => ({ key: item.key, vector: response.vectors[index]! })));
-        this.#counts.embedded += batch.reduce((sum, item) => sum + item.itemIds.length, 0);
-        this.#progress('running');
+        await this.#sendBatch(batch, work);
         return;
       } catch (caught) {
         if (signal.aborted) return;
         this.#failedRequests += 1;
-        const error = caught instanceof ProviderError ? caught : new ProviderError('internal', caught instanceof Error ? caught.message : String(caught), { retryable: true });
-        if (error.kind === 'auth') throw error; // every request would fail: stop the run
-        if (error.kind === 'rate_limited') {
+        const decision = work.policy.decide(caught, attempt, batch.length);
+        if (decision.error.kind === 'rate_limited') {
           this.#counts.tooManyRequests += 1;
-          limiter.pauseUntil(Date.now() + (error.retryAfterMs ?? this.#backoff(attempt)));
+          work.limiter.pauseUntil(Date.now() + (decision.error.retryAfterMs ?? work.policy.backoff(attempt)));
         }
-        if (error.retryable && attempt < limits.maxAttempts) {
+        if (decision.action === 'stop') throw decision.error;
+        if (decision.action === 'retry') {
           this.#counts.retries += 1;
-          if (error.kind !== 'rate_limited') await sleep(error.retryAfterMs ?? this.#backoff(attempt), signal).catch(() => undefined);
+          if (!decision.global) await sleep(decision.waitMs, signal).catch(() => undefined); // a global pause waits in the limiter
           continue;
         }
-        if (!error.retryable && batch.length > 1) {
-          // One bad input refuses the whole request: split to isolate it, so the others still get embedded.
-          const middle = Math.ceil(batch.length / 2);
-          await this.#embedBatch(batch.slice(0, middle), provider, cache, limiter, limits, failures);
-          await this.#embedBatch(batch.slice(middle), provider, cache, limiter, limits, failures);
+        if (decision.action === 'split') {
+          await this.#splitBatch(batch, work);
           return;
         }
-        for (const item of batch) for (const itemId of item.itemIds) failures.set(itemId, `${error.kind}: ${error.message}`);
-        this.#counts.failed += batch.reduce((sum, item) => sum + item.itemIds.length, 0);
-        this.#emit({ type: 'log', level: 'warn', message: `${batch.length} input(s) failed after ${attempt} attempt(s): ${error.message}` });
-        this.#progress('running');
+        this.#failBatch(batch, work, `${decision.error.kind}: ${decision.error.message}`, attempt);
         return;
       }
     }
   }
 
-  #backoff(attempt: number): number {
-    const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1));
-    return ceiling / 2 + Math.random() * (ceiling / 2); // jitter: retries of parallel batches do not arrive together
+  /** One request for the batch, within the rate limits and a timeout; its vectors stored in one transaction. */
+  async #sendBatch(batch: Pending[], work: BatchWork): Promise<void> {
+    const signal = this.#abort.signal;
+    await work.limiter.acquire(batch.reduce((sum, item) => sum + item.tokens, 0), signal);
+    this.#counts.requests += 1;
+    const sent = performance.now();
+    let response;
+    try {
+      response = await work.provider.embed(batch.map((item) => item.text), AbortSignal.any([signal, AbortSignal.timeout(work.timeoutMs)]));
+    } finally {
+      this.#requestMs.push(Math.round((performance.now() - sent) * 10) / 10);
+    }
+    work.limiter.observe(response.rateLimit);
+    this.#rateLimit = response.rateLimit;
+    work.cache.putBatch(work.provider.id, batch.map((item, index) => ({ key: item.key, vector: response.vectors[index]! })));
+    this.#counts.embedded += batch.reduce((sum, item) => sum + item.itemIds.length, 0);
+    this.#progress('running');
+  }
+
+  /** One bad input refuses the whole request: each half goes on its own, so the others still get embedded. */
+  async #splitBatch(batch: Pending[], work: BatchWork): Promise<void> {
+    const middle = Math.ceil(batch.length / 2);
+    await this.#embedBatch(batch.slice(0, middle), work);
+    await this.#embedBatch(batch.slice(middle), work);
+  }
+
+  #failBatch(batch: Pending[], work: BatchWork, reason: string, attempts: number): void {
+    for (const item of batch) for (const itemId of item.itemIds) work.failures.set(itemId, reason);
+    this.#counts.failed += batch.reduce((sum, item) => sum + item.itemIds.length, 0);
+    this.#emit({ type: 'log', level: 'warn', message: `${batch.length} input(s) failed after ${attempts} attempt(s): ${reason}` });
+    this.#progress('running');
   }
 
   #snapshot(state: IndexProgress['state']): IndexProgress {
@@ -241,10 +264,6 @@ export class IndexRun {
       elapsedMs: Math.round(elapsedMs),
     };
   }
-
-  #requestMs: number[] = [];
-  #failedRequests = 0;
-  #rateLimit: RateLimitHeaders | undefined;
 
   #flushMetrics(): void {
     if (this.#requestMs.length === 0 && this.#failedRequests === 0) return;
