@@ -127,7 +127,9 @@ export class ContextService {
       }
     } catch (error) {
       if (!(error instanceof AppError) || (error.kind !== 'not_found' && error.kind !== 'not_available')) throw error;
-      note = `Names and comments only: ${error.message}`;
+      // No index at all is the common case and costs nothing (names and comments rank the schema); an index that
+      // cannot be searched now (its provider's settings are missing) is worth saying.
+      note = error.kind === 'not_available' ? `Names and comments only: ${error.message}` : null;
     }
     const values = this.#valueIndex(request.sourceId, resolved.record.id, prepared.snapshot.tables);
     const valueHits = values?.search(question) ?? [];
