@@ -475,8 +475,26 @@ export type SchemascopeClient = {
   readonly [C in RequestChannel]: (request: RequestOf<C>) => Promise<ResponseOf<C>>;
 };
 
-/** What a preload or web bridge exposes: raw envelopes plus event subscription. */
+/** An engine event, typed by its channel: `if (event.channel === 'index/progress') event.payload.progress`. */
+export type EngineEvent = { [E in EventChannel]: { readonly channel: E; readonly payload: EventOf<E> } }[EventChannel];
+
+/** Subscribes to engine events; returns the unsubscribe function. */
+export type SubscribeEvents = (listener: (event: EngineEvent) => void) => () => void;
+
+/**
+ * What a preload or web bridge exposes: raw envelopes, and raw event messages (the renderer validates each against
+ * `eventContract` before any component sees it: see `typedEvents` in renderer/src/api/client.ts).
+ */
 export interface SchemascopeBridge {
   readonly invoke: { readonly [C in RequestChannel]: (request: unknown) => Promise<Envelope<unknown>> };
-  readonly subscribe: (listener: (event: { channel: EventChannel; payload: unknown }) => void) => () => void;
+  readonly subscribe: (listener: (message: unknown) => void) => () => void;
+}
+
+/** An event message checked against the contract; null when it is not one (unknown channel, wrong payload). */
+export function parseEngineEvent(message: unknown): EngineEvent | null {
+  if (!message || typeof message !== 'object') return null;
+  const { channel, payload } = message as { channel?: unknown; payload?: unknown };
+  if (typeof channel !== 'string' || !Object.hasOwn(eventContract, channel)) return null;
+  const parsed = eventContract[channel as EventChannel].safeParse(payload);
+  return parsed.success ? ({ channel, payload: parsed.data } as EngineEvent) : null;
 }

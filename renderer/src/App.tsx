@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { SerializedError } from '../../shared/errors.ts';
-import type { ResponseOf, SchemascopeBridge, SchemascopeClient, SnapshotInfo, SourceView, TableSummary } from '../../shared/ipc-contract.ts';
+import type { ResponseOf, SchemascopeClient, SubscribeEvents, SnapshotInfo, SourceView, TableSummary } from '../../shared/ipc-contract.ts';
 import { AskPanel } from './components/AskPanel.tsx';
 import { ErrorNotice, toErrorData } from './components/ErrorNotice.tsx';
 import { IndexPanel } from './components/IndexPanel.tsx';
@@ -26,7 +26,7 @@ const TABS: { id: Tab; label: string; key: string }[] = [
   { id: 'metrics', label: 'Metrics', key: '6' },
 ];
 
-export function App({ client, subscribe }: { client: SchemascopeClient; subscribe: SchemascopeBridge['subscribe'] }) {
+export function App({ client, subscribe }: { client: SchemascopeClient; subscribe: SubscribeEvents }) {
   const [info, setInfo] = useState<ResponseOf<'app/info'> | null>(null);
   const [sources, setSources] = useState<SourceView[]>([]);
   const [sourceId, setSourceId] = useState<string | null>(null);

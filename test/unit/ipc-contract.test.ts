@@ -46,3 +46,17 @@ describe('the IPC contract', () => {
     expect(failed).toEqual({ ok: false, error: { kind: 'pool_busy', message: 'Pool busy: try later' } });
   });
 });
+
+describe('engine events reaching the renderer', () => {
+  it('are checked against the contract: typed by channel, anything else dropped', async () => {
+    const { parseEngineEvent } = await import('../../shared/ipc-contract.ts');
+    const progress = { jobId: 'j', state: 'running', total: 2, done: 1, embedded: 1, reused: 0, failed: 0, requests: 1, tooManyRequests: 0, retries: 0, itemsPerSecond: 5, etaSeconds: 1, elapsedMs: 10 };
+    const event = parseEngineEvent({ channel: 'index/progress', payload: { sourceId: 's', progress } });
+    expect(event?.channel).toBe('index/progress');
+    if (event?.channel === 'index/progress') expect(event.payload.progress.done).toBe(1); // typed, no cast
+    expect(parseEngineEvent({ channel: 'ask/delta', payload: { askId: 'a', text: 'SELECT' } })).toEqual({ channel: 'ask/delta', payload: { askId: 'a', text: 'SELECT' } });
+    for (const bad of [null, 'x', {}, { channel: 'constructor', payload: {} }, { channel: '__proto__', payload: {} }, { channel: 'ask/delta', payload: { askId: 'a' } }, { channel: 'index/progress', payload: { sourceId: 's' } }]) {
+      expect(parseEngineEvent(bad)).toBeNull();
+    }
+  });
+});

@@ -1,7 +1,7 @@
 import type { EventChannel } from '../../../shared/ipc-channels.ts';
-import type { EventOf } from '../../../shared/ipc-contract.ts';
+import type { EngineEvent, EventOf } from '../../../shared/ipc-contract.ts';
 
-export type EngineEvent = { [E in EventChannel]: { channel: E; payload: EventOf<E> } }[EventChannel];
+export type { EngineEvent } from '../../../shared/ipc-contract.ts';
 export type EngineEventListener = (event: EngineEvent) => void;
 
 /** Fan-out of engine events to the adapters (IPC webContents.send, SSE streams). Listeners are few and known. */

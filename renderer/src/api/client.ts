@@ -1,6 +1,6 @@
 import { deserializeError, type Envelope } from '../../../shared/errors.ts';
-import { REQUEST_CHANNELS, type EventChannel, type RequestChannel } from '../../../shared/ipc-channels.ts';
-import type { SchemascopeBridge, SchemascopeClient } from '../../../shared/ipc-contract.ts';
+import { REQUEST_CHANNELS, type RequestChannel } from '../../../shared/ipc-channels.ts';
+import { parseEngineEvent, type SchemascopeBridge, type SchemascopeClient, type SubscribeEvents } from '../../../shared/ipc-contract.ts';
 
 declare global {
   interface Window {
@@ -9,7 +9,6 @@ declare global {
   }
 }
 
-export type EngineEventMessage = { channel: EventChannel; payload: unknown };
 
 /** Web mode: the same envelopes over HTTP, events over server-sent events. The token rides in a header. */
 export function createWebBridge(token: string): SchemascopeBridge {
@@ -41,7 +40,7 @@ export function createWebBridge(token: string): SchemascopeBridge {
       const source = new EventSource('./api/events');
       source.onmessage = (message) => {
         try {
-          listener(JSON.parse(message.data as string) as EngineEventMessage);
+          listener(JSON.parse(message.data as string) as unknown);
         } catch {
           // ignore malformed events
         }
@@ -63,6 +62,15 @@ export function createClient(bridge: SchemascopeBridge): SchemascopeClient {
       },
     ]),
   ) as unknown as SchemascopeClient;
+}
+
+/** The bridge's event messages, each validated against the contract: components get typed events only. */
+export function typedEvents(bridge: SchemascopeBridge): SubscribeEvents {
+  return (listener) =>
+    bridge.subscribe((message) => {
+      const event = parseEngineEvent(message);
+      if (event) listener(event);
+    });
 }
 
 /** Picks the preload bridge in the desktop app, or the web bridge with the token from the page URL. */

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { SerializedError } from '../../../shared/errors.ts';
-import type { ContextView, QueryResult, ResponseOf, SchemascopeBridge, SchemascopeClient } from '../../../shared/ipc-contract.ts';
+import type { ContextView, QueryResult, ResponseOf, SchemascopeClient, SubscribeEvents } from '../../../shared/ipc-contract.ts';
 import { ErrorNotice, toErrorData } from './ErrorNotice.tsx';
 import { ResultsGrid } from './ResultsGrid.tsx';
 import { TokenBar } from './TokenBar.tsx';
@@ -12,7 +12,7 @@ type AskAnswer = ResponseOf<'ask/start'>;
  * answer as it streams, the SQL (editable; refused SQL is shown with the reason), then run it read-only.
  * With no model configured it still shows the context, and the analyst writes the SQL.
  */
-export function AskPanel({ client, subscribe, sourceId, onOpenSettings }: { client: SchemascopeClient; subscribe: SchemascopeBridge['subscribe']; sourceId: string; onOpenSettings: () => void }) {
+export function AskPanel({ client, subscribe, sourceId, onOpenSettings }: { client: SchemascopeClient; subscribe: SubscribeEvents; sourceId: string; onOpenSettings: () => void }) {
   const [question, setQuestion] = useState('');
   const [context, setContext] = useState<ContextView | null>(null);
   const [answer, setAnswer] = useState<AskAnswer | null>(null);
@@ -29,7 +29,7 @@ export function AskPanel({ client, subscribe, sourceId, onOpenSettings }: { clie
     () =>
       subscribe((event) => {
         if (event.channel !== 'ask/delta') return;
-        const payload = event.payload as { askId: string; text: string };
+        const payload = event.payload;
         if (payload.askId === askId.current) setStreamed((current) => current + payload.text);
       }),
     [subscribe],

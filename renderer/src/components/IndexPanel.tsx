@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { SerializedError } from '../../../shared/errors.ts';
-import type { IndexProgressView, ResponseOf, SchemascopeBridge, SchemascopeClient } from '../../../shared/ipc-contract.ts';
+import type { IndexProgressView, ResponseOf, SchemascopeClient, SubscribeEvents } from '../../../shared/ipc-contract.ts';
 import { ErrorNotice, toErrorData } from './ErrorNotice.tsx';
 import type { TableRef } from './SchemaTree.tsx';
 
@@ -11,7 +11,7 @@ type SearchAnswer = ResponseOf<'search/query'>;
  * Indexing and semantic search for one source: provider settings, start / pause / resume / cancel, a progress bar
  * with rate, ETA, requests, 429s, retries and failures, and a search box that works offline on a local index.
  */
-export function IndexPanel({ client, subscribe, sourceId, onOpenTable }: { client: SchemascopeClient; subscribe: SchemascopeBridge['subscribe']; sourceId: string; onOpenTable: (table: TableRef) => void }) {
+export function IndexPanel({ client, subscribe, sourceId, onOpenTable }: { client: SchemascopeClient; subscribe: SubscribeEvents; sourceId: string; onOpenTable: (table: TableRef) => void }) {
   const [provider, setProvider] = useState<'local' | 'openai'>('local');
   const [baseUrl, setBaseUrl] = useState('https://api.openai.com/v1');
   const [model, setModel] = useState('text-embedding-3-small');
@@ -34,7 +34,7 @@ export function IndexPanel({ client, subscribe, sourceId, onOpenTable }: { clien
     }, (caught: unknown) => live && setError(toErrorData(caught)));
     const stop = subscribe((event) => {
       if (event.channel !== 'index/progress') return;
-      const payload = event.payload as { sourceId: string; progress: IndexProgressView };
+      const payload = event.payload;
       if (payload.sourceId !== sourceId) return;
       setProgress(payload.progress);
       if (payload.progress.state !== 'running' && payload.progress.state !== 'paused') void client['index/status']({ sourceId }).then(setStatus, () => undefined);
