@@ -12,6 +12,8 @@ export interface IpcMainLike {
 
 export interface IpcInvokeEventLike {
   readonly senderFrame: { readonly url: string } | null;
+  /** The window's web contents: 'destroyed' when the window closes. */
+  readonly sender?: { once(event: 'destroyed', listener: () => void): unknown; removeListener(event: 'destroyed', listener: () => void): unknown };
 }
 
 export const EVENT_CHANNEL = 'schemascope:event';
@@ -27,7 +29,15 @@ export function registerIpcHandlers(ipcMain: IpcMainLike, handlers: HandlerTable
       if (!isTrustedSender(url)) {
         return { ok: false, error: serializeError({ kind: 'unauthorized', message: `IPC from an untrusted frame was refused (${url.slice(0, 80) || 'no frame'}).` }) };
       }
-      return dispatch(handlers, channel, payload);
+      // A request whose window closes is aborted (a running query is cancelled on its server, an export stops).
+      const controller = new AbortController();
+      const abort = () => controller.abort();
+      event.sender?.once('destroyed', abort);
+      try {
+        return await dispatch(handlers, channel, payload, { signal: controller.signal });
+      } finally {
+        event.sender?.removeListener('destroyed', abort);
+      }
     });
   }
   return () => {

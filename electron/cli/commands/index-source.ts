@@ -27,7 +27,14 @@ export async function runIndex(context: CommandContext, sourceId: string, settin
   const { tables, columns } = await context.call('index/start', { sourceId, settings });
   const job = context.engine.indexes.job(sourceId);
   let last = 0;
+  let logged = 0;
+  const printLog = () => {
+    const { lines, total } = job.log();
+    for (const line of lines.slice(Math.max(0, lines.length - (total - logged)))) context.io.stderr(line);
+    logged = total;
+  };
   const ticker = setInterval(() => {
+    printLog();
     const progress = job.latest();
     if (!progress || progress.done === last) return;
     last = progress.done;
@@ -37,6 +44,7 @@ export async function runIndex(context: CommandContext, sourceId: string, settin
   context.signal.addEventListener('abort', stop, { once: true });
   const summary = await job.done.finally(() => {
     clearInterval(ticker);
+    printLog();
     context.signal.removeEventListener('abort', stop);
   });
   if (summary.error && summary.state !== 'done') throw new AppError(summary.error.kind, summary.error.message);

@@ -13,7 +13,11 @@ export interface IndexJob {
   cancel(): void;
   /** The latest progress (for late subscribers and polling UIs). */
   readonly latest: () => IndexProgress | undefined;
+  /** The worker's log lines (`warn: ...`), the last MAX_LOG_LINES, with how many came in all (to print only new ones). */
+  readonly log: () => { readonly lines: readonly string[]; readonly total: number };
 }
+
+const MAX_LOG_LINES = 100;
 
 export interface StartIndexOptions {
   readonly home: string;
@@ -32,11 +36,18 @@ export function startIndexJob(options: StartIndexOptions): IndexJob {
   const jobId = randomUUID();
   const worker = new Worker(workerEntry('indexer-worker', new URL('.', import.meta.url).href));
   let latest: IndexProgress | undefined;
+  const lines: string[] = [];
+  let total = 0;
   const send = (request: IndexerRequest) => worker.postMessage(request);
   const done = new Promise<IndexSummary>((resolve) => {
     let finished = false;
     worker.on('message', (event: IndexerEvent) => {
       if (event.type === 'progress') latest = event.progress;
+      if (event.type === 'log') {
+        total += 1;
+        lines.push(`${event.level}: ${event.message}`);
+        if (lines.length > MAX_LOG_LINES) lines.shift();
+      }
       options.onEvent?.(event);
       if (event.type === 'done') {
         finished = true;
@@ -61,5 +72,6 @@ export function startIndexJob(options: StartIndexOptions): IndexJob {
     resume: () => send({ type: 'resume' }),
     cancel: () => send({ type: 'cancel' }),
     latest: () => latest,
+    log: () => ({ lines, total }),
   };
 }
