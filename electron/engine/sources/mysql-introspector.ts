@@ -1,5 +1,5 @@
 import type { ColumnInfo, SchemaSnapshot, TableInfo } from '../../../shared/schema-types.ts';
-import { groupBy } from '../util/group-by.ts';
+import { groupBy } from '../platform/group-by.ts';
 import type { Introspection } from './dialect.ts';
 
 /** Runs one catalog query; the pool role provides it (a pooled, read-only connection). */

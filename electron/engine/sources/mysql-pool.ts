@@ -1,7 +1,7 @@
 import mysql from 'mysql2';
 import type { FieldPacket, Pool, PoolConnection } from 'mysql2';
 import { AppError } from '../../../shared/errors.ts';
-import { BoundedGate } from '../util/bounded-gate.ts';
+import { BoundedGate } from '../platform/bounded-gate.ts';
 import { toCell } from './cell-values.ts';
 import type { ConnectionSpec } from './connection-url.ts';
 import type { Dialect, ExecuteOptions, ExecutedQuery, Introspection, PoolSettings, PoolStats, SourceConnection } from './dialect.ts';

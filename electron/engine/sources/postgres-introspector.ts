@@ -1,5 +1,5 @@
 import type { SchemaSnapshot, TableInfo } from '../../../shared/schema-types.ts';
-import { groupBy } from '../util/group-by.ts';
+import { groupBy } from '../platform/group-by.ts';
 import type { Introspection } from './dialect.ts';
 
 export type PostgresCatalogQuery = <T>(sql: string, params: readonly unknown[]) => Promise<T[]>;

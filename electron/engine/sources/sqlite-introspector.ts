@@ -1,6 +1,6 @@
 import type { ColumnInfo, ForeignKeyInfo, IndexInfo, SchemaSnapshot, TableInfo } from '../../../shared/schema-types.ts';
-import type { SqliteDatabase } from '../util/open-sqlite.ts';
-import { groupBy } from '../util/group-by.ts';
+import type { SqliteDatabase } from '../platform/open-sqlite.ts';
+import { groupBy } from '../platform/group-by.ts';
 import type { Introspection } from './dialect.ts';
 import { parseDdlComments } from './sqlite-ddl-comments.ts';
 

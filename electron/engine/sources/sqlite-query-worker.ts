@@ -4,7 +4,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { AppError, serializeError } from '../../../shared/errors.ts';
-import { openSqlite, type SqliteDatabase } from '../util/open-sqlite.ts';
+import { openSqlite, type SqliteDatabase } from '../platform/open-sqlite.ts';
 import { toCell } from './cell-values.ts';
 import type { SqliteWorkerRequest, SqliteWorkerResponse } from './sqlite-query-protocol.ts';
 

@@ -1,4 +1,6 @@
-import type { SerializedError } from '../../../shared/errors.ts';
+import type { z } from 'zod';
+import type { indexProgress, indexSummary } from '../../../shared/ipc-contract.ts';
+import type { DeepReadonly } from '../../../shared/schema-types.ts';
 import type { EmbeddingDocument } from './embedding-documents.ts';
 import type { ProviderSettings } from './embedding-provider.ts';
 
@@ -22,28 +24,9 @@ export interface IndexJobSpec {
   readonly snapshotId?: number;
 }
 
-export interface IndexProgress {
-  readonly jobId: string;
-  readonly state: 'running' | 'paused' | 'done' | 'cancelled' | 'failed';
-  readonly total: number;
-  readonly done: number;
-  readonly embedded: number;
-  readonly reused: number;
-  readonly failed: number;
-  readonly requests: number;
-  readonly tooManyRequests: number;
-  readonly retries: number;
-  readonly itemsPerSecond: number;
-  readonly etaSeconds: number | null;
-  readonly elapsedMs: number;
-}
-
-export interface IndexSummary extends IndexProgress {
-  readonly providerId: string;
-  readonly failures: readonly { itemId: string; reason: string }[];
-  readonly warnings: readonly string[];
-  readonly error?: SerializedError;
-}
+/** A job's progress and its final summary, as the contract carries them (inferred: one source of truth). */
+export type IndexProgress = DeepReadonly<z.output<typeof indexProgress>>;
+export type IndexSummary = DeepReadonly<z.output<typeof indexSummary>>;
 
 export type IndexerEvent =
   | { readonly type: 'progress'; readonly progress: IndexProgress }

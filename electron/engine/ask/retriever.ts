@@ -1,7 +1,7 @@
 import type { TableInfo } from '../../../shared/schema-types.ts';
 import { tableId } from '../../../shared/schema-types.ts';
 import type { JoinGraph } from './join-graph.ts';
-import type { LexicalIndex } from './lexical-index.ts';
+import type { LexicalIndex } from '../search/lexical-index.ts';
 import type { ValueHit } from './value-index.ts';
 
 /** A vector-search hit, as the index service returns it. */

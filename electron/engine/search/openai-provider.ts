@@ -1,5 +1,5 @@
 import type OpenAI from 'openai';
-import { lazyModule } from '../util/lazy-module.ts';
+import { lazyModule } from '../platform/lazy-module.ts';
 
 const openai = lazyModule<typeof import('openai')>('openai');
 import { AppError } from '../../../shared/errors.ts';

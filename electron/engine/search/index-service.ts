@@ -3,16 +3,20 @@ import { AppError } from '../../../shared/errors.ts';
 import type { CatalogStore } from '../catalog/catalog-store.ts';
 import type { SecretStore } from '../sources/secret-store.ts';
 import type { SourceService } from '../sources/source-service.ts';
-import type { EventHub } from '../util/event-hub.ts';
-import type { MetricsRegistry } from '../metrics/metrics-registry.ts';
-import type { ContextPrepWorker } from '../query/context-prep.ts';
+import type { EventHub } from '../platform/event-hub.ts';
+import type { MetricsRegistry } from '../platform/metrics-registry.ts';
 import { createProvider } from './create-provider.ts';
 import { EmbeddingCache } from './embedding-cache.ts';
 import type { EmbeddingProvider, ProviderSettings } from './embedding-provider.ts';
 import { startIndexJob, type IndexJob } from './indexer-client.ts';
 import { OpenAiEmbeddingProvider } from './openai-provider.ts';
 import type { IndexProgress, IndexSummary } from './indexer-protocol.ts';
-import { DEFAULT_VECTOR_BUDGET_BYTES, VectorIndex, type VectorMemoryStats } from './vector-index.ts';
+import { DEFAULT_VECTOR_BUDGET_BYTES, VectorIndex, type VectorIndexParts, type VectorMemoryStats } from './vector-index.ts';
+
+/** Loads a vector index's compact copy off the main thread (the context worker does; search does not own it). */
+export interface VectorLoader {
+  loadVectors(embeddingsFile: string, sourceId: string, providerId: string, budgetBytes: number): Promise<VectorIndexParts | null>;
+}
 
 export interface SearchResult {
   readonly kind: 'table' | 'column';
@@ -40,7 +44,7 @@ export interface IndexServiceOptions {
   readonly vectorBudgetBytes?: number;
   readonly metrics?: MetricsRegistry;
   /** Loads vector indexes off the main thread (projecting 100,000 vectors takes seconds); in place without it. */
-  readonly prepWorker?: ContextPrepWorker;
+  readonly prepWorker?: VectorLoader;
   /** Keeps each source's provider settings (never the key), so another process can embed queries for its index. */
   readonly settings?: { getSetting<T>(key: string): T | undefined; setSetting(key: string, value: unknown): void };
 }

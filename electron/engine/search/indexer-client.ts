@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
-import { workerEntry } from '../util/worker-entry.ts';
+import { workerEntry } from '../platform/worker-entry.ts';
 import type { EmbeddingDocument } from './embedding-documents.ts';
 import type { ProviderSettings } from './embedding-provider.ts';
 import type { IndexerEvent, IndexerRequest, IndexProgress, IndexSummary } from './indexer-protocol.ts';

@@ -2,8 +2,8 @@ import { AppError } from '../../../shared/errors.ts';
 import type { CatalogStore } from '../catalog/catalog-store.ts';
 import type { ValueProfileStore } from '../catalog/value-profile-store.ts';
 import type { SourceService } from '../sources/source-service.ts';
-import type { EventHub } from '../util/event-hub.ts';
-import type { SqlDoor } from './sql-door.ts';
+import type { EventHub } from '../platform/event-hub.ts';
+import type { SqlDoor } from '../query/sql-door.ts';
 import { collectValueProfiles, type ProfileProgress } from './value-profiler.ts';
 
 export interface ValueProfileStatus {

@@ -5,7 +5,7 @@ import { deserialize, serialize } from 'node:v8';
 import type { SchemaSnapshot } from '../../../shared/schema-types.ts';
 import type { SnapshotRecord } from '../catalog/catalog-store.ts';
 import type { JoinEdge } from './join-graph.ts';
-import type { LexicalIndexParts } from './lexical-index.ts';
+import type { LexicalIndexParts } from '../search/lexical-index.ts';
 
 /**
  * Bumped whenever what is stored changes meaning (the BM25 postings, the word stems, the inferred joins): a file of

@@ -1,5 +1,5 @@
 import type { TableInfo } from '../../../shared/schema-types.ts';
-import { abbreviationsOf, lexicalTerms } from '../embeddings/identifier-words.ts';
+import { abbreviationsOf, lexicalTerms } from './identifier-words.ts';
 
 /** A table (column -1) or one of its columns, by position in the snapshot's table list. */
 export interface LexicalHit {

@@ -2,7 +2,7 @@ import type { TiktokenEncoding } from 'tiktoken';
 import { AppError } from '../../../shared/errors.ts';
 import type { Engine, TableInfo } from '../../../shared/schema-types.ts';
 import { tableId } from '../../../shared/schema-types.ts';
-import { countTokens, countTokensCached, encodingForModel } from '../embeddings/token-counter.ts';
+import { countTokens, countTokensCached, encodingForModel } from '../platform/token-counter.ts';
 import type { JoinEdge, JoinGraph } from './join-graph.ts';
 import type { RankedTable } from './retriever.ts';
 import { flat, planTable, type ColumnValues, type TablePlan } from './table-plan.ts';

@@ -1,12 +1,12 @@
 import { AppError, serializeError, type SerializedError } from '../../../shared/errors.ts';
 import type { QueryResult } from '../../../shared/ipc-contract.ts';
 import type { WorkspaceStore } from '../catalog/workspace-store.ts';
-import { streamChat, type ChatObserver, type ChatSettings } from '../llm/chat-client.ts';
+import { streamChat, type ChatObserver, type ChatSettings } from './chat-client.ts';
 import type { SecretStore } from '../sources/secret-store.ts';
 import type { SourceService } from '../sources/source-service.ts';
 import type { BuiltContext, ContextService } from './context-service.ts';
-import { checkReadOnlySql } from './sql-guard.ts';
-import type { SqlDoor } from './sql-door.ts';
+import { checkReadOnlySql } from '../query/sql-guard.ts';
+import type { SqlDoor } from '../query/sql-door.ts';
 import { extractSql } from './sql-extract.ts';
 
 /** The language model's settings as stored (no key: keys live in the secret store). */

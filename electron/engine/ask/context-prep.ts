@@ -1,5 +1,5 @@
-import type { VectorIndexParts } from '../embeddings/vector-index.ts';
-import { WorkerRpc } from '../util/worker-rpc.ts';
+import type { VectorIndexParts } from '../search/vector-index.ts';
+import { WorkerRpc } from '../platform/worker-rpc.ts';
 import type { PreparedParts } from './prepared-store.ts';
 
 export interface PrepareRequest {

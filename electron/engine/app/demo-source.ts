@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import path from 'node:path';
-import type { Engine } from '../engine.ts';
-import { demoSchema } from './demo-schema.ts';
-import { writeSqliteDatabase } from './schema-writer.ts';
+import type { Engine } from './engine.ts';
+import { demoSchema } from '../demo/demo-schema.ts';
+import { writeSqliteDatabase } from '../demo/schema-writer.ts';
 
 export const DEMO_SOURCE_ID = 'demo';
 export const DEMO_FILE_NAME = 'demo-northwind-holdings.sqlite';

@@ -5,11 +5,11 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { CatalogStore } from '../catalog/catalog-store.ts';
-import { EmbeddingCache } from '../embeddings/embedding-cache.ts';
-import { VectorIndex } from '../embeddings/vector-index.ts';
-import { serveRpc } from '../util/worker-rpc.ts';
+import { EmbeddingCache } from '../search/embedding-cache.ts';
+import { VectorIndex } from '../search/vector-index.ts';
+import { serveRpc } from '../platform/worker-rpc.ts';
 import type { PrepareRequest, VectorsRequest } from './context-prep.ts';
-import { buildLexicalParts } from './lexical-index.ts';
+import { buildLexicalParts } from '../search/lexical-index.ts';
 import { JoinGraph } from './join-graph.ts';
 import { PreparedStore } from './prepared-store.ts';
 import { AppError } from '../../../shared/errors.ts';

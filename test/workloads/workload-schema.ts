@@ -1,4 +1,4 @@
-import type { ModelColumn, ModelTable, SchemaModel, ValueKind } from './schema-model.ts';
+import type { ModelColumn, ModelTable, SchemaModel, ValueKind } from '../../electron/engine/demo/schema-model.ts';
 
 /** The reference workloads of targets.md: W200 = 200 tables x 50 columns, W1000 = 1,000 x 100. */
 export const WORKLOADS = {

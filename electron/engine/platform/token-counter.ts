@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { Tiktoken, TiktokenEncoding } from 'tiktoken';
-import { lazyModule } from '../util/lazy-module.ts';
+import { lazyModule } from './lazy-module.ts';
 
 const tiktoken = lazyModule<typeof import('tiktoken')>('tiktoken');
 

@@ -9,7 +9,7 @@ import type { EmbeddingProvider, RateLimitHeaders } from './embedding-provider.t
 import { RetryPolicy } from './retry-policy.ts';
 import type { IndexerEvent, IndexJobSpec, IndexProgress, IndexSummary } from './indexer-protocol.ts';
 import { RateLimiter, sleep } from './rate-limiter.ts';
-import { countTokens, truncateToTokens } from './token-counter.ts';
+import { countTokens, truncateToTokens } from '../platform/token-counter.ts';
 
 const MAX_INPUT_TOKENS = 8192;
 const PROGRESS_INTERVAL_MS = 100;

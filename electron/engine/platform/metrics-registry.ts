@@ -1,4 +1,5 @@
-import { quantile } from '../util/percentiles.ts';
+import type { MetricsSnapshotView } from '../../../shared/ipc-contract.ts';
+import { quantile } from './percentiles.ts';
 
 /** Latencies kept per histogram: the newest N within the window. Bounded like every other store. */
 const HISTOGRAM_SAMPLES = 2048;
@@ -98,8 +99,16 @@ export class Counter {
  * over a sliding window. Names are dotted paths (`query.ms`, `embedding.request_ms`); a label goes in brackets
  * (`pool.acquire_wait_ms[demo]`). The number of names is bounded: beyond it, new names are folded into `other`.
  */
+/**
+ * What a component reports besides counters: its caches, pools, vector memory and running jobs, in the contract's
+ * shapes (the `metrics/snapshot` response). Components register a reporter; the snapshot asks each one.
+ */
+export type MetricReports = Pick<MetricsSnapshotView, 'caches' | 'pools' | 'vectors' | 'indexing'>;
+export type MetricReporter = () => Partial<MetricReports> | Promise<Partial<MetricReports>>;
+
 export class MetricsRegistry {
   readonly #counters = new Map<string, Counter>();
+  readonly #reporters = new Map<string, MetricReporter>();
   readonly #gauges = new Map<string, number>();
   readonly #histograms = new Map<string, Histogram>();
   readonly #now: () => number;
@@ -141,6 +150,27 @@ export class MetricsRegistry {
 
   gauge(name: string, value: number): void {
     if (this.#gauges.has(name) || this.#gauges.size < MetricsRegistry.MAX_NAMES) this.#gauges.set(name, value);
+  }
+
+  /** Registers (or replaces) the reporter named `name`; a component that closes unregisters with the returned call. */
+  report(name: string, reporter: MetricReporter): () => void {
+    this.#reporters.set(name, reporter);
+    return () => {
+      if (this.#reporters.get(name) === reporter) this.#reporters.delete(name);
+    };
+  }
+
+  /** Every registered reporter's lists, concatenated in registration order. */
+  async reports(): Promise<MetricReports> {
+    const all: MetricReports = { caches: [], pools: [], vectors: [], indexing: [] };
+    for (const reporter of this.#reporters.values()) {
+      const part = await reporter();
+      all.caches.push(...(part.caches ?? []));
+      all.pools.push(...(part.pools ?? []));
+      all.vectors.push(...(part.vectors ?? []));
+      all.indexing.push(...(part.indexing ?? []));
+    }
+    return all;
   }
 
   snapshot(): RegistrySnapshot {

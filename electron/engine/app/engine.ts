@@ -1,25 +1,26 @@
-import type { AppMode } from '../../shared/ipc-contract.ts';
+import type { AppMode } from '../../../shared/ipc-contract.ts';
 import path from 'node:path';
-import { CatalogStore } from './catalog/catalog-store.ts';
-import { createHandlers, type PlatformHooks } from './ipc/create-handlers.ts';
-import type { HandlerTable } from './ipc/handler-table.ts';
-import { IndexService } from './embeddings/index-service.ts';
-import { WorkspaceStore } from './catalog/workspace-store.ts';
-import { CatalogWriter } from './catalog/catalog-writer.ts';
-import { AskService } from './query/ask-service.ts';
-import { ContextService } from './query/context-service.ts';
-import { ContextPrepWorker } from './query/context-prep.ts';
-import { SqlDoor } from './query/sql-door.ts';
-import { ValueProfileStore } from './catalog/value-profile-store.ts';
-import { ValueProfileService } from './query/value-profile-service.ts';
-import { resolvePoolSettings, type PoolSettings } from './sources/dialect.ts';
-import { MemorySecretStore, type SecretStore } from './sources/secret-store.ts';
-import { SourceService } from './sources/source-service.ts';
-import { EventHub } from './util/event-hub.ts';
-import { appVersion } from './util/app-version.ts';
-import { MetricsRegistry } from './metrics/metrics-registry.ts';
-import { ProcessSampler } from './metrics/process-sampler.ts';
-import { collectMetrics, type MetricsSnapshot } from './metrics/metrics-snapshot.ts';
+import { CatalogStore } from '../catalog/catalog-store.ts';
+import { createHandlers, type PlatformHooks } from './create-handlers.ts';
+import type { HandlerTable } from './handler-table.ts';
+import { IndexService } from '../search/index-service.ts';
+import { WorkspaceStore } from '../catalog/workspace-store.ts';
+import { CatalogWriter } from '../catalog/catalog-writer.ts';
+import { AskService } from '../ask/ask-service.ts';
+import { ContextService } from '../ask/context-service.ts';
+import { ContextPrepWorker } from '../ask/context-prep.ts';
+import { SqlDoor } from '../query/sql-door.ts';
+import { ValueProfileStore } from '../catalog/value-profile-store.ts';
+import { ValueProfileService } from '../ask/value-profile-service.ts';
+import { resolvePoolSettings, type PoolSettings } from '../sources/dialect.ts';
+import { MemorySecretStore, type SecretStore } from '../sources/secret-store.ts';
+import { SourceService } from '../sources/source-service.ts';
+import { EventHub } from '../platform/event-hub.ts';
+import { appVersion } from '../platform/app-version.ts';
+import { MetricsRegistry } from '../platform/metrics-registry.ts';
+import { ProcessSampler } from '../metrics/process-sampler.ts';
+import { registerMetricReports } from './metric-reports.ts';
+import { collectMetrics, type MetricsSnapshot } from '../metrics/metrics-snapshot.ts';
 
 export interface EngineOptions {
   /** Where the catalog and caches live (`--home`, SCHEMASCOPE_HOME, or the app's data folder). */
@@ -106,8 +107,9 @@ export function createEngine(options: EngineOptions): Engine {
     const latest = catalog.latestSnapshot(event.payload.sourceId);
     if (latest) void contexts.prepare(latest.id).catch(() => undefined); // the first question prepares it otherwise
   });
+  registerMetricReports(metrics, { sources, indexes, contexts });
   const version = appVersion();
-  const snapshotMetrics = (snapshotOptions: { historySince?: number } = {}) => collectMetrics({ version, mode: options.mode, registry: metrics, sampler, sources, indexes, contexts }, snapshotOptions);
+  const snapshotMetrics = (snapshotOptions: { historySince?: number } = {}) => collectMetrics({ version, mode: options.mode, registry: metrics, sampler }, snapshotOptions);
   const handlers = createHandlers({ snapshotMetrics, version, mode: options.mode, home, catalog, sources, door, indexes, contexts, workspace, asks, profiles, events, platform: options.platform ?? {} });
   return {
     home,

@@ -4,7 +4,7 @@ import type { TableInfo } from '../../../shared/schema-types.ts';
 import { quoteIdentifier } from '../../../shared/sql-identifiers.ts';
 import type { ValueProfile } from '../catalog/value-profile-store.ts';
 import type { SourceConnection } from '../sources/dialect.ts';
-import type { SqlDoor } from './sql-door.ts';
+import type { SqlDoor } from '../query/sql-door.ts';
 import { looksLikeKey } from './table-plan.ts';
 
 /** Values kept per column, and their length. */

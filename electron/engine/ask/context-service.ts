@@ -3,20 +3,20 @@ import type { TiktokenEncoding } from 'tiktoken';
 import { AppError } from '../../../shared/errors.ts';
 import type { SchemaSnapshot } from '../../../shared/schema-types.ts';
 import type { CatalogStore } from '../catalog/catalog-store.ts';
-import type { IndexService } from '../embeddings/index-service.ts';
+import type { IndexService } from '../search/index-service.ts';
 import type { SourceService } from '../sources/source-service.ts';
 import { DEFAULT_CONTEXT_BUDGET, packContext, type PackedContext } from './context-packer.ts';
-import { encoderLoadTime } from '../embeddings/token-counter.ts';
+import { encoderLoadTime } from '../platform/token-counter.ts';
 
 function round(ms: number): number {
   return Math.round(ms * 10) / 10;
 }
 import { JoinGraph } from './join-graph.ts';
-import { buildLexicalParts, LexicalIndex } from './lexical-index.ts';
+import { buildLexicalParts, LexicalIndex } from '../search/lexical-index.ts';
 import { PreparedStore } from './prepared-store.ts';
 import type { ContextPrepWorker } from './context-prep.ts';
 import { rankTables, type VectorHitRef } from './retriever.ts';
-import type { MetricsRegistry } from '../metrics/metrics-registry.ts';
+import type { MetricsRegistry } from '../platform/metrics-registry.ts';
 import type { ValueProfileStore } from '../catalog/value-profile-store.ts';
 import { ValueIndex } from './value-index.ts';
 

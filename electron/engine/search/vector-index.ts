@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import { createRandom } from '../demo/row-values.ts';
+import { createRandom } from '../platform/random.ts';
 import type { EmbeddingCache, SourceItemRow } from './embedding-cache.ts';
 
 export const DEFAULT_VECTOR_BUDGET_BYTES = 64 * 1024 * 1024;

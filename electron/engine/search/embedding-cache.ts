@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { openSqlite, type SqliteDatabase } from '../util/open-sqlite.ts';
+import { openSqlite, type SqliteDatabase } from '../platform/open-sqlite.ts';
 
 const MIGRATIONS = [
   `CREATE TABLE vectors (
