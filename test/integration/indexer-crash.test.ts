@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmbeddingCache, vectorKey } from '../../electron/engine/search/embedding-cache.ts';
 import { buildDocuments } from '../../electron/engine/search/embedding-documents.ts';
-import { introspectSqlite } from '../../electron/engine/sources/sqlite-introspector.ts';
+import { introspectSqlite } from '../../electron/engine/sources/sqlite/sqlite-introspector.ts';
 import { openSqlite } from '../../electron/engine/platform/open-sqlite.ts';
 import { FakeOpenAiServer } from '../fixtures/fake-openai-server.ts';
 import { runCli } from '../helpers/run-cli.ts';

@@ -4,7 +4,7 @@ import { buildDocuments, type EmbeddingDocument } from '../../electron/engine/se
 import type { ProviderSettings } from '../../electron/engine/search/embedding-provider.ts';
 import { startIndexJob } from '../../electron/engine/search/indexer-client.ts';
 import type { IndexerEvent, IndexSummary } from '../../electron/engine/search/indexer-protocol.ts';
-import { introspectSqlite } from '../../electron/engine/sources/sqlite-introspector.ts';
+import { introspectSqlite } from '../../electron/engine/sources/sqlite/sqlite-introspector.ts';
 import { openSqlite } from '../../electron/engine/platform/open-sqlite.ts';
 import { FakeOpenAiServer } from '../fixtures/fake-openai-server.ts';
 import { tempHome } from '../helpers/temp-home.ts';

@@ -3,9 +3,9 @@
  * or timing out a query terminates this worker, which really stops SQLite (the pool starts a fresh one).
  */
 import { parentPort } from 'node:worker_threads';
-import { AppError, serializeError } from '../../../shared/errors.ts';
-import { openSqlite, type SqliteDatabase } from '../platform/open-sqlite.ts';
-import { toCell } from './cell-values.ts';
+import { AppError, serializeError } from '../../../../shared/errors.ts';
+import { openSqlite, type SqliteDatabase } from '../../platform/open-sqlite.ts';
+import { toCell } from '../cell-values.ts';
 import type { SqliteWorkerRequest, SqliteWorkerResponse } from './sqlite-query-protocol.ts';
 
 let open: { file: string; db: SqliteDatabase } | undefined;

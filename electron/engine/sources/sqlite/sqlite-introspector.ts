@@ -1,7 +1,7 @@
-import type { ColumnInfo, ForeignKeyInfo, IndexInfo, SchemaSnapshot, TableInfo } from '../../../shared/schema-types.ts';
-import type { SqliteDatabase } from '../platform/open-sqlite.ts';
-import { groupBy } from '../platform/group-by.ts';
-import type { Introspection } from './dialect.ts';
+import type { ColumnInfo, ForeignKeyInfo, IndexInfo, SchemaSnapshot, TableInfo } from '../../../../shared/schema-types.ts';
+import type { SqliteDatabase } from '../../platform/open-sqlite.ts';
+import { groupBy } from '../../platform/group-by.ts';
+import type { Introspection } from '../dialect.ts';
 import { parseDdlComments } from './sqlite-ddl-comments.ts';
 
 interface RelationRow { name: string; type: 'table' | 'view'; sql: string | null }

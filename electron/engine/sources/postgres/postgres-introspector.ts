@@ -1,6 +1,6 @@
-import type { SchemaSnapshot, TableInfo } from '../../../shared/schema-types.ts';
-import { groupBy } from '../platform/group-by.ts';
-import type { Introspection } from './dialect.ts';
+import type { SchemaSnapshot, TableInfo } from '../../../../shared/schema-types.ts';
+import { groupBy } from '../../platform/group-by.ts';
+import type { Introspection } from '../dialect.ts';
 
 export type PostgresCatalogQuery = <T>(sql: string, params: readonly unknown[]) => Promise<T[]>;
 

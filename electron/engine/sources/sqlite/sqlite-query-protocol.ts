@@ -1,5 +1,5 @@
-import type { CellValue } from '../../../shared/ipc-contract.ts';
-import type { SerializedError } from '../../../shared/errors.ts';
+import type { CellValue } from '../../../../shared/ipc-contract.ts';
+import type { SerializedError } from '../../../../shared/errors.ts';
 
 /** Messages between the SQLite pool (main thread) and a query worker. Each request carries an id. */
 export type SqliteWorkerRequest = {

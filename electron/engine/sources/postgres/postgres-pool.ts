@@ -1,10 +1,10 @@
 import pg from 'pg';
-import { AppError } from '../../../shared/errors.ts';
-import { BoundedGate } from '../platform/bounded-gate.ts';
-import { toCell } from './cell-values.ts';
-import type { ConnectionSpec } from './connection-url.ts';
-import type { Dialect, ExecuteOptions, ExecutedQuery, Introspection, PoolSettings, PoolStats, SourceConnection } from './dialect.ts';
-import { toSourceError } from './driver-errors.ts';
+import { AppError } from '../../../../shared/errors.ts';
+import { BoundedGate } from '../../platform/bounded-gate.ts';
+import { toCell } from '../cell-values.ts';
+import type { ConnectionSpec } from '../connection-url.ts';
+import type { Dialect, ExecuteOptions, ExecutedQuery, Introspection, PoolSettings, PoolStats, SourceConnection } from '../dialect.ts';
+import { toSourceError } from '../driver-errors.ts';
 import { introspectPostgres } from './postgres-introspector.ts';
 
 /** Date and time types stay as the server wrote them: no shift into the laptop's time zone. */

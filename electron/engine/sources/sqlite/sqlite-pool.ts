@@ -1,12 +1,12 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { AppError } from '../../../shared/errors.ts';
-import { BoundedGate } from '../platform/bounded-gate.ts';
-import { openSqlite, type SqliteDatabase } from '../platform/open-sqlite.ts';
-import { workerEntry } from '../platform/worker-entry.ts';
-import type { ConnectionSpec } from './connection-url.ts';
-import type { Dialect, ExecuteOptions, ExecutedQuery, PoolSettings, PoolStats, SourceConnection } from './dialect.ts';
+import { AppError } from '../../../../shared/errors.ts';
+import { BoundedGate } from '../../platform/bounded-gate.ts';
+import { openSqlite, type SqliteDatabase } from '../../platform/open-sqlite.ts';
+import { workerEntry } from '../../platform/worker-entry.ts';
+import type { ConnectionSpec } from '../connection-url.ts';
+import type { Dialect, ExecuteOptions, ExecutedQuery, PoolSettings, PoolStats, SourceConnection } from '../dialect.ts';
 import { introspectSqlite } from './sqlite-introspector.ts';
 import type { SqliteWorkerRequest, SqliteWorkerResponse } from './sqlite-query-protocol.ts';
 

@@ -1,11 +1,11 @@
 import mysql from 'mysql2';
 import type { FieldPacket, Pool, PoolConnection } from 'mysql2';
-import { AppError } from '../../../shared/errors.ts';
-import { BoundedGate } from '../platform/bounded-gate.ts';
-import { toCell } from './cell-values.ts';
-import type { ConnectionSpec } from './connection-url.ts';
-import type { Dialect, ExecuteOptions, ExecutedQuery, Introspection, PoolSettings, PoolStats, SourceConnection } from './dialect.ts';
-import { toSourceError } from './driver-errors.ts';
+import { AppError } from '../../../../shared/errors.ts';
+import { BoundedGate } from '../../platform/bounded-gate.ts';
+import { toCell } from '../cell-values.ts';
+import type { ConnectionSpec } from '../connection-url.ts';
+import type { Dialect, ExecuteOptions, ExecutedQuery, Introspection, PoolSettings, PoolStats, SourceConnection } from '../dialect.ts';
+import { toSourceError } from '../driver-errors.ts';
 import { introspectMysql } from './mysql-introspector.ts';
 
 const TYPE_NAMES = new Map<number, string>(Object.entries(mysql.Types).map(([name, code]) => [code as number, name]));

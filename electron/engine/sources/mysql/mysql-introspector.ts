@@ -1,6 +1,6 @@
-import type { ColumnInfo, SchemaSnapshot, TableInfo } from '../../../shared/schema-types.ts';
-import { groupBy } from '../platform/group-by.ts';
-import type { Introspection } from './dialect.ts';
+import type { ColumnInfo, SchemaSnapshot, TableInfo } from '../../../../shared/schema-types.ts';
+import { groupBy } from '../../platform/group-by.ts';
+import type { Introspection } from '../dialect.ts';
 
 /** Runs one catalog query; the pool role provides it (a pooled, read-only connection). */
 export type MysqlCatalogQuery = <T>(sql: string, params: readonly unknown[]) => Promise<T[]>;
