@@ -1,4 +1,3 @@
-import type OpenAI from 'openai';
 import { lazyModule } from '../platform/lazy-module.ts';
 
 const openai = lazyModule<typeof import('openai')>('openai');

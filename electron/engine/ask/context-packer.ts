@@ -1,6 +1,6 @@
 import type { TiktokenEncoding } from 'tiktoken';
 import { AppError } from '../../../shared/errors.ts';
-import type { Engine, TableInfo } from '../../../shared/schema-types.ts';
+import type { Engine } from '../../../shared/schema-types.ts';
 import { tableId } from '../../../shared/schema-types.ts';
 import { countTokens, countTokensCached, encodingForModel } from '../platform/token-counter.ts';
 import type { JoinEdge, JoinGraph } from './join-graph.ts';
@@ -277,7 +277,7 @@ function summarise(input: {
 function joinsBetween(graph: JoinGraph, included: ReadonlyMap<string, TablePlan>): { on: string; inferred: boolean }[] {
   const seen = new Set<JoinEdge>();
   const joins: { on: string; inferred: boolean }[] = [];
-  for (const [key, plan] of included) {
+  for (const key of included.keys()) {
     for (const edge of graph.around(key)) {
       if (seen.has(edge)) continue;
       seen.add(edge);

@@ -209,5 +209,6 @@ function flatType(type: string): string {
 
 /** Identifiers and comments are data: control characters are escaped so that nothing can start a line of its own. */
 export function flat(text: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what this looks for
   return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

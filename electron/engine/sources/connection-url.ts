@@ -27,6 +27,7 @@ export function parseConnectionUrl(input: string, baseDir: string = process.cwd(
   const url = input.trim();
   if (url.length === 0) throw new AppError('invalid_input', 'The connection URL is empty.');
   if (url.length > 4096) throw new AppError('invalid_input', 'The connection URL is longer than 4,096 characters.');
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what this looks for
   if (/[\u0000-\u001f]/.test(url)) throw new AppError('invalid_input', 'The connection URL contains control characters.');
 
   const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(url)?.[1]?.toLowerCase();
