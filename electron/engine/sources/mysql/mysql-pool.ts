@@ -1,12 +1,12 @@
 import mysql from 'mysql2';
-import type { FieldPacket, Pool, PoolConnection } from 'mysql2';
+import type { Pool, PoolConnection } from 'mysql2';
 import { AppError } from '../../../../shared/errors.ts';
 import { BoundedGate } from '../../platform/bounded-gate.ts';
-import { toCell } from '../cell-values.ts';
 import type { ConnectionSpec } from '../connection-url.ts';
 import type { Dialect, ExecuteOptions, ExecutedQuery, Introspection, PoolSettings, PoolStats, SourceConnection } from '../dialect.ts';
 import { toSourceError } from '../driver-errors.ts';
 import { introspectMysql } from './mysql-introspector.ts';
+import { MysqlRowCursor, type ConnectionFate } from './mysql-row-cursor.ts';
 
 const TYPE_NAMES = new Map<number, string>(Object.entries(mysql.Types).map(([name, code]) => [code as number, name]));
 
@@ -75,109 +75,24 @@ class MysqlConnection implements SourceConnection {
       this.#running.set(options.queryId, running);
       const onAbort = (): void => void this.cancel(options.queryId);
       options.signal?.addEventListener('abort', onAbort, { once: true });
-      let reusable = true;
-      let detach = () => {};
-      let drained: Promise<void> | undefined;
+      let cursor: MysqlRowCursor | undefined;
+      let broken = false;
       try {
         await this.#setTimeout(connection, options.timeoutMs);
-        const result = await new Promise<Omit<ExecutedQuery, 'ms'>>((resolve, reject) => {
-          let columns: { name: string; type: string }[] = [];
-          const rows: ReturnType<typeof toCell>[][] = [];
-          let skipped = 0;
-          let done = false;
-          const offset = options.offset ?? 0;
-          const query = connection.query({ sql, rowsAsArray: true });
-          query.on('fields', (fields: FieldPacket[]) => {
-            columns = fields.map((field) => ({ name: field.name, type: TYPE_NAMES.get(field.columnType ?? -1) ?? 'UNKNOWN' }));
-          });
-          query.on('result', (row: unknown) => {
-            if (done) return;
-            if (!Array.isArray(row)) return; // an OK packet: a statement without rows
-            if (skipped < offset) {
-              skipped += 1;
-              return;
-            }
-            if (rows.length === options.limit) {
-              // Enough rows: stop reading. Destroying the socket makes the server abort the statement on its next
-              // write, so a 1,000,000-row SELECT costs only the rows we asked for.
-              // Enough rows: stop reading now (the server blocks once the socket buffers fill), answer the caller,
-              // and have the server stop the statement with KILL QUERY. The few rows already in flight are then
-              // drained and the connection goes back to the pool whole: destroying it instead left the server
-              // busy with a dead socket and made the next queries several times slower (measured).
-              done = true;
-              connection.pause();
-              drained = new Promise<void>((settle) => {
-                query.once('end', () => settle());
-                query.once('error', () => settle());
-              });
-              void this.#kill(running.threadId, 'QUERY').then(
-                () => connection.resume(),
-                () => {
-                  reusable = false;
-                  connection.resume();
-                },
-              );
-              resolve({ columns, rows, truncated: true });
-              return;
-            }
-            rows.push(row.map(toCell));
-          });
-          query.on('error', (error: Error) => {
-            if (done) return;
-            done = true;
-            reject(error);
-          });
-          query.on('end', () => {
-            if (done) return;
-            done = true;
-            resolve({ columns, rows, truncated: false });
-          });
-          // A server that shuts down or a network that drops can end the connection without a word to the query
-          // (seen with MariaDB's shutdown): without these, the caller would wait forever.
-          const socket = (connection as unknown as { stream?: NodeJS.EventEmitter }).stream;
-          const lost = (error?: Error) => {
-            if (done) return;
-            done = true;
-            reusable = false;
-            const code = (error as { code?: string } | undefined)?.code;
-            reject(Object.assign(new Error(`The connection to the server was lost${error ? `: ${error.message}` : ''}.`), { code: code ?? 'PROTOCOL_CONNECTION_LOST', fatal: true }));
-          };
-          const onEnd = () => lost();
-          connection.on('error', lost);
-          connection.on('end', onEnd);
-          socket?.on('close', onEnd);
-          detach = () => {
-            connection.off('error', lost);
-            connection.off('end', onEnd);
-            socket?.off('close', onEnd);
-          };
-        });
-        return { ...result, ms: performance.now() - started };
+        cursor = new MysqlRowCursor(connection, sql, { limit: options.limit, offset: options.offset ?? 0, stopStatement: () => this.#kill(running.threadId, 'QUERY') }, TYPE_NAMES);
+        return { ...(await cursor.rows), ms: performance.now() - started };
       } catch (error) {
         if (running.cancelled) throw new AppError('cancelled', 'The query was cancelled; the server stopped it.');
         const mapped = toSourceError('mysql', error, `running the query on ${this.#where()}`);
-        if (mapped.kind === 'unreachable') reusable = false;
+        broken = mapped.kind === 'unreachable';
         throw mapped;
       } finally {
         options.signal?.removeEventListener('abort', onAbort);
         this.#running.delete(options.queryId);
-        const finish = () => {
-          detach();
-          if (reusable) connection.release();
-          else connection.destroy();
-        };
-        if (!drained) finish();
-        else {
-          // Bounded: a drain that does not end soon costs the connection, never a leak.
-          const timer = setTimeout(() => {
-            reusable = false;
-            finish();
-          }, 5000);
-          void drained.then(() => {
-            clearTimeout(timer);
-            finish();
-          });
-        }
+        // The connection goes back whole, or is destroyed, only when the cursor is done with it (a stopped statement
+        // drains first, bounded); a failure before the cursor started leaves it as it was.
+        const fate = cursor ? cursor.fate : Promise.resolve<ConnectionFate>('release');
+        void fate.then((decided) => (decided === 'release' && !broken ? connection.release() : connection.destroy()));
       }
     }, options.signal);
   }
