@@ -212,6 +212,66 @@ export const metricsSnapshot = z.object({
   }),
 });
 
+/** One step of a query plan, the same shape for every engine (estimates are null where the engine gives none). */
+export interface PlanNodeView {
+  readonly operation: string;
+  readonly relation: string | null;
+  readonly index: string | null;
+  readonly rows: number | null;
+  readonly cost: number | null;
+  readonly detail: string;
+  /** Reads every row of `relation` (a sequential scan, MySQL type ALL, SQLite SCAN without an index). */
+  readonly fullScan: boolean;
+  /** A join step that finds its matches with no index (nested loop over a scan, a join buffer, an automatic index). */
+  readonly joinWithoutIndex: boolean;
+  readonly children: readonly PlanNodeView[];
+}
+export const planNode: z.ZodType<PlanNodeView> = z.lazy(() =>
+  z.object({
+    operation: z.string(),
+    relation: z.string().nullable(),
+    index: z.string().nullable(),
+    rows: z.number().nullable(),
+    cost: z.number().nullable(),
+    detail: z.string(),
+    fullScan: z.boolean(),
+    joinWithoutIndex: z.boolean(),
+    children: z.array(planNode),
+  }),
+);
+export const planWarning = z.object({ kind: z.enum(['full_scan', 'join_without_index']), relation: z.string().nullable(), message: z.string() });
+export const explainView = z.object({
+  engine,
+  /** The plan's roots, as the engine estimated them; the statement itself was never executed. */
+  plan: z.array(planNode),
+  warnings: z.array(planWarning),
+  /** The EXPLAIN statement that ran (never ANALYZE). */
+  statement: z.string(),
+  ms: z.number(),
+});
+
+/** A scoped picture of the schema: tables with their key columns, and the joins between them. */
+export const relationGraph = z.object({
+  snapshot: snapshotInfo,
+  tables: z.array(
+    z.object({
+      id: z.string(),
+      schema: z.string(),
+      name: z.string(),
+      rowEstimate: z.number().nullable(),
+      /** Primary key and join columns only: the diagram shows how tables connect, not every column. */
+      columns: z.array(z.object({ name: z.string(), type: z.string(), primaryKey: z.boolean(), joins: z.boolean() })),
+      otherColumns: z.number(),
+      /** Hops from the focus table (0 for the focus and for the tables of an Ask context). */
+      depth: z.number(),
+    }),
+  ),
+  relations: z.array(z.object({ from: z.string(), fromColumns: z.array(z.string()), to: z.string(), toColumns: z.array(z.string()), inferred: z.boolean() })),
+  /** Neighbours left out to keep the picture readable (more than the table limit). */
+  omitted: z.number(),
+  limit: z.number(),
+});
+
 const savedQuery = z.object({ id: z.number(), sourceId: z.string(), name: z.string(), sql: z.string(), updatedAt: z.string() });
 
 export const contract = {
@@ -265,6 +325,21 @@ export const contract = {
     request: z.strictObject({ sourceId: id }),
     response: z.object({ tables: z.array(z.object({ schema: z.string(), name: z.string(), columns: z.array(z.string()) })) }),
   },
+  'schema/graph': {
+    /**
+     * Relations around one table (`focus`, `depth` 1-2 hops) or among given tables (an Ask context), from the cached
+     * snapshot (so offline too); never the whole schema: at most `limit` tables (default 40, at most 150).
+     */
+    request: z.strictObject({
+      sourceId: id,
+      focus: z.strictObject({ schema: identifier, table: identifier }).optional(),
+      depth: z.number().int().min(1, 'The depth is 1 or 2 hops.').max(2, 'The depth is 1 or 2 hops.').optional(),
+      tables: z.array(z.string().min(1).max(2100)).min(1).max(150, 'At most 150 tables can be drawn at once.').optional(),
+      limit: z.number().int().min(1).max(150).optional(),
+      offline: offline.optional(),
+    }),
+    response: relationGraph,
+  },
   'schema/sample': {
     request: z.strictObject({ sourceId: id, schema: identifier, table: identifier }),
     response: queryResult,
@@ -288,6 +363,11 @@ export const contract = {
     request: z.strictObject({ sourceId: id, sql: z.string().trim().min(1, 'The SQL is empty.').max(1_000_000) }),
     /** `file`: where the CSV was written (the desktop app asks where; web mode and the CLI use <data folder>/exports). */
     response: z.object({ file: z.string(), rows: z.number(), bytes: z.number(), ms: z.number(), capped: z.boolean() }),
+  },
+  'query/explain': {
+    /** The plan of one read-only query, never executing it; `table` etc. are refused by the guard with the reason. */
+    request: z.strictObject({ sourceId: id, sql: z.string().trim().min(1, 'The SQL is empty.').max(1_000_000), timeoutMs: timeoutMs.optional() }),
+    response: explainView,
   },
   'query/cancel': {
     request: z.strictObject({ queryId: id }),
@@ -438,6 +518,9 @@ export type MetricsSnapshotView = z.output<typeof metricsSnapshot>;
 export type SettingsView = z.output<typeof settingsView>;
 export type HistoryEntryView = z.output<typeof historyEntry>;
 export type SavedQueryView = z.output<typeof savedQuery>;
+export type ExplainView = z.output<typeof explainView>;
+export type PlanWarningView = z.output<typeof planWarning>;
+export type RelationGraphView = z.output<typeof relationGraph>;
 
 /** What the renderer calls: one function per channel, derived from the contract. */
 export type SchemascopeClient = {

@@ -63,6 +63,13 @@ export const COMMANDS: ReadonlyMap<string, CommandSpec> = new Map<string, Comman
     options: ['limit', 'timeout-ms'],
     load: async () => (await import('./commands/query.ts')).query,
   }],
+  ['explain', {
+    usage: 'explain URL SQL [--timeout-ms N]',
+    summary: 'Show the plan of one read-only query with estimated rows and cost, and warnings (full scans of large tables, joins without an index); the query is never run.',
+    positionals: ['URL', 'SQL'],
+    options: ['timeout-ms'],
+    load: async () => (await import('./commands/explain.ts')).explain,
+  }],
   ['stats', {
     usage: 'stats [--out FILE]',
     summary: 'Print the metrics snapshot (memory, caches, pools, latencies); --out also writes it to a file for a bug report.',
