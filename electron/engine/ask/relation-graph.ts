@@ -54,7 +54,11 @@ export function relationGraph(tables: readonly TableInfo[], graph: JoinGraph, sc
     }
     omitted = beyond.size;
   } else if (scope.tables) {
+    // A context names a table `schema.table`, or by its name alone where that is unambiguous (one schema).
     const byKey = new Map(tables.map((table) => [tableKey(table), tableId(table.schema, table.name)]));
+    const named = new Map<string, string | null>();
+    for (const table of tables) named.set(table.name, named.has(table.name) ? null : tableId(table.schema, table.name));
+    for (const [name, id] of named) if (id !== null && !byKey.has(name)) byKey.set(name, id);
     const missing = scope.tables.filter((key) => !byKey.has(key));
     if (missing.length === scope.tables.length) throw new AppError('not_found', `None of these tables is in the cached schema: ${missing.slice(0, 3).join(', ')}.`);
     for (const key of scope.tables) {

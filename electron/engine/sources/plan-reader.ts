@@ -15,7 +15,8 @@ export interface PlanReader {
 }
 
 export function planNode(fields: Partial<PlanNodeView> & Pick<PlanNodeView, 'operation'>): PlanNodeView {
-  return { operation: fields.operation, relation: null, index: null, rows: null, cost: null, detail: '', fullScan: false, joinWithoutIndex: false, children: [], ...fields };
+  const { operation, ...rest } = fields;
+  return { operation, relation: null, index: null, rows: null, cost: null, detail: '', fullScan: false, joinWithoutIndex: false, children: [], ...rest };
 }
 
 /** A number from a driver's JSON (numbers, numeric strings); null otherwise. */

@@ -110,7 +110,11 @@ export function ResultChart({ result }: { result: QueryResult }) {
       <div className="chart-toolbar">
         <label className="inline">
           Chart
-          <select aria-label="Chart type" value={spec.type} onChange={(event) => set({ type: event.target.value as ChartType })}>
+          <select aria-label="Chart type" value={spec.type} onChange={(event) => {
+            const type = event.target.value as ChartType;
+            // bars add up by default, lines average their buckets
+            set({ type, aggregate: spec.y < 0 ? 'count' : type === 'bar' ? 'sum' : 'avg' });
+          }}>
             <option value="bar">Bar</option>
             <option value="line">Line</option>
             <option value="scatter">Scatter</option>

@@ -2,9 +2,8 @@ import { useCallback, useEffect, useState } from 'react';
 import type { SerializedError } from '../../../shared/errors.ts';
 import type { ExplainView, HistoryEntryView, QueryResult, SavedQueryView, SchemascopeClient } from '../../../shared/ipc-contract.ts';
 import { PlanView } from './PlanView.tsx';
-import { ResultChart } from './ResultChart.tsx';
+import { ResultView } from './ResultView.tsx';
 import { ErrorNotice, toErrorData } from './ErrorNotice.tsx';
-import { ResultsGrid } from './ResultsGrid.tsx';
 import { SqlEditor, type EditorDialect } from './SqlEditor.tsx';
 import { completionNamespace } from './completion-namespace.ts';
 import type { SQLNamespace } from '@codemirror/lang-sql';
@@ -32,7 +31,6 @@ export function SqlPanel({ client, sourceId, initialSql, dialect }: { client: Sc
   const [limit, setLimit] = useState(1000);
   const [result, setResult] = useState<QueryResult | null>(null);
   const [plan, setPlan] = useState<ExplainView | null>(null);
-  const [shown, setShown] = useState<'grid' | 'chart'>('grid');
   const [ranSql, setRanSql] = useState('');
   const [error, setError] = useState<SerializedError | null>(null);
   const [running, setRunning] = useState<string | null>(null);
@@ -210,18 +208,7 @@ export function SqlPanel({ client, sourceId, initialSql, dialect }: { client: Sc
         </div>
       )}
       {plan && <PlanView explained={plan} />}
-      {result && !plan && (
-        <div className="result-switch" role="tablist" aria-label="Result view">
-          <button type="button" role="tab" aria-selected={shown === 'grid'} className={shown === 'grid' ? 'active' : ''} onClick={() => setShown('grid')}>
-            Grid
-          </button>
-          <button type="button" role="tab" aria-selected={shown === 'chart'} className={shown === 'chart' ? 'active' : ''} onClick={() => setShown('chart')} title="Chart the loaded rows">
-            Chart
-          </button>
-        </div>
-      )}
-      {result && !plan && shown === 'chart' && <ResultChart result={result} />}
-      {result && !plan && shown === 'grid' && <ResultsGrid result={result} onLoadMore={() => void loadMore()} loadingMore={loadingMore} onExportAll={() => void exportAll()} exporting={exporting} />}
+      {result && !plan && <ResultView result={result} onLoadMore={() => void loadMore()} loadingMore={loadingMore} onExportAll={() => void exportAll()} exporting={exporting} />}
     </div>
   );
 }
