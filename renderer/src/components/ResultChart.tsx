@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState, type RefObject } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { QueryResult } from '../../../shared/ipc-contract.ts';
@@ -7,12 +7,24 @@ import { chartData, columnKind, defaultSpec, type Aggregate, type ChartSpec, typ
 
 const HEIGHT = 320;
 
+const COMPACT = new Intl.NumberFormat('en-US', { notation: 'compact', maximumSignificantDigits: 4 });
+
 function compact(value: number): string {
-  const magnitude = Math.abs(value);
-  if (magnitude >= 1e9) return `${Math.round(value / 1e8) / 10}G`;
-  if (magnitude >= 1e6) return `${Math.round(value / 1e5) / 10}M`;
-  if (magnitude >= 1e4) return `${Math.round(value / 100) / 10}k`;
-  return String(Math.round(value * 100) / 100);
+  return COMPACT.format(value);
+}
+
+/** Changes whenever the app's theme class changes, so canvas colours (read from CSS variables) are read again. */
+function useThemeKey(element: RefObject<HTMLElement | null>): string {
+  const [key, setKey] = useState('');
+  useEffect(() => {
+    const app = element.current?.closest('.app');
+    if (!app) return;
+    setKey(app.className);
+    const observer = new MutationObserver(() => setKey(app.className));
+    observer.observe(app, { attributes: true, attributeFilter: ['class'] });
+    return () => observer.disconnect();
+  }, [element]);
+  return key;
 }
 
 /**
@@ -32,6 +44,7 @@ export function ResultChart({ result }: { result: QueryResult }) {
   }, [result, spec]);
   const host = useRef<HTMLDivElement>(null);
   const chart = useRef<uPlot | null>(null);
+  const themeKey = useThemeKey(host);
 
   useEffect(() => {
     const element = host.current;
@@ -43,7 +56,7 @@ export function ResultChart({ result }: { result: QueryResult }) {
     const axis = { stroke: color('--fg-muted', '#888'), grid: { stroke: color('--border', '#ddd'), width: 1 }, ticks: { stroke: color('--border', '#ddd'), width: 1 }, font: '11px system-ui' };
     const categories = data.categories;
     const xAxis: uPlot.Axis = categories
-      ? { ...axis, values: (_plot, ticks) => ticks.map((tick) => (Number.isInteger(tick) ? (categories[tick] ?? '') : '')), rotate: categories.length > 12 ? -35 : 0, size: categories.length > 12 ? 70 : 40 }
+      ? { ...axis, grid: { show: false }, splits: () => categories.map((_, position) => position), values: (_plot, ticks) => ticks.map((tick) => categories[tick] ?? ''), rotate: categories.length > 12 ? -35 : 0, size: categories.length > 12 ? 70 : 40 }
       : data.xKind === 'time'
         ? axis
         : { ...axis, values: (_plot, ticks) => ticks.map(compact) };
@@ -59,7 +72,11 @@ export function ResultChart({ result }: { result: QueryResult }) {
       height: HEIGHT,
       legend: { show: false },
       cursor: { drag: { x: true, y: false } },
-      scales: { x: categories ? { time: false, range: (_plot, min, max) => [min - 0.6, max + 0.6] } : { time: data.xKind === 'time' } },
+      scales: {
+        x: categories ? { time: false, range: (_plot, min, max) => [min - 0.6, max + 0.6] } : { time: data.xKind === 'time' },
+        // bars grow from zero; lines and points use the data's own range
+        ...(spec.type === 'bar' ? { y: { range: (_plot: uPlot, min: number, max: number): uPlot.Range.MinMax => [Math.min(0, min), max <= 0 ? 0 : max * 1.05] } } : {}),
+      },
       axes: [xAxis, { ...axis, size: 60, values: (_plot, ticks) => ticks.map(compact) }],
       series: [{}, series],
     };
@@ -71,7 +88,7 @@ export function ResultChart({ result }: { result: QueryResult }) {
       chart.current?.destroy();
       chart.current = null;
     };
-  }, [prepared, spec, result.columns]);
+  }, [prepared, spec, result.columns, themeKey]);
 
   if (!spec || !prepared) {
     return (
