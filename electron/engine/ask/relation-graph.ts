@@ -15,6 +15,39 @@ export interface RelationScope {
   readonly limit?: number;
 }
 
+interface TableIndex {
+  readonly byId: ReadonlyMap<string, TableInfo>;
+  /** `schema.table`, and the bare name where it is unambiguous (a context names tables so with one schema). */
+  readonly byKey: ReadonlyMap<string, string>;
+}
+
+/** Per prepared snapshot's table list (weakly held: it goes with the snapshot), built once, not per picture. */
+const indexes = new WeakMap<readonly TableInfo[], TableIndex>();
+
+function indexOf(tables: readonly TableInfo[]): TableIndex {
+  const known = indexes.get(tables);
+  if (known) return known;
+  const byId = new Map<string, TableInfo>();
+  const byKey = new Map<string, string>();
+  const named = new Map<string, string | null>();
+  for (const table of tables) {
+    const id = tableId(table.schema, table.name);
+    byId.set(id, table);
+    byKey.set(tableKey(table), id);
+    named.set(table.name, named.has(table.name) ? null : id);
+  }
+  for (const [name, id] of named) if (id !== null && !byKey.has(name)) byKey.set(name, id);
+  const index = { byId, byKey };
+  indexes.set(tables, index);
+  return index;
+}
+
+/** Declared edges first, then inferred ones, without sorting a hub's thousands of edges. */
+function* declaredFirst(edges: readonly JoinEdge[]): Generator<JoinEdge> {
+  for (const edge of edges) if (!edge.inferred) yield edge;
+  for (const edge of edges) if (edge.inferred) yield edge;
+}
+
 /**
  * A scoped relationship picture from a prepared snapshot: never the whole schema. Around a focus table it walks the
  * join graph breadth-first (declared edges before inferred ones, fewer hops first) and stops at the limit, counting
@@ -24,7 +57,7 @@ export interface RelationScope {
 export function relationGraph(tables: readonly TableInfo[], graph: JoinGraph, scope: RelationScope): Omit<RelationGraphView, 'snapshot'> {
   const limit = Math.min(scope.limit ?? DEFAULT_GRAPH_TABLES, MAX_GRAPH_TABLES);
   if (!Number.isInteger(limit) || limit < 1) throw new TypeError(`The table limit must be a whole number from 1 to ${MAX_GRAPH_TABLES}, got ${String(scope.limit)}`);
-  const byId = new Map(tables.map((table) => [tableId(table.schema, table.name), table]));
+  const { byId, byKey } = indexOf(tables);
   const depthOf = new Map<string, number>();
   let omitted = 0;
   if (scope.focus) {
@@ -38,8 +71,7 @@ export function relationGraph(tables: readonly TableInfo[], graph: JoinGraph, sc
     for (let hop = 1; hop <= depth; hop += 1) {
       const next: string[] = [];
       for (const node of frontier) {
-        const edges = [...graph.around(node)].sort((a, b) => Number(a.inferred) - Number(b.inferred));
-        for (const edge of edges) {
+        for (const edge of declaredFirst(graph.around(node))) {
           const other = edge.from === node ? edge.to : edge.from;
           if (depthOf.has(other) || !byId.has(other)) continue;
           if (depthOf.size >= limit) {
@@ -54,11 +86,6 @@ export function relationGraph(tables: readonly TableInfo[], graph: JoinGraph, sc
     }
     omitted = beyond.size;
   } else if (scope.tables) {
-    // A context names a table `schema.table`, or by its name alone where that is unambiguous (one schema).
-    const byKey = new Map(tables.map((table) => [tableKey(table), tableId(table.schema, table.name)]));
-    const named = new Map<string, string | null>();
-    for (const table of tables) named.set(table.name, named.has(table.name) ? null : tableId(table.schema, table.name));
-    for (const [name, id] of named) if (id !== null && !byKey.has(name)) byKey.set(name, id);
     const missing = scope.tables.filter((key) => !byKey.has(key));
     if (missing.length === scope.tables.length) throw new AppError('not_found', `None of these tables is in the cached schema: ${missing.slice(0, 3).join(', ')}.`);
     for (const key of scope.tables) {
