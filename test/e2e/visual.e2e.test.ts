@@ -179,6 +179,16 @@ describe('see the database: EXPLAIN, relationship diagrams and charts in Chromiu
     expect(png.name).toBe('schemascope-relations.png');
     expect(png.bytes.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
 
+    // the whole schema is never drawn, and a depth beyond two hops is refused with the reason, over the same API
+    const refusals = await page.evaluate(async () => {
+      const call = async (body: unknown) => (await (await fetch('./api/schema/graph', { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${sessionStorage.getItem('schemascope-token') ?? ''}` }, body: JSON.stringify(body) })).json()) as { ok: boolean; error?: { kind: string; message: string } };
+      const sources = (await (await fetch('./api/sources/list', { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${sessionStorage.getItem('schemascope-token') ?? ''}` }, body: '{}' })).json()) as { value: { sources: { id: string; name: string }[] } };
+      const sourceId = sources.value.sources.find((source) => source.name === 'Shop')!.id;
+      return [await call({ sourceId }), await call({ sourceId, focus: { schema: 'public', table: 'orders' }, depth: 3 })];
+    });
+    expect(refusals[0]).toMatchObject({ ok: false, error: { kind: 'invalid_input', message: expect.stringMatching(/whole schema is never drawn/) } });
+    expect(refusals[1]).toMatchObject({ ok: false, error: { kind: 'invalid_input', message: expect.stringMatching(/1 or 2 hops/) } });
+
     await diagram.locator('[data-diagram-table="customers"]').click();
     await expect.poll(() => page.textContent('[data-testid="table-detail"] h1')).toContain('customers');
   });
