@@ -227,6 +227,24 @@ describe('see the database: EXPLAIN, relationship diagrams and charts in Chromiu
     await shots('15-ask-chart');
   });
 
+  it('draws a hub of the 208-table demo scoped to 40 tables, readable (no overlaps, not shrunk to dots), the rest counted', async () => {
+    await page.locator('.source-list [role="option"]', { has: page.locator('.source-name:text-is("Demo: Northwind Holdings")') }).click();
+    await expect.poll(() => page.locator('[data-testid="status-bar"] > span', { hasText: / tables$/ }).textContent(), { timeout: 20_000 }).toMatch(/^2\d\d tables$/);
+    await openTable('inv_itm');
+    await page.click('[data-testid="table-detail"] button:has-text("Diagram")');
+    const diagram = page.locator('[data-testid="relation-diagram"]');
+    await diagram.locator('svg.diagram-canvas[data-ready="true"]').waitFor({ timeout: 20_000 });
+    expect(await page.textContent('[data-testid="diagram-summary"]')).toMatch(/^40 tables · \d+ declared, \d+ inferred · \d+ more neighbours not drawn \(limit 40\)/);
+    expect(await diagram.locator('[data-diagram-table]').count()).toBe(40);
+    expect(Number(await diagram.locator('svg.diagram-canvas').getAttribute('data-layout-ms'))).toBeLessThan(10_000);
+    const boxes = await diagram.locator('[data-diagram-table] rect.table-box').evaluateAll((rects) => rects.map((rect) => rect.getBoundingClientRect()).map(({ x, y, width, height }) => ({ x, y, width, height })));
+    const overlapping = boxes.filter((a, i) => boxes.some((b, j) => j > i && a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height));
+    expect(overlapping).toEqual([]);
+    const scale = Number(/scale\(([\d.]+)\)/.exec((await diagram.locator('[data-viewport]').getAttribute('transform'))!)![1]);
+    expect(scale).toBeGreaterThanOrEqual(0.6);
+    await shots('15-diagram-hub');
+  });
+
   it('offline: EXPLAIN says it needs the database; the diagram draws from the cached snapshot and says so', async () => {
     await selectSource('Shop (gone away)');
     await page.click('button:has-text("Refresh schema")'); // the database is gone: the app says so and keeps the cache

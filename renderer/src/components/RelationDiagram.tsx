@@ -3,12 +3,14 @@ import type { SerializedError } from '../../../shared/errors.ts';
 import type { RelationGraphView, SchemascopeClient } from '../../../shared/ipc-contract.ts';
 import { downloadBlob } from '../api/download.ts';
 import { ErrorNotice, toErrorData } from './ErrorNotice.tsx';
-import { COLUMN_HEIGHT, HEADER_HEIGHT, layoutRelations, type Layout } from './relation-layout.ts';
+import { COLUMN_HEIGHT, HEADER_HEIGHT, layoutRelations, relationLabel, type Layout } from './relation-layout.ts';
 import type { TableRef } from './SchemaTree.tsx';
 
 export type DiagramScope = { readonly focus: TableRef; readonly depth: 1 | 2 } | { readonly tables: readonly string[] };
 
 const HEIGHT = 440;
+/** Fitting never shrinks the picture below this: text stays legible, and the rest is a pan away. */
+const MIN_READABLE_SCALE = 0.6;
 const MARGIN = 16;
 const STYLED = ['fill', 'stroke', 'stroke-width', 'stroke-dasharray', 'font-size', 'font-family', 'font-weight', 'opacity'] as const;
 
@@ -105,8 +107,16 @@ export function RelationDiagram({ client, sourceId, scope, onOpenTable, title }:
     const svg = svgRef.current;
     if (!svg || !layout) return;
     const width = svg.clientWidth || 800;
-    const scale = Math.min(1.4, (width - MARGIN * 2) / Math.max(1, layout.width), (HEIGHT - MARGIN * 2) / Math.max(1, layout.height));
-    setView({ scale, x: (width - layout.width * scale) / 2, y: (HEIGHT - layout.height * scale) / 2 });
+    const whole = Math.min(1.4, (width - MARGIN * 2) / Math.max(1, layout.width), (HEIGHT - MARGIN * 2) / Math.max(1, layout.height));
+    if (whole >= MIN_READABLE_SCALE) {
+      setView({ scale: whole, x: (width - layout.width * whole) / 2, y: (HEIGHT - layout.height * whole) / 2 });
+      return;
+    }
+    // Too large to read whole: a readable size, centred on the focus table (or the first one); pan or zoom out for more.
+    const focus = layout.tables.find((entry) => entry.table.depth === 0) ?? layout.tables[0];
+    const cx = focus ? focus.x + focus.width / 2 : layout.width / 2;
+    const cy = focus ? focus.y + focus.height / 2 : layout.height / 2;
+    setView({ scale: MIN_READABLE_SCALE, x: width / 2 - cx * MIN_READABLE_SCALE, y: HEIGHT / 2 - cy * MIN_READABLE_SCALE });
   }, [layout]);
   useEffect(fit, [fit]);
 
@@ -237,7 +247,9 @@ export function RelationDiagram({ client, sourceId, scope, onOpenTable, title }:
         <g data-viewport="" transform={`translate(${view.x},${view.y}) scale(${view.scale})`}>
           {layout?.relations.map(({ relation, points, label }, position) => (
             <g key={position} data-relation={relation.inferred ? 'inferred' : 'declared'}>
-              <path d={points.map((point, index) => `${index === 0 ? 'M' : 'L'}${point.x},${point.y}`).join(' ')} className={`relation-line${relation.inferred ? ' inferred' : ''}`} markerEnd="url(#relation-arrow)" />
+              <path d={points.map((point, index) => `${index === 0 ? 'M' : 'L'}${point.x},${point.y}`).join(' ')} className={`relation-line${relation.inferred ? ' inferred' : ''}`} markerEnd="url(#relation-arrow)">
+                <title>{relationLabel(relation)}</title>
+              </path>
               {label && (
                 <text x={label.x} y={label.y + 11} className={`relation-label${relation.inferred ? ' inferred' : ''}`}>
                   {label.text}

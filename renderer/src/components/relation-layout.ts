@@ -47,9 +47,24 @@ interface ElkResult {
   height?: number;
 }
 
+/** From this many tables a layered picture becomes one tall column (a hub's neighbours): stress layout instead. */
+const LAYERED_MAX_TABLES = 12;
+
+/** Where the segment from a box's centre towards `toward` leaves the box. */
+function border(box: { x: number; y: number; width: number; height: number }, toward: { x: number; y: number }): { x: number; y: number } {
+  const cx = box.x + box.width / 2;
+  const cy = box.y + box.height / 2;
+  const dx = toward.x - cx;
+  const dy = toward.y - cy;
+  if (dx === 0 && dy === 0) return { x: cx, y: cy };
+  const scale = Math.min(Math.abs(dx) > 0 ? box.width / 2 / Math.abs(dx) : Infinity, Math.abs(dy) > 0 ? box.height / 2 / Math.abs(dy) : Infinity);
+  return { x: cx + dx * scale, y: cy + dy * scale };
+}
+
 /**
- * Lays the tables out with ELK's layered algorithm (left to right, orthogonal edges, labels placed beside them).
- * elkjs is loaded on first use, so the app starts without it.
+ * Lays the tables out with ELK: small pictures with the layered algorithm (left to right, orthogonal edges, labels
+ * beside them), larger ones (a hub and its neighbours) with stress, which spreads them in two dimensions, and straight
+ * edges from box to box. elkjs is loaded on first use, so the app starts without it.
  */
 export async function layoutRelations(graph: RelationGraphView): Promise<Layout> {
   const { default: ELK } = await import('elkjs/lib/elk.bundled.js');
@@ -57,6 +72,45 @@ export async function layoutRelations(graph: RelationGraphView): Promise<Layout>
   const index = new Map(graph.tables.map((table, position) => [table.id, `t${position}`]));
   const sizes = graph.tables.map(tableSize);
   const relations = graph.relations.filter((relation) => index.has(relation.from) && index.has(relation.to));
+  if (graph.tables.length > LAYERED_MAX_TABLES) {
+    const spread = (await elk.layout({
+      id: 'root',
+      layoutOptions: { 'elk.algorithm': 'stress', 'elk.stress.desiredEdgeLength': '260', 'elk.padding': '[top=16,left=16,bottom=16,right=16]' },
+      children: graph.tables.map((table, position) => ({ id: index.get(table.id)!, width: sizes[position]!.width, height: sizes[position]!.height })),
+      edges: relations.filter((relation) => relation.from !== relation.to).map((relation, position) => ({ id: `e${position}`, sources: [index.get(relation.from)!], targets: [index.get(relation.to)!] })),
+    })) as ElkResult;
+    // Stress places related tables near each other but lets boxes overlap; ELK's overlap removal (SPOrE) then moves
+    // them apart, keeping the arrangement.
+    const separated = (await elk.layout({
+      id: 'root',
+      layoutOptions: { 'elk.algorithm': 'sporeOverlap', 'elk.spacing.nodeNode': '24', 'elk.padding': '[top=16,left=16,bottom=16,right=16]' },
+      children: (spread.children ?? []).map((child) => ({ id: child.id, x: child.x ?? 0, y: child.y ?? 0, width: child.width ?? 0, height: child.height ?? 0 })),
+      edges: [],
+    })) as ElkResult;
+    const placed = new Map((separated.children ?? spread.children ?? []).map((child) => [child.id, child]));
+    const minX = Math.min(...[...placed.values()].map((child) => child.x ?? 0));
+    const minY = Math.min(...[...placed.values()].map((child) => child.y ?? 0));
+    const boxes = new Map(
+      graph.tables.map((table, position) => {
+        const child = placed.get(`t${position}`);
+        return [table.id, { table, x: (child?.x ?? 0) - minX + 16, y: (child?.y ?? 0) - minY + 16, width: sizes[position]!.width, height: sizes[position]!.height }] as const;
+      }),
+    );
+    const laidTables = [...boxes.values()];
+    return {
+      width: Math.max(...laidTables.map((box) => box.x + box.width)) + 16,
+      height: Math.max(...laidTables.map((box) => box.y + box.height)) + 16,
+      tables: laidTables,
+      relations: relations.map((relation) => {
+        const from = boxes.get(relation.from)!;
+        const to = boxes.get(relation.to)!;
+        const start = border(from, { x: to.x + to.width / 2, y: to.y + to.height / 2 });
+        const end = border(to, { x: from.x + from.width / 2, y: from.y + from.height / 2 });
+        // inferred joins keep their label (they are the guesses to check); declared ones say theirs on hover
+        return { relation, points: [start, end], label: relation.inferred ? { text: 'inferred', x: (start.x + end.x) / 2 + 4, y: (start.y + end.y) / 2 - 12 } : null };
+      }),
+    };
+  }
   const laid = (await elk.layout({
     id: 'root',
     layoutOptions: {
