@@ -237,6 +237,7 @@ describe('see the database: EXPLAIN, relationship diagrams and charts in Chromiu
     expect(await page.textContent('[data-testid="diagram-summary"]')).toMatch(/^40 tables · \d+ declared, \d+ inferred · \d+ more neighbours not drawn \(limit 40\)/);
     expect(await diagram.locator('[data-diagram-table]').count()).toBe(40);
     expect(Number(await diagram.locator('svg.diagram-canvas').getAttribute('data-layout-ms'))).toBeLessThan(10_000);
+    expect(await diagram.locator('svg.diagram-canvas').getAttribute('data-layout-in')).toBe('worker'); // the window stays responsive meanwhile
     const boxes = await diagram.locator('[data-diagram-table] rect.table-box').evaluateAll((rects) => rects.map((rect) => rect.getBoundingClientRect()).map(({ x, y, width, height }) => ({ x, y, width, height })));
     const overlapping = boxes.filter((a, i) => boxes.some((b, j) => j > i && a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height));
     expect(overlapping).toEqual([]);

@@ -3,7 +3,7 @@ import type { SerializedError } from '../../../shared/errors.ts';
 import type { RelationGraphView, SchemascopeClient } from '../../../shared/ipc-contract.ts';
 import { downloadBlob } from '../api/download.ts';
 import { ErrorNotice, toErrorData } from './ErrorNotice.tsx';
-import { COLUMN_HEIGHT, HEADER_HEIGHT, layoutRelations, relationLabel, type Layout } from './relation-layout.ts';
+import { COLUMN_HEIGHT, HEADER_HEIGHT, layoutRelations, layoutRunsIn, relationLabel, type Layout } from './relation-layout.ts';
 import type { TableRef } from './SchemaTree.tsx';
 
 export type DiagramScope = { readonly focus: TableRef; readonly depth: 1 | 2 } | { readonly tables: readonly string[] };
@@ -94,6 +94,7 @@ export function RelationDiagram({ client, sourceId, scope, onOpenTable, title }:
         setGraph(answer);
         setLayout(laid);
         svgRef.current?.setAttribute('data-layout-ms', String(Math.round(performance.now() - started)));
+        svgRef.current?.setAttribute('data-layout-in', layoutRunsIn);
       })
       .catch((caught: unknown) => live && setError(toErrorData(caught)));
     return () => {

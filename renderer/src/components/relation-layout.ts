@@ -47,6 +47,34 @@ interface ElkResult {
   height?: number;
 }
 
+type Elk = InstanceType<typeof import('elkjs/lib/elk-api.js').default>;
+let shared: Promise<Elk> | undefined;
+/** Where layouts run: the worker, or the page when no worker could start. */
+export let layoutRunsIn: 'worker' | 'page' | 'unknown' = 'unknown';
+
+/**
+ * One ELK, in a worker where the page may start one (laying out forty tables takes a second and must not freeze the
+ * window meanwhile); where it may not (a worker refused or silent for 3 s), ELK in the page itself.
+ */
+function elkInstance(): Promise<Elk> {
+  shared ??= (async () => {
+    try {
+      const [{ default: ELK }, { default: ElkWorker }] = await Promise.all([import('elkjs/lib/elk-api.js'), import('elkjs/lib/elk-worker.min.js?worker')]);
+      const inWorker = new ELK({ workerFactory: () => new ElkWorker() });
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const silent = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('The layout worker did not answer.')), 3000)));
+      await Promise.race([inWorker.layout({ id: 'probe', children: [] }), silent]).finally(() => clearTimeout(timer));
+      layoutRunsIn = 'worker';
+      return inWorker;
+    } catch {
+      const { default: ELK } = await import('elkjs/lib/elk.bundled.js');
+      layoutRunsIn = 'page';
+      return new ELK();
+    }
+  })();
+  return shared;
+}
+
 /** From this many tables a layered picture becomes one tall column (a hub's neighbours): stress layout instead. */
 const LAYERED_MAX_TABLES = 12;
 
@@ -67,8 +95,7 @@ function border(box: { x: number; y: number; width: number; height: number }, to
  * edges from box to box. elkjs is loaded on first use, so the app starts without it.
  */
 export async function layoutRelations(graph: RelationGraphView): Promise<Layout> {
-  const { default: ELK } = await import('elkjs/lib/elk.bundled.js');
-  const elk = new ELK();
+  const elk = await elkInstance();
   const index = new Map(graph.tables.map((table, position) => [table.id, `t${position}`]));
   const sizes = graph.tables.map(tableSize);
   const relations = graph.relations.filter((relation) => index.has(relation.from) && index.has(relation.to));
