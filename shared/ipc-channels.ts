@@ -28,6 +28,7 @@ export const REQUEST_CHANNELS = [
   'values/set',
   'values/collect',
   'context/build',
+  'context/rank',
   'ask/start',
   'ask/cancel',
   'settings/get',

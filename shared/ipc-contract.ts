@@ -14,8 +14,8 @@ const connectionUrl = z.string().trim().min(1, 'A connection URL is required.').
 const secret = z.string().max(4096);
 
 const engine = z.enum(['sqlite', 'mysql', 'postgres']);
-/** Which front door the engine serves: the desktop app, web mode, or the CLI. */
-export const appMode = z.enum(['electron', 'web', 'cli']);
+/** Which front door the engine serves: the desktop app, web mode, the CLI, or the MCP server. */
+export const appMode = z.enum(['electron', 'web', 'cli', 'mcp']);
 export type AppMode = z.output<typeof appMode>;
 
 export const sourceView = z.object({
@@ -169,6 +169,28 @@ export const contextView = z.object({
   snapshot: snapshotInfo,
   /** `missingVectors`: items with no vector (failed or added since indexing), found by names and comments only. */
   retrieval: z.object({ vectors: z.boolean(), missingVectors: z.number(), note: z.string().nullable(), ms: z.number(), prepareMs: z.number(), tokenizerMs: z.number() }),
+});
+
+/** Tables a text matched (or that join two matches), best first, each with its matching columns (best first). */
+const rankedSchema = z.object({
+  engine,
+  snapshot: snapshotInfo,
+  /** Tables in the snapshot, and tables that matched at all (the answer holds at most `k` of them). */
+  totalTables: z.number(),
+  matchedTables: z.number(),
+  vectors: z.boolean(),
+  note: z.string().nullable(),
+  tables: z.array(
+    z.object({
+      schema: z.string(),
+      name: z.string(),
+      kind: z.enum(['table', 'view']),
+      comment: z.string().nullable(),
+      reason: z.enum(['match', 'join path']),
+      score: z.number(),
+      columns: z.array(z.object({ name: z.string(), type: z.string(), score: z.number() })),
+    }),
+  ),
 });
 
 const llmSettingsView = z.object({
@@ -376,8 +398,15 @@ export const contract = {
       model: chatModel.optional(),
       encoding: z.enum(['o200k_base', 'cl100k_base']).optional(),
       offline: offline.optional(),
+      /** `agent`: a data preamble instead of the text-to-SQL instructions (the MCP server's get_context). */
+      audience: z.enum(['model', 'agent']).optional(),
     }),
     response: contextView,
+  },
+  'context/rank': {
+    /** The ranking a context is packed from (names, comments and vectors fused, join paths added), best first; no index needed. */
+    request: z.strictObject({ sourceId: id, text: z.string().trim().min(1, 'The search text is empty.').max(2000), k: z.number().int().min(1).max(200).optional(), offline: offline.optional() }),
+    response: rankedSchema,
   },
   'ask/start': {
     request: z.strictObject({

@@ -58,7 +58,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       import('../engine/util/app-home.ts'),
       import('./command-context.ts'),
     ]);
-    engine = createEngine({ home: resolveHome(values.home), mode: 'cli' });
+    engine = createEngine({ home: resolveHome(values.home), mode: spec.engineMode ?? 'cli' });
     const context: CommandContext = { engine, io, args, values, signal: controller.signal, call: callThroughDispatch(engine, controller.signal) };
     const outcome = await run(context);
     if (outcome.quiet) return 0;

@@ -11,7 +11,7 @@ export interface CliIo {
   readonly stderr: (text: string) => void;
 }
 
-export type Values = { readonly [K in OptionName]?: K extends 'json' | 'help' | 'version' | 'offline' | 'run' ? boolean : string };
+export type Values = { readonly [K in OptionName]?: K extends 'json' | 'help' | 'version' | 'offline' | 'run' | 'http' ? boolean : K extends 'source' ? readonly string[] : string };
 
 /** What a command runs with: the engine, its arguments, and the same dispatch as IPC and web mode. */
 export interface CommandContext {

@@ -33,6 +33,8 @@ export const OPTIONS = {
   out: { type: 'string' },
   encoding: { type: 'string' },
   values: { type: 'string' },
+  source: { type: 'string', multiple: true },
+  http: { type: 'boolean' },
 } as const;
 
 export type OptionName = keyof typeof OPTIONS;
@@ -47,6 +49,8 @@ export interface CommandSpec {
   readonly options: readonly OptionName[];
   /** Imports the command's code. */
   readonly load: () => Promise<CommandRun>;
+  /** The engine's mode for this command (default `cli`): what `app/info` and the metrics report. */
+  readonly engineMode?: 'cli' | 'mcp';
 }
 
 const INDEX_OPTIONS: readonly OptionName[] = ['provider', 'base-url', 'api-key', 'model', 'dimensions', 'concurrency', 'max-inputs', 'rpm', 'tpm', 'offline'];
@@ -108,6 +112,14 @@ export const COMMANDS: ReadonlyMap<string, CommandSpec> = new Map<string, Comman
     positionals: [],
     options: ['port'],
     load: async () => (await import('./commands/serve.ts')).serve,
+  }],
+  ['mcp', {
+    usage: 'mcp [--source NAME|URL|NAME=URL]... [--http [--port N]]',
+    summary: 'Serve AI agents over MCP (stdio; --http: Streamable HTTP on 127.0.0.1 with a token): ranked, token-capped schema context and read-only SQL.',
+    positionals: [],
+    options: ['source', 'http', 'port'],
+    load: async () => (await import('./commands/mcp.ts')).mcp,
+    engineMode: 'mcp',
   }],
 ]);
 

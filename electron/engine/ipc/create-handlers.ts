@@ -166,7 +166,24 @@ export function createHandlers(deps: HandlerDependencies): HandlerTable {
         model: request.model ?? asks.settings().model ?? undefined,
         encoding: request.encoding,
         offline: request.offline,
+        audience: request.audience,
       }),
+    'context/rank': async (request) => {
+      const ranked = await deps.contexts.rank({ sourceId: request.sourceId, question: request.text, offline: request.offline });
+      const tables = ranked.tables.slice(0, request.k ?? 20).map(({ table, score, reason, columnScores }) => ({
+        schema: table.schema,
+        name: table.name,
+        kind: table.kind,
+        comment: table.comment,
+        reason: reason === 'rest' ? ('join path' as const) : reason,
+        score,
+        columns: table.columns
+          .map((column, index) => ({ name: column.name, type: column.type, score: columnScores[index] ?? 0 }))
+          .filter((column) => column.score > 0)
+          .sort((a, b) => b.score - a.score),
+      }));
+      return { engine: ranked.engine, snapshot: ranked.snapshot, totalTables: ranked.totalTables, matchedTables: ranked.tables.length, vectors: ranked.vectors, note: ranked.note, tables };
+    },
     'ask/start': async (request, context) =>
       asks.ask(
         {
