@@ -4,6 +4,8 @@ import type { CallChannel, McpLog } from './mcp-backend.ts';
 
 /** A schema answer that came back offline triggers at most one background refresh per source in this period. */
 const RETRY_REFRESH_MS = 30_000;
+/** How long a schema answer waits for a refresh already running. */
+const CURRENT_WAIT_MS = 500;
 
 /**
  * The sources an MCP server serves, addressed by name: those named with `--source` (or every saved source when none
@@ -86,6 +88,20 @@ export class SourceDirectory {
       )
       .finally(() => this.#refreshing.delete(sourceId));
     this.#refreshing.set(sourceId, running);
+  }
+
+  /**
+   * Before a schema answer: a refresh running for the source is given a moment to finish, so the answer says what
+   * is known now (the newer snapshot, or that the database is unreachable); a slow one is not waited for.
+   */
+  async current(sourceId: string): Promise<void> {
+    const running = this.#refreshing.get(sourceId);
+    if (running) await Promise.race([running, new Promise((resolve) => setTimeout(resolve, CURRENT_WAIT_MS).unref())]);
+  }
+
+  /** A call found the database unreachable: the next schema answers should say so (a refresh finds out). */
+  unreachable(sourceId: string): void {
+    this.refreshSoon(sourceId, true);
   }
 
   /** Waits for the background refreshes running now (tests and shutdown). */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { AppError } from '../../../shared/errors.ts';
 import type { ResponseOf } from '../../../shared/ipc-contract.ts';
 import { quoted } from '../capped-text.ts';
-import { decodeCursor } from '../paging-cursor.ts';
+import { cursorOffset } from '../paging-cursor.ts';
 import { cursorArg, defineTool, maxTokensArg, pageOf, snapshotLine, sourceArg } from './tool-kit.ts';
 
 const NAME = 'describe_table';
@@ -17,7 +17,6 @@ const input = {
   max_tokens: maxTokensArg,
   cursor: cursorArg,
 };
-type Args = z.output<z.ZodObject<typeof input>>;
 
 export const describeTable = defineTool({
   name: NAME,
@@ -26,16 +25,16 @@ export const describeTable = defineTool({
   input,
   openWorld: false,
   async run(given, kit) {
-    const cursor = given.cursor ? decodeCursor(NAME, given.cursor) : undefined;
-    const args = (cursor ? cursor.args : given) as Args;
-    if (typeof args.name !== 'string') throw new AppError('invalid_input', 'name is required.');
+    const args = given;
+    const offset = cursorOffset(NAME, args, args.cursor);
     const source = await kit.directory.resolve(args.source);
+    await kit.directory.current(source.id);
     const listed = await kit.call('schema/tables', { sourceId: source.id }, kit.signal);
     const found = findTable(listed.tables, args.name);
     const detail = await kit.call('schema/table', { sourceId: source.id, schema: found.schema, table: found.name }, kit.signal);
     if (detail.snapshot.offline) kit.directory.refreshSoon(source.id);
     const { head, body } = describe(detail, source.name);
-    return pageOf({ tool: NAME, args: { source: args.source, name: args.name, max_tokens: args.max_tokens }, head, body, offset: cursor?.offset ?? 0, cap: args.max_tokens, unit: 'lines' }).text;
+    return pageOf({ tool: NAME, args, head, body, offset, cap: args.max_tokens, unit: 'lines' }).text;
   },
 });
 

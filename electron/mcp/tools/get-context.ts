@@ -23,6 +23,7 @@ export const getContext = defineTool({
     const budget = args.budget ?? TOKEN_CAP.default;
     const encoding = args.model ? (encodingForModel(args.model) as 'o200k_base' | 'cl100k_base') : DEFAULT_ENCODING;
     const source = await kit.directory.resolve(args.source);
+    await kit.directory.current(source.id);
     // The context gets the budget less the frame around it; the frame's lines are then fitted into what is left.
     const built = await kit.call(
       'context/build',

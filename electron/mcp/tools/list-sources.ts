@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { quoted } from '../capped-text.ts';
 import { cursorArg, defineTool, maxTokensArg, pageOf } from './tool-kit.ts';
-import { decodeCursor } from '../paging-cursor.ts';
+import { cursorOffset } from '../paging-cursor.ts';
 
 const NAME = 'list_sources';
 
@@ -12,7 +12,7 @@ export const listSources = defineTool({
   input: { max_tokens: maxTokensArg, cursor: cursorArg },
   openWorld: false,
   async run(args, kit) {
-    const offset = args.cursor ? decodeCursor(NAME, args.cursor).offset : 0;
+    const offset = cursorOffset(NAME, args, args.cursor);
     const sources = await kit.directory.list();
     const body = await Promise.all(
       sources.map(async (source) => {
@@ -25,7 +25,7 @@ export const listSources = defineTool({
         return `- ${quoted(source.name)}: ${source.engine}, ${tables}; ${source.displayUrl}`;
       }),
     );
-    const page = pageOf({ tool: NAME, args: { max_tokens: args.max_tokens }, head: [`${sources.length} source(s). Pass a name as "source" to the other tools.`], body, offset, cap: args.max_tokens, unit: 'sources' });
+    const page = pageOf({ tool: NAME, args, head: [`${sources.length} source(s). Pass a name as "source" to the other tools.`], body, offset, cap: args.max_tokens, unit: 'sources' });
     return page.text;
   },
 });

@@ -3,7 +3,7 @@ import { AppError } from '../../../shared/errors.ts';
 import { truncateToTokens } from '../../engine/embeddings/token-counter.ts';
 import { quoted } from '../capped-text.ts';
 import { DEFAULT_ENCODING, QUERY_TIMEOUT_MS, ROW_LIMIT, TOKEN_CAP } from '../mcp-limits.ts';
-import { decodeCursor } from '../paging-cursor.ts';
+import { cursorOffset } from '../paging-cursor.ts';
 import { cursorArg, defineTool, maxTokensArg, pageOf, sourceArg } from './tool-kit.ts';
 
 const NAME = 'run_query';
@@ -18,7 +18,6 @@ const input = {
   max_tokens: maxTokensArg,
   cursor: cursorArg,
 };
-type Args = z.output<z.ZodObject<typeof input>>;
 
 export const runQuery = defineTool({
   name: NAME,
@@ -27,10 +26,8 @@ export const runQuery = defineTool({
   input,
   openWorld: true,
   async run(given, kit) {
-    const cursor = given.cursor ? decodeCursor(NAME, given.cursor) : undefined;
-    const args = (cursor ? cursor.args : given) as Args;
-    if (typeof args.sql !== 'string') throw new AppError('invalid_input', 'sql is required.');
-    const offset = cursor?.offset ?? 0;
+    const args = given;
+    const offset = cursorOffset(NAME, args, args.cursor);
     const limit = args.limit ?? ROW_LIMIT.default;
     if (offset >= limit) throw new AppError('invalid_input', 'This cursor is past the row limit.');
     const source = await kit.directory.resolve(args.source);
@@ -39,7 +36,10 @@ export const runQuery = defineTool({
       'query/execute',
       { sourceId: source.id, sql: args.sql, limit: limit - offset, ...(offset > 0 ? { offset } : {}), timeoutMs: args.timeout_ms ?? QUERY_TIMEOUT_MS.default },
       kit.signal,
-    );
+    ).catch((error: unknown) => {
+      if (error instanceof AppError && error.kind === 'unreachable') kit.directory.unreachable(source.id);
+      throw error;
+    });
     const cap = args.max_tokens ?? TOKEN_CAP.default;
     const columnLine = truncateToTokens(`Columns: ${result.columns.map((column) => `${column.name} ${column.type}`.trim()).join(', ')}`, Math.floor(cap * COLUMN_LINE_SHARE), DEFAULT_ENCODING);
     const head = [
@@ -49,7 +49,7 @@ export const runQuery = defineTool({
     const body = result.rows.map((row) => JSON.stringify(row));
     const page = pageOf({
       tool: NAME,
-      args: { source: args.source, sql: args.sql, limit: args.limit, timeout_ms: args.timeout_ms, max_tokens: args.max_tokens },
+      args,
       head,
       body: [...Array(offset).fill(''), ...body],
       offset,

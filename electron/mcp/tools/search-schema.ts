@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { LISTING_COMMENT_CHARS, SEARCH_DEPTH, SEARCH_K } from '../mcp-limits.ts';
 import { quoted } from '../capped-text.ts';
-import { decodeCursor } from '../paging-cursor.ts';
+import { cursorOffset } from '../paging-cursor.ts';
 import { cursorArg, defineTool, maxTokensArg, pageOf, snapshotLine, sourceArg } from './tool-kit.ts';
 
 const NAME = 'search_schema';
@@ -16,7 +16,6 @@ const input = {
   cursor: cursorArg,
 };
 
-type Args = z.output<z.ZodObject<typeof input>>;
 
 export const searchSchema = defineTool({
   name: NAME,
@@ -25,12 +24,11 @@ export const searchSchema = defineTool({
   input,
   openWorld: false,
   async run(given, kit) {
-    const cursor = given.cursor ? decodeCursor(NAME, given.cursor) : undefined;
-    const args = (cursor ? cursor.args : given) as Args;
-    const offset = cursor?.offset ?? 0;
-    if (typeof args.text !== 'string') throw new Error('text is required');
+    const args = given;
+    const offset = cursorOffset(NAME, args, args.cursor);
     const k = Math.min(args.k ?? SEARCH_K.default, SEARCH_K.max);
     const source = await kit.directory.resolve(args.source);
+    await kit.directory.current(source.id);
     const ranked = await kit.call('context/rank', { sourceId: source.id, text: args.text, k: Math.min(offset + k, SEARCH_DEPTH) }, kit.signal);
     if (ranked.snapshot.offline) kit.directory.refreshSoon(source.id);
     const qualify = new Set(ranked.tables.map((table) => table.schema)).size > 1 || ranked.engine === 'postgres';
@@ -48,7 +46,7 @@ export const searchSchema = defineTool({
     ];
     const weaker = ranked.matchedTables - ranked.tables.length;
     const deeper = weaker > 0 ? { text: `${weaker} weaker matches not listed`, pageable: ranked.tables.length < SEARCH_DEPTH } : undefined;
-    const page = pageOf({ tool: NAME, args: { source: args.source, text: args.text, k: args.k, max_tokens: args.max_tokens }, head, body, offset, cap: args.max_tokens, unit: 'tables', more: deeper });
+    const page = pageOf({ tool: NAME, args, head, body, offset, cap: args.max_tokens, unit: 'tables', more: deeper });
     return page.text;
   },
 });

@@ -31,7 +31,7 @@ export function defineTool<Shape extends z.ZodRawShape>(tool: McpTool<Shape>): M
 /** Arguments several tools share, with short descriptions (each word is paid for in every `tools/list`). */
 export const sourceArg = z.string().max(200).optional().describe('Source name (optional when only one is served)');
 export const maxTokensArg = z.number().int().min(TOKEN_CAP.min).max(TOKEN_CAP.max).optional().describe(`Cap on this answer's tokens (default ${TOKEN_CAP.default})`);
-export const cursorArg = z.string().max(200_000).optional().describe('From a cut answer: gets the next page');
+export const cursorArg = z.string().max(200).optional().describe('Next page: the cursor of a cut answer, with the same arguments');
 
 /** The snapshot line every schema answer carries: when it was taken, and whether the database was reachable. */
 export function snapshotLine(snapshot: { takenAt: string; offline: boolean }): string {
@@ -61,7 +61,7 @@ export function pageOf(input: {
     encoding: input.encoding ?? DEFAULT_ENCODING,
     foot: (shown, cut) => {
       const range = shown === 0 ? `no ${input.unit}` : `${input.unit} ${input.offset + 1}-${input.offset + shown} of ${input.body.length}`;
-      const next = () => `call ${input.tool} with cursor="${encodeCursor(input.tool, input.args, input.offset + shown)}"`;
+      const next = () => `same arguments with cursor="${encodeCursor(input.tool, input.args, input.offset + shown)}"`;
       if (cut) return [`(CUT at the ${cap}-token cap: ${range}. Next page: ${next()})`];
       if (input.more) return [`(${range}; ${input.more.text}${input.more.pageable ? `. Next page: ${next()}` : ''})`];
       return [`(${range})`];
