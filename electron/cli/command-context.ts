@@ -16,6 +16,8 @@ export type Values = { readonly [K in OptionName]?: K extends 'json' | 'help' | 
 /** What a command runs with: the engine, its arguments, and the same dispatch as IPC and web mode. */
 export interface CommandContext {
   readonly engine: Engine;
+  /** The engine, loading its code first if the command's spec says `lazyEngine`. */
+  openEngine(): Promise<Engine>;
   readonly io: CliIo;
   readonly args: readonly string[];
   readonly values: Values;

@@ -51,6 +51,8 @@ export interface CommandSpec {
   readonly load: () => Promise<CommandRun>;
   /** The engine's mode for this command (default `cli`): what `app/info` and the metrics report. */
   readonly engineMode?: 'cli' | 'mcp';
+  /** The engine's code is loaded when the command opens it (`openEngine`), not before it runs. */
+  readonly lazyEngine?: boolean;
 }
 
 const INDEX_OPTIONS: readonly OptionName[] = ['provider', 'base-url', 'api-key', 'model', 'dimensions', 'concurrency', 'max-inputs', 'rpm', 'tpm', 'offline'];
@@ -120,6 +122,7 @@ export const COMMANDS: ReadonlyMap<string, CommandSpec> = new Map<string, Comman
     options: ['source', 'http', 'port'],
     load: async () => (await import('./commands/mcp.ts')).mcp,
     engineMode: 'mcp',
+    lazyEngine: true,
   }],
 ]);
 

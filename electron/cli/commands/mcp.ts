@@ -16,7 +16,7 @@ export const mcp: CommandRun = async (context) => {
   if (values.port !== undefined && !values.http) throw new AppError('invalid_input', '--port goes with --http (stdio needs no port).');
   const port = portOf(values.port);
   await runMcp({
-    engine: context.engine,
+    engine: () => context.openEngine(),
     version: appVersion(),
     sources: values.source ?? [],
     http: Boolean(values.http),

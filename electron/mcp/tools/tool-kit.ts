@@ -29,9 +29,9 @@ export function defineTool<Shape extends z.ZodRawShape>(tool: McpTool<Shape>): M
 }
 
 /** Arguments several tools share, with short descriptions (each word is paid for in every `tools/list`). */
-export const sourceArg = z.string().max(200).optional().describe('Source name (optional when only one is served)');
-export const maxTokensArg = z.number().int().min(TOKEN_CAP.min).max(TOKEN_CAP.max).optional().describe(`Cap on this answer's tokens (default ${TOKEN_CAP.default})`);
-export const cursorArg = z.string().max(200).optional().describe('Next page: the cursor of a cut answer, with the same arguments');
+export const sourceArg = z.string().max(200).optional().describe('Source name (optional if only one)');
+export const maxTokensArg = z.number().int().min(TOKEN_CAP.min).max(TOKEN_CAP.max).optional().describe(`Answer token cap (default ${TOKEN_CAP.default})`);
+export const cursorArg = z.string().max(200).optional().describe('From a cut answer; repeat its arguments');
 
 /** The snapshot line every schema answer carries: when it was taken, and whether the database was reachable. */
 export function snapshotLine(snapshot: { takenAt: string; offline: boolean }): string {
