@@ -10,6 +10,7 @@ export const REQUEST_CHANNELS = [
   'sources/update',
   'sources/remove',
   'sources/test',
+  'sources/mcpCommands',
   'schema/refresh',
   'schema/tables',
   'schema/table',

@@ -293,6 +293,14 @@ export const contract = {
     request: z.strictObject({ id }),
     response: z.object({ removed: z.boolean() }),
   },
+  'sources/mcpCommands': {
+    /** Per source, the command (and client JSON) that serves it to AI agents over MCP; `script` null when no CLI is installed. */
+    request: z.strictObject({}),
+    response: z.object({
+      script: z.string().nullable(),
+      commands: z.array(z.object({ sourceId: z.string(), name: z.string(), shell: z.string(), command: z.string(), args: z.array(z.string()), config: z.string(), needsPassword: z.boolean() })),
+    }),
+  },
   'sources/test': {
     request: z.strictObject({ id: id.optional(), url: connectionUrl.optional(), password: secret.optional() }),
     response: z.object({ ok: z.literal(true), ms: z.number(), serverVersion: z.string() }),

@@ -39,7 +39,14 @@ export class SourceDirectory {
       const named = NAMED_URL.exec(wanted);
       if (named) served.add(await registerUrl(call, named[2]!, named[1]));
       else if (URL_START.test(wanted)) served.add(await registerUrl(call, wanted));
-      else served.add((await everyone.resolve(wanted)).id);
+      else {
+        const source = await everyone.resolve(wanted);
+        // A saved source's password lives in the desktop app's encrypted store, which this process cannot read: the
+        // client's configuration passes it in the environment (kept in memory only).
+        const password = process.env.SCHEMASCOPE_PASSWORD;
+        if (password) await call('sources/update', { id: source.id, password });
+        served.add(source.id);
+      }
     }
     return new SourceDirectory(call, log, served);
   }

@@ -16,6 +16,7 @@ import { DEFAULT_CONTEXT_BUDGET } from '../query/context-packer.ts';
 import { DEFAULT_ROW_LIMIT } from '../query/sql-door.ts';
 import { defaultExportFile, exportCsv } from '../query/csv-export.ts';
 import { serializeError } from '../../../shared/errors.ts';
+import { cliScript, mcpCommands } from '../util/mcp-commands.ts';
 
 export interface HandlerDependencies {
   readonly version: string;
@@ -70,6 +71,10 @@ export function createHandlers(deps: HandlerDependencies): HandlerTable {
     'sources/update': async (request) => sources.update(request),
     'sources/remove': async (request) => ({ removed: sources.remove(request.id) }),
     'sources/test': async (request) => sources.test(request),
+    'sources/mcpCommands': async () => {
+      const script = cliScript();
+      return { script, commands: script ? mcpCommands({ script, home: deps.home, sources: sources.list() }) : [] };
+    },
 
     'schema/refresh': async (request, context) => {
       const refreshed = await sources.refresh(request.sourceId, context.signal);
