@@ -4,6 +4,8 @@ import type { CallChannel, McpLog } from './mcp-backend.ts';
 
 /** A schema answer that came back offline triggers at most one background refresh per source in this period. */
 const RETRY_REFRESH_MS = 30_000;
+/** A cached schema verified this recently is not refreshed when a server starts. */
+const FRESH_MS = 5 * 60_000;
 /** How long a schema answer waits for a refresh already running. */
 const CURRENT_WAIT_MS = 500;
 
@@ -77,9 +79,15 @@ export class SourceDirectory {
     return found[0]!;
   }
 
-  /** Refreshes every served source's cached schema in the background (errors logged, never thrown). */
-  refreshAll(sources: readonly SourceView[]): void {
-    for (const source of sources) this.refreshSoon(source.id, true);
+  /**
+   * Refreshes in the background the served sources whose cached schema was last verified more than a few minutes ago
+   * (errors logged, never thrown). A client that starts a server per conversation does not introspect each time.
+   */
+  refreshAll(sources: readonly SourceView[], now = Date.now()): void {
+    for (const source of sources) {
+      const verified = source.lastSnapshotAt ? Date.parse(source.lastSnapshotAt) : Number.NaN;
+      if (Number.isNaN(verified) || now - verified > FRESH_MS) this.refreshSoon(source.id, true);
+    }
   }
 
   /** A background refresh of one source, unless one runs or was tried lately. */
