@@ -26,7 +26,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const { values, positionals } = parsed;
   const [name, ...args] = positionals;
   if (values.version) {
-    const version = (await import('../engine/util/app-version.ts')).appVersion();
+    const version = (await import('../engine/platform/app-version.ts')).appVersion();
     io.stdout(values.json ? JSON.stringify({ version }) : version);
     return 0;
   }
@@ -52,11 +52,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   process.once('SIGINT', interrupt);
   let engine: CommandContext['engine'] | undefined;
   try {
-    const loadEngine = () => import('../engine/engine.ts');
+    const loadEngine = () => import('../engine/app/engine.ts');
     const [run, engineModule, { resolveHome }, { callThroughDispatch }] = await Promise.all([
       spec.load(),
       spec.lazyEngine ? undefined : loadEngine(),
-      import('../engine/util/app-home.ts'),
+      import('../engine/platform/app-home.ts'),
       import('./command-context.ts'),
     ]);
     const home = resolveHome(values.home);

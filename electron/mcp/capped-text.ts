@@ -1,5 +1,5 @@
 import type { TiktokenEncoding } from 'tiktoken';
-import { countTokens, countTokensCached } from '../engine/embeddings/token-counter.ts';
+import { countTokens, countTokensCached } from '../engine/platform/token-counter.ts';
 
 export interface CappedPage {
   readonly text: string;

@@ -1,9 +1,8 @@
 import { AppError, redactSecrets } from '../../shared/errors.ts';
 import type { RequestChannel } from '../../shared/ipc-channels.ts';
 import type { RequestOf, ResponseOf } from '../../shared/ipc-contract.ts';
-import { dispatch } from '../engine/ipc/dispatch.ts';
-import type { HandlerTable } from '../engine/ipc/handler-table.ts';
-import type { SourceDirectory } from './source-directory.ts';
+import { dispatch } from '../engine/app/dispatch.ts';
+import type { HandlerTable } from '../engine/app/handler-table.ts';
 
 /** What the tools call: the handler table through dispatch (payloads validated by the contract, errors as AppError). */
 export type CallChannel = <C extends RequestChannel>(channel: C, request: RequestOf<C>, signal?: AbortSignal) => Promise<ResponseOf<C>>;
@@ -14,12 +13,6 @@ export function callThroughDispatch(handlers: HandlerTable): CallChannel {
     if (!envelope.ok) throw new AppError(envelope.error.kind, envelope.error.message, envelope.error.detail);
     return envelope.value as ResponseOf<typeof channel>;
   };
-}
-
-/** What the tools run against, once the engine is open and the sources resolved. */
-export interface McpBackend {
-  readonly call: CallChannel;
-  readonly directory: SourceDirectory;
 }
 
 /** Log lines go to stderr (stdout is the protocol in stdio mode), with any credential removed. */

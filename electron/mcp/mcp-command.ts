@@ -1,5 +1,6 @@
-import type { Engine } from '../engine/engine.ts';
-import { callThroughDispatch, stderrLog, type McpBackend, type McpLog } from './mcp-backend.ts';
+import type { Engine } from '../engine/app/engine.ts';
+import { callThroughDispatch, stderrLog, type McpLog } from './mcp-backend.ts';
+import type { McpBackend } from './tools/tool-kit.ts';
 import { createMcpServer } from './mcp-server.ts';
 import { SourceDirectory } from './source-directory.ts';
 import { DEFAULT_ENCODING } from './mcp-limits.ts';
@@ -75,7 +76,7 @@ export async function runMcp(options: McpRunOptions): Promise<void> {
 
 /** Every answer is counted with tiktoken, whose o200k encoder takes 0.4-0.9 s to build: built before the first call needs it. */
 function warmTokenizer(): void {
-  setTimeout(() => void import('../engine/embeddings/token-counter.ts').then(({ countTokens }) => countTokens('warm', DEFAULT_ENCODING)), WARM_DELAY_MS).unref();
+  setTimeout(() => void import('../engine/platform/token-counter.ts').then(({ countTokens }) => countTokens('warm', DEFAULT_ENCODING)), WARM_DELAY_MS).unref();
 }
 
 const SHUTDOWN_WAIT_MS = 2000;

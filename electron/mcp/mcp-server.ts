@@ -1,12 +1,12 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { serializeError } from '../../shared/errors.ts';
-import type { McpBackend, McpLog } from './mcp-backend.ts';
+import type { McpLog } from './mcp-backend.ts';
 import { describeTable } from './tools/describe-table.ts';
 import { getContext } from './tools/get-context.ts';
 import { listSources } from './tools/list-sources.ts';
 import { runQuery } from './tools/run-query.ts';
 import { searchSchema } from './tools/search-schema.ts';
-import type { McpTool } from './tools/tool-kit.ts';
+import type { McpBackend, McpTool } from './tools/tool-kit.ts';
 
 /** The tools, in the order `tools/list` shows them. `explain_query` joins them once the engine can EXPLAIN. */
 export const TOOLS: readonly McpTool[] = [listSources, searchSchema, getContext, describeTable, runQuery] as unknown as readonly McpTool[];

@@ -1,7 +1,7 @@
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { countTokens } from '../../electron/engine/embeddings/token-counter.ts';
+import { countTokens } from '../../electron/engine/platform/token-counter.ts';
 import { connectStdio, startHttp, type HttpServerProcess, type McpSession } from '../helpers/mcp-client.ts';
 import { MARIADB, POSTGRES } from '../helpers/services.ts';
 import { TcpProxy } from '../helpers/tcp-proxy.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { capLines, quoted } from '../../electron/mcp/capped-text.ts';
 import { cursorOffset, encodeCursor } from '../../electron/mcp/paging-cursor.ts';
-import { countTokens } from '../../electron/engine/embeddings/token-counter.ts';
+import { countTokens } from '../../electron/engine/platform/token-counter.ts';
 
 describe('MCP answers under a token cap', () => {
   const body = Array.from({ length: 400 }, (_, index) => `  column_${index} numeric(12,2) comment=${quoted(`measure number ${index} of the sensor`)}`);

@@ -1,5 +1,5 @@
 import { AppError } from '../../../shared/errors.ts';
-import { appVersion } from '../../engine/util/app-version.ts';
+import { appVersion } from '../../engine/platform/app-version.ts';
 import { runMcp } from '../../mcp/mcp-command.ts';
 import type { CommandRun } from '../command-context.ts';
 

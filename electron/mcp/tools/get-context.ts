@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '../../../shared/errors.ts';
-import { encodingForModel } from '../../engine/embeddings/token-counter.ts';
+import { encodingForModel } from '../../engine/platform/token-counter.ts';
 import { capLines, quoted } from '../capped-text.ts';
 import { CONTEXT_FRAME_TOKENS, DEFAULT_ENCODING, TOKEN_CAP } from '../mcp-limits.ts';
 import { defineTool, snapshotLine, sourceArg } from './tool-kit.ts';

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { quoted } from '../capped-text.ts';
 import { cursorArg, defineTool, maxTokensArg, pageOf } from './tool-kit.ts';
 import { cursorOffset } from '../paging-cursor.ts';
@@ -29,5 +28,3 @@ export const listSources = defineTool({
     return page.text;
   },
 });
-
-export type ListSourcesArgs = z.output<z.ZodObject<typeof listSources.input>>;

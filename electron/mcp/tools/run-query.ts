@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '../../../shared/errors.ts';
-import { truncateToTokens } from '../../engine/embeddings/token-counter.ts';
+import { truncateToTokens } from '../../engine/platform/token-counter.ts';
 import { quoted } from '../capped-text.ts';
 import { DEFAULT_ENCODING, QUERY_TIMEOUT_MS, ROW_LIMIT, TOKEN_CAP } from '../mcp-limits.ts';
 import { cursorOffset } from '../paging-cursor.ts';

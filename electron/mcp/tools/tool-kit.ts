@@ -6,10 +6,14 @@ import { DEFAULT_ENCODING, TOKEN_CAP } from '../mcp-limits.ts';
 import { capLines, type CappedPage } from '../capped-text.ts';
 import { encodeCursor } from '../paging-cursor.ts';
 
-/** What a tool runs with: the dispatch, the sources it may address, and the call's cancellation. */
-export interface ToolKit {
+/** What the tools run against, once the engine is open and the sources resolved. */
+export interface McpBackend {
   readonly call: CallChannel;
   readonly directory: SourceDirectory;
+}
+
+/** What a tool runs with: the dispatch, the sources it may address, and the call's cancellation. */
+export interface ToolKit extends McpBackend {
   readonly signal: AbortSignal;
 }
 
