@@ -384,6 +384,8 @@ export const contract = {
       offline: offline.optional(),
       /** `agent`: a data preamble instead of the text-to-SQL instructions (the MCP server's get_context). */
       audience: z.enum(['model', 'agent']).optional(),
+      /** Tables an earlier page of the same question showed, as the context named them (paging, MCP get_context). */
+      excludeTables: z.array(z.string().min(1).max(2048)).max(5000).optional(),
     }),
     response: contextView,
   },

@@ -9,7 +9,7 @@ export const SEARCH_DEPTH = 200;
 export const ROW_LIMIT = { default: 100, min: 1, max: 1000 } as const;
 export const QUERY_TIMEOUT_MS = { default: 15_000, min: 100, max: 120_000 } as const;
 /** Tokens kept back from a context's budget for the lines around it (source, snapshot, joins, what was left out). */
-export const CONTEXT_FRAME_TOKENS = 250;
+export const CONTEXT_FRAME_TOKENS = 200;
 /** Longest comment shown per line in listings (describe_table shows it whole, up to the token cap). */
 export const LISTING_COMMENT_CHARS = 160;
 /** The encoding every result is measured in unless a call names a model (gpt-4o and later models use it). */

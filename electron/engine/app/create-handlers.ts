@@ -172,6 +172,7 @@ export function createHandlers(deps: HandlerDependencies): HandlerTable {
         encoding: request.encoding,
         offline: request.offline,
         audience: request.audience,
+        excludeTables: request.excludeTables,
       }),
     'context/rank': async (request) => {
       const ranked = await deps.contexts.rank({ sourceId: request.sourceId, question: request.text, offline: request.offline });

@@ -31,6 +31,11 @@ export interface ContextRequest {
   readonly useVectors?: boolean;
   /** Who reads the text: a model asked to write SQL (default), or an agent that asked for schema context (MCP). */
   readonly audience?: ContextAudience;
+  /**
+   * Tables to leave out, as a context names them (`table`, or `schema.table` with several schemas): what earlier
+   * pages showed, when an agent pages through a question's context (MCP `get_context` with a cursor).
+   */
+  readonly excludeTables?: readonly string[];
 }
 
 /** The ranking behind a context, without packing (MCP `search_schema`): tables that matched or join matches, best first. */
@@ -80,6 +85,13 @@ export const MAX_BUDGET = 1_000_000;
  * token packing. Prepared snapshots (tables, BM25 index, join graph) are kept in a small LRU keyed by snapshot id:
  * building them is the only cost that grows with the schema, and a new snapshot gets a new id.
  */
+/** The ranking without the tables named (`schema.table`, or `table` alone where it is unique to the snapshot's schemas). */
+function withoutTables(ranked: readonly RankedTable[], names: readonly string[]): RankedTable[] {
+  const excluded = new Set(names);
+  const multiSchema = new Set(ranked.map((entry) => entry.table.schema)).size > 1;
+  return ranked.filter(({ table }) => !excluded.has(`${table.schema}.${table.name}`) && (multiSchema || !excluded.has(table.name)));
+}
+
 export class ContextService {
   readonly #catalog: CatalogStore;
   readonly #sources: SourceService;
@@ -123,7 +135,7 @@ export class ContextService {
     const packed = packContext({
       engine: prepared.snapshot.engine,
       question: retrieved.question,
-      ranked: retrieved.ranked,
+      ranked: request.excludeTables?.length ? withoutTables(retrieved.ranked, request.excludeTables) : retrieved.ranked,
       graph: prepared.graph,
       budget,
       model: request.model,
