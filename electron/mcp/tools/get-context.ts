@@ -49,7 +49,6 @@ export const getContext = defineTool({
       built.text,
       '',
     ];
-    const joins = built.joins.map((join) => `Join: ${join.on}${join.inferred ? ' (inferred from names)' : ''}`);
     const more = built.omitted.firstTables.length > 0 && built.tables.length > 0 && page < MAX_CONTEXT_PAGES;
     const next = built.omitted.firstTables.slice(0, LEFT_OUT_NAMES);
     // The cursor line first: it is what the agent needs to go on, and it must survive a full budget.
