@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -71,6 +72,8 @@ describe('one data folder, several processes', () => {
     const summary = JSON.parse(second.stdout) as { embedded: number; reused: number; items: number };
     expect(summary).toMatchObject({ items: ITEMS, embedded: 0, reused: ITEMS });
     expect(server.stats.inputsSent).toBe(ITEMS);
+    // The run prepared the first search: the compact vector copy is on disk for every later process.
+    expect(readdirSync(path.join(home.dir, 'prepared', 'vectors')).filter((name) => name.endsWith('.bin'))).toHaveLength(1);
     home.cleanup();
   });
 
@@ -109,7 +112,7 @@ describe('one data folder, several processes', () => {
       try {
         await expect.poll(async () => {
           const status = await dispatch(reader.handlers, 'index/status', { sourceId });
-          return status.ok ? status.value.owner?.pid : undefined;
+          return status.ok ? (status.value as { owner: { pid: number } | null }).owner?.pid : undefined;
         }, { timeout: 10_000 }).toBe(process.pid);
         const refused = await dispatch(reader.handlers, 'index/start', { sourceId, settings: { provider: 'local' } });
         expect(refused).toMatchObject({ ok: false, error: { kind: 'not_available', message: expect.stringContaining('Indexing in another process') } });

@@ -8,6 +8,7 @@ import type { SecretStore } from '../sources/secret-store.ts';
 import type { SourceService } from '../sources/source-service.ts';
 import type { EventHub } from '../platform/event-hub.ts';
 import type { MetricsRegistry } from '../platform/metrics-registry.ts';
+import { compactVectorsFile } from './compact-vectors-file.ts';
 import { createProvider } from './create-provider.ts';
 import { EmbeddingCache } from './embedding-cache.ts';
 import type { EmbeddingProvider, ProviderSettings } from './embedding-provider.ts';
@@ -241,7 +242,7 @@ export class IndexService {
         // loaded in place below
       }
     }
-    return VectorIndex.load(cache, sourceId, providerId, this.budgetBytes);
+    return VectorIndex.load(cache, sourceId, providerId, this.budgetBytes, compactVectorsFile(EmbeddingCache.file(this.#options.home), sourceId, providerId));
   }
 
   /**
