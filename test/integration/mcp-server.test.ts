@@ -78,6 +78,8 @@ afterAll(async () => {
   await stdio?.close();
   await proxy.stop();
   await pgAdmin('postgres', (admin) => admin.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`)).catch(() => undefined);
+  const maria = await mysql.createConnection({ host: MARIADB.host, port: MARIADB.port, user: MARIADB.user, password: MARIADB.password });
+  await maria.query(`DROP DATABASE IF EXISTS ${DB}`).finally(() => maria.end());
   home.cleanup();
 });
 
