@@ -8,6 +8,11 @@ import { completionNamespace } from '../../renderer/src/components/completion-na
 import { parseConnectionUrl } from '../../electron/engine/sources/connection-url.ts';
 import { toSourceError } from '../../electron/engine/sources/driver-errors.ts';
 import type { TableInfo } from '../../shared/schema-types.ts';
+import { buildDocuments } from '../../electron/engine/embeddings/embedding-documents.ts';
+import { openTableSql, tableReference } from '../../shared/sql-identifiers.ts';
+import { packContext } from '../../electron/engine/query/context-packer.ts';
+import { JoinGraph } from '../../electron/engine/query/join-graph.ts';
+import { rankTables } from '../../electron/engine/query/retriever.ts';
 
 /** Every own property name of Object.prototype, plus the ones that matter most: the words a plain-object lookup finds. */
 export const PROTOTYPE_WORDS = [...new Set([...Object.getOwnPropertyNames(Object.prototype), 'constructor', '__proto__', 'prototype'])];
@@ -61,5 +66,52 @@ describe('words that are Object.prototype property names', () => {
     expect(Object.keys(namespace).sort()).toEqual(['__proto__', 'constructor']);
     expect(namespace['constructor']!['__proto__']).toEqual(['toString']);
     expect(namespace['__proto__']!['a\\.b']).toEqual(['c']);
+  });
+});
+
+describe('names that hold dots, and schemas off the search path', () => {
+  const table = (schema: string, name: string, foreignKeys: TableInfo['foreignKeys'] = []): TableInfo => ({
+    schema,
+    name,
+    kind: 'table',
+    comment: null,
+    rowEstimate: null,
+    columns: [{ name: 'id', ordinal: 1, type: 'int', nullable: false, defaultValue: null, comment: null }],
+    primaryKey: ['id'],
+    foreignKeys,
+    indexes: [],
+  });
+
+  it('keep `a.b`.`c` and `a`.`b.c` apart in the documents that are embedded', () => {
+    const documents = buildDocuments({
+      tables: [table('a.b', 'c'), table('a', 'b.c'), table('a', 'kid', [{ name: 'fk', columns: ['id'], refSchema: 'a.b', refTable: 'c', refColumns: ['id'] }])],
+    });
+    const text = (schema: string, name: string) => documents.find((document) => document.kind === 'table' && document.schema === schema && document.table === name)!.text;
+    expect(text('a.b', 'c')).toContain('referenced by: kid');
+    expect(text('a', 'b.c')).not.toContain('referenced by');
+  });
+
+  it('write runnable table names: qualified where a bare name would not find the table', () => {
+    expect(tableReference('postgres', 'Sales Data', 'order')).toBe('"Sales Data"."order"');
+    expect(tableReference('mysql', 'ss_x', 'a`b')).toBe('`ss_x`.`a``b`');
+    expect(tableReference('sqlite', 'main', 'a"b')).toBe('"a""b"');
+    expect(openTableSql('postgres', { schema: 'hr', name: 'Order' }, 1)).toBe('SELECT * FROM hr."Order"');
+    expect(openTableSql('postgres', { schema: 'public', name: 'order' }, 1)).toBe('SELECT * FROM "order"');
+    expect(openTableSql('postgres', { schema: 'public', name: 'people' }, 2)).toBe('SELECT * FROM public.people');
+    expect(openTableSql('mysql', { schema: 'ss_shop', name: 'constructor' }, 1)).toBe('SELECT * FROM constructor');
+    expect(openTableSql('sqlite', { schema: 'main', name: 'a.b' }, 1)).toBe('SELECT * FROM "a.b"');
+  });
+
+  it('name a PostgreSQL table outside public with its schema in the context, even when it is the only schema', () => {
+    const tables = [table('hr', 'people'), table('hr', 'toString', [{ name: 'fk', columns: ['id'], refSchema: 'hr', refTable: 'people', refColumns: ['id'] }])];
+    const graph = new JoinGraph(tables);
+    const ranked = rankTables({ tables, lexical: new LexicalIndex(tables), graph, question: 'people toString', vectorHits: [] });
+    const packed = packContext({ engine: 'postgres', question: 'people toString', ranked, graph, budget: 2000, model: 'gpt-4o-mini' });
+    expect(packed.text).toContain('hr.people(');
+    expect(packed.text).toContain('hr."toString"(id int PK -> hr.people.id');
+    const inPublic = [table('public', 'people')];
+    const publicGraph = new JoinGraph(inPublic);
+    const publicRanked = rankTables({ tables: inPublic, lexical: new LexicalIndex(inPublic), graph: publicGraph, question: 'people', vectorHits: [] });
+    expect(packContext({ engine: 'postgres', question: 'people', ranked: publicRanked, graph: publicGraph, budget: 2000, model: 'gpt-4o-mini' }).text).toMatch(/^people\(/m);
   });
 });
