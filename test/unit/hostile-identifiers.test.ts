@@ -3,6 +3,7 @@ import { expandIdentifier, splitIdentifier } from '../../electron/engine/embeddi
 import { LocalEmbeddingProvider } from '../../electron/engine/embeddings/local-provider.ts';
 import { lexicalWords } from '../../electron/engine/embeddings/identifier-words.ts';
 import { LexicalIndex } from '../../electron/engine/query/lexical-index.ts';
+import { extractSql } from '../../electron/engine/query/sql-extract.ts';
 import { ownValue } from '../../shared/own-value.ts';
 import { completionNamespace } from '../../renderer/src/components/completion-namespace.ts';
 import { parseConnectionUrl } from '../../electron/engine/sources/connection-url.ts';
@@ -113,5 +114,19 @@ describe('names that hold dots, and schemas off the search path', () => {
     const publicGraph = new JoinGraph(inPublic);
     const publicRanked = rankTables({ tables: inPublic, lexical: new LexicalIndex(inPublic), graph: publicGraph, question: 'people', vectorHits: [] });
     expect(packContext({ engine: 'postgres', question: 'people', ranked: publicRanked, graph: publicGraph, budget: 2000, model: 'gpt-4o-mini' }).text).toMatch(/^people\(/m);
+  });
+});
+
+describe('quoted names in a model\'s answer', () => {
+  it('keep the fenced SQL whole when a MySQL name is one backtick (written ````)', () => {
+    expect(extractSql("Here:\n```sql\nSELECT `'x`, ```` FROM `'` ORDER BY 1\n```\nThat lists them.")).toBe("SELECT `'x`, ```` FROM `'` ORDER BY 1");
+    expect(extractSql('````sql\nSELECT ```` FROM t\n````')).toBe('SELECT ```` FROM t');
+  });
+
+  it('still read fences closed on the SQL line, indented, or never closed', () => {
+    expect(extractSql('```sql\nSELECT 1;```\nprose')).toBe('SELECT 1;');
+    expect(extractSql('x ```sql\nSELECT 2\n  ```  \nmore ```sql\nSELECT 3\n```')).toBe('SELECT 2');
+    expect(extractSql('```\nSELECT 4')).toBe('SELECT 4');
+    expect(extractSql('SELECT 5')).toBe('SELECT 5');
   });
 });
