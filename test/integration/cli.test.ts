@@ -5,7 +5,7 @@ import { demoSchema } from '../../electron/engine/demo/demo-schema.ts';
 import { writeSqliteDatabase } from '../../electron/engine/demo/schema-writer.ts';
 import { runCli } from '../helpers/run-cli.ts';
 import { startServe } from '../helpers/browser.ts';
-import { countTokens } from '../../electron/engine/embeddings/token-counter.ts';
+import { countTokens } from '../../electron/engine/platform/token-counter.ts';
 import { mysqlUrl, postgresUrl } from '../helpers/services.ts';
 import { tempHome } from '../helpers/temp-home.ts';
 

@@ -1,19 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { expandIdentifier, splitIdentifier } from '../../electron/engine/embeddings/identifier-words.ts';
-import { LocalEmbeddingProvider } from '../../electron/engine/embeddings/local-provider.ts';
-import { lexicalWords } from '../../electron/engine/embeddings/identifier-words.ts';
-import { LexicalIndex } from '../../electron/engine/query/lexical-index.ts';
-import { extractSql } from '../../electron/engine/query/sql-extract.ts';
+import { expandIdentifier, splitIdentifier } from '../../electron/engine/search/identifier-words.ts';
+import { LocalEmbeddingProvider } from '../../electron/engine/search/local-provider.ts';
+import { lexicalWords } from '../../electron/engine/search/identifier-words.ts';
+import { LexicalIndex } from '../../electron/engine/search/lexical-index.ts';
+import { extractSql } from '../../electron/engine/ask/sql-extract.ts';
 import { ownValue } from '../../shared/own-value.ts';
 import { completionNamespace } from '../../renderer/src/components/completion-namespace.ts';
 import { parseConnectionUrl } from '../../electron/engine/sources/connection-url.ts';
 import { toSourceError } from '../../electron/engine/sources/driver-errors.ts';
 import type { TableInfo } from '../../shared/schema-types.ts';
-import { buildDocuments } from '../../electron/engine/embeddings/embedding-documents.ts';
+import { buildDocuments } from '../../electron/engine/search/embedding-documents.ts';
 import { openTableSql, tableReference } from '../../shared/sql-identifiers.ts';
-import { packContext } from '../../electron/engine/query/context-packer.ts';
-import { JoinGraph } from '../../electron/engine/query/join-graph.ts';
-import { rankTables } from '../../electron/engine/query/retriever.ts';
+import { packContext } from '../../electron/engine/ask/context-packer.ts';
+import { JoinGraph } from '../../electron/engine/ask/join-graph.ts';
+import { rankTables } from '../../electron/engine/ask/retriever.ts';
 
 /** Every own property name of Object.prototype, plus the ones that matter most: the words a plain-object lookup finds. */
 export const PROTOTYPE_WORDS = [...new Set([...Object.getOwnPropertyNames(Object.prototype), 'constructor', '__proto__', 'prototype'])];

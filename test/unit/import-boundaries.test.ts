@@ -1,4 +1,6 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -74,5 +76,58 @@ describe('process boundaries', () => {
   it('the preload imports only electron and the dependency-free channel list', () => {
     const specifiers = sourceFiles(path.join('electron', 'preload')).flatMap((file) => importsOf(readFileSync(path.join(root, file), 'utf8')));
     expect(new Set(specifiers)).toEqual(new Set(['electron', '../../shared/ipc-channels.ts']));
+  });
+});
+
+/**
+ * The house plan is enforced by dependency-cruiser (`npm run lint`, config in `.dependency-cruiser.cjs`). These tests
+ * plant one violation of each kind in a scratch tree and check that the same config reports it by rule name, so a
+ * rule that stops matching (a renamed folder, a loosened pattern) fails here instead of passing silently.
+ */
+describe('the house plan (dependency-cruiser rules)', () => {
+  const cruiser = path.join(root, 'node_modules/dependency-cruiser/bin/dependency-cruise.mjs');
+
+  /** Cruises a scratch tree once; answers the rule names broken, per importing file. */
+  function violationsIn(files: Record<string, string>): Record<string, string[]> {
+    const dir = mkdtempSync(path.join(tmpdir(), 'house-plan-'));
+    try {
+      writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', allowImportingTsExtensions: true, noEmit: true } }));
+      for (const [file, text] of Object.entries(files)) {
+        mkdirSync(path.join(dir, path.dirname(file)), { recursive: true });
+        writeFileSync(path.join(dir, file), text);
+      }
+      const run = spawnSync(process.execPath, [cruiser, '--config', path.join(root, '.dependency-cruiser.cjs'), '--output-type', 'json', ...new Set(Object.keys(files).map((file) => file.split('/')[0]!))], { cwd: dir, encoding: 'utf8' });
+      const report = JSON.parse(run.stdout) as { summary: { violations: { from: string; rule: { name: string } }[] } };
+      const byFile: Record<string, string[]> = {};
+      for (const violation of report.summary.violations) (byFile[violation.from] ??= []).push(violation.rule.name);
+      for (const names of Object.values(byFile)) names.sort();
+      return byFile;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('reports each planted violation by its rule, and nothing in a clean room that points down', { timeout: 60_000 }, () => {
+    const found = violationsIn({
+      'electron/engine/platform/ok.ts': 'export const ok = 1;\n',
+      'electron/engine/ask/down.ts': "import { ok } from '../platform/ok.ts';\nexport const down = ok;\n",
+      'electron/engine/platform/up.ts': "import { b } from '../search/b.ts';\nexport const up = b;\n",
+      'electron/engine/search/b.ts': 'export const b = 1;\n',
+      'electron/engine/ask/cycle-a.ts': "import { b } from './cycle-b.ts';\nexport const a = () => b;\n",
+      'electron/engine/ask/cycle-b.ts': "import { a } from './cycle-a.ts';\nexport const b = () => a;\n",
+      'electron/engine/app/shell.ts': "import { app } from 'electron';\nexport const shell = app;\n",
+      'renderer/src/node.ts': "import { readFileSync } from 'node:fs';\nexport const node = readFileSync;\n",
+      'electron/engine/search/demo-user.ts': "import { d } from '../demo/d.ts';\nexport const user = d;\n",
+      'electron/engine/demo/d.ts': 'export const d = 1;\n',
+      'electron/engine/query/test-user.ts': "import { t } from '../../../test/t.ts';\nexport const user = t;\n",
+      'test/t.ts': 'export const t = 1;\n',
+    });
+    expect(found['electron/engine/ask/down.ts']).toBeUndefined();
+    expect(found['electron/engine/platform/up.ts']).toEqual(['engine-layer-platform']);
+    expect(found['electron/engine/ask/cycle-a.ts']).toEqual(['no-circular']);
+    expect(found['electron/engine/app/shell.ts']).toEqual(['no-electron-outside-main-and-preload']);
+    expect(found['renderer/src/node.ts']).toEqual(['renderer-no-node']);
+    expect(found['electron/engine/search/demo-user.ts']).toEqual(['engine-layer-search']);
+    expect(found['electron/engine/query/test-user.ts']).toEqual(['product-not-into-tests']);
   });
 });

@@ -2,11 +2,11 @@ import { LRUCache } from 'lru-cache';
 import nsp from 'node-sql-parser';
 import { AppError } from '../../../shared/errors.ts';
 import type { Engine } from '../../../shared/schema-types.ts';
+import { sqlDialectOf } from '../sources/sql-dialects.ts';
 
 const { Parser } = nsp;
 const parser = new Parser();
 
-const PARSER_DIALECT: Record<Engine, string> = { mysql: 'mariadb', postgres: 'postgresql', sqlite: 'sqlite' };
 
 const READ_STATEMENTS = new Set(['select', 'with', 'show', 'describe', 'desc', 'explain', 'values', 'table']);
 
@@ -138,7 +138,7 @@ function checkUncached(sql: string, engine: Engine): GuardVerdict {
   // The parser's view, when it understands the dialect's statement: confirms one statement of a read type.
   let parsed = false;
   try {
-    const ast = parser.astify(sql, { database: PARSER_DIALECT[engine] });
+    const ast = parser.astify(sql, { database: sqlDialectOf(engine).parserDialect });
     const list = (Array.isArray(ast) ? ast : [ast]) as { type?: string }[];
     parsed = true;
     if (list.length !== 1) refuse(`Only one statement can run at a time; the parser found ${list.length}.`);
