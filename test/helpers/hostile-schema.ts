@@ -117,19 +117,21 @@ export function hostileSchema(engine: SqlEngine): fc.Arbitrary<HostileSchema> {
       database,
       schemas,
       tableNames: fc.uniqueArray(hostileName(engine), { minLength: 2, maxLength: 2, selector: collisionKey }),
+      // PostgreSQL: sometimes one table name in both schemas, which only the schema tells apart.
+      sameName: engine === 'postgres' ? fc.boolean() : fc.constant(false),
       tableComments: fc.tuple(hostileComment(), hostileComment()),
       parentColumns: columnsOf(engine, 2),
       childColumns: columnsOf(engine, 3),
       values: fc.tuple(fc.constantFrom('constructor', '__proto__', "O'Brien", 'naïve café', 'a"b', 'x`y', 'toString'), fc.constantFrom('valueOf', 'hasOwnProperty', 'Zürich', 'it\\s', 'select')),
     })
-    .map(({ database, schemas, tableNames, tableComments, parentColumns, childColumns, values }) => {
+    .map(({ database, schemas, tableNames, sameName, tableComments, parentColumns, childColumns, values }) => {
       // MySQL's schema is its database; SQLite's is `main`.
       const schemaOf = (index: 0 | 1) => (engine === 'postgres' ? schemas[index] : engine === 'mysql' ? database : 'main');
       return {
         engine,
         database,
         parent: { schema: schemaOf(0), name: tableNames[0]!, comment: tableComments[0], columns: parentColumns },
-        child: { schema: schemaOf(1), name: tableNames[1]!, comment: tableComments[1], columns: childColumns },
+        child: { schema: schemaOf(1), name: sameName && schemaOf(0) !== schemaOf(1) ? tableNames[0]! : tableNames[1]!, comment: tableComments[1], columns: childColumns },
         values,
       };
     });
