@@ -244,6 +244,9 @@ describe('see the database: EXPLAIN, relationship diagrams and charts in Chromiu
     const scale = Number(/scale\(([\d.]+)\)/.exec((await diagram.locator('[data-viewport]').getAttribute('transform'))!)![1]);
     expect(scale).toBeGreaterThanOrEqual(0.6);
     await shots('15-diagram-hub');
+    await diagram.locator('button:has-text("Draw up to 150")').click(); // more only when asked, and still scoped
+    await expect.poll(() => page.textContent('[data-testid="diagram-summary"]'), { timeout: 20_000 }).toMatch(/^53 tables · \d+ declared, \d+ inferred · schema of /); // all of its 52 neighbours, none left out
+    expect(await diagram.locator('[data-diagram-table]').count()).toBe(53);
   });
 
   it('offline: EXPLAIN says it needs the database; the diagram draws from the cached snapshot and says so', async () => {

@@ -78,6 +78,8 @@ export function RelationDiagram({ client, sourceId, scope, onOpenTable, title }:
   const [error, setError] = useState<SerializedError | null>(null);
   const [depth, setDepth] = useState<1 | 2>('focus' in scope ? scope.depth : 1);
   const [view, setView] = useState<View>({ x: 0, y: 0, scale: 1 });
+  /** Tables drawn at most; more only when asked (the server caps it at 150). */
+  const [limit, setLimit] = useState(40);
   const svgRef = useRef<SVGSVGElement>(null);
   const drag = useRef<{ startX: number; startY: number; view: View; moved: boolean } | null>(null);
   const scopeKey = 'focus' in scope ? `${scope.focus.schema}\u0000${scope.focus.name}` : scope.tables.join('\u0000');
@@ -85,7 +87,7 @@ export function RelationDiagram({ client, sourceId, scope, onOpenTable, title }:
   useEffect(() => {
     let live = true;
     setError(null);
-    const request = 'focus' in scope ? { sourceId, focus: { schema: scope.focus.schema, table: scope.focus.name }, depth } : { sourceId, tables: [...scope.tables].slice(0, 150) };
+    const request = 'focus' in scope ? { sourceId, focus: { schema: scope.focus.schema, table: scope.focus.name }, depth, limit } : { sourceId, tables: [...scope.tables].slice(0, 150), limit };
     const started = performance.now();
     client['schema/graph'](request)
       .then(async (answer) => {
@@ -102,7 +104,7 @@ export function RelationDiagram({ client, sourceId, scope, onOpenTable, title }:
     };
     // The scope is compared by its key: a new array with the same tables is the same scope.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [client, sourceId, scopeKey, depth]);
+  }, [client, sourceId, scopeKey, depth, limit]);
 
   const fit = useCallback(() => {
     const svg = svgRef.current;
@@ -175,6 +177,11 @@ export function RelationDiagram({ client, sourceId, scope, onOpenTable, title }:
             {graph.omitted > 0 ? ` · ${graph.omitted} more neighbours not drawn (limit ${graph.limit})` : ''}
             {graph.snapshot.offline ? ` · offline: cached snapshot of ${new Date(graph.snapshot.takenAt).toLocaleString()}` : ` · schema of ${new Date(graph.snapshot.takenAt).toLocaleString()}`}
           </span>
+        )}
+        {graph && graph.omitted > 0 && graph.limit < 150 && (
+          <button type="button" className="link small" onClick={() => setLimit(150)} title="Draw up to 150 tables: busier, still scoped">
+            Draw up to 150
+          </button>
         )}
         <span className="spacer" />
         <span className="diagram-legend small muted" aria-hidden="true">
