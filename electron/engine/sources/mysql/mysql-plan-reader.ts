@@ -49,7 +49,8 @@ function children(object: Json, skip: ReadonlySet<string> = new Set()): PlanNode
     if (skip.has(key)) continue;
     if (key === 'table' && isObject(value)) found.push(tableNode(value, false, 0));
     else if (key === 'nested_loop' && Array.isArray(value)) {
-      const steps = value.filter(isObject).map((step, position) => (isObject(step.table) ? tableNode(step.table, false, position) : isObject(step['block-nl-join']) ? joinBuffer(step['block-nl-join'], position) : planNode({ operation: 'Step', children: children(step) })));
+      // A step is a table, a table through the join buffer, or a wrapper (read_sorted_file, ...) shown as itself.
+      const steps = value.filter(isObject).flatMap((step, position) => (isObject(step.table) ? [tableNode(step.table, false, position)] : isObject(step['block-nl-join']) ? [joinBuffer(step['block-nl-join'], position)] : children(step)));
       found.push(planNode({ operation: 'Nested loop join', children: steps }));
     } else if (key === 'block-nl-join' && isObject(value)) found.push(joinBuffer(value, 1));
     else if (isObject(value)) {

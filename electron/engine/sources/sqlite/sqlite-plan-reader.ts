@@ -31,7 +31,7 @@ export const sqlitePlanReader: PlanReader = {
         const fullScan = loop?.[1] === 'SCAN' && !index && !/\b(SUBQUERY|CONSTANT ROW)\b/.test(row.detail);
         const position = loop ? loops++ : -1;
         return planNode({
-          operation: loop ? (loop[1] === 'SCAN' ? (fullScan ? 'Full table scan' : 'Index scan') : 'Index search') : row.detail.split(/\s+/).slice(0, 4).join(' '),
+          operation: loop ? (loop[1] === 'SCAN' ? (fullScan ? 'Full table scan' : 'Index scan') : 'Index search') : row.detail,
           relation: loop ? loop[2]!.replace(/^"|"$/g, '') : null,
           index: index ? (index[1] ?? index[2] ?? null) : null,
           detail: row.detail,
