@@ -25,7 +25,12 @@ export function planWarnings(plan: readonly PlanNodeView[], rowEstimateOf: RowEs
     const name = node.relation ?? 'a table';
     if (node.fullScan) {
       const rows = (node.relation ? rowEstimateOf(node.relation) : null) ?? node.rows;
-      if (rows !== null && rows >= LARGE_TABLE_ROWS) add({ kind: 'full_scan', relation: node.relation, message: `Full scan of ${name} (~${Math.round(rows).toLocaleString('en-US')} rows): no index narrows it.` });
+      if (rows !== null && rows >= LARGE_TABLE_ROWS) {
+        // With a condition on the scan, an index on its column could avoid reading it all; without one, all is asked for.
+        const filtered = /\b(Filter|attached condition|WHERE)\b/i.test(node.detail);
+        const why = filtered ? 'every row is read to test the condition; an index on the filtered column would narrow it' : 'the whole table is read';
+        add({ kind: 'full_scan', relation: node.relation, message: `Full scan of ${name} (~${Math.round(rows).toLocaleString('en-US')} rows): ${why}.` });
+      }
     }
     if (node.joinWithoutIndex) {
       const scanned = node.relation ? node : findScan(node);
