@@ -154,16 +154,21 @@ export function resolveObjectPath(path: string, tables: readonly NamedTable[]): 
     const form = multiSchema ? 'schema.table or schema.table.column' : 'table or table.column';
     throw new ObjectPathError(`No table or column ${JSON.stringify(path)} in the cached schema (write ${form}; quote a name that holds a dot: "a.b".c).`);
   }
-  const shown = [...found.values()].map((target) => formatObjectPath(target, multiSchema)).join(', ');
+  const shown = [...found.values()].map((target) => formatObjectPath(target, multiSchema, { quoteAll: true })).join(' or ');
   throw new ObjectPathError(`The object ${JSON.stringify(path)} is ambiguous: it could be ${shown}. Quote the names to say which.`);
 }
 
-/** A name as a path part: plain when it can be read back unchanged, else in double quotes. */
-function part(name: string): string {
-  return /^[^."\s]+$/u.test(name) ? name : `"${name.replaceAll('"', '""')}"`;
+/** A name as a path part: plain when it holds no dot, quote or space, else in double quotes (`quoteAll`: always). */
+function part(name: string, quoteAll: boolean): string {
+  return !quoteAll && /^[^."\s]+$/u.test(name) ? name : `"${name.replaceAll('"', '""')}"`;
 }
 
-/** The path that reads back to this target (`table.column`, or with its schema when the source has several). */
-export function formatObjectPath(target: ObjectTarget, multiSchema: boolean): string {
-  return [...(multiSchema ? [target.schema] : []), target.table, ...(target.column === null ? [] : [target.column])].map(part).join('.');
+/**
+ * The path of a target (`table.column`, or with its schema when the source has several). The plain form reads back
+ * to the target unless another object's name holds the same dots (`a.b` the table, `a`.`b` the column): `quoteAll`
+ * gives the form that always reads back to exactly this target.
+ */
+export function formatObjectPath(target: ObjectTarget, multiSchema: boolean, options: { quoteAll?: boolean } = {}): string {
+  const quoteAll = options.quoteAll ?? false;
+  return [...(multiSchema ? [target.schema] : []), target.table, ...(target.column === null ? [] : [target.column])].map((name) => part(name, quoteAll)).join('.');
 }

@@ -29,6 +29,8 @@ export const OPTIONS = {
   out: { type: 'string' },
   encoding: { type: 'string' },
   values: { type: 'string' },
+  'include-values': { type: 'boolean' },
+  match: { type: 'string' },
 } as const;
 
 export type OptionName = keyof typeof OPTIONS;

@@ -12,6 +12,7 @@ import { ContextPrepWorker } from '../ask/context-prep.ts';
 import { SqlDoor } from '../query/sql-door.ts';
 import { ValueProfileStore } from '../catalog/value-profile-store.ts';
 import { KnowledgeStore } from '../catalog/knowledge-store.ts';
+import { SchemaPacks } from '../catalog/schema-pack.ts';
 import { ValueProfileService } from '../ask/value-profile-service.ts';
 import { resolvePoolSettings, type PoolSettings } from '../sources/dialect.ts';
 import { MemorySecretStore, type SecretStore } from '../sources/secret-store.ts';
@@ -113,7 +114,8 @@ export function createEngine(options: EngineOptions): Engine {
   registerMetricReports(metrics, { sources, indexes, contexts });
   const version = appVersion();
   const snapshotMetrics = (snapshotOptions: { historySince?: number } = {}) => collectMetrics({ version, mode: options.mode, registry: metrics, sampler }, snapshotOptions);
-  const handlers = createHandlers({ snapshotMetrics, version, mode: options.mode, home, catalog, sources, door, indexes, contexts, workspace, asks, profiles, events, platform: options.platform ?? {} });
+  const packs = new SchemaPacks({ catalog, knowledge, profiles: profileStore, version });
+  const handlers = createHandlers({ snapshotMetrics, version, mode: options.mode, home, catalog, sources, door, indexes, contexts, workspace, asks, profiles, events, knowledge, packs, platform: options.platform ?? {} });
   return {
     home,
     catalog,

@@ -72,9 +72,8 @@ export class KnowledgeIndex {
     };
     input.notes.forEach((note, index) => {
       const at = locate(note);
-      if (!at) return;
-      this.#notes.set(`${at.table}:${at.column}`, note.text);
-      this.#add('note', index, [[note.text, 1]], [at]);
+      if (at) this.#notes.set(`${at.table}:${at.column}`, note.text);
+      this.#add('note', index, [[note.text, 1], [`${note.table} ${note.column ?? ''}`, 1]], at ? [at] : []);
     });
     input.glossary.forEach((term, index) => {
       const targets = term.links.map(locate).filter((at) => at !== undefined);
@@ -135,6 +134,11 @@ export class KnowledgeIndex {
       }
     }
     return [...best.values()];
+  }
+
+  /** Notes, terms and examples matching a text, best first, by their index in the input's lists (offline search). */
+  matching(text: string): { kind: 'note' | 'term' | 'example'; index: number }[] {
+    return this.#scored(text).map(({ document }) => ({ kind: document.kind, index: document.index }));
   }
 
   /** The examples closest to the question, best first. */
