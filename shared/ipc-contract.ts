@@ -468,7 +468,7 @@ export const contract = {
     response: packSummary,
   },
   'pack/import': {
-    /** `file`: a path (the CLI only); `content`: the pack's text as the app read it from a file the user chose. */
+    /** `file`: a path (the CLI only); `content`: the text of the pack file the user chose in the app. */
     request: z.strictObject({ file: z.string().min(1).max(4096).optional(), content: z.string().min(1).max(256 * 1024 * 1024).optional() }),
     response: packSummary.extend({ existing: z.boolean(), diff: snapshotDiff }),
   },

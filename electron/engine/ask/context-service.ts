@@ -264,8 +264,13 @@ function teamKnowledge(index: KnowledgeIndex, question: string, snapshot: Schema
   const multiSchema = new Set(snapshot.tables.map((table) => table.schema)).size > 1;
   const shown = (link: { schema: string; table: string; column: string | null }) =>
     `${multiSchema ? `${link.schema}.` : ''}${link.table}${link.column === null ? '' : `.${link.column}`}`;
+  const tables = new Map(snapshot.tables.map((table) => [`${table.schema}\u0000${table.name}`, table]));
+  const exists = (link: { schema: string; table: string; column: string | null }) => {
+    const table = tables.get(`${link.schema}\u0000${link.table}`);
+    return table !== undefined && (link.column === null || table.columns.some((column) => column.name === link.column));
+  };
   return {
-    terms: index.terms(question, KNOWLEDGE_TERMS).map((term) => ({ term: term.term, definition: term.definition, links: term.links.map(shown) })),
+    terms: index.terms(question, KNOWLEDGE_TERMS).map((term) => ({ term: term.term, definition: term.definition, links: term.links.filter(exists).map(shown) })),
     examples: index.examples(question, KNOWLEDGE_EXAMPLES),
   };
 }
