@@ -73,7 +73,8 @@ export class SchemaPacks {
     const payload: PackPayload = {
       createdAt: new Date().toISOString(),
       app: this.#version,
-      source: { name: packName(source.name), engine: source.engine, displayUrl: credentialFreeUrl(source.displayUrl) },
+      // A source named after its URL (as the CLI names them) would carry the user name: the database's name instead.
+      source: { name: packName(source.name === source.displayUrl ? snapshot.database || source.engine : source.name), engine: source.engine, displayUrl: credentialFreeUrl(source.displayUrl) },
       snapshot: { database: snapshot.database, schemas: [...snapshot.schemas], warnings: [...snapshot.warnings], tables: snapshot.tables as PackPayload['snapshot']['tables'] },
       notes: knowledge.notes.map((note) => ({ ...note })),
       glossary: knowledge.glossary.map((term) => ({ term: term.term, definition: term.definition, links: term.links.map((link) => ({ ...link })) })),
