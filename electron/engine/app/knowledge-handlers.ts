@@ -1,6 +1,11 @@
 import { AppError } from '../../../shared/errors.ts';
-import type { HandlerDependencies } from './create-handlers.ts';
+import type { AppMode } from '../../../shared/ipc-contract.ts';
 import type { HandlerTable } from './handler-table.ts';
+import type { CatalogStore } from '../catalog/catalog-store.ts';
+import type { KnowledgeStore } from '../catalog/knowledge-store.ts';
+import type { SchemaPacks } from '../catalog/schema-pack.ts';
+import type { SourceService } from '../sources/source-service.ts';
+import type { EventHub } from '../platform/event-hub.ts';
 import { KnowledgeIndex } from '../ask/knowledge-index.ts';
 import { defaultPackFile } from '../catalog/schema-pack.ts';
 
@@ -17,6 +22,18 @@ type KnowledgeChannels =
   | 'pack/export'
   | 'pack/import';
 
+/** What these handlers use of the engine (a part of the handler table's dependencies). */
+export interface KnowledgeHandlerDependencies {
+  readonly mode: AppMode;
+  readonly home: string;
+  readonly catalog: CatalogStore;
+  readonly sources: SourceService;
+  readonly knowledge: KnowledgeStore;
+  readonly packs: SchemaPacks;
+  readonly events: EventHub;
+  readonly platform: { readonly pickSavePath?: (suggested: string) => Promise<string | null> };
+}
+
 /** Search results shown at most, per kind. */
 const SEARCH_LIMIT = 50;
 
@@ -25,7 +42,7 @@ const SEARCH_LIMIT = 50;
  * object of the cached schema (a typo is refused), and removed by name whether or not the object is still there.
  * Paths come from the CLI only; the app chooses a file through the shell or writes under the data folder.
  */
-export function knowledgeHandlers(deps: HandlerDependencies): Pick<HandlerTable, KnowledgeChannels> {
+export function knowledgeHandlers(deps: KnowledgeHandlerDependencies): Pick<HandlerTable, KnowledgeChannels> {
   const { catalog, knowledge, packs, sources } = deps;
   const changed = (sourceId: string) => deps.events.emit('schema/changed', { sourceId });
   return {
