@@ -67,9 +67,13 @@ describe('tables named in an example', () => {
       { schema: 'main', name: 'Order Lines' },
       { schema: 'main', name: 'refunds' },
       { schema: 'main', name: 'notes' },
+      { schema: 'main', name: 'group' },
+      { schema: 'main', name: 'order' },
     ];
-    const named = tablesNamedIn(`SELECT * FROM SLS_CUST c JOIN "Order Lines" o ON 1=1 -- refunds\n WHERE c.x = 'notes'`, tables);
+    const named = tablesNamedIn(`SELECT * FROM SLS_CUST c JOIN "Order Lines" o ON 1=1 -- refunds\n WHERE c.x = 'notes' GROUP BY 1 ORDER BY 1`, tables);
     expect(named.map((table) => table.name).sort()).toEqual(['Order Lines', 'sls_cust']);
+    // Reserved words name a table only when quoted.
+    expect(tablesNamedIn('SELECT * FROM "group" GROUP BY 1', tables).map((table) => table.name)).toEqual(['group']);
   });
 });
 

@@ -1,3 +1,5 @@
+import { quoteIdentifierIfNeeded } from '../../../shared/sql-identifiers.ts';
+
 /**
  * The tables a statement names, found without a parser (examples are written for any of three dialects, and a
  * statement that no longer parses still tells which tables it used): every identifier outside string literals and
@@ -27,8 +29,10 @@ export function identifiersOf(sql: string): Set<string> {
   const words = new Set<string>();
   const pattern = /'(?:[^']|'')*'|--[^\n]*|\/\*[\s\S]*?\*\/|"((?:[^"]|"")*)"|`((?:[^`]|``)*)`|\[([^\]]*)\]|([\p{L}_][\p{L}\p{N}_$]*)/gu;
   for (const match of sql.slice(0, 200_000).matchAll(pattern)) {
-    const word = match[1]?.replaceAll('""', '"') ?? match[2]?.replaceAll('``', '`') ?? match[3] ?? match[4];
-    if (word !== undefined) words.add(word.toLowerCase());
+    const quoted = match[1]?.replaceAll('""', '"') ?? match[2]?.replaceAll('``', '`') ?? match[3];
+    if (quoted !== undefined) words.add(quoted.toLowerCase());
+    // A bare reserved word (GROUP, ORDER, USER) is the keyword: a table of that name has to be quoted to be named.
+    else if (match[4] !== undefined && quoteIdentifierIfNeeded('mysql', match[4]) === match[4]) words.add(match[4].toLowerCase());
   }
   return words;
 }
