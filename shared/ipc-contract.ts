@@ -322,7 +322,14 @@ export const contract = {
   'index/status': {
     request: z.strictObject({ sourceId: id }),
     /** `failures`: items of the stored index that have no vector, with their cause (kept across restarts). */
-    response: z.object({ running: z.boolean(), progress: indexProgress.nullable(), summary: indexSummary.nullable(), failures: z.array(z.object({ itemId: z.string(), reason: z.string() })) }),
+    response: z.object({
+      running: z.boolean(),
+      progress: indexProgress.nullable(),
+      summary: indexSummary.nullable(),
+      failures: z.array(z.object({ itemId: z.string(), reason: z.string() })),
+      /** Set when another process on this data folder runs the job (then `progress` is the one it last reported). */
+      owner: z.object({ pid: z.number(), host: z.string(), startedAt: z.string() }).nullable(),
+    }),
   },
   'search/query': {
     request: z.strictObject({ sourceId: id, text: z.string().trim().min(1, 'The search text is empty.').max(2000), k: z.number().int().min(1).max(200).optional() }),

@@ -133,6 +133,24 @@ export const CATALOG_MIGRATIONS: readonly { readonly version: number; readonly s
   {
     version: 4,
     sql: `
+      -- Who runs a source's long job (indexing) when several processes share one data folder (the app, the CLI, an
+      -- MCP server). One row per job kind and source; a row whose owner died is taken over (see job-lock-store.ts).
+      CREATE TABLE job_locks (
+        kind TEXT NOT NULL,
+        source_id TEXT NOT NULL,
+        owner_pid INTEGER NOT NULL,
+        owner_host TEXT NOT NULL,
+        owner_nonce TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        heartbeat_at INTEGER NOT NULL,
+        progress_json TEXT,
+        PRIMARY KEY (kind, source_id)
+      ) WITHOUT ROWID;
+    `,
+  },
+  {
+    version: 5,
+    sql: `
       -- Team knowledge, per source, keyed by names so that it outlives snapshots (re-attached when a name returns).
       CREATE TABLE knowledge_notes (
         source_id TEXT NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
