@@ -5,6 +5,9 @@ import { PACK_FORMAT, readPack, writePack, type PackPayload } from '../../electr
 import { tablesNamedIn } from '../../electron/engine/catalog/sql-table-names.ts';
 import { knowledgeBlock, KNOWLEDGE_SHARE } from '../../electron/engine/ask/knowledge-block.ts';
 import { countTokens } from '../../electron/engine/platform/token-counter.ts';
+import { CatalogStore } from '../../electron/engine/catalog/catalog-store.ts';
+import { KnowledgeStore } from '../../electron/engine/catalog/knowledge-store.ts';
+import { KNOWLEDGE_LIMITS } from '../../shared/knowledge-types.ts';
 
 const single: NamedTable[] = [
   { schema: 'main', name: 'orders', columns: ['id', 'total', 'a.b'] },
@@ -168,5 +171,38 @@ describe('schema pack files', () => {
     // Not a pack at all; a field it does not know.
     expect(refused(Buffer.from('{"hello":1}\n{}'))).toMatch(/not a schema pack/);
     expect(refused(handWritten(body.replace('"notes":[{', '"notes":[{"owner":"x",')))).toMatch(/notes\.0 is invalid/);
+  });
+});
+
+describe('the knowledge store', () => {
+  it('is bounded per source, keeps notes by name across snapshots, and bumps its revision on every write', () => {
+    const catalog = new CatalogStore(':memory:');
+    try {
+      catalog.upsertSource({ id: 's1', name: 'one', engine: 'sqlite', displayUrl: 'sqlite:/x.db', isDemo: false });
+      const store = new KnowledgeStore(catalog);
+      const tables = [{ schema: 'main', name: 'orders', kind: 'table' as const, comment: null, rowEstimate: null, columns: [{ name: 'id', ordinal: 1, type: 'INTEGER', nullable: false, defaultValue: null, comment: null }], primaryKey: ['id'], foreignKeys: [], indexes: [] }];
+      catalog.saveSnapshot('s1', { engine: 'sqlite', database: 'main', schemas: ['main'], tables, warnings: [] }, { queries: 0, ms: 0 });
+      expect(store.revision('s1')).toBe(0);
+      expect(store.setNote('s1', { schema: 'main', table: 'orders', column: 'id' }, 'Order number')).toMatchObject({ object: 'orders.id', attached: true });
+      expect(store.revision('s1')).toBe(1);
+      catalog.saveSnapshot('s1', { engine: 'sqlite', database: 'main', schemas: ['main'], tables: [], warnings: [] }, { queries: 0, ms: 0 });
+      expect(store.notes('s1')).toMatchObject([{ object: 'orders.id', attached: false, text: 'Order number' }]);
+      catalog.saveSnapshot('s1', { engine: 'sqlite', database: 'main', schemas: ['main'], tables, warnings: [] }, { queries: 0, ms: 0 });
+      expect(store.notes('s1')).toMatchObject([{ object: 'orders.id', attached: true }]);
+
+      for (let index = 0; index < KNOWLEDGE_LIMITS.examplesPerSource; index += 1) store.addExample('s1', `question ${index}`, `SELECT ${index} FROM orders`);
+      expect(() => store.addExample('s1', 'one too many', 'SELECT 1')).toThrow(`A source keeps at most ${KNOWLEDGE_LIMITS.examplesPerSource} examples: remove some first.`);
+      expect(store.examples('s1')).toHaveLength(KNOWLEDGE_LIMITS.examplesPerSource);
+      expect(store.examples('s1')[0]!.tables).toEqual(['orders']);
+      const revision = store.revision('s1');
+      expect(store.removeExample(store.examples('s1')[0]!.id)).toBe(true);
+      expect(store.revision('s1')).toBe(revision + 1);
+      // Removing the source removes its knowledge.
+      catalog.removeSource('s1');
+      expect(store.notes('s1')).toEqual([]);
+      expect(store.content('s1').examples).toEqual([]);
+    } finally {
+      catalog.close();
+    }
   });
 });
