@@ -31,6 +31,8 @@ export const OPTIONS = {
   values: { type: 'string' },
   'include-values': { type: 'boolean' },
   match: { type: 'string' },
+  source: { type: 'string', multiple: true },
+  http: { type: 'boolean' },
 } as const;
 
 export type OptionName = keyof typeof OPTIONS;

@@ -62,6 +62,26 @@ describe('process boundaries', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('the engine never imports a front door (CLI, web mode, MCP server): they import it', () => {
+    const offenders: string[] = [];
+    for (const file of sourceFiles(path.join('electron', 'engine'))) {
+      for (const specifier of importsOf(readFileSync(path.join(root, file), 'utf8'))) {
+        if (['cli', 'web', 'mcp'].some((door) => resolvesInto(file, specifier, path.join('electron', door)))) offenders.push(`${file} -> ${specifier}`);
+      }
+    }
+    expect(offenders).toEqual([]);
+  });
+
+  it('the MCP server reaches the engine through dispatch, never a handler or a driver directly', () => {
+    const offenders: string[] = [];
+    for (const file of sourceFiles(path.join('electron', 'mcp'))) {
+      for (const specifier of importsOf(readFileSync(path.join(root, file), 'utf8'))) {
+        if (['pg', 'mysql2', 'mysql2/promise', 'better-sqlite3'].includes(specifier) || /engine\/(ipc\/create-handlers|sources\/[a-z]+-pool|query\/sql-door)/.test(specifier)) offenders.push(`${file} -> ${specifier}`);
+      }
+    }
+    expect(offenders).toEqual([]);
+  });
+
   it('shared/ imports nothing outside itself except zod', () => {
     const offenders: string[] = [];
     for (const file of sourceFiles('shared')) {
