@@ -14,7 +14,7 @@ import { SqlPanel } from './components/SqlPanel.tsx';
 import { StatusBar } from './components/StatusBar.tsx';
 import { TableDetail } from './components/TableDetail.tsx';
 import { useTheme } from './use-theme.ts';
-import { quoteIdentifierIfNeeded } from '../../shared/sql-identifiers.ts';
+import { openTableSql } from '../../shared/sql-identifiers.ts';
 
 type Tab = 'table' | 'ask' | 'sql' | 'index' | 'memory' | 'metrics' | 'knowledge';
 
@@ -182,7 +182,7 @@ export function App({ client, subscribe }: { client: SchemascopeClient; subscrib
           {tab === 'ask' && sourceId && <AskPanel key={sourceId} client={client} subscribe={subscribe} sourceId={sourceId} onOpenSettings={() => setSettingsOpen(true)} />}
           {tab === 'knowledge' && sourceId && <KnowledgePanel key={sourceId} client={client} sourceId={sourceId} onOpenTable={openTable} />}
           {tab === 'index' && sourceId && <IndexPanel key={sourceId} client={client} subscribe={subscribe} sourceId={sourceId} onOpenTable={openTable} />}
-          {tab === 'sql' && sourceId && <SqlPanel key={sourceId} client={client} sourceId={sourceId} dialect={source?.engine ?? 'sqlite'} initialSql={selected ? `SELECT * FROM ${quoteIdentifierIfNeeded(source?.engine ?? 'sqlite', selected.name)}` : 'SELECT 1'} />}
+          {tab === 'sql' && sourceId && <SqlPanel key={sourceId} client={client} sourceId={sourceId} dialect={source?.engine ?? 'sqlite'} initialSql={selected ? openTableSql(source?.engine ?? 'sqlite', selected, new Set(tables.map((table) => table.schema)).size) : 'SELECT 1'} />}
         </div>
       </main>
       <StatusBar client={client} source={source} snapshot={snapshot} tableCount={tables.length} mode={info?.mode ?? ''} />
