@@ -107,7 +107,7 @@ describe('team knowledge in the app (Chromium, web mode)', () => {
     await page.waitForSelector('[data-testid="pack-exported"]');
     const exported = (await page.textContent('[data-testid="pack-exported"] .mono'))!;
     expect(exported.startsWith(path.join(home.dir, 'packs'))).toBe(true);
-    expect(await page.textContent('[data-testid="pack-exported"]')).toMatch(/2 notes, 1 terms, 1 examples/);
+    expect(await page.textContent('[data-testid="pack-exported"]')).toMatch(/2 notes, 1 term, 1 example/);
     await page.setInputFiles('[aria-label="Schema pack file"]', exported);
     await page.waitForSelector('[data-testid="pack-imported"]');
     expect(await page.textContent('[data-testid="pack-diff"]')).toMatch(/Against the snapshot there: no change, 2\d\d unchanged/);
