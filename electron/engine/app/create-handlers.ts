@@ -18,6 +18,9 @@ import { defaultExportFile, exportCsv } from '../query/csv-export.ts';
 import { serializeError } from '../../../shared/errors.ts';
 import { planWarnings, tableAliases } from '../query/plan-warnings.ts';
 import { relationGraph } from '../ask/relation-graph.ts';
+import type { KnowledgeStore } from '../catalog/knowledge-store.ts';
+import type { SchemaPacks } from '../catalog/schema-pack.ts';
+import { knowledgeHandlers } from './knowledge-handlers.ts';
 import { cliScript, mcpCommands } from './mcp-commands.ts';
 
 export interface HandlerDependencies {
@@ -34,6 +37,8 @@ export interface HandlerDependencies {
   readonly asks: AskService;
   readonly profiles: ValueProfileService;
   readonly events: EventHub;
+  readonly knowledge: KnowledgeStore;
+  readonly packs: SchemaPacks;
   readonly snapshotMetrics: (options?: { historySince?: number }) => Promise<MetricsSnapshot>;
 }
 
@@ -240,5 +245,6 @@ export function createHandlers(deps: HandlerDependencies): HandlerTable {
     'saved/save': async (request) => workspace.saveQuery(request.sourceId, request.name, request.sql),
     'saved/remove': async (request) => ({ removed: workspace.removeSavedQuery(request.id) }),
     'metrics/snapshot': async (request) => deps.snapshotMetrics({ historySince: request.historySince }),
+    ...knowledgeHandlers(deps),
   };
 }

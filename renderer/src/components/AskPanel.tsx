@@ -29,6 +29,7 @@ export function AskPanel({ client, subscribe, sourceId, onOpenSettings, onOpenTa
   const [plan, setPlan] = useState<ExplainView | null>(null);
   const [planError, setPlanError] = useState<SerializedError | null>(null);
   const [diagram, setDiagram] = useState(false);
+  const [kept, setKept] = useState<string | null>(null);
   const askId = useRef<string | null>(null);
   const queryId = useRef<string | null>(null);
 
@@ -43,6 +44,7 @@ export function AskPanel({ client, subscribe, sourceId, onOpenSettings, onOpenTa
   );
 
   const reset = () => {
+    setKept(null);
     setError(null);
     setRefusal(null);
     setResult(null);
@@ -118,6 +120,17 @@ export function AskPanel({ client, subscribe, sourceId, onOpenSettings, onOpenTa
     }
   };
 
+  /** Keeps the question with this SQL as an example: the nearest examples go into later questions' contexts. */
+  const markGood = async () => {
+    if (!question.trim() || !sql.trim()) return;
+    try {
+      const example = await client['examples/add']({ sourceId, question: question.trim(), sql: sql.trim() });
+      setKept(`Kept as example #${example.id}${example.tables.length > 0 ? ` (${example.tables.join(', ')})` : ''}.`);
+    } catch (caught) {
+      setError(toErrorData(caught));
+    }
+  };
+
   const cancel = () => {
     if (askId.current) void client['ask/cancel']({ askId: askId.current }).catch(() => undefined);
     if (queryId.current) void client['query/cancel']({ queryId: queryId.current }).catch(() => undefined);
@@ -159,6 +172,12 @@ export function AskPanel({ client, subscribe, sourceId, onOpenSettings, onOpenTa
                 {context.tables.length} tables, {context.columns.length} columns · {context.retrieval.vectors ? 'vectors + names' : 'names and comments only'} · {context.retrieval.ms} ms
               </div>
               {context.retrieval.note && <div className="muted small">{context.retrieval.note}</div>}
+              {context.knowledge && (context.knowledge.examples.length > 0 || context.knowledge.terms.length > 0) && (
+                <div className="muted small" data-testid="context-knowledge">
+                  Team knowledge: {context.knowledge.examples.length} example{context.knowledge.examples.length === 1 ? '' : 's'}
+                  {context.knowledge.terms.length > 0 ? `, terms ${context.knowledge.terms.join(', ')}` : ''}
+                </div>
+              )}
               <ContextTables context={context} />
               <button type="button" className="link small" onClick={() => setDiagram((open) => !open)} aria-expanded={diagram} disabled={context.tables.length === 0}>
                 {diagram ? 'Hide the diagram' : `Diagram of these ${context.tables.length} tables`}
@@ -210,6 +229,14 @@ export function AskPanel({ client, subscribe, sourceId, onOpenSettings, onOpenTa
             <button type="button" onClick={() => void explain(sql)} disabled={Boolean(busy) || !sql.trim()} title="Show the plan without running (Ctrl+Shift+Enter)">
               Explain
             </button>
+            <button type="button" onClick={() => void markGood()} disabled={Boolean(busy) || !sql.trim() || !question.trim()} title="Keep this question and SQL as an example for later questions">
+              ✓ Mark good
+            </button>
+            {kept && (
+              <span className="muted small" role="status" data-testid="kept">
+                {kept}
+              </span>
+            )}
             {answer?.llm && (
               <span className="muted small">
                 {answer.llm.model} · {answer.llm.ms} ms{answer.llm.firstTokenMs !== null ? ` (first token ${answer.llm.firstTokenMs} ms)` : ''}
