@@ -9,10 +9,16 @@ import type { TableRef } from './SchemaTree.tsx';
 export type DiagramScope = { readonly focus: TableRef; readonly depth: 1 | 2 } | { readonly tables: readonly string[] };
 
 const HEIGHT = 440;
+const MIN_HEIGHT = 180;
 /** Fitting never shrinks the picture below this: text stays legible, and the rest is a pan away. */
 const MIN_READABLE_SCALE = 0.6;
 const MARGIN = 16;
 const STYLED = ['fill', 'stroke', 'stroke-width', 'stroke-dasharray', 'font-size', 'font-family', 'font-weight', 'opacity'] as const;
+
+/** A small picture takes little room; a large one gets the full height and pans. */
+function canvasHeightOf(layout: Layout | null): number {
+  return layout ? Math.round(Math.max(MIN_HEIGHT, Math.min(HEIGHT, layout.height + MARGIN * 2))) : HEIGHT;
+}
 
 interface View {
   readonly x: number;
@@ -106,20 +112,23 @@ export function RelationDiagram({ client, sourceId, scope, onOpenTable, title }:
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [client, sourceId, scopeKey, depth, limit]);
 
+  const canvasHeight = canvasHeightOf(layout);
+
   const fit = useCallback(() => {
     const svg = svgRef.current;
     if (!svg || !layout) return;
+    const height = canvasHeightOf(layout);
     const width = svg.clientWidth || 800;
-    const whole = Math.min(1.4, (width - MARGIN * 2) / Math.max(1, layout.width), (HEIGHT - MARGIN * 2) / Math.max(1, layout.height));
+    const whole = Math.min(1.4, (width - MARGIN * 2) / Math.max(1, layout.width), (height - MARGIN * 2) / Math.max(1, layout.height));
     if (whole >= MIN_READABLE_SCALE) {
-      setView({ scale: whole, x: (width - layout.width * whole) / 2, y: (HEIGHT - layout.height * whole) / 2 });
+      setView({ scale: whole, x: (width - layout.width * whole) / 2, y: (height - layout.height * whole) / 2 });
       return;
     }
     // Too large to read whole: a readable size, centred on the focus table (or the first one); pan or zoom out for more.
     const focus = layout.tables.find((entry) => entry.table.depth === 0) ?? layout.tables[0];
     const cx = focus ? focus.x + focus.width / 2 : layout.width / 2;
     const cy = focus ? focus.y + focus.height / 2 : layout.height / 2;
-    setView({ scale: MIN_READABLE_SCALE, x: width / 2 - cx * MIN_READABLE_SCALE, y: HEIGHT / 2 - cy * MIN_READABLE_SCALE });
+    setView({ scale: MIN_READABLE_SCALE, x: width / 2 - cx * MIN_READABLE_SCALE, y: height / 2 - cy * MIN_READABLE_SCALE });
   }, [layout]);
   useEffect(fit, [fit]);
 
@@ -154,7 +163,7 @@ export function RelationDiagram({ client, sourceId, scope, onOpenTable, title }:
     }
   };
 
-  const center = () => ({ x: (svgRef.current?.clientWidth ?? 800) / 2, y: HEIGHT / 2 });
+  const center = () => ({ x: (svgRef.current?.clientWidth ?? 800) / 2, y: canvasHeight / 2 });
   const declared = graph?.relations.filter((relation) => !relation.inferred).length ?? 0;
   const inferred = (graph?.relations.length ?? 0) - declared;
 
@@ -214,7 +223,7 @@ export function RelationDiagram({ client, sourceId, scope, onOpenTable, title }:
       <svg
         ref={svgRef}
         className="diagram-canvas"
-        height={HEIGHT}
+        height={canvasHeight}
         tabIndex={0}
         role="img"
         aria-label={graph ? `${graph.tables.length} tables and ${graph.relations.length} relations` : 'Loading the diagram'}
