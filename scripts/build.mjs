@@ -26,7 +26,7 @@ await Promise.all([
   esbuild({
     ...common,
     entryPoints: {
-      'sqlite-query-worker': 'electron/engine/sources/sqlite-query-worker.ts',
+      'sqlite-query-process': 'electron/engine/sources/sqlite-query-process.ts',
       'indexer-worker': 'electron/engine/embeddings/indexer-worker.ts',
       'catalog-writer-worker': 'electron/engine/catalog/catalog-writer-worker.ts',
       'context-prep-worker': 'electron/engine/query/context-prep-worker.ts',

@@ -90,13 +90,16 @@ class PostgresConnection implements SourceConnection {
         await client.query(`BEGIN TRANSACTION READ ONLY; SET LOCAL statement_timeout = ${Math.round(options.timeoutMs)}`);
         const offset = options.offset ?? 0;
         let result: pg.QueryArrayResult;
+        // The user's text goes through the extended protocol (Parse/Bind/Execute), which takes exactly one statement:
+        // `SELECT 1; COMMIT; SET TRANSACTION READ WRITE; DELETE ...` is refused by the server itself, even if it got
+        // past the guard. (The simple protocol would run every statement in turn, COMMIT included.)
         if (CURSOR_FRIENDLY.test(sql)) {
-          await client.query(`DECLARE schemascope_cursor NO SCROLL CURSOR FOR ${sql}`);
+          await client.query(oneStatement(`DECLARE schemascope_cursor NO SCROLL CURSOR FOR ${sql}`));
           if (offset > 0) await client.query(`MOVE FORWARD ${offset} IN schemascope_cursor`);
           result = await client.query({ text: `FETCH FORWARD ${options.limit + 1} FROM schemascope_cursor`, rowMode: 'array' });
         } else {
           // SHOW / EXPLAIN cannot sit in a cursor; they return few rows.
-          const all = await client.query({ text: sql, rowMode: 'array' });
+          const all = await client.query(oneStatement(sql));
           result = { ...all, rows: all.rows.slice(offset) };
         }
         await client.query('ROLLBACK');
@@ -160,6 +163,15 @@ class PostgresConnection implements SourceConnection {
       throw toSourceError('postgres', error, `connecting to ${this.#where()}`);
     }
   }
+}
+
+/**
+ * A query sent with the extended protocol, which the server accepts for one statement only ("cannot insert multiple
+ * commands into a prepared statement"). pg supports `queryMode` since 8.12; its type definitions do not list it yet.
+ */
+function oneStatement(text: string): pg.QueryArrayConfig {
+  const config: pg.QueryArrayConfig & { readonly queryMode: 'extended' } = { text, rowMode: 'array', queryMode: 'extended' };
+  return config;
 }
 
 const LISTENING = new WeakSet<pg.PoolClient>();
