@@ -44,6 +44,9 @@ function randomTables(random: () => number, columnsWanted: number): TableInfo[] 
   return tables;
 }
 
+/** Random schemas tried on top of the fixed cases; fewer under mutation testing (vitest.mutation.config.ts). */
+const RANDOM_CASES = process.env.SCHEMASCOPE_MUTATION ? 2 : 14;
+
 function pack(tables: TableInfo[], question: string, budget: number, model = 'gpt-4o-mini') {
   const graph = new JoinGraph(tables);
   const ranked = rankTables({ tables, lexical: new LexicalIndex(tables), graph, question, vectorHits: [] });
@@ -56,7 +59,7 @@ describe('context packing under an exact token budget', () => {
     const cases: [number, number][] = [
       [1, 200], [1, 128_000], [100_000, 200], [100_000, 128_000], [100_000, 8000], [10_000, 4000], [10_000, 64_000], [50, 300], [3, 250],
     ];
-    for (let extra = 0; extra < 14; extra += 1) cases.push([1 + Math.floor(random() ** 3 * 100_000), 200 + Math.floor(random() ** 2 * 127_800)]);
+    for (let extra = 0; extra < RANDOM_CASES; extra += 1) cases.push([1 + Math.floor(random() ** 3 * 100_000), 200 + Math.floor(random() ** 2 * 127_800)]);
     for (const [columns, budget] of cases) {
       const tables = randomTables(random, columns);
       const model = random() < 0.5 ? 'gpt-4o-mini' : 'gpt-3.5-turbo';
