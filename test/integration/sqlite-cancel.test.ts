@@ -1,10 +1,12 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConnectionUrl } from '../../electron/engine/sources/connection-url.ts';
 import { resolvePoolSettings, type SourceConnection } from '../../electron/engine/sources/dialect.ts';
 import { sqliteDialect } from '../../electron/engine/sources/sqlite-pool.ts';
 import { openSqlite } from '../../electron/engine/util/open-sqlite.ts';
+import { runCli } from '../helpers/run-cli.ts';
 import { tempHome } from '../helpers/temp-home.ts';
 
 /**
@@ -14,22 +16,24 @@ import { tempHome } from '../helpers/temp-home.ts';
  */
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+const CHECKOUT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 interface ChildProcessInfo {
   readonly pid: number;
   readonly cpuMs: number;
 }
 
-/** Children of this test process that run a SQLite query process, with the CPU time each has used. */
-function queryProcesses(): ChildProcessInfo[] {
+/** Children of this test process (or, with `anyParent`, any process) that run a SQLite query process of this checkout. */
+function queryProcesses(anyParent = false): ChildProcessInfo[] {
   const found: ChildProcessInfo[] = [];
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     try {
       const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[1]) !== process.pid) continue; // field 4: ppid
-      if (!readFileSync(`/proc/${name}/cmdline`, 'utf8').includes('sqlite-query-process')) continue;
+      if (!anyParent && Number(fields[1]) !== process.pid) continue; // field 4: ppid
+      const commandLine = readFileSync(`/proc/${name}/cmdline`, 'utf8');
+      if (!commandLine.includes('sqlite-query-process') || !commandLine.includes(CHECKOUT)) continue;
       const ticks = Number(fields[11]) + Number(fields[12]); // utime + stime
       found.push({ pid: Number(name), cpuMs: (ticks * 1000) / TICKS_PER_SECOND });
     } catch {
@@ -153,5 +157,24 @@ describe('SQLite query processes', () => {
     expect(queryProcesses()).toEqual([]);
     const after = await connection.execute('SELECT 4', { limit: 10, timeoutMs: 10_000, queryId: 'after-crash' });
     expect(after.rows).toEqual([[4]]);
+  });
+});
+
+describe('the CLI', () => {
+  it('reports a timed-out SQLite query (exit 1, kind timeout) and leaves no query process behind', async () => {
+    const cliHome = tempHome('schemascope-sqlite-cancel-cli-');
+    try {
+      const mine = () => queryProcesses(true).map((info) => info.pid).filter((pid) => !queryProcesses().some((child) => child.pid === pid));
+      const before = mine();
+      const run = await runCli(['query', `sqlite:${file}`, SLOW.aggregate!, '--timeout-ms', '800', '--home', cliHome.dir]);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(/timeout: The query ran longer than 800 ms/);
+      expect(mine().filter((pid) => !before.includes(pid))).toEqual([]);
+      const ok = await runCli(['query', `sqlite:${file}`, 'SELECT count(*) AS n FROM t', '--json', '--home', cliHome.dir]);
+      expect(ok.code, ok.stderr).toBe(0);
+      expect(ok.json()).toMatchObject({ rows: [[2000]] });
+    } finally {
+      cliHome.cleanup();
+    }
   });
 });

@@ -125,13 +125,14 @@ class SqliteConnection implements SourceConnection {
           onAbort();
           return;
         }
-        // The channel keeps the event loop alive while a query runs (an idle process never does).
+        // A running query keeps the event loop alive until its process has answered or exited (an idle one never
+        // does): a CLI awaiting a timed-out query must still see the process's exit, and report it.
+        child.ref();
         child.channel?.ref();
         void queryProcess.ready.then(() => {
           if (!settled) child.send(request);
         });
       });
-      child.channel?.unref();
       if (response.type === 'error') throw new AppError(response.error.kind, response.error.message, response.error.detail);
       if (response.type !== 'result') throw new AppError('internal', 'The SQLite query process sent an unexpected message.');
       return { columns: response.columns, rows: response.rows, truncated: response.truncated, ms: performance.now() - started };
@@ -177,6 +178,8 @@ class SqliteConnection implements SourceConnection {
       queryProcess.child.kill('SIGKILL');
       return;
     }
+    queryProcess.child.unref();
+    queryProcess.child.channel?.unref();
     const forget = (): void => {
       const index = this.#idle.findIndex((entry) => entry.process === queryProcess);
       if (index >= 0) clearTimeout(this.#idle.splice(index, 1)[0]!.timer);
