@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
-import { openSqlite } from '../electron/engine/util/open-sqlite.ts';
+import { openSqlite } from '../electron/engine/platform/open-sqlite.ts';
 import { MARIADB, POSTGRES } from '../test/helpers/services.ts';
 import { CACHE_DIR } from '../test/helpers/workloads.ts';
 

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { WorkloadName } from '../electron/engine/demo/workload-schema.ts';
+import type { WorkloadName } from '../test/workloads/workload-schema.ts';
 import { execFileSync } from 'node:child_process';
 import { writeSections, type BenchSection } from './bench-report.ts';
 import { indexingSuite } from './suites/indexing.ts';

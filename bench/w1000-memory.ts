@@ -4,9 +4,9 @@
  * event loop meanwhile, then search. Prints one JSON line.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { createEngine } from '../electron/engine/engine.ts';
-import type { ProviderSettings } from '../electron/engine/embeddings/embedding-provider.ts';
-import { median, quantile } from '../electron/engine/util/percentiles.ts';
+import { createEngine } from '../electron/engine/app/engine.ts';
+import type { ProviderSettings } from '../electron/engine/search/embedding-provider.ts';
+import { median, quantile } from '../electron/engine/platform/percentiles.ts';
 import { mysqlUrl } from '../test/helpers/services.ts';
 import { tempHome } from '../test/helpers/temp-home.ts';
 

@@ -26,10 +26,10 @@ await Promise.all([
   esbuild({
     ...common,
     entryPoints: {
-      'sqlite-query-process': 'electron/engine/sources/sqlite-query-process.ts',
-      'indexer-worker': 'electron/engine/embeddings/indexer-worker.ts',
+      'sqlite-query-process': 'electron/engine/sources/sqlite/sqlite-query-process.ts',
+      'indexer-worker': 'electron/engine/search/indexer-worker.ts',
       'catalog-writer-worker': 'electron/engine/catalog/catalog-writer-worker.ts',
-      'context-prep-worker': 'electron/engine/query/context-prep-worker.ts',
+      'context-prep-worker': 'electron/engine/ask/context-prep-worker.ts',
     },
     outdir: 'dist/electron/workers',
     format: 'esm',

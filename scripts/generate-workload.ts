@@ -7,7 +7,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { demoSchema } from '../electron/engine/demo/demo-schema.ts';
 import { writeSqliteDatabase } from '../electron/engine/demo/schema-writer.ts';
-import { WORKLOADS, type WorkloadName } from '../electron/engine/demo/workload-schema.ts';
+import { WORKLOADS, type WorkloadName } from '../test/workloads/workload-schema.ts';
 import { ensureWorkload, workloadSqliteFile } from '../test/helpers/workloads.ts';
 
 const { values } = parseArgs({ options: { workload: { type: 'string', multiple: true }, out: { type: 'string' } } });

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { ERROR_KINDS, type Envelope } from './errors.ts';
 import type { EventChannel, RequestChannel } from './ipc-channels.ts';
+import { engine, foreignKeyInfo, tableInfo } from './schema-types.ts';
 
 const id = z.string().min(1).max(200);
 const name = z.string().trim().min(1, 'A name is required.').max(200);
@@ -13,7 +14,6 @@ const identifier = z.string().min(1).max(1024);
 const connectionUrl = z.string().trim().min(1, 'A connection URL is required.').max(4096);
 const secret = z.string().max(4096);
 
-const engine = z.enum(['sqlite', 'mysql', 'postgres']);
 /** Which front door the engine serves: the desktop app, web mode, or the CLI. */
 export const appMode = z.enum(['electron', 'web', 'cli']);
 export type AppMode = z.output<typeof appMode>;
@@ -27,37 +27,6 @@ export const sourceView = z.object({
   hasPassword: z.boolean(),
   isDemo: z.boolean(),
   lastSnapshotAt: z.string().nullable(),
-});
-
-const columnInfo = z.object({
-  name: z.string(),
-  ordinal: z.number(),
-  type: z.string(),
-  nullable: z.boolean(),
-  defaultValue: z.string().nullable(),
-  comment: z.string().nullable(),
-});
-
-const foreignKeyInfo = z.object({
-  name: z.string(),
-  columns: z.array(z.string()),
-  refSchema: z.string(),
-  refTable: z.string(),
-  refColumns: z.array(z.string()),
-});
-
-const indexInfo = z.object({ name: z.string(), columns: z.array(z.string()), unique: z.boolean(), primary: z.boolean() });
-
-export const tableInfo = z.object({
-  schema: z.string(),
-  name: z.string(),
-  kind: z.enum(['table', 'view']),
-  comment: z.string().nullable(),
-  rowEstimate: z.number().nullable(),
-  columns: z.array(columnInfo),
-  primaryKey: z.array(z.string()),
-  foreignKeys: z.array(foreignKeyInfo),
-  indexes: z.array(indexInfo),
 });
 
 const tableSummary = z.object({
@@ -127,11 +96,11 @@ export const indexProgress = z.object({
   elapsedMs: z.number(),
 });
 
-const indexSummary = indexProgress.extend({
+export const indexSummary = indexProgress.extend({
   providerId: z.string(),
   failures: z.array(z.object({ itemId: z.string(), reason: z.string() })),
   warnings: z.array(z.string()),
-  error: z.object({ kind: z.string(), message: z.string() }).optional(),
+  error: z.object({ kind: z.enum(ERROR_KINDS), message: z.string(), detail: z.string().optional() }).optional(),
 });
 
 const providerSettings = z.strictObject({
@@ -193,7 +162,7 @@ const historyEntry = z.object({
   ranAt: z.string(),
 });
 
-const processSample = z.object({
+export const processSample = z.object({
   at: z.number(),
   heapUsed: z.number(),
   heapTotal: z.number(),

@@ -1,42 +1,45 @@
 /** Readonly metadata produced by every dialect's introspector and stored in the catalog. */
+import { z } from 'zod';
 
-export type Engine = 'sqlite' | 'mysql' | 'postgres';
+export const engine = z.enum(['sqlite', 'mysql', 'postgres']);
+export type Engine = z.output<typeof engine>;
 
-export interface ColumnInfo {
-  readonly name: string;
-  readonly ordinal: number;
-  readonly type: string;
-  readonly nullable: boolean;
-  readonly defaultValue: string | null;
-  readonly comment: string | null;
-}
+// The wire schemas are the one source of truth: the types below are inferred from them, readonly all the way down.
+export const columnInfo = z.object({
+  name: z.string(),
+  ordinal: z.number(),
+  type: z.string(),
+  nullable: z.boolean(),
+  defaultValue: z.string().nullable(),
+  comment: z.string().nullable(),
+});
 
-export interface ForeignKeyInfo {
-  readonly name: string;
-  readonly columns: readonly string[];
-  readonly refSchema: string;
-  readonly refTable: string;
-  readonly refColumns: readonly string[];
-}
+export const foreignKeyInfo = z.object({
+  name: z.string(),
+  columns: z.array(z.string()),
+  refSchema: z.string(),
+  refTable: z.string(),
+  refColumns: z.array(z.string()),
+});
 
-export interface IndexInfo {
-  readonly name: string;
-  readonly columns: readonly string[];
-  readonly unique: boolean;
-  readonly primary: boolean;
-}
+export const indexInfo = z.object({ name: z.string(), columns: z.array(z.string()), unique: z.boolean(), primary: z.boolean() });
 
-export interface TableInfo {
-  readonly schema: string;
-  readonly name: string;
-  readonly kind: 'table' | 'view';
-  readonly comment: string | null;
-  readonly rowEstimate: number | null;
-  readonly columns: readonly ColumnInfo[];
-  readonly primaryKey: readonly string[];
-  readonly foreignKeys: readonly ForeignKeyInfo[];
-  readonly indexes: readonly IndexInfo[];
-}
+export const tableInfo = z.object({
+  schema: z.string(),
+  name: z.string(),
+  kind: z.enum(['table', 'view']),
+  comment: z.string().nullable(),
+  rowEstimate: z.number().nullable(),
+  columns: z.array(columnInfo),
+  primaryKey: z.array(z.string()),
+  foreignKeys: z.array(foreignKeyInfo),
+  indexes: z.array(indexInfo),
+});
+
+export type ColumnInfo = DeepReadonly<z.output<typeof columnInfo>>;
+export type ForeignKeyInfo = DeepReadonly<z.output<typeof foreignKeyInfo>>;
+export type IndexInfo = DeepReadonly<z.output<typeof indexInfo>>;
+export type TableInfo = DeepReadonly<z.output<typeof tableInfo>>;
 
 export interface SchemaSnapshot {
   readonly engine: Engine;

@@ -1,6 +1,6 @@
 import type { TableInfo } from '../../shared/schema-types.ts';
-import { splitIdentifier } from '../../electron/engine/embeddings/identifier-words.ts';
-import { countTokens } from '../../electron/engine/embeddings/token-counter.ts';
+import { splitIdentifier } from '../../electron/engine/search/identifier-words.ts';
+import { countTokens } from '../../electron/engine/platform/token-counter.ts';
 
 const K1 = 1.2;
 const B = 0.75;

@@ -6,7 +6,7 @@ import { CACHE_DIR, REPO_ROOT } from './datasets.ts';
 import type { Answer } from './run-systems.ts';
 
 /** Everything the baseline's answers depend on besides the snapshot and the question. */
-const BASELINE_CODE = ['bench/baselines/bm25-whole-tables.ts', 'electron/engine/embeddings/identifier-words.ts', 'electron/engine/embeddings/token-counter.ts', 'node_modules/tiktoken/package.json'];
+const BASELINE_CODE = ['bench/baselines/bm25-whole-tables.ts', 'electron/engine/search/identifier-words.ts', 'electron/engine/platform/token-counter.ts', 'node_modules/tiktoken/package.json'];
 
 /**
  * The baseline's answers kept between score.ts runs: they depend only on the snapshot, the baseline's code and the

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { createEngine, type Engine } from '../../electron/engine/engine.ts';
+import { createEngine, type Engine } from '../../electron/engine/app/engine.ts';
 import { mysqlUrl, postgresUrl } from '../../test/helpers/services.ts';
 import { CACHE_DIR, hashFiles, sourceFiles } from './datasets.ts';
 import type { LoadedDatabases, PublicEngine } from './ensure-databases.ts';
@@ -10,7 +10,7 @@ const HOME = path.join(CACHE_DIR, 'home');
 const MARKER_FILE = path.join(CACHE_DIR, 'home.marker.json');
 
 /** The product code whose output is stored in the data folder (snapshots, vectors): a change to it rebuilds. */
-const STORED_BY = ['electron/engine/sources', 'electron/engine/catalog', 'electron/engine/embeddings', 'shared'];
+const STORED_BY = ['electron/engine/sources', 'electron/engine/catalog', 'electron/engine/search', 'shared'];
 
 interface HomeMarker {
   readonly hash: string;

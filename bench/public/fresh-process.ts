@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { median, quantile } from '../../electron/engine/util/percentiles.ts';
+import { median, quantile } from '../../electron/engine/platform/percentiles.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 

@@ -1,4 +1,4 @@
-import { median, quantile } from '../../electron/engine/util/percentiles.ts';
+import { median, quantile } from '../../electron/engine/platform/percentiles.ts';
 import type { ResolvedQuestion } from './gold-names.ts';
 import type { QuestionSet } from './questions.ts';
 import type { Answer, SystemName, SystemRun } from './run-systems.ts';

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { TableInfo } from '../../shared/schema-types.ts';
-import { introspectPostgres } from '../../electron/engine/sources/postgres-introspector.ts';
+import { introspectPostgres } from '../../electron/engine/sources/postgres/postgres-introspector.ts';
 import { POSTGRES } from '../../test/helpers/services.ts';
 import { DEFOG_DATABASES } from './datasets.ts';
 import { PUBLIC_DATABASE } from './load-postgres.ts';

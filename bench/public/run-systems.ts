@@ -1,4 +1,4 @@
-import type { Engine } from '../../electron/engine/engine.ts';
+import type { Engine } from '../../electron/engine/app/engine.ts';
 import { bm25WholeTables } from '../baselines/bm25-whole-tables.ts';
 import { BaselineCache } from './baseline-cache.ts';
 import type { ResolvedQuestion } from './gold-names.ts';

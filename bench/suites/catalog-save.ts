@@ -1,9 +1,9 @@
 import { CatalogStore } from '../../electron/engine/catalog/catalog-store.ts';
 import { CatalogWriter } from '../../electron/engine/catalog/catalog-writer.ts';
-import type { WorkloadName } from '../../electron/engine/demo/workload-schema.ts';
-import { introspectSqlite } from '../../electron/engine/sources/sqlite-introspector.ts';
-import { median } from '../../electron/engine/util/percentiles.ts';
-import { openSqlite } from '../../electron/engine/util/open-sqlite.ts';
+import type { WorkloadName } from '../../test/workloads/workload-schema.ts';
+import { introspectSqlite } from '../../electron/engine/sources/sqlite/sqlite-introspector.ts';
+import { median } from '../../electron/engine/platform/percentiles.ts';
+import { openSqlite } from '../../electron/engine/platform/open-sqlite.ts';
 import { tempHome } from '../../test/helpers/temp-home.ts';
 import { ensureWorkload, workloadSqliteFile } from '../../test/helpers/workloads.ts';
 import { ms, table, type BenchSection } from '../bench-report.ts';

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { median, quantile } from '../../electron/engine/util/percentiles.ts';
+import { median, quantile } from '../../electron/engine/platform/percentiles.ts';
 import { ensureWorkload, workloadSqliteFile } from '../../test/helpers/workloads.ts';
 import { ms, table, type BenchSection } from '../bench-report.ts';
 

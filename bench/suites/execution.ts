@@ -1,12 +1,12 @@
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { serializeError } from '../../shared/errors.ts';
-import { MetricsRegistry } from '../../electron/engine/metrics/metrics-registry.ts';
+import { MetricsRegistry } from '../../electron/engine/platform/metrics-registry.ts';
 import { SqlDoor } from '../../electron/engine/query/sql-door.ts';
 import { parseConnectionUrl } from '../../electron/engine/sources/connection-url.ts';
 import { resolvePoolSettings, type SourceConnection } from '../../electron/engine/sources/dialect.ts';
 import { connectSource } from '../../electron/engine/sources/dialects.ts';
-import { median, quantile } from '../../electron/engine/util/percentiles.ts';
+import { median, quantile } from '../../electron/engine/platform/percentiles.ts';
 import { MARIADB, mysqlUrl, POSTGRES, postgresUrl } from '../../test/helpers/services.ts';
 import { BIG_DATABASE, bigSqliteFile, ensureBigTables } from '../big-table.ts';
 import { ms, table, type BenchSection } from '../bench-report.ts';

@@ -1,10 +1,10 @@
 import { parseConnectionUrl } from '../../electron/engine/sources/connection-url.ts';
 import { resolvePoolSettings } from '../../electron/engine/sources/dialect.ts';
 import { connectSource } from '../../electron/engine/sources/dialects.ts';
-import { median, quantile } from '../../electron/engine/util/percentiles.ts';
+import { median, quantile } from '../../electron/engine/platform/percentiles.ts';
 import { MARIADB, mysqlUrl, POSTGRES, postgresUrl } from '../../test/helpers/services.ts';
 import { ensureWorkload, workloadDatabase } from '../../test/helpers/workloads.ts';
-import type { WorkloadName } from '../../electron/engine/demo/workload-schema.ts';
+import type { WorkloadName } from '../../test/workloads/workload-schema.ts';
 import { ms, table, type BenchSection } from '../bench-report.ts';
 import { perTableMysql, perTablePostgres } from '../baselines/per-table-introspection.ts';
 

@@ -1,7 +1,7 @@
 import { serializeError } from '../../shared/errors.ts';
-import { createEngine } from '../../electron/engine/engine.ts';
+import { createEngine } from '../../electron/engine/app/engine.ts';
 import { ProcessSampler } from '../../electron/engine/metrics/process-sampler.ts';
-import { median, quantile } from '../../electron/engine/util/percentiles.ts';
+import { median, quantile } from '../../electron/engine/platform/percentiles.ts';
 import { mysqlUrl, postgresUrl } from '../../test/helpers/services.ts';
 import { tempHome } from '../../test/helpers/temp-home.ts';
 import { ensureWorkload, workloadSqliteFile } from '../../test/helpers/workloads.ts';

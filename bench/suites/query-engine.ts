@@ -1,8 +1,8 @@
-import { ensureDemoSource } from '../../electron/engine/demo/demo-database.ts';
-import { WORKLOADS, workloadSchema, type WorkloadName } from '../../electron/engine/demo/workload-schema.ts';
-import { createEngine, type Engine } from '../../electron/engine/engine.ts';
-import { countTokens, encoder } from '../../electron/engine/embeddings/token-counter.ts';
-import { median, quantile } from '../../electron/engine/util/percentiles.ts';
+import { ensureDemoSource } from '../../electron/engine/app/demo-source.ts';
+import { WORKLOADS, workloadSchema, type WorkloadName } from '../../test/workloads/workload-schema.ts';
+import { createEngine, type Engine } from '../../electron/engine/app/engine.ts';
+import { countTokens, encoder } from '../../electron/engine/platform/token-counter.ts';
+import { median, quantile } from '../../electron/engine/platform/percentiles.ts';
 import { tempHome } from '../../test/helpers/temp-home.ts';
 import { ensureWorkload, workloadSqliteFile } from '../../test/helpers/workloads.ts';
 import { ms, table, type BenchSection } from '../bench-report.ts';

@@ -1,9 +1,9 @@
 import { demoSchema } from '../../electron/engine/demo/demo-schema.ts';
 import { writeSqliteDatabase } from '../../electron/engine/demo/schema-writer.ts';
-import { buildDocuments } from '../../electron/engine/embeddings/embedding-documents.ts';
-import { LocalEmbeddingProvider } from '../../electron/engine/embeddings/local-provider.ts';
-import { introspectSqlite } from '../../electron/engine/sources/sqlite-introspector.ts';
-import { openSqlite } from '../../electron/engine/util/open-sqlite.ts';
+import { buildDocuments } from '../../electron/engine/search/embedding-documents.ts';
+import { LocalEmbeddingProvider } from '../../electron/engine/search/local-provider.ts';
+import { introspectSqlite } from '../../electron/engine/sources/sqlite/sqlite-introspector.ts';
+import { openSqlite } from '../../electron/engine/platform/open-sqlite.ts';
 import { tempHome } from '../../test/helpers/temp-home.ts';
 import { table, type BenchSection } from '../bench-report.ts';
 import { DEMO_QUESTIONS } from '../questions/demo-questions.ts';

@@ -26,7 +26,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const { values, positionals } = parsed;
   const [name, ...args] = positionals;
   if (values.version) {
-    const version = (await import('../engine/util/app-version.ts')).appVersion();
+    const version = (await import('../engine/platform/app-version.ts')).appVersion();
     io.stdout(values.json ? JSON.stringify({ version }) : version);
     return 0;
   }
@@ -54,8 +54,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   try {
     const [run, { createEngine }, { resolveHome }, { callThroughDispatch }] = await Promise.all([
       spec.load(),
-      import('../engine/engine.ts'),
-      import('../engine/util/app-home.ts'),
+      import('../engine/app/engine.ts'),
+      import('../engine/platform/app-home.ts'),
       import('./command-context.ts'),
     ]);
     engine = createEngine({ home: resolveHome(values.home), mode: 'cli' });

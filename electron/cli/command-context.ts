@@ -1,10 +1,10 @@
 import { AppError, serializeError } from '../../shared/errors.ts';
 import type { RequestChannel } from '../../shared/ipc-channels.ts';
 import type { RequestOf, ResponseOf } from '../../shared/ipc-contract.ts';
-import type { Engine } from '../engine/engine.ts';
-import { dispatch } from '../engine/ipc/dispatch.ts';
+import type { Engine } from '../engine/app/engine.ts';
+import { dispatch } from '../engine/app/dispatch.ts';
 import { displayUrl, parseConnectionUrl } from '../engine/sources/connection-url.ts';
-import type { OptionName } from './command-table.ts';
+import type { OptionName } from './options.ts';
 
 export interface CliIo {
   readonly stdout: (text: string) => void;

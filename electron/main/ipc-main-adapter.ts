@@ -1,8 +1,8 @@
 import { serializeError, type Envelope } from '../../shared/errors.ts';
 import { REQUEST_CHANNELS } from '../../shared/ipc-channels.ts';
-import { dispatch } from '../engine/ipc/dispatch.ts';
-import type { HandlerTable } from '../engine/ipc/handler-table.ts';
-import type { EventHub } from '../engine/util/event-hub.ts';
+import { dispatch } from '../engine/app/dispatch.ts';
+import type { HandlerTable } from '../engine/app/handler-table.ts';
+import type { EventHub } from '../engine/platform/event-hub.ts';
 
 /** The part of Electron's ipcMain this adapter needs; tests hand in a plain object instead of Electron. */
 export interface IpcMainLike {

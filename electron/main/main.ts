@@ -5,8 +5,8 @@
 import { app, BrowserWindow, dialog, ipcMain, safeStorage, session, shell } from 'electron';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ensureDemoSource } from '../engine/demo/demo-database.ts';
-import { createEngine, type Engine } from '../engine/engine.ts';
+import { ensureDemoSource } from '../engine/app/demo-source.ts';
+import { createEngine, type Engine } from '../engine/app/engine.ts';
 import { EncryptedFileSecretStore, MemorySecretStore, type SecretStore } from '../engine/sources/secret-store.ts';
 import { forwardEvents, registerIpcHandlers, trustedRendererUrl } from './ipc-main-adapter.ts';
 import { CONTENT_SECURITY_POLICY, isAllowedNavigation, isSafeExternalUrl, secureWebPreferences } from './window-security.ts';

@@ -3,9 +3,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import path from 'node:path';
 import { AppError, serializeError, type Envelope } from '../../shared/errors.ts';
 import { CONTENT_SECURITY_POLICY } from '../../shared/content-security-policy.ts';
-import { dispatch } from '../engine/ipc/dispatch.ts';
-import type { HandlerTable } from '../engine/ipc/handler-table.ts';
-import type { EventHub } from '../engine/util/event-hub.ts';
+import { dispatch } from '../engine/app/dispatch.ts';
+import type { HandlerTable } from '../engine/app/handler-table.ts';
+import type { EventHub } from '../engine/platform/event-hub.ts';
 import { ownValue } from '../../shared/own-value.ts';
 import { checkHostAndOrigin, newToken, requestToken, TOKEN_COOKIE, tokensEqual } from './web-auth.ts';
 

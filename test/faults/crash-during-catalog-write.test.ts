@@ -2,9 +2,9 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CatalogStore } from '../../electron/engine/catalog/catalog-store.ts';
-import { introspectSqlite } from '../../electron/engine/sources/sqlite-introspector.ts';
-import { openSqlite } from '../../electron/engine/util/open-sqlite.ts';
-import { createRandom } from '../../electron/engine/demo/row-values.ts';
+import { introspectSqlite } from '../../electron/engine/sources/sqlite/sqlite-introspector.ts';
+import { openSqlite } from '../../electron/engine/platform/open-sqlite.ts';
+import { createRandom } from '../../electron/engine/platform/random.ts';
 import { tempHome } from '../helpers/temp-home.ts';
 import { workloadSqliteFile } from '../helpers/workloads.ts';
 

@@ -1,8 +1,8 @@
 import { execSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createEngine } from '../../electron/engine/engine.ts';
-import { dispatch } from '../../electron/engine/ipc/dispatch.ts';
+import { createEngine } from '../../electron/engine/app/engine.ts';
+import { dispatch } from '../../electron/engine/app/dispatch.ts';
 import { assertListening, MARIADB, mysqlUrl, POSTGRES, postgresUrl } from '../helpers/services.ts';
 import { tempHome } from '../helpers/temp-home.ts';
 

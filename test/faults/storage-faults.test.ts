@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEngine, type Engine } from '../../electron/engine/engine.ts';
-import { dispatch } from '../../electron/engine/ipc/dispatch.ts';
+import { createEngine, type Engine } from '../../electron/engine/app/engine.ts';
+import { dispatch } from '../../electron/engine/app/dispatch.ts';
 import { runCli } from '../helpers/run-cli.ts';
 import { workloadSqliteFile } from '../helpers/workloads.ts';
 

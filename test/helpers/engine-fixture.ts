@@ -1,4 +1,4 @@
-import { createEngine, type Engine } from '../../electron/engine/engine.ts';
+import { createEngine, type Engine } from '../../electron/engine/app/engine.ts';
 import type { PoolSettings } from '../../electron/engine/sources/dialect.ts';
 import { tempHome } from './temp-home.ts';
 

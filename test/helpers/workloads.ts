@@ -3,9 +3,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
-import { writeMysqlDatabase, writePostgresDatabase, writeSqliteDatabase } from '../../electron/engine/demo/schema-writer.ts';
-import { WORKLOAD_MARKER, workloadSchema, WORKLOADS, type WorkloadName } from '../../electron/engine/demo/workload-schema.ts';
-import { openSqlite } from '../../electron/engine/util/open-sqlite.ts';
+import { writeSqliteDatabase } from '../../electron/engine/demo/schema-writer.ts';
+import { writeMysqlDatabase, writePostgresDatabase } from '../workloads/server-writers.ts';
+import { WORKLOAD_MARKER, workloadSchema, WORKLOADS, type WorkloadName } from '../workloads/workload-schema.ts';
+import { openSqlite } from '../../electron/engine/platform/open-sqlite.ts';
 import { MARIADB, POSTGRES } from './services.ts';
 
 export const CACHE_DIR = path.resolve(fileURLToPath(new URL('../../.cache/workloads', import.meta.url)));

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ensureDemoSource } from '../../electron/engine/demo/demo-database.ts';
-import { dispatch } from '../../electron/engine/ipc/dispatch.ts';
+import { ensureDemoSource } from '../../electron/engine/app/demo-source.ts';
+import { dispatch } from '../../electron/engine/app/dispatch.ts';
 import { BAD_INPUT } from '../corpus/bad-input.ts';
 import { engineFixture } from '../helpers/engine-fixture.ts';
 

@@ -6,7 +6,7 @@ import { writeSqliteDatabase } from '../../electron/engine/demo/schema-writer.ts
 import { runCli } from '../helpers/run-cli.ts';
 import { tokensOf } from '../helpers/token-count.ts';
 import { startServe } from '../helpers/browser.ts';
-import { countTokens } from '../../electron/engine/embeddings/token-counter.ts';
+import { countTokens } from '../../electron/engine/platform/token-counter.ts';
 import { mysqlUrl, postgresUrl } from '../helpers/services.ts';
 import { tempHome } from '../helpers/temp-home.ts';
 

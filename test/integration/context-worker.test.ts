@@ -1,12 +1,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { createEngine } from '../../electron/engine/engine.ts';
-import { ContextService } from '../../electron/engine/query/context-service.ts';
+import { createEngine } from '../../electron/engine/app/engine.ts';
+import { ContextService } from '../../electron/engine/ask/context-service.ts';
 import { tempHome } from '../helpers/temp-home.ts';
 import { workloadSqliteFile } from '../helpers/workloads.ts';
-import { EmbeddingCache } from '../../electron/engine/embeddings/embedding-cache.ts';
-import { LocalEmbeddingProvider } from '../../electron/engine/embeddings/local-provider.ts';
-import { VectorIndex } from '../../electron/engine/embeddings/vector-index.ts';
-import { itemId } from '../../electron/engine/embeddings/embedding-documents.ts';
+import { EmbeddingCache } from '../../electron/engine/search/embedding-cache.ts';
+import { LocalEmbeddingProvider } from '../../electron/engine/search/local-provider.ts';
+import { VectorIndex } from '../../electron/engine/search/vector-index.ts';
+import { itemId } from '../../electron/engine/search/embedding-documents.ts';
 
 describe('preparing a large snapshot in the context worker', () => {
   const home = tempHome();

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createEngine } from '../../electron/engine/engine.ts';
-import { dispatch } from '../../electron/engine/ipc/dispatch.ts';
+import { createEngine } from '../../electron/engine/app/engine.ts';
+import { dispatch } from '../../electron/engine/app/dispatch.ts';
 import { exportCsv } from '../../electron/engine/query/csv-export.ts';
 import { mysqlUrl, postgresUrl } from '../helpers/services.ts';
 import { tempHome } from '../helpers/temp-home.ts';

@@ -6,9 +6,10 @@ import { parseConnectionUrl } from '../../electron/engine/sources/connection-url
 import { resolvePoolSettings, type SourceConnection } from '../../electron/engine/sources/dialect.ts';
 import { connectSource } from '../../electron/engine/sources/dialects.ts';
 import { SqlDoor } from '../../electron/engine/query/sql-door.ts';
-import { writeMysqlDatabase, writePostgresDatabase, writeSqliteDatabase } from '../../electron/engine/demo/schema-writer.ts';
-import { workloadSchema } from '../../electron/engine/demo/workload-schema.ts';
-import { openSqlite } from '../../electron/engine/util/open-sqlite.ts';
+import { writeSqliteDatabase } from '../../electron/engine/demo/schema-writer.ts';
+import { writeMysqlDatabase, writePostgresDatabase } from '../workloads/server-writers.ts';
+import { workloadSchema } from '../workloads/workload-schema.ts';
+import { openSqlite } from '../../electron/engine/platform/open-sqlite.ts';
 import { MARIADB, mysqlUrl, POSTGRES, postgresUrl } from '../helpers/services.ts';
 import { CACHE_DIR, workloadSqliteFile } from '../helpers/workloads.ts';
 

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import type { EngineEvent } from '../../electron/engine/util/event-hub.ts';
-import { ensureDemoSource } from '../../electron/engine/demo/demo-database.ts';
-import { dispatch } from '../../electron/engine/ipc/dispatch.ts';
+import type { EngineEvent } from '../../electron/engine/platform/event-hub.ts';
+import { ensureDemoSource } from '../../electron/engine/app/demo-source.ts';
+import { dispatch } from '../../electron/engine/app/dispatch.ts';
 import { engineFixture } from '../helpers/engine-fixture.ts';
 
 describe('indexing and search through the handler table', () => {

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EmbeddingCache, vectorKey } from '../../electron/engine/embeddings/embedding-cache.ts';
-import { buildDocuments, type EmbeddingDocument } from '../../electron/engine/embeddings/embedding-documents.ts';
-import type { ProviderSettings } from '../../electron/engine/embeddings/embedding-provider.ts';
-import { startIndexJob } from '../../electron/engine/embeddings/indexer-client.ts';
-import type { IndexerEvent, IndexSummary } from '../../electron/engine/embeddings/indexer-protocol.ts';
-import { introspectSqlite } from '../../electron/engine/sources/sqlite-introspector.ts';
-import { openSqlite } from '../../electron/engine/util/open-sqlite.ts';
+import { EmbeddingCache, vectorKey } from '../../electron/engine/search/embedding-cache.ts';
+import { buildDocuments, type EmbeddingDocument } from '../../electron/engine/search/embedding-documents.ts';
+import type { ProviderSettings } from '../../electron/engine/search/embedding-provider.ts';
+import { startIndexJob } from '../../electron/engine/search/indexer-client.ts';
+import type { IndexerEvent, IndexSummary } from '../../electron/engine/search/indexer-protocol.ts';
+import { introspectSqlite } from '../../electron/engine/sources/sqlite/sqlite-introspector.ts';
+import { openSqlite } from '../../electron/engine/platform/open-sqlite.ts';
 import { FakeOpenAiServer } from '../fixtures/fake-openai-server.ts';
 import { tempHome } from '../helpers/temp-home.ts';
 import { workloadSqliteFile } from '../helpers/workloads.ts';

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createEngine } from '../../electron/engine/engine.ts';
+import { createEngine } from '../../electron/engine/app/engine.ts';
 import { tempHome } from '../helpers/temp-home.ts';
 import { workloadSqliteFile } from '../helpers/workloads.ts';
 

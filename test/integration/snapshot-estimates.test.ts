@@ -5,7 +5,7 @@ import { CatalogStore } from '../../electron/engine/catalog/catalog-store.ts';
 import { tableFingerprint } from '../../electron/engine/catalog/table-fingerprint.ts';
 import { parseConnectionUrl } from '../../electron/engine/sources/connection-url.ts';
 import { resolvePoolSettings, type SourceConnection } from '../../electron/engine/sources/dialect.ts';
-import { postgresDialect } from '../../electron/engine/sources/postgres-pool.ts';
+import { postgresDialect } from '../../electron/engine/sources/postgres/postgres-pool.ts';
 import { POSTGRES, postgresUrl } from '../helpers/services.ts';
 import { tempHome } from '../helpers/temp-home.ts';
 

@@ -3,7 +3,7 @@ import pg from 'pg';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppError } from '../../shared/errors.ts';
+import { type AppError } from '../../shared/errors.ts';
 import { parseConnectionUrl } from '../../electron/engine/sources/connection-url.ts';
 import { resolvePoolSettings } from '../../electron/engine/sources/dialect.ts';
 import { connectSource } from '../../electron/engine/sources/dialects.ts';

@@ -4,8 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConnectionUrl } from '../../electron/engine/sources/connection-url.ts';
 import { resolvePoolSettings, type SourceConnection } from '../../electron/engine/sources/dialect.ts';
-import { sqliteDialect } from '../../electron/engine/sources/sqlite-pool.ts';
-import { openSqlite } from '../../electron/engine/util/open-sqlite.ts';
+import { sqliteDialect } from '../../electron/engine/sources/sqlite/sqlite-pool.ts';
+import { openSqlite } from '../../electron/engine/platform/open-sqlite.ts';
 import { runCli } from '../helpers/run-cli.ts';
 import { tempHome } from '../helpers/temp-home.ts';
 

@@ -1,8 +1,8 @@
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEngine, type Engine } from '../../electron/engine/engine.ts';
-import { openSqlite } from '../../electron/engine/util/open-sqlite.ts';
+import { createEngine, type Engine } from '../../electron/engine/app/engine.ts';
+import { openSqlite } from '../../electron/engine/platform/open-sqlite.ts';
 import { runCli } from '../helpers/run-cli.ts';
 import { MARIADB, mysqlUrl, POSTGRES, postgresUrl } from '../helpers/services.ts';
 import { tempHome } from '../helpers/temp-home.ts';

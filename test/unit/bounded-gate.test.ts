@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BoundedGate } from '../../electron/engine/util/bounded-gate.ts';
+import { BoundedGate } from '../../electron/engine/platform/bounded-gate.ts';
 
 const tick = (ms = 5) => new Promise((resolve) => setTimeout(resolve, ms));
 

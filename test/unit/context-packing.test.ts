@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { TableInfo } from '../../shared/schema-types.ts';
-import { packContext } from '../../electron/engine/query/context-packer.ts';
-import { JoinGraph, referencedStem } from '../../electron/engine/query/join-graph.ts';
-import { LexicalIndex } from '../../electron/engine/query/lexical-index.ts';
-import { rankTables } from '../../electron/engine/query/retriever.ts';
-import { countTokens } from '../../electron/engine/embeddings/token-counter.ts';
-import { createRandom } from '../../electron/engine/demo/row-values.ts';
+import { packContext } from '../../electron/engine/ask/context-packer.ts';
+import { JoinGraph, referencedStem } from '../../electron/engine/ask/join-graph.ts';
+import { LexicalIndex } from '../../electron/engine/search/lexical-index.ts';
+import { rankTables } from '../../electron/engine/ask/retriever.ts';
+import { countTokens } from '../../electron/engine/platform/token-counter.ts';
+import { createRandom } from '../../electron/engine/platform/random.ts';
 import { tokensOf } from '../helpers/token-count.ts';
 
 const WORDS = ['customer', 'order', 'invoice', 'amt', 'dt', 'cntry', 'rfnd', 'sls', 'emp', 'dept', 'qty', 'prod', 'ship', 'status', 'ttl', 'note', 'région', '数量', 'select', 'from'];

@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createEngine } from '../../electron/engine/engine.ts';
+import { createEngine } from '../../electron/engine/app/engine.ts';
 import { EncryptedFileSecretStore } from '../../electron/engine/sources/secret-store.ts';
-import { dispatch } from '../../electron/engine/ipc/dispatch.ts';
+import { dispatch } from '../../electron/engine/app/dispatch.ts';
 import { tempHome } from '../helpers/temp-home.ts';
 import { testCipher } from '../helpers/test-cipher.ts';
 

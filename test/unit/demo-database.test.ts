@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { introspectSqlite } from '../../electron/engine/sources/sqlite-introspector.ts';
+import { introspectSqlite } from '../../electron/engine/sources/sqlite/sqlite-introspector.ts';
 import { demoSchema } from '../../electron/engine/demo/demo-schema.ts';
 import { writeSqliteDatabase } from '../../electron/engine/demo/schema-writer.ts';
 import { tableFingerprint } from '../../electron/engine/catalog/table-fingerprint.ts';
-import { openSqlite } from '../../electron/engine/util/open-sqlite.ts';
+import { openSqlite } from '../../electron/engine/platform/open-sqlite.ts';
 import { tempHome } from '../helpers/temp-home.ts';
 
 const home = tempHome();

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { packBatchesLazily } from '../../electron/engine/embeddings/batcher.ts';
-import { buildDocuments } from '../../electron/engine/embeddings/embedding-documents.ts';
-import { expandIdentifier, splitIdentifier } from '../../electron/engine/embeddings/identifier-words.ts';
-import { LocalEmbeddingProvider } from '../../electron/engine/embeddings/local-provider.ts';
-import { decodeEmbedding } from '../../electron/engine/embeddings/openai-provider.ts';
-import { parseResetDuration, RateLimiter, retryAfterMs } from '../../electron/engine/embeddings/rate-limiter.ts';
-import { countTokens, encodingForModel, truncateToTokens } from '../../electron/engine/embeddings/token-counter.ts';
+import { packBatchesLazily } from '../../electron/engine/search/batcher.ts';
+import { buildDocuments } from '../../electron/engine/search/embedding-documents.ts';
+import { expandIdentifier, splitIdentifier } from '../../electron/engine/search/identifier-words.ts';
+import { LocalEmbeddingProvider } from '../../electron/engine/search/local-provider.ts';
+import { decodeEmbedding } from '../../electron/engine/search/openai-provider.ts';
+import { parseResetDuration, RateLimiter, retryAfterMs } from '../../electron/engine/search/rate-limiter.ts';
+import { countTokens, encodingForModel, truncateToTokens } from '../../electron/engine/platform/token-counter.ts';
 import type { TableInfo } from '../../shared/schema-types.ts';
 
 const table: TableInfo = {

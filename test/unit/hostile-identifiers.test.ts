@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { expandIdentifier, splitIdentifier } from '../../electron/engine/embeddings/identifier-words.ts';
-import { LocalEmbeddingProvider } from '../../electron/engine/embeddings/local-provider.ts';
-import { lexicalWords } from '../../electron/engine/embeddings/identifier-words.ts';
-import { LexicalIndex } from '../../electron/engine/query/lexical-index.ts';
+import { expandIdentifier, splitIdentifier } from '../../electron/engine/search/identifier-words.ts';
+import { LocalEmbeddingProvider } from '../../electron/engine/search/local-provider.ts';
+import { lexicalWords } from '../../electron/engine/search/identifier-words.ts';
+import { LexicalIndex } from '../../electron/engine/search/lexical-index.ts';
 import { ownValue } from '../../shared/own-value.ts';
 import { completionNamespace } from '../../renderer/src/components/completion-namespace.ts';
 import { parseConnectionUrl } from '../../electron/engine/sources/connection-url.ts';

@@ -1,4 +1,6 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -74,5 +76,43 @@ describe('process boundaries', () => {
   it('the preload imports only electron and the dependency-free channel list', () => {
     const specifiers = sourceFiles(path.join('electron', 'preload')).flatMap((file) => importsOf(readFileSync(path.join(root, file), 'utf8')));
     expect(new Set(specifiers)).toEqual(new Set(['electron', '../../shared/ipc-channels.ts']));
+  });
+});
+
+/**
+ * The house plan is enforced by dependency-cruiser (`npm run lint`, config in `.dependency-cruiser.cjs`). These tests
+ * plant one violation of each kind in a scratch tree and check that the same config reports it by rule name, so a
+ * rule that stops matching (a renamed folder, a loosened pattern) fails here instead of passing silently.
+ */
+describe('the house plan (dependency-cruiser rules)', () => {
+  const cruiser = path.join(root, 'node_modules/dependency-cruiser/bin/dependency-cruise.mjs');
+
+  function violationsIn(files: Record<string, string>): string[] {
+    const dir = mkdtempSync(path.join(tmpdir(), 'house-plan-'));
+    try {
+      writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', allowImportingTsExtensions: true, noEmit: true } }));
+      for (const [file, text] of Object.entries(files)) {
+        mkdirSync(path.join(dir, path.dirname(file)), { recursive: true });
+        writeFileSync(path.join(dir, file), text);
+      }
+      const run = spawnSync(process.execPath, [cruiser, '--config', path.join(root, '.dependency-cruiser.cjs'), '--output-type', 'json', ...new Set(Object.keys(files).map((file) => file.split('/')[0]!))], { cwd: dir, encoding: 'utf8' });
+      const report = JSON.parse(run.stdout) as { summary: { violations: { rule: { name: string } }[] } };
+      return [...new Set(report.summary.violations.map((violation) => violation.rule.name))].sort();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('a clean tree of rooms pointing down passes', () => {
+    expect(violationsIn({ 'electron/engine/platform/a.ts': 'export const a = 1;\n', 'electron/engine/ask/b.ts': "import { a } from '../platform/a.ts';\nexport const b = a;\n" })).toEqual([]);
+  });
+
+  it('reports an import that points up the layers, a cycle, electron in the engine, and Node in the renderer', () => {
+    expect(violationsIn({ 'electron/engine/platform/a.ts': "import { b } from '../search/b.ts';\nexport const a = b;\n", 'electron/engine/search/b.ts': 'export const b = 1;\n' })).toEqual(['engine-layer-platform']);
+    expect(violationsIn({ 'electron/engine/ask/a.ts': "import { b } from './b.ts';\nexport const a = () => b;\n", 'electron/engine/ask/b.ts': "import { a } from './a.ts';\nexport const b = () => a;\n" })).toEqual(['no-circular']);
+    expect(violationsIn({ 'electron/engine/app/a.ts': "import { app } from 'electron';\nexport const a = app;\n" })).toEqual(['no-electron-outside-main-and-preload']);
+    expect(violationsIn({ 'renderer/src/a.ts': "import { readFileSync } from 'node:fs';\nexport const a = readFileSync;\n" })).toEqual(['renderer-no-node']);
+    expect(violationsIn({ 'electron/engine/search/a.ts': "import { d } from '../demo/d.ts';\nexport const a = d;\n", 'electron/engine/demo/d.ts': 'export const d = 1;\n' })).toEqual(['engine-layer-search']);
+    expect(violationsIn({ 'electron/engine/query/a.ts': "import { t } from '../../../test/t.ts';\nexport const a = t;\n", 'test/t.ts': 'export const t = 1;\n' })).toEqual(['product-not-into-tests']);
   });
 });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { EVENT_CHANNELS, REQUEST_CHANNELS } from '../../shared/ipc-channels.ts';
 import { contract, eventContract } from '../../shared/ipc-contract.ts';
-import { dispatch } from '../../electron/engine/ipc/dispatch.ts';
-import type { HandlerTable } from '../../electron/engine/ipc/handler-table.ts';
+import { dispatch } from '../../electron/engine/app/dispatch.ts';
+import type { HandlerTable } from '../../electron/engine/app/handler-table.ts';
 
 const echoHandlers = new Proxy({} as HandlerTable, {
   get: (_target, channel) => async (request: unknown) => {

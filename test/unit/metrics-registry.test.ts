@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MetricsRegistry, WINDOW_MS } from '../../electron/engine/metrics/metrics-registry.ts';
+import { MetricsRegistry, WINDOW_MS } from '../../electron/engine/platform/metrics-registry.ts';
 import { ProcessSampler } from '../../electron/engine/metrics/process-sampler.ts';
 
 describe('the metrics registry', () => {

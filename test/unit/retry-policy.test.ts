@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ProviderError } from '../../electron/engine/embeddings/embedding-provider.ts';
-import { RetryPolicy } from '../../electron/engine/embeddings/retry-policy.ts';
+import { ProviderError } from '../../electron/engine/search/embedding-provider.ts';
+import { RetryPolicy } from '../../electron/engine/search/retry-policy.ts';
 
 describe('the indexer retry policy, apart from batch halving', () => {
   const policy = new RetryPolicy(3, () => 0.5);

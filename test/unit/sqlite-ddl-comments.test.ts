@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDdlComments } from '../../electron/engine/sources/sqlite-ddl-comments.ts';
+import { parseDdlComments } from '../../electron/engine/sources/sqlite/sqlite-ddl-comments.ts';
 
 describe('SQLite DDL comments', () => {
   it('reads table and column comments written as -- comments', () => {

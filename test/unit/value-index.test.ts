@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TableInfo } from '../../shared/schema-types.ts';
-import { ValueIndex } from '../../electron/engine/query/value-index.ts';
-import { parsePostgresArray, profiledColumns } from '../../electron/engine/query/value-profiler.ts';
+import { ValueIndex } from '../../electron/engine/ask/value-index.ts';
+import { parsePostgresArray, profiledColumns } from '../../electron/engine/ask/value-profiler.ts';
 
 const column = (name: string, type = 'text') => ({ name, ordinal: 1, type, nullable: true, defaultValue: null, comment: null });
 const table = (name: string, columns: ReturnType<typeof column>[], primaryKey: string[] = []): TableInfo => ({

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createRandom } from '../../electron/engine/demo/row-values.ts';
-import { EmbeddingCache } from '../../electron/engine/embeddings/embedding-cache.ts';
-import { l2normalize } from '../../electron/engine/embeddings/embedding-provider.ts';
-import { VectorIndex } from '../../electron/engine/embeddings/vector-index.ts';
+import { createRandom } from '../../electron/engine/platform/random.ts';
+import { EmbeddingCache } from '../../electron/engine/search/embedding-cache.ts';
+import { l2normalize } from '../../electron/engine/search/embedding-provider.ts';
+import { VectorIndex } from '../../electron/engine/search/vector-index.ts';
 import { tempHome } from '../helpers/temp-home.ts';
 
 const home = tempHome();

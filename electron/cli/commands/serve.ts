@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../../shared/errors.ts';
-import { ensureDemoSource } from '../../engine/demo/demo-database.ts';
+import { ensureDemoSource } from '../../engine/app/demo-source.ts';
 import type { CommandRun } from '../command-context.ts';
 import { rendererDir } from '../../web/renderer-dir.ts';
 

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { AppError } from '../../../shared/errors.ts';
 import type { ColumnInfo, Engine, ForeignKeyInfo, IndexInfo, SchemaSnapshot, SnapshotCounts, TableInfo } from '../../../shared/schema-types.ts';
 import { tableId, tableKey } from '../../../shared/schema-types.ts';
-import { groupBy } from '../util/group-by.ts';
-import { openSqlite, type SqliteDatabase } from '../util/open-sqlite.ts';
+import { groupBy } from '../platform/group-by.ts';
+import { openSqlite, type SqliteDatabase } from '../platform/open-sqlite.ts';
 import { CATALOG_MIGRATIONS } from './catalog-migrations.ts';
 import { columnFingerprint, tableFingerprint } from './table-fingerprint.ts';
 

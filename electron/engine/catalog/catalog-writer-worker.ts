@@ -1,6 +1,6 @@
 /** The catalog writer worker's thin entry: saves snapshots with its own connection to the catalog file. */
 import { parentPort } from 'node:worker_threads';
-import { serveRpc } from '../util/worker-rpc.ts';
+import { serveRpc } from '../platform/worker-rpc.ts';
 import { CatalogStore } from './catalog-store.ts';
 import type { CatalogWriteRequest } from './catalog-writer.ts';
 

@@ -1,5 +1,5 @@
 import type { SchemaSnapshot } from '../../../shared/schema-types.ts';
-import { WorkerRpc } from '../util/worker-rpc.ts';
+import { WorkerRpc } from '../platform/worker-rpc.ts';
 import type { CatalogStore, SnapshotDiff, SnapshotRecord } from './catalog-store.ts';
 
 export interface CatalogWriteRequest {

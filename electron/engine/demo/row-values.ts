@@ -1,17 +1,5 @@
 import type { ModelColumn, ModelTable } from './schema-model.ts';
 
-/** A small deterministic PRNG (mulberry32): the same seed gives the same demo database everywhere. */
-export function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const FIRST = ['Anna', 'Ben', 'Chloé', 'David', 'Elif', 'Farah', 'Gustav', 'Hiro', 'Ines', 'Jonas', 'Kofi', 'Lena', 'Mateo', 'Nadia', 'Oscar', 'Priya', 'Quinn', 'Rosa', 'Sven', 'Tariq', 'Uma', 'Viktor', 'Wei', 'Yara', 'Zoë'];
 const LAST = ['Andersen', 'Brown', 'Costa', 'Dubois', 'Eriksen', 'Fischer', 'García', 'Hansen', 'Ito', 'Jansen', 'Kowalski', 'López', 'Müller', 'Nakamura', "O'Neill", 'Petrov', 'Rossi', 'Schmidt', 'Tanaka', 'Usman', 'Vargas', 'Weber', 'Yilmaz', 'Zhang'];
 const COMPANIES = ['Acme Corp', 'Globex', 'Initech', 'Umbrella Retail', 'Stark Components', 'Wayne Logistics', 'Hooli', 'Vandelay Imports', 'Soylent Foods', 'Tyrell Systems', 'Cyberdyne Parts', 'Wonka Confectionery', 'Oceanic Freight', 'Nordwind AB', 'Sakura Trading', 'Café Lumière SARL'];

@@ -1,20 +1,9 @@
+import type { z } from 'zod';
+import type { processSample } from '../../../shared/ipc-contract.ts';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 
-export interface ProcessSample {
-  /** ms since the epoch. */
-  readonly at: number;
-  readonly heapUsed: number;
-  readonly heapTotal: number;
-  readonly rss: number;
-  readonly external: number;
-  readonly arrayBuffers: number;
-  /** Event-loop delay over the last second, ms. */
-  readonly lagP50: number;
-  readonly lagP99: number;
-  readonly lagMax: number;
-  /** Other numbers sampled at the same moment (rates from the metrics registry), for the charts. */
-  readonly series: Record<string, number>;
-}
+/** One second of the process, as the contract carries it (one source of truth for its shape). */
+export type ProcessSample = z.output<typeof processSample>;
 
 /** Ten minutes of one-second samples: enough for the charts, bounded. */
 export const SAMPLES_KEPT = 600;

@@ -3,7 +3,7 @@ import { AppError } from '../../../shared/errors.ts';
 import type { QueryResult } from '../../../shared/ipc-contract.ts';
 import type { SourceConnection } from '../sources/dialect.ts';
 import { checkReadOnlySql } from './sql-guard.ts';
-import type { MetricsRegistry } from '../metrics/metrics-registry.ts';
+import type { MetricsRegistry } from '../platform/metrics-registry.ts';
 import { serializeError } from '../../../shared/errors.ts';
 
 export const DEFAULT_ROW_LIMIT = 10_000;

@@ -2,7 +2,8 @@ import { LRUCache } from 'lru-cache';
 import type { Parser } from 'node-sql-parser';
 import { AppError } from '../../../shared/errors.ts';
 import type { Engine } from '../../../shared/schema-types.ts';
-import { lazyModule } from '../util/lazy-module.ts';
+import { lazyModule } from '../platform/lazy-module.ts';
+import { sqlDialectOf } from '../sources/sql-dialects.ts';
 import { maskSql } from './sql-mask.ts';
 
 export { maskSql } from './sql-mask.ts';
@@ -14,7 +15,6 @@ function parser(): Parser {
   return (sqlParser ??= new (sqlParserModule().Parser)());
 }
 
-const PARSER_DIALECT: Record<Engine, string> = { mysql: 'mariadb', postgres: 'postgresql', sqlite: 'sqlite' };
 
 const READ_STATEMENTS = new Set(['select', 'with', 'show', 'describe', 'desc', 'explain', 'values', 'table']);
 
@@ -122,7 +122,7 @@ export function lexicalWall(sql: string, engine: Engine): string {
 export function parserWall(sql: string, engine: Engine): boolean {
   let ast: unknown;
   try {
-    ast = parser().astify(sql, { database: PARSER_DIALECT[engine] });
+    ast = parser().astify(sql, { database: sqlDialectOf(engine).parserDialect });
   } catch {
     return false;
   }

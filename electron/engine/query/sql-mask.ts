@@ -1,79 +1,21 @@
 import type { Engine } from '../../../shared/schema-types.ts';
-
-/**
- * How each engine's lexer reads quotes and comments: what the masker must agree with, character for character, or a
- * statement hidden in what it takes for a string is one the server runs.
- */
-interface LexRules {
-  /** Quotes whose contents are a string (masked to `''`) rather than an identifier (masked to `q`). */
-  readonly stringQuotes: string;
-  /** Quotes in which a backslash escapes the next character (MySQL's default; PostgreSQL only in `E'...'`). */
-  readonly backslashQuotes: string;
-  readonly identifierQuotes: string;
-  /** `[name]` identifiers (SQLite). */
-  readonly bracketIdentifiers: boolean;
-  /** `--` starts a comment only when followed by white space or a control character (MySQL): `1--1` is 1 - -1. */
-  readonly dashCommentNeedsSpace: boolean;
-  /** `#` starts a line comment (MySQL). */
-  readonly hashComments: boolean;
-  /** `/*! ... *\/` and `/*M! ... *\/` are code the server runs, not comments (MySQL, MariaDB). */
-  readonly executableComments: boolean;
-  /** Block comments nest (PostgreSQL). */
-  readonly nestedComments: boolean;
-  /** `$tag$ ... $tag$` strings and `E'...'` escape strings (PostgreSQL). */
-  readonly postgresStrings: boolean;
-}
-
-const RULES: Readonly<Record<Engine, LexRules>> = Object.freeze({
-  mysql: {
-    stringQuotes: `'"`,
-    backslashQuotes: `'"`,
-    identifierQuotes: '`',
-    bracketIdentifiers: false,
-    dashCommentNeedsSpace: true,
-    hashComments: true,
-    executableComments: true,
-    nestedComments: false,
-    postgresStrings: false,
-  },
-  postgres: {
-    stringQuotes: `'`,
-    backslashQuotes: '',
-    identifierQuotes: '"',
-    bracketIdentifiers: false,
-    dashCommentNeedsSpace: false,
-    hashComments: false,
-    executableComments: false,
-    nestedComments: true,
-    postgresStrings: true,
-  },
-  sqlite: {
-    stringQuotes: `'`,
-    backslashQuotes: '',
-    identifierQuotes: '"`',
-    bracketIdentifiers: true,
-    dashCommentNeedsSpace: false,
-    hashComments: false,
-    executableComments: false,
-    nestedComments: false,
-    postgresStrings: false,
-  },
-});
+import { sqlDialectOf } from '../sources/sql-dialects.ts';
 
 const IDENTIFIER_CHAR = /[A-Za-z0-9_$\u0080-\uffff]/;
 const DOLLAR_TAG = /^\$(?:[A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/;
 const EXECUTABLE_COMMENT_START = /^\/\*M?!\d*/;
 
 /**
- * Blanks out comments, string literals and quoted identifiers as `engine` reads them, keeping every other character
- * where it was (the result has the input's length), so that keywords and semicolons inside them never count:
+ * Blanks out comments, string literals and quoted identifiers as `engine` reads them (its SQL dialect's `lexRules`),
+ * keeping every other character where it was (the result has the input's length), so that keywords and semicolons
+ * inside them never count:
  * `SELECT 'DROP TABLE x'` is a select. Strings become an empty literal `''`, quoted identifiers the word `q`.
  * MySQL's executable comments stay code, since the server runs them.
  *
  * @example maskSql(`SELECT 'a;b' -- c;d`, 'postgres') // "SELECT ''           "
  */
 export function maskSql(sql: string, engine: Engine): string {
-  const rules = RULES[engine];
+  const rules = sqlDialectOf(engine).lexRules;
   let out = '';
   let index = 0;
   let executableDepth = 0; // inside /*! ... */: its closing */ is blanked, its contents kept

@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { AppError } from '../../../shared/errors.ts';
 import type { Engine } from '../../../shared/schema-types.ts';
+import type { SqlDialect } from './sql-dialect.ts';
+import { sqlDialectForScheme, sqlDialectOf } from './sql-dialects.ts';
 
 /** A parsed connection URL. The password is kept apart so that nothing that displays or stores the URL sees it. */
 export interface ConnectionSpec {
@@ -19,8 +21,6 @@ export interface ConnectionSpec {
 /** Query-string options that carry a password (compared in lower case). */
 const PASSWORD_OPTIONS: ReadonlySet<string> = new Set(['password', 'passwd', 'pwd', 'pass']);
 
-const DEFAULT_PORTS: Record<Exclude<Engine, 'sqlite'>, number> = { mysql: 3306, postgres: 5432 };
-
 /**
  * Parses `sqlite:PATH`, `mysql://user:pass@host:port/db` (also `mariadb://`) and `postgres://...` (also
  * `postgresql://`). Every problem is an `invalid_input` error that names it; the password never appears in messages.
@@ -30,6 +30,7 @@ export function parseConnectionUrl(input: string, baseDir: string = process.cwd(
   const url = input.trim();
   if (url.length === 0) throw new AppError('invalid_input', 'The connection URL is empty.');
   if (url.length > 4096) throw new AppError('invalid_input', 'The connection URL is longer than 4,096 characters.');
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what this looks for
   if (/[\u0000-\u001f]/.test(url)) throw new AppError('invalid_input', 'The connection URL contains control characters.');
 
   const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(url)?.[1]?.toLowerCase();
@@ -39,9 +40,9 @@ export function parseConnectionUrl(input: string, baseDir: string = process.cwd(
       'The connection URL has no scheme: use sqlite:PATH, mysql://user@host/db or postgres://user@host/db.',
     );
   }
-  if (scheme === 'sqlite' || scheme === 'file') return parseSqlite(url.slice(scheme.length + 1), baseDir);
-  if (scheme === 'mysql' || scheme === 'mariadb') return parseServerUrl(url, 'mysql');
-  if (scheme === 'postgres' || scheme === 'postgresql') return parseServerUrl(url, 'postgres');
+  const dialect = sqlDialectForScheme(scheme);
+  if (dialect?.engine === 'sqlite') return parseSqlite(url.slice(scheme.length + 1), baseDir);
+  if (dialect) return parseServerUrl(url, dialect);
   throw new AppError(
     'invalid_input',
     `Unknown database engine "${scheme}": Schemascope connects to sqlite:, mysql:// (MariaDB too) and postgres://.`,
@@ -63,15 +64,16 @@ function parseSqlite(rest: string, baseDir: string): ConnectionSpec {
   return { engine: 'sqlite', file: path.resolve(baseDir, filePart), options: {} };
 }
 
-function parseServerUrl(url: string, engine: 'mysql' | 'postgres'): ConnectionSpec {
+function parseServerUrl(url: string, dialect: SqlDialect): ConnectionSpec {
+  const { engine, label, exampleUrl } = dialect;
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw new AppError('invalid_input', `The ${label(engine)} URL is malformed: expected ${example(engine)}.`);
+    throw new AppError('invalid_input', `The ${label} URL is malformed: expected ${exampleUrl}.`);
   }
-  if (!parsed.hostname) throw new AppError('invalid_input', `The ${label(engine)} URL has no host: expected ${example(engine)}.`);
-  let port = DEFAULT_PORTS[engine];
+  if (!parsed.hostname) throw new AppError('invalid_input', `The ${label} URL has no host: expected ${exampleUrl}.`);
+  let port = dialect.defaultPort ?? 0;
   if (parsed.port) {
     port = Number(parsed.port);
     if (!Number.isInteger(port) || port < 1 || port > 65535) {
@@ -80,7 +82,7 @@ function parseServerUrl(url: string, engine: 'mysql' | 'postgres'): ConnectionSp
   }
   const segments = parsed.pathname.split('/').filter(Boolean);
   if (segments.length > 1) {
-    throw new AppError('invalid_input', `The ${label(engine)} URL path must be a single database name, not "${parsed.pathname}".`);
+    throw new AppError('invalid_input', `The ${label} URL path must be a single database name, not "${parsed.pathname}".`);
   }
   const decode = (part: string, what: string): string => {
     try {
@@ -101,7 +103,7 @@ function parseServerUrl(url: string, engine: 'mysql' | 'postgres'): ConnectionSp
     const value = options[key]!;
     delete options[key];
     if (password !== undefined && password !== value) {
-      throw new AppError('invalid_input', `The ${label(engine)} URL gives two different passwords (before the @ and as ?${key}=); keep one.`);
+      throw new AppError('invalid_input', `The ${label} URL gives two different passwords (before the @ and as ?${key}=); keep one.`);
     }
     if (value !== '') password = value;
   }
@@ -112,7 +114,7 @@ function parseServerUrl(url: string, engine: 'mysql' | 'postgres'): ConnectionSp
 /** The URL as it may be shown and stored: never a password. */
 export function displayUrl(spec: ConnectionSpec): string {
   if (spec.engine === 'sqlite') return `sqlite:${spec.file}`;
-  const scheme = spec.engine === 'mysql' ? 'mysql' : 'postgres';
+  const scheme = sqlDialectOf(spec.engine).urlSchemes[0];
   const user = spec.user ? `${encodeURIComponent(spec.user)}@` : '';
   const host = spec.host?.includes(':') ? `[${spec.host}]` : spec.host;
   const db = spec.database ? `/${encodeURIComponent(spec.database)}` : '';
@@ -122,12 +124,4 @@ export function displayUrl(spec: ConnectionSpec): string {
 
 export function withPassword(spec: ConnectionSpec, password: string | undefined): ConnectionSpec {
   return password === undefined ? spec : { ...spec, password };
-}
-
-function label(engine: 'mysql' | 'postgres'): string {
-  return engine === 'mysql' ? 'MySQL/MariaDB' : 'PostgreSQL';
-}
-
-function example(engine: 'mysql' | 'postgres'): string {
-  return engine === 'mysql' ? 'mysql://user:pass@host:3306/db' : 'postgres://user:pass@host:5432/db';
 }

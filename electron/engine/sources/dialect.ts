@@ -1,6 +1,6 @@
 import type { CellValue } from '../../../shared/ipc-contract.ts';
 import type { Engine, IntrospectionStats, SchemaSnapshot } from '../../../shared/schema-types.ts';
-import type { GateStats } from '../util/bounded-gate.ts';
+import type { GateStats } from '../platform/bounded-gate.ts';
 import type { ConnectionSpec } from './connection-url.ts';
 
 /** Pool settings with defaults a laptop can live with; every dialect honours all of them. */

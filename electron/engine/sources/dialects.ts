@@ -5,9 +5,9 @@ import { PasswordScrubbingConnection, withoutSecret } from './secret-scrubbing.t
 
 /** Each dialect's code (and its driver) is loaded when a source of that engine first connects. */
 const DIALECTS: Readonly<Record<Engine, () => Promise<Dialect>>> = {
-  sqlite: async () => (await import('./sqlite-pool.ts')).sqliteDialect,
-  mysql: async () => (await import('./mysql-pool.ts')).mysqlDialect,
-  postgres: async () => (await import('./postgres-pool.ts')).postgresDialect,
+  sqlite: async () => (await import('./sqlite/sqlite-pool.ts')).sqliteDialect,
+  mysql: async () => (await import('./mysql/mysql-pool.ts')).mysqlDialect,
+  postgres: async () => (await import('./postgres/postgres-pool.ts')).postgresDialect,
 };
 
 export function dialectFor(engine: Engine): Promise<Dialect> {

@@ -1,6 +1,6 @@
 import { AppError, type ErrorKind } from '../../../shared/errors.ts';
 import type { Engine } from '../../../shared/schema-types.ts';
-import { ownValue } from '../../../shared/own-value.ts';
+import { sqlDialectOf } from './sql-dialects.ts';
 
 interface DriverError {
   code?: string;
@@ -9,35 +9,6 @@ interface DriverError {
 }
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'EPIPE', 'PROTOCOL_CONNECTION_LOST']);
-
-const MYSQL_KINDS: Record<string, ErrorKind> = {
-  ER_ACCESS_DENIED_ERROR: 'auth',
-  ER_DBACCESS_DENIED_ERROR: 'auth',
-  ER_NOT_SUPPORTED_AUTH_MODE: 'auth',
-  ER_BAD_DB_ERROR: 'not_found',
-  ER_NO_SUCH_TABLE: 'not_found',
-  ER_QUERY_INTERRUPTED: 'cancelled',
-  ER_STATEMENT_TIMEOUT: 'timeout',
-  ER_QUERY_TIMEOUT: 'timeout',
-  ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION: 'read_only_violation',
-  ER_OPTION_PREVENTS_STATEMENT: 'read_only_violation',
-  ER_CON_COUNT_ERROR: 'pool_busy',
-  ER_TOO_MANY_USER_CONNECTIONS: 'pool_busy',
-  ETIMEDOUT: 'unreachable',
-  ER_SERVER_SHUTDOWN: 'unreachable',
-};
-
-const POSTGRES_KINDS: Record<string, ErrorKind> = {
-  '28P01': 'auth',
-  '28000': 'auth',
-  '3D000': 'not_found',
-  '42P01': 'not_found',
-  '25006': 'read_only_violation',
-  '53300': 'pool_busy',
-  '57P01': 'unreachable',
-  '57P02': 'unreachable',
-  '57P03': 'unreachable',
-};
 
 /**
  * Maps a driver error to an {@link AppError} of a known kind, with a message that names the problem and never the
@@ -48,12 +19,10 @@ export function toSourceError(engine: Engine, error: unknown, context: string): 
   const driver = (error ?? {}) as DriverError;
   const message = driver.message ?? String(error);
   const code = driver.code ?? '';
+  const dialectKind = sqlDialectOf(engine).errorKind({ code, errno: driver.errno, message });
   let kind: ErrorKind = 'invalid_input';
   if (NETWORK_CODES.has(code)) kind = 'unreachable';
-  else if (engine === 'mysql' && ownValue(MYSQL_KINDS, code)) kind = ownValue(MYSQL_KINDS, code)!;
-  else if (engine === 'postgres' && ownValue(POSTGRES_KINDS, code)) kind = ownValue(POSTGRES_KINDS, code)!;
-  else if (engine === 'postgres' && code === '57014') kind = /statement timeout/i.test(message) ? 'timeout' : 'cancelled';
-  else if (engine === 'mysql' && (driver.errno === 1969 || driver.errno === 3024)) kind = 'timeout';
+  else if (dialectKind) kind = dialectKind;
   else if (/timeout expired|timed out|connect ETIMEDOUT/i.test(message)) kind = 'unreachable';
   else if (/Connection terminated|Connection lost|server closed the connection|socket hang up/i.test(message)) kind = 'unreachable';
   else if (!code && !(error instanceof Error)) kind = 'internal';

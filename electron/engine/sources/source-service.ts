@@ -3,7 +3,7 @@ import { LRUCache } from 'lru-cache';
 import { AppError } from '../../../shared/errors.ts';
 import type { SnapshotInfo, SourceView } from '../../../shared/ipc-contract.ts';
 import type { CatalogStore, SnapshotDiff, SnapshotRecord, SourceRecord } from '../catalog/catalog-store.ts';
-import type { EventHub } from '../util/event-hub.ts';
+import type { EventHub } from '../platform/event-hub.ts';
 import type { CatalogWriter } from '../catalog/catalog-writer.ts';
 import { displayUrl, parseConnectionUrl, withPassword, type ConnectionSpec } from './connection-url.ts';
 import type { PoolSettings, PoolStats, SourceConnection } from './dialect.ts';

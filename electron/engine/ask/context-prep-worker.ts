@@ -1,0 +1,42 @@
+/**
+ * The context worker's thin entry: reads a snapshot from the catalog (its own read-only connection) and builds its
+ * BM25 index, or loads a source's vector index, so that a large schema's first question or search does not stall the
+ * main thread. Typed arrays are transferred, not copied.
+ */
+import { parentPort } from 'node:worker_threads';
+import { CatalogStore } from '../catalog/catalog-store.ts';
+import { EmbeddingCache } from '../search/embedding-cache.ts';
+import { VectorIndex } from '../search/vector-index.ts';
+import { serveRpc } from '../platform/worker-rpc.ts';
+import type { PrepareRequest, VectorsRequest } from './context-prep.ts';
+import { buildLexicalParts } from '../search/lexical-index.ts';
+import { JoinGraph } from './join-graph.ts';
+import { PreparedStore } from './prepared-store.ts';
+import { AppError } from '../../../shared/errors.ts';
+
+let catalog: CatalogStore | undefined;
+
+serveRpc<PrepareRequest | VectorsRequest>(parentPort!, (request) => {
+  if (request.kind === 'vectors') {
+    const cache = new EmbeddingCache(request.embeddingsFile, { readonly: true });
+    try {
+      const parts = VectorIndex.load(cache, request.sourceId, request.providerId, request.budgetBytes)?.toParts() ?? null;
+      return { value: parts, transfer: parts ? [parts.compact.buffer as ArrayBuffer, parts.scales.buffer as ArrayBuffer] : [] };
+    } finally {
+      cache.close();
+    }
+  }
+  catalog ??= new CatalogStore(request.file, { readonly: true });
+  const record = catalog.snapshotRecord(request.snapshotId);
+  if (!record) throw new AppError('not_found', `No snapshot ${request.snapshotId}.`);
+  const store = new PreparedStore(request.home);
+  let parts = store.read(record);
+  if (!parts) {
+    const snapshot = catalog.loadSnapshot(request.snapshotId);
+    parts = { snapshot, lexical: buildLexicalParts(snapshot.tables), edges: new JoinGraph(snapshot.tables).edges };
+    store.write(record, parts, catalog.snapshotIds(record.sourceId));
+  }
+  const { lexical } = parts;
+  const transfer = [lexical.offsets, lexical.documents, lexical.weights, lexical.tableOf, lexical.columnOf, lexical.lengths].map((array) => array.buffer as ArrayBuffer);
+  return { value: parts, transfer };
+});

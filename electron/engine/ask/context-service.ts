@@ -1,0 +1,225 @@
+import { LRUCache } from 'lru-cache';
+import type { TiktokenEncoding } from 'tiktoken';
+import { AppError } from '../../../shared/errors.ts';
+import type { SchemaSnapshot } from '../../../shared/schema-types.ts';
+import type { CatalogStore } from '../catalog/catalog-store.ts';
+import type { IndexService } from '../search/index-service.ts';
+import type { SourceService } from '../sources/source-service.ts';
+import { DEFAULT_CONTEXT_BUDGET, packContext, type PackedContext } from './context-packer.ts';
+import { encoderLoadTime } from '../platform/token-counter.ts';
+
+function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}
+import { JoinGraph } from './join-graph.ts';
+import { buildLexicalParts, LexicalIndex } from '../search/lexical-index.ts';
+import { PreparedStore } from './prepared-store.ts';
+import type { ContextPrepWorker } from './context-prep.ts';
+import { rankTables, type VectorHitRef } from './retriever.ts';
+import type { MetricsRegistry } from '../platform/metrics-registry.ts';
+import type { ValueProfileStore } from '../catalog/value-profile-store.ts';
+import { ValueIndex } from './value-index.ts';
+
+export interface ContextRequest {
+  readonly sourceId: string;
+  readonly question: string;
+  readonly budget?: number;
+  readonly model?: string;
+  readonly encoding?: TiktokenEncoding;
+  readonly offline?: boolean;
+  /** false: names and comments only (the benchmark's side-by-side); default true. */
+  readonly useVectors?: boolean;
+}
+
+export interface BuiltContext extends PackedContext {
+  readonly engine: SchemaSnapshot['engine'];
+  readonly snapshot: { readonly id: number; readonly takenAt: string; readonly offline: boolean; readonly warning: string | null };
+  /** Which rankings took part (`vectors` is false when the source has no search index yet) and how long it took. */
+  /**
+   * `ms`: question to packed context, without `tokenizerMs` (building the tokenizer, once per process and encoding);
+   * `prepareMs`: the part spent getting the prepared snapshot (near zero once it is in memory).
+   */
+  readonly retrieval: { readonly vectors: boolean; readonly missingVectors: number; readonly note: string | null; readonly ms: number; readonly prepareMs: number; readonly tokenizerMs: number };
+}
+
+interface PreparedSnapshot {
+  readonly snapshot: SchemaSnapshot;
+  readonly lexical: LexicalIndex;
+  readonly graph: JoinGraph;
+}
+
+/**
+ * The built-in provider's vectors are lexical too (hashed words and trigrams): on the public benchmark, fusing them
+ * with BM25 lowered strict column recall at every budget (BENCHMARKS.md, retrieval-public). So only a semantic
+ * model's vectors take part in ranking; the built-in index still serves search by meaning.
+ */
+const LOCAL_PROVIDER_PREFIX = 'local:';
+const LOCAL_VECTORS_NOTE = 'Names and comments rank the schema: the built-in index is lexical too, and adds nothing measured to them.';
+
+/** Vector hits asked of the index per question: enough to rank the tables and columns that can fit any budget. */
+const VECTOR_CANDIDATES = 100;
+/** From this many columns a snapshot is prepared in the context worker. */
+const IN_WORKER_COLUMNS = 5000;
+export const MIN_BUDGET = 100;
+export const MAX_BUDGET = 1_000_000;
+
+/**
+ * Builds the schema context for a question: the snapshot (live or cached), hybrid ranking, join paths and exact
+ * token packing. Prepared snapshots (tables, BM25 index, join graph) are kept in a small LRU keyed by snapshot id:
+ * building them is the only cost that grows with the schema, and a new snapshot gets a new id.
+ */
+export class ContextService {
+  readonly #catalog: CatalogStore;
+  readonly #sources: SourceService;
+  readonly #indexes: IndexService;
+  readonly #metrics: MetricsRegistry | undefined;
+  readonly #prepared = new LRUCache<number, PreparedSnapshot>({ max: 3 });
+  readonly #preparing = new Map<number, Promise<PreparedSnapshot>>();
+  readonly #worker: ContextPrepWorker | undefined;
+  #hits = 0;
+  #misses = 0;
+  #inWorker = 0;
+
+  readonly #profiles: ValueProfileStore | undefined;
+  /** Value indexes per source, for the snapshot and the collection they were built from. */
+  readonly #valueIndexes = new LRUCache<string, { stamp: string; index: ValueIndex }>({ max: 4 });
+
+  /** Where prepared snapshots are kept between processes (none in tests that build in place). */
+  readonly #store: PreparedStore | undefined;
+  readonly #home: string | undefined;
+  #loaded = 0;
+
+  constructor(deps: { catalog: CatalogStore; sources: SourceService; indexes: IndexService; metrics?: MetricsRegistry; worker?: ContextPrepWorker; profiles?: ValueProfileStore; home?: string }) {
+    this.#profiles = deps.profiles;
+    this.#home = deps.home;
+    this.#store = deps.home ? new PreparedStore(deps.home) : undefined;
+    this.#metrics = deps.metrics;
+    this.#worker = deps.worker;
+    this.#catalog = deps.catalog;
+    this.#sources = deps.sources;
+    this.#indexes = deps.indexes;
+  }
+
+  async build(request: ContextRequest): Promise<BuiltContext> {
+    const budget = request.budget ?? DEFAULT_CONTEXT_BUDGET;
+    if (!Number.isInteger(budget) || budget < MIN_BUDGET || budget > MAX_BUDGET) {
+      throw new AppError('invalid_input', `The token budget must be a whole number from ${MIN_BUDGET} to ${MAX_BUDGET}; got ${budget}.`);
+    }
+    const question = request.question.trim();
+    if (!question) throw new AppError('invalid_input', 'The question is empty.');
+    const resolved = await this.#sources.snapshot(request.sourceId, { offline: request.offline });
+    const started = performance.now();
+    const encodersBefore = encoderLoadTime();
+    const prepared = await this.prepare(resolved.record.id);
+    const preparedMs = performance.now() - started;
+    let vectorHits: readonly VectorHitRef[] = [];
+    let note: string | null = null;
+    let missingVectors = 0;
+    const provider = request.useVectors === false ? undefined : this.#indexes.providerOf(request.sourceId);
+    try {
+      if (provider?.startsWith(LOCAL_PROVIDER_PREFIX)) {
+        note = LOCAL_VECTORS_NOTE;
+      } else if (request.useVectors !== false) {
+        const searched = await this.#indexes.search(request.sourceId, question, VECTOR_CANDIDATES);
+        vectorHits = searched.results;
+        missingVectors = searched.coverage.missing;
+        if (missingVectors > 0) note = `${missingVectors} of ${searched.coverage.total} items have no vector (failed, or added since indexing): they are found by names and comments only.`;
+      }
+    } catch (error) {
+      if (!(error instanceof AppError) || (error.kind !== 'not_found' && error.kind !== 'not_available')) throw error;
+      // No index at all is the common case and costs nothing (names and comments rank the schema); an index that
+      // cannot be searched now (its provider's settings are missing) is worth saying.
+      note = error.kind === 'not_available' ? `Names and comments only: ${error.message}` : null;
+    }
+    const values = this.#valueIndex(request.sourceId, resolved.record.id, prepared.snapshot.tables);
+    const valueHits = values?.search(question) ?? [];
+    const ranked = rankTables({ tables: prepared.snapshot.tables, lexical: prepared.lexical, graph: prepared.graph, question, vectorHits, valueHits });
+    const named = new Map(valueHits.map((hit) => [`${hit.table}:${hit.column}`, hit.value]));
+    const packed = packContext({
+      engine: prepared.snapshot.engine,
+      question,
+      ranked,
+      graph: prepared.graph,
+      budget,
+      model: request.model,
+      encoding: request.encoding,
+      values: values ? { valuesOf: (table, column) => values.valuesOf(table, column), named } : undefined,
+    });
+    const tokenizerMs = encoderLoadTime() - encodersBefore;
+    const ms = performance.now() - started - tokenizerMs;
+    this.#metrics?.observe('context.ms', ms);
+    this.#metrics?.observe('context.tokens', packed.tokens);
+    return {
+      ...packed,
+      engine: prepared.snapshot.engine,
+      snapshot: resolved.info,
+      retrieval: { vectors: vectorHits.length > 0, missingVectors, note, ms: round(ms), prepareMs: round(preparedMs), tokenizerMs: round(tokenizerMs) },
+    };
+  }
+
+  /**
+   * The snapshot with its BM25 index and join graph, built once per snapshot id. Large snapshots are read and indexed
+   * in the context worker (about 2 s of main-thread work for 100,000 columns otherwise); concurrent callers share one
+   * preparation. If the worker fails, the work is done in place.
+   */
+  async prepare(snapshotId: number): Promise<PreparedSnapshot> {
+    const cached = this.#prepared.get(snapshotId);
+    if (cached) {
+      this.#hits += 1;
+      return cached;
+    }
+    let pending = this.#preparing.get(snapshotId);
+    if (!pending) {
+      this.#misses += 1;
+      pending = this.#build(snapshotId).finally(() => this.#preparing.delete(snapshotId));
+      this.#preparing.set(snapshotId, pending);
+    }
+    return pending;
+  }
+
+  async #build(snapshotId: number): Promise<PreparedSnapshot> {
+    const record = this.#catalog.snapshotRecord(snapshotId);
+    if (!record) throw new AppError('not_found', `No snapshot ${snapshotId}.`);
+    let parts = this.#store?.read(record);
+    if (parts) this.#loaded += 1;
+    if (!parts && this.#worker && this.#store && record.columnCount >= IN_WORKER_COLUMNS) {
+      try {
+        parts = await this.#worker.prepare(snapshotId, this.#home!); // built and stored by the worker
+        this.#inWorker += 1;
+      } catch {
+        parts = undefined; // prepared in place below
+      }
+    }
+    if (!parts) {
+      const snapshot = this.#catalog.loadSnapshot(snapshotId);
+      parts = { snapshot, lexical: buildLexicalParts(snapshot.tables), edges: new JoinGraph(snapshot.tables).edges };
+      try {
+        this.#store?.write(record, parts, this.#catalog.snapshotIds(record.sourceId));
+      } catch {
+        // A read-only or full disk: the next process prepares again; nothing else depends on the file.
+      }
+    }
+    const prepared: PreparedSnapshot = { snapshot: parts.snapshot, lexical: new LexicalIndex(parts.lexical), graph: JoinGraph.fromEdges(parts.edges) };
+    this.#prepared.set(snapshotId, prepared);
+    return prepared;
+  }
+
+
+
+  /** The source's value index when its value profiles are on and collected; rebuilt when either changes. */
+  #valueIndex(sourceId: string, snapshotId: number, tables: SchemaSnapshot['tables']): ValueIndex | undefined {
+    if (!this.#profiles?.enabled(sourceId)) return undefined;
+    const collectedAt = this.#profiles.collectedAt(sourceId);
+    if (!collectedAt) return undefined;
+    const stamp = `${snapshotId}\u0000${collectedAt}`;
+    const cached = this.#valueIndexes.get(sourceId);
+    if (cached?.stamp === stamp) return cached.index;
+    const index = new ValueIndex(tables, this.#profiles.list(sourceId));
+    this.#valueIndexes.set(sourceId, { stamp, index });
+    return index;
+  }
+
+  cacheStats(): { name: string; size: number; max: number; hits: number; misses: number; inWorker: number; loaded: number } {
+    return { name: 'prepared snapshots', size: this.#prepared.size, max: this.#prepared.max, hits: this.#hits, misses: this.#misses, inWorker: this.#inWorker, loaded: this.#loaded };
+  }
+}

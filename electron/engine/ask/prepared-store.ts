@@ -1,0 +1,81 @@
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { deserialize, serialize } from 'node:v8';
+import type { SchemaSnapshot } from '../../../shared/schema-types.ts';
+import type { SnapshotRecord } from '../catalog/catalog-store.ts';
+import type { JoinEdge } from './join-graph.ts';
+import type { LexicalIndexParts } from '../search/lexical-index.ts';
+
+/**
+ * Bumped whenever what is stored changes meaning (the BM25 postings, the word stems, the inferred joins): a file of
+ * another format is ignored and rebuilt.
+ */
+export const PREPARED_FORMAT = 3;
+
+/** What a question needs of a snapshot, ready to use: the tables, the BM25 index, the join graph's edges. */
+export interface PreparedParts {
+  readonly snapshot: SchemaSnapshot;
+  readonly lexical: LexicalIndexParts;
+  readonly edges: readonly JoinEdge[];
+}
+
+interface Stored extends PreparedParts {
+  readonly format: number;
+  readonly snapshotId: number;
+  readonly takenAt: string;
+}
+
+/**
+ * Prepared snapshots on disk (`<data folder>/prepared/`), one file per snapshot, written once (at index time, or by
+ * the first question) and loaded by every later process instead of being rebuilt. Written to a temporary file and
+ * renamed, so a reader never sees half a file, whichever process writes; a file that does not match its snapshot
+ * (format, id, time) is ignored. Bounded: a source keeps the files of its stored snapshots only.
+ */
+export class PreparedStore {
+  readonly #dir: string;
+
+  constructor(home: string) {
+    this.#dir = path.join(home, 'prepared');
+  }
+
+  read(record: SnapshotRecord): PreparedParts | undefined {
+    let stored: Stored;
+    try {
+      stored = deserialize(readFileSync(this.#file(record))) as Stored;
+    } catch {
+      return undefined; // none yet, or unreadable: rebuilt
+    }
+    if (stored.format !== PREPARED_FORMAT || stored.snapshotId !== record.id || stored.takenAt !== record.takenAt) return undefined;
+    return stored;
+  }
+
+  write(record: SnapshotRecord, parts: PreparedParts, keepSnapshotIds: readonly number[]): void {
+    mkdirSync(this.#dir, { recursive: true });
+    const file = this.#file(record);
+    const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
+    const stored: Stored = { format: PREPARED_FORMAT, snapshotId: record.id, takenAt: record.takenAt, ...parts };
+    writeFileSync(temporary, serialize(stored));
+    renameSync(temporary, file);
+    this.#prune(record.sourceId, keepSnapshotIds);
+  }
+
+  #prune(sourceId: string, keep: readonly number[]): void {
+    const prefix = `${sourceKey(sourceId)}-`;
+    const kept = new Set(keep.map(String));
+    for (const name of readdirSync(this.#dir)) {
+      if (!name.startsWith(prefix) || name.endsWith('.tmp')) continue;
+      const [id, format] = name.slice(prefix.length).split('.');
+      if (!kept.has(id!) || format !== `v${PREPARED_FORMAT}`) rmSync(path.join(this.#dir, name), { force: true });
+    }
+  }
+
+  #file(record: SnapshotRecord): string {
+    return path.join(this.#dir, `${sourceKey(record.sourceId)}-${record.id}.v${PREPARED_FORMAT}.bin`);
+  }
+}
+
+/** A file-name-safe key of a source id (ids are UUIDs, but the demo's and imported ones may not be). */
+function sourceKey(sourceId: string): string {
+  return createHash('sha256').update(sourceId).digest('hex').slice(0, 16);
+}

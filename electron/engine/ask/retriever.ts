@@ -1,0 +1,234 @@
+import type { TableInfo } from '../../../shared/schema-types.ts';
+import { tableId } from '../../../shared/schema-types.ts';
+import type { JoinGraph } from './join-graph.ts';
+import type { LexicalIndex } from '../search/lexical-index.ts';
+import type { ValueHit } from './value-index.ts';
+
+/** A vector-search hit, as the index service returns it. */
+export interface VectorHitRef {
+  readonly kind: 'table' | 'column';
+  readonly schema: string;
+  readonly table: string;
+  readonly column: string | null;
+  readonly score: number;
+}
+
+export interface RankedTable {
+  readonly table: TableInfo;
+  /** Its index in the snapshot's table list. */
+  readonly position: number;
+  readonly score: number;
+  /** `match`: the question's words or meaning; `join path`: links two matched tables; `rest`: only fills spare budget. */
+  readonly reason: 'match' | 'join path' | 'rest';
+  /**
+   * How likely the question needs this table, from 0 to 1: what the packer weighs each piece of it by. From the
+   * table's place in the ranking (a join path table gets the weight of the match that pulled it in).
+   */
+  readonly weight: number;
+  /** Per column (same order as `table.columns`): its fused relevance, 0 when nothing matched it. */
+  readonly columnScores: Float32Array;
+}
+
+/**
+ * A named value is strong evidence for its column but weaker for its table (a lookup table holding "California"
+ * is rarely the only table a question needs): its table ranking counts a quarter (measured, retrieval-public).
+ */
+const VALUE_TABLE_WEIGHT = 0.25;
+
+/** Reciprocal-rank fusion constant (Cormack et al. 2009): fuses rankings without calibrating their scores. */
+const RRF_K = 60;
+/** How many top tables get their join paths to each other added. */
+const PATH_SEEDS = 5;
+
+/** Adds each item's reciprocal-rank share to `into`: items sorted by score (descending), rank 0 first. */
+function addReciprocalRanks<K>(items: readonly { key: K; score: number }[], into: Map<K, number>, weight = 1): void {
+  const sorted = [...items].sort((a, b) => b.score - a.score);
+  sorted.forEach(({ key }, rank) => into.set(key, (into.get(key) ?? 0) + weight / (RRF_K + rank + 1)));
+}
+
+/** A table nothing in the question matched: it only fills spare budget. */
+const REST_WEIGHT = 0.005;
+/** Ranks at which a matched table's chance of being needed has halved. */
+const HALF_WEIGHT_RANK = 3;
+
+/** The chance that the table at this place among the matches is needed, roughly: 1 at the top, falling with rank. */
+function weightAtRank(rank: number): number {
+  return 1 / (1 + rank / HALF_WEIGHT_RANK);
+}
+
+/** How much a schema's strength lifts its tables (of the best table's score); 0.5 measured best of 0 to 2. */
+const SCHEMA_BOOST = 0.5;
+const SCHEMA_EVIDENCE_TABLES = 3;
+
+/**
+ * Where a source has several schemas, a question's tables usually share one (a pooled warehouse of databases, or
+ * modules such as `sales` and `hr`): each matched table gains in proportion to how strongly its schema as a whole
+ * matched (the sum of its best few tables), so the tables of the right schema rise together above stray matches
+ * elsewhere.
+ */
+function withSchemaCoherence(tables: readonly TableInfo[], scores: ReadonlyMap<number, number>): Map<number, number> {
+  const bySchema = new Map<string, number[]>();
+  for (const [index, score] of scores) {
+    const schema = tables[index]!.schema;
+    const list = bySchema.get(schema);
+    if (list) list.push(score);
+    else bySchema.set(schema, [score]);
+  }
+  if (bySchema.size <= 1) return new Map(scores);
+  const strength = new Map<string, number>();
+  let strongest = 0;
+  let best = 0;
+  for (const [schema, list] of bySchema) {
+    list.sort((a, b) => b - a);
+    const evidence = list.slice(0, SCHEMA_EVIDENCE_TABLES).reduce((sum, score) => sum + score, 0);
+    strength.set(schema, evidence);
+    strongest = Math.max(strongest, evidence);
+    best = Math.max(best, list[0]!);
+  }
+  const boosted = new Map<number, number>();
+  for (const [index, score] of scores) boosted.set(index, score + (SCHEMA_BOOST * best * strength.get(tables[index]!.schema)!) / strongest);
+  return boosted;
+}
+
+/** Column keys as numbers (no string building in the hot path): a table has at most a few thousand columns. */
+const COLUMN_STRIDE = 1 << 16;
+
+/**
+ * Hybrid retrieval: a ranking from the vectors (when the source is indexed) and one from names and comments (BM25)
+ * are fused by reciprocal rank, for tables and for columns. The top tables then pull in the tables on the join paths
+ * between them (declared or inferred), placed right after the table that needs them. Every table is returned, the
+ * unmatched ones last, so the packer alone decides what fits.
+ */
+export function rankTables(input: {
+  readonly tables: readonly TableInfo[];
+  readonly lexical: LexicalIndex;
+  readonly graph: JoinGraph;
+  readonly question: string;
+  readonly vectorHits: readonly VectorHitRef[];
+  /** Columns whose example values the question names (value profiles, when the source has them on). */
+  readonly valueHits?: readonly ValueHit[];
+}): RankedTable[] {
+  const { tables } = input;
+  const position = new Map(tables.map((table, index) => [tableId(table.schema, table.name), index]));
+
+  // Names and comments (BM25): a table scores its own document plus its best column's.
+  const lexTable = new Map<number, number>();
+  const bestLexColumn = new Map<number, number>();
+  const lexColumns: { key: number; score: number }[] = [];
+  for (const hit of input.lexical.search(input.question)) {
+    if (hit.column < 0) lexTable.set(hit.table, (lexTable.get(hit.table) ?? 0) + hit.score);
+    else {
+      lexColumns.push({ key: hit.table * COLUMN_STRIDE + hit.column, score: hit.score });
+      bestLexColumn.set(hit.table, Math.max(bestLexColumn.get(hit.table) ?? 0, hit.score));
+    }
+  }
+  for (const [table, score] of bestLexColumn) lexTable.set(table, (lexTable.get(table) ?? 0) + score);
+
+  // Vectors: a table scores its best document (its own or one of its columns').
+  const vecTable = new Map<number, number>();
+  const vecColumns: { key: number; score: number }[] = [];
+  for (const hit of input.vectorHits) {
+    const at = position.get(tableId(hit.schema, hit.table));
+    if (at === undefined) continue;
+    vecTable.set(at, Math.max(vecTable.get(at) ?? -Infinity, hit.score));
+    if (hit.kind === 'column' && hit.column !== null) {
+      const columnIndex = tables[at]!.columns.findIndex((column) => column.name === hit.column);
+      if (columnIndex >= 0) vecColumns.push({ key: at * COLUMN_STRIDE + columnIndex, score: hit.score });
+    }
+  }
+
+  // Values: a column holding a value the question names, and its table.
+  const valueTable = new Map<number, number>();
+  const valueColumns: { key: number; score: number }[] = [];
+  for (const hit of input.valueHits ?? []) {
+    valueTable.set(hit.table, Math.max(valueTable.get(hit.table) ?? 0, hit.score));
+    valueColumns.push({ key: hit.table * COLUMN_STRIDE + hit.column, score: hit.score });
+  }
+
+  const tableScores = new Map<number, number>();
+  addReciprocalRanks([...lexTable].map(([key, score]) => ({ key, score })), tableScores);
+  addReciprocalRanks([...valueTable].map(([key, score]) => ({ key, score })), tableScores, VALUE_TABLE_WEIGHT);
+  addReciprocalRanks([...vecTable].map(([key, score]) => ({ key, score })), tableScores);
+  const columnScores = new Map<number, number>();
+  addReciprocalRanks(lexColumns, columnScores);
+  addReciprocalRanks(vecColumns, columnScores);
+  addReciprocalRanks(valueColumns, columnScores);
+  const perTable = new Map<number, Float32Array>();
+  for (const [key, score] of columnScores) {
+    const tableIndex = Math.floor(key / COLUMN_STRIDE);
+    let scores = perTable.get(tableIndex);
+    if (!scores) perTable.set(tableIndex, (scores = new Float32Array(tables[tableIndex]!.columns.length)));
+    scores[key % COLUMN_STRIDE] = score;
+  }
+  const entry = (index: number, reason: RankedTable['reason'], weight: number): RankedTable => {
+    const table = tables[index]!;
+    return { table, position: index, score: tableScores.get(index) ?? 0, reason, weight, columnScores: perTable.get(index) ?? new Float32Array(table.columns.length) };
+  };
+
+  const boosted = withSchemaCoherence(tables, tableScores);
+  const matched = [...boosted].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([index]) => index);
+  const ordered: RankedTable[] = [];
+  const placed = new Set<number>();
+  const seeds = new Set<string>();
+  for (const [rank, index] of matched.entries()) {
+    if (placed.has(index)) continue;
+    const weight = weightAtRank(rank);
+    ordered.push(entry(index, 'match', weight));
+    placed.add(index);
+    const key = tableId(tables[index]!.schema, tables[index]!.name);
+    if (rank < PATH_SEEDS) {
+      const path = seeds.size > 0 ? input.graph.path(key, seeds) : null;
+      for (const edge of path ?? []) {
+        for (const end of [edge.from, edge.to]) {
+          const at = position.get(end);
+          if (at === undefined || placed.has(at)) continue;
+          ordered.push(entry(at, 'join path', weight));
+          placed.add(at);
+        }
+      }
+      seeds.add(key);
+    }
+  }
+  tables.forEach((_table, index) => {
+    if (!placed.has(index)) ordered.push(entry(index, 'rest', REST_WEIGHT));
+  });
+  return withBridges(ordered, input.graph);
+}
+
+/** A table joined to two likely tables gets this share of the second one's weight: it is probably how they join. */
+const BRIDGE_SHARE = 0.5;
+/** Likely tables whose neighbours are looked at. */
+const BRIDGE_SOURCES = 30;
+
+/**
+ * Lifts bridge tables: `writes(aid, pid)` matches nothing in "authors who wrote publications", but it joins `author`
+ * and `publication`, which both match. Each table adjacent to two or more of the best tables gets a weight from the
+ * second best of them, and the list is put back in order of weight.
+ */
+function withBridges(ordered: RankedTable[], graph: JoinGraph): RankedTable[] {
+  const at = new Map(ordered.map((ranked, index) => [tableId(ranked.table.schema, ranked.table.name), index]));
+  const neighbourWeights = new Map<number, number[]>();
+  for (const ranked of ordered.slice(0, BRIDGE_SOURCES)) {
+    if (ranked.reason === 'rest') break;
+    const id = tableId(ranked.table.schema, ranked.table.name);
+    const seen = new Set<number>();
+    for (const edge of graph.around(id)) {
+      const other = at.get(edge.from === id ? edge.to : edge.from);
+      if (other === undefined || seen.has(other)) continue;
+      seen.add(other);
+      const list = neighbourWeights.get(other);
+      if (list) list.push(ranked.weight);
+      else neighbourWeights.set(other, [ranked.weight]);
+    }
+  }
+  let changed = false;
+  for (const [index, weights] of neighbourWeights) {
+    if (weights.length < 2) continue;
+    const second = weights.sort((a, b) => b - a)[1]!;
+    const ranked = ordered[index]!;
+    if (BRIDGE_SHARE * second <= ranked.weight) continue;
+    ordered[index] = { ...ranked, weight: BRIDGE_SHARE * second, reason: ranked.reason === 'rest' ? 'join path' : ranked.reason };
+    changed = true;
+  }
+  return changed ? ordered.map((ranked, index) => ({ ranked, index })).sort((a, b) => b.ranked.weight - a.ranked.weight || a.index - b.index).map(({ ranked }) => ranked) : ordered;
+}

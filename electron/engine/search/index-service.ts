@@ -1,0 +1,270 @@
+import { LRUCache } from 'lru-cache';
+import { AppError } from '../../../shared/errors.ts';
+import type { CatalogStore } from '../catalog/catalog-store.ts';
+import type { SecretStore } from '../sources/secret-store.ts';
+import type { SourceService } from '../sources/source-service.ts';
+import type { EventHub } from '../platform/event-hub.ts';
+import type { MetricsRegistry } from '../platform/metrics-registry.ts';
+import { createProvider } from './create-provider.ts';
+import { EmbeddingCache } from './embedding-cache.ts';
+import type { EmbeddingProvider, ProviderSettings } from './embedding-provider.ts';
+import { startIndexJob, type IndexJob } from './indexer-client.ts';
+import { OpenAiEmbeddingProvider } from './openai-provider.ts';
+import type { IndexProgress, IndexSummary } from './indexer-protocol.ts';
+import { DEFAULT_VECTOR_BUDGET_BYTES, VectorIndex, type VectorIndexParts, type VectorMemoryStats } from './vector-index.ts';
+
+/** Loads a vector index's compact copy off the main thread (the context worker does; search does not own it). */
+export interface VectorLoader {
+  loadVectors(embeddingsFile: string, sourceId: string, providerId: string, budgetBytes: number): Promise<VectorIndexParts | null>;
+}
+
+export interface SearchResult {
+  readonly kind: 'table' | 'column';
+  readonly schema: string;
+  readonly table: string;
+  readonly column: string | null;
+  readonly score: number;
+}
+
+export interface VectorCoverage {
+  /** Items with a vector. */
+  readonly indexed: number;
+  /** Tables, views and columns in the latest snapshot. */
+  readonly total: number;
+  /** Items of the snapshot with no vector (failed, or added since indexing). */
+  readonly missing: number;
+}
+
+export interface IndexServiceOptions {
+  readonly home: string;
+  readonly catalog: CatalogStore;
+  readonly sources: SourceService;
+  readonly secrets: SecretStore;
+  readonly events: EventHub;
+  readonly vectorBudgetBytes?: number;
+  readonly metrics?: MetricsRegistry;
+  /** Loads vector indexes off the main thread (projecting 100,000 vectors takes seconds); in place without it. */
+  readonly prepWorker?: VectorLoader;
+  /** Keeps each source's provider settings (never the key), so another process can embed queries for its index. */
+  readonly settings?: { getSetting<T>(key: string): T | undefined; setSetting(key: string, value: unknown): void };
+}
+
+function providerSettingsKey(sourceId: string): string {
+  return `index-provider:${sourceId}`;
+}
+
+const MAX_LOADED_INDEXES = 4;
+const MAX_LISTED_FAILURES = 1000;
+
+/** The secret-store key of an embedding API key: one per endpoint. */
+export function apiKeySecretId(baseUrl: string | undefined): string {
+  return `embedding-api-key:${baseUrl ?? 'https://api.openai.com/v1'}`;
+}
+
+/**
+ * Indexing jobs (one per source at a time, each in its own worker) and semantic search over what they stored.
+ * Loaded vector indexes are few (LRU) and each stays inside the vector memory budget.
+ */
+export class IndexService {
+  readonly #options: IndexServiceOptions;
+  readonly #jobs = new Map<string, IndexJob>();
+  readonly #summaries = new LRUCache<string, IndexSummary>({ max: 64 });
+  readonly #indexes: LRUCache<string, VectorIndex>;
+  readonly #settings = new Map<string, ProviderSettings>();
+  #cache: EmbeddingCache | undefined;
+
+  constructor(options: IndexServiceOptions) {
+    this.#options = options;
+    this.#indexes = new LRUCache<string, VectorIndex>({ max: MAX_LOADED_INDEXES });
+  }
+
+  get budgetBytes(): number {
+    return this.#options.vectorBudgetBytes ?? DEFAULT_VECTOR_BUDGET_BYTES;
+  }
+
+  /** Starts indexing a source from its latest snapshot. Resolves with the job; `job.done` with the summary. */
+  async start(sourceId: string, settings: ProviderSettings, options: { offline?: boolean } = {}): Promise<{ job: IndexJob; tables: number; columns: number }> {
+    if (this.#jobs.has(sourceId)) throw new AppError('invalid_input', 'This source is already being indexed: pause, resume or cancel that run first.');
+    const resolved = await this.#options.sources.snapshot(sourceId, options);
+    let apiKey = settings.apiKey;
+    if (settings.provider === 'openai') {
+      if (apiKey) this.#options.secrets.set(apiKeySecretId(settings.baseUrl), apiKey);
+      else apiKey = this.#options.secrets.get(apiKeySecretId(settings.baseUrl)) ?? process.env.OPENAI_API_KEY;
+    }
+    const effective: ProviderSettings = { ...settings, apiKey };
+    createProvider(effective); // validates the settings before a worker starts
+    this.#settings.set(sourceId, { ...settings, apiKey: undefined });
+    this.#options.settings?.setSetting(providerSettingsKey(sourceId), { ...settings, apiKey: undefined });
+    const counts = this.#options.catalog.countSnapshot(resolved.record.id);
+    const metrics = this.#options.metrics;
+    let counted = { requests: 0, tooManyRequests: 0, retries: 0, embedded: 0, reused: 0, failed: 0 };
+    const job = startIndexJob({
+      home: this.#options.home,
+      sourceId,
+      provider: effective,
+      snapshotId: resolved.record.id,
+      onEvent: (event) => {
+        if (metrics && event.type === 'metrics') {
+          for (const ms of event.requestMs) metrics.observe('embedding.request_ms', ms);
+          if (event.failedRequests > 0) metrics.inc('embedding.failed_requests', event.failedRequests);
+          if (event.remainingRequests !== undefined) metrics.gauge('embedding.remaining_requests', event.remainingRequests);
+          if (event.remainingTokens !== undefined) metrics.gauge('embedding.remaining_tokens', event.remainingTokens);
+        }
+        if (metrics && event.type === 'progress') {
+          // Progress carries running totals; the registry gets the increments (per-minute rates need them).
+          const now = event.progress;
+          for (const key of Object.keys(counted) as (keyof typeof counted)[]) {
+            const delta = now[key] - counted[key];
+            if (delta > 0) metrics.inc(`embedding.${key === 'tooManyRequests' ? 'http_429' : key}`, delta);
+          }
+          counted = { requests: now.requests, tooManyRequests: now.tooManyRequests, retries: now.retries, embedded: now.embedded, reused: now.reused, failed: now.failed };
+        }
+        // The final state is announced only after the bookkeeping below, so whoever hears it sees a finished job.
+        if (event.type === 'progress' && (event.progress.state === 'running' || event.progress.state === 'paused')) {
+          this.#options.events.emit('index/progress', { sourceId, progress: event.progress });
+        }
+      },
+    });
+    this.#jobs.set(sourceId, job);
+    void job.done.then((summary) => {
+      this.#jobs.delete(sourceId);
+      this.#summaries.set(sourceId, summary);
+      this.#indexes.delete(`${sourceId}\u0000${summary.providerId}`);
+      const { failures: _failures, warnings: _warnings, providerId: _providerId, error: _error, ...progress } = summary;
+      this.#options.events.emit('index/progress', { sourceId, progress });
+    });
+    return { job, tables: counts.tables + counts.views, columns: counts.columns };
+  }
+
+  job(sourceId: string): IndexJob {
+    const job = this.#jobs.get(sourceId);
+    if (!job) throw new AppError('not_found', 'No indexing run for this source right now.');
+    return job;
+  }
+
+  /** The running job's progress, the last run's summary in this process, and the stored failures of the index. */
+  status(sourceId: string): { running: boolean; progress: IndexProgress | null; summary: IndexSummary | null; failures: { itemId: string; reason: string }[] } {
+    const job = this.#jobs.get(sourceId);
+    const summary = this.#summaries.get(sourceId) ?? null;
+    const cache = summary ? undefined : this.#readCache();
+    const providerId = cache?.providersFor(sourceId)[0];
+    const failures = summary ? [...summary.failures] : cache && providerId ? cache.failures(sourceId, providerId).slice(0, MAX_LISTED_FAILURES) : [];
+    return { running: Boolean(job), progress: job?.latest() ?? null, summary, failures };
+  }
+
+  /** The provider of the source's search index (most items), or undefined when it has none. */
+  providerOf(sourceId: string): string | undefined {
+    return this.#readCache()?.providersFor(sourceId)[0];
+  }
+
+  /** Semantic search over a source's index. The query is embedded by the provider that built the index. */
+  async search(sourceId: string, text: string, k: number): Promise<{ results: SearchResult[]; providerId: string; coverage: VectorCoverage; timings: { embedMs: number; searchMs: number } }> {
+    const query = text.trim();
+    if (!query) throw new AppError('invalid_input', 'The search text is empty.');
+    const cache = this.#readCache();
+    const providerId = cache?.providersFor(sourceId)[0];
+    if (!cache || !providerId) throw new AppError('not_found', 'This source has no search index yet: index it first (schemascope index URL).');
+    const provider = this.#queryProvider(sourceId, providerId);
+    const key = `${sourceId}\u0000${providerId}`;
+    let index = this.#indexes.get(key);
+    if (!index) {
+      let loading = this.#loading.get(key);
+      if (!loading) {
+        loading = this.#loadIndex(cache, sourceId, providerId).finally(() => this.#loading.delete(key));
+        this.#loading.set(key, loading);
+      }
+      index = await loading;
+      if (!index) throw new AppError('not_found', 'The search index of this source is empty.');
+      this.#indexes.set(key, index);
+    }
+    const embedStarted = performance.now();
+    const [vector] = (await provider.embed([query])).vectors;
+    const searchStarted = performance.now();
+    const hits = index.search(vector!, k);
+    const done = performance.now();
+    this.#options.metrics?.observe('search.ms', done - embedStarted);
+    return {
+      providerId,
+      coverage: this.#coverage(sourceId, index),
+      timings: { embedMs: Math.round((searchStarted - embedStarted) * 10) / 10, searchMs: Math.round((done - searchStarted) * 10) / 10 },
+      results: hits.map(({ item, score }) => ({ kind: item.kind, schema: item.schema, table: item.table, column: item.column, score: Math.round(score * 10_000) / 10_000 })),
+    };
+  }
+
+  readonly #loading = new Map<string, Promise<VectorIndex | undefined>>();
+  /** Vector indexes loaded by the worker (the rest were loaded in place). */
+  loadedInWorker = 0;
+
+  /** In the worker when there is one (the compact copy comes back as transferred typed arrays), else in place. */
+  async #loadIndex(cache: EmbeddingCache, sourceId: string, providerId: string): Promise<VectorIndex | undefined> {
+    const worker = this.#options.prepWorker;
+    if (worker) {
+      try {
+        const parts = await worker.loadVectors(EmbeddingCache.file(this.#options.home), sourceId, providerId, this.budgetBytes);
+        this.loadedInWorker += 1;
+        return parts ? VectorIndex.fromParts(cache, parts, this.budgetBytes) : undefined;
+      } catch {
+        // loaded in place below
+      }
+    }
+    return VectorIndex.load(cache, sourceId, providerId, this.budgetBytes);
+  }
+
+  /**
+   * How much of the latest snapshot the vector index covers. Items without a vector (failed, or added since the
+   * index was built) are still found by names and comments; the answer says how many there are.
+   */
+  #coverage(sourceId: string, index: VectorIndex): VectorCoverage {
+    const latest = this.#options.catalog.latestSnapshot(sourceId);
+    const counts = latest ? this.#options.catalog.countSnapshot(latest.id) : undefined;
+    const total = counts ? counts.tables + counts.views + counts.columns : index.items.length;
+    return { indexed: index.items.length, total, missing: Math.max(0, total - index.items.length) };
+  }
+
+  memory(): (VectorMemoryStats & { sourceId: string })[] {
+    return [...this.#indexes.entries()].map(([key, index]) => ({ sourceId: key.split('\u0000')[0]!, ...index.memory() }));
+  }
+
+  get maxLoaded(): number {
+    return MAX_LOADED_INDEXES;
+  }
+
+  /** Running jobs with their latest progress. */
+  running(): { sourceId: string; progress: IndexProgress }[] {
+    return [...this.#jobs].flatMap(([sourceId, job]) => {
+      const progress = job.latest();
+      return progress ? [{ sourceId, progress }] : [];
+    });
+  }
+
+  cancelAll(): void {
+    for (const job of this.#jobs.values()) job.cancel();
+  }
+
+  close(): void {
+    this.cancelAll();
+    this.#cache?.close();
+    this.#cache = undefined;
+  }
+
+  #queryProvider(sourceId: string, providerId: string): EmbeddingProvider {
+    if (providerId.startsWith('local:')) {
+      const dimensions = Number(providerId.split(':').pop());
+      return createProvider({ provider: 'local', dimensions });
+    }
+    const settings = this.#settings.get(sourceId) ?? this.#options.settings?.getSetting<ProviderSettings>(providerSettingsKey(sourceId));
+    if (!settings || settings.provider !== 'openai') throw new AppError('not_available', `This index was built with ${providerId}; give its settings again (index the source) to search it.`);
+    return new OpenAiEmbeddingProvider({ ...settings, apiKey: this.#options.secrets.get(apiKeySecretId(settings.baseUrl)) ?? process.env.OPENAI_API_KEY, timeoutMs: 10_000 }, 2);
+  }
+
+  #readCache(): EmbeddingCache | undefined {
+    if (!this.#cache) {
+      try {
+        this.#cache = new EmbeddingCache(EmbeddingCache.file(this.#options.home), { readonly: true });
+      } catch {
+        return undefined;
+      }
+    }
+    return this.#cache;
+  }
+}

@@ -1,0 +1,205 @@
+import type { TableInfo } from '../../../shared/schema-types.ts';
+import { abbreviationsOf, lexicalTerms } from './identifier-words.ts';
+
+/** A table (column -1) or one of its columns, by position in the snapshot's table list. */
+export interface LexicalHit {
+  readonly table: number;
+  readonly column: number;
+  readonly score: number;
+}
+
+/** The index as plain data: typed arrays (transferable between threads without copying) and the vocabulary. */
+export interface LexicalIndexParts {
+  /** Stems. */
+  readonly vocabulary: string[];
+  /** Per stem, the words that gave it as written (lower case, `|`-joined): where question words are looked for inside. */
+  readonly surfaces: string[];
+  /** Postings of word w are entries offsets[w] .. offsets[w + 1] of `documents` and `weights`. */
+  readonly offsets: Int32Array;
+  readonly documents: Int32Array;
+  readonly weights: Float32Array;
+  readonly tableOf: Int32Array;
+  readonly columnOf: Int32Array;
+  readonly lengths: Float32Array;
+  readonly averageLength: number;
+}
+
+/**
+ * A question word found inside a longer name word (`customer` in `sbcustomer`, `daily` in `sbdailyprice`, `cust` in
+ * `sbtxcustid`) counts this much of a whole-word match: schemas folded to lower case or written without separators
+ * have no word boundaries to split on. Only from this many letters (a shorter part matches too much by chance).
+ */
+const PART_WEIGHT = 0.5;
+const MIN_PART_LETTERS = 4;
+const MIN_ABBREVIATION_LETTERS = 3;
+const MAX_SURFACES = 4;
+
+const K1 = 1.2;
+const B = 0.75;
+/** Name words count more than comment words: a name is what the analyst's words usually match. */
+const NAME_WEIGHT = 2;
+
+/** Builds the parts: run in the context worker for large schemas (W1000: about a second of word splitting). */
+export function buildLexicalParts(tables: readonly TableInfo[]): LexicalIndexParts {
+  const count = tables.reduce((sum, table) => sum + 1 + table.columns.length, 0);
+  const tableOf = new Int32Array(count);
+  const columnOf = new Int32Array(count);
+  const lengths = new Float32Array(count);
+  const ids = new Map<string, number>();
+  const vocabulary: string[] = [];
+  const surfaces: Set<string>[] = [];
+  const postingDocs: number[][] = [];
+  const postingWeights: number[][] = [];
+  let document = 0;
+  let totalLength = 0;
+  let total = 0;
+  const add = (tableIndex: number, columnIndex: number, name: string, comment: string | null) => {
+    const weights = new Map<string, number>();
+    const addTerms = (text: string, weight: number) => {
+      for (const { stem, surface } of lexicalTerms(text)) {
+        weights.set(stem, (weights.get(stem) ?? 0) + weight);
+        let id = ids.get(stem);
+        if (id === undefined) {
+          id = vocabulary.length;
+          ids.set(stem, id);
+          vocabulary.push(stem);
+          surfaces.push(new Set());
+          postingDocs.push([]);
+          postingWeights.push([]);
+        }
+        if (surfaces[id]!.size < MAX_SURFACES) surfaces[id]!.add(surface);
+      }
+    };
+    addTerms(name, NAME_WEIGHT);
+    if (comment) addTerms(comment.slice(0, 400), 1);
+    let length = 0;
+    for (const [word, weight] of weights) {
+      length += weight;
+      const id = ids.get(word)!;
+      postingDocs[id]!.push(document);
+      postingWeights[id]!.push(weight);
+      total += 1;
+    }
+    tableOf[document] = tableIndex;
+    columnOf[document] = columnIndex;
+    lengths[document] = length;
+    totalLength += length;
+    document += 1;
+  };
+  tables.forEach((table, tableIndex) => {
+    add(tableIndex, -1, table.name, table.comment);
+    table.columns.forEach((column, columnIndex) => add(tableIndex, columnIndex, column.name, column.comment));
+  });
+  const offsets = new Int32Array(vocabulary.length + 1);
+  const documents = new Int32Array(total);
+  const weights = new Float32Array(total);
+  let at = 0;
+  for (let id = 0; id < vocabulary.length; id += 1) {
+    offsets[id] = at;
+    documents.set(postingDocs[id]!, at);
+    weights.set(postingWeights[id]!, at);
+    at += postingDocs[id]!.length;
+  }
+  offsets[vocabulary.length] = at;
+  return {
+    vocabulary,
+    surfaces: surfaces.map((forms) => [...forms].join('|')),
+    offsets,
+    documents,
+    weights,
+    tableOf,
+    columnOf,
+    lengths,
+    averageLength: count > 0 ? totalLength / count : 1,
+  };
+}
+
+/** Vocabulary words that count for a question word, with one idf for all of them. */
+interface WordMatch {
+  readonly ids: readonly number[];
+  readonly factor: number;
+  readonly idf: number;
+}
+
+/**
+ * BM25 over names and comments, the "names" half of hybrid retrieval. Words go through the same splitting,
+ * abbreviation expansion and stemming as the offline embedding, so `cust_acct_dt` matches "customer account date";
+ * and a question word is also found inside glued names (`sbtxcustid`). Postings are stored compactly (CSR: a few
+ * typed arrays for 100,000 documents), built once per snapshot and kept by the context service's LRU.
+ */
+export class LexicalIndex {
+  readonly #parts: LexicalIndexParts;
+  readonly #ids: Map<string, number>;
+
+  constructor(source: readonly TableInfo[] | LexicalIndexParts) {
+    this.#parts = Array.isArray(source) ? buildLexicalParts(source as readonly TableInfo[]) : (source as LexicalIndexParts);
+    this.#ids = new Map(this.#parts.vocabulary.map((word, id) => [word, id]));
+  }
+
+  get documentCount(): number {
+    return this.#parts.tableOf.length;
+  }
+
+  /** Every document sharing a word with the text, scored with BM25 (unsorted). */
+  search(text: string): LexicalHit[] {
+    const { offsets, documents, weights, lengths, tableOf, columnOf, averageLength } = this.#parts;
+    const scores = new Map<number, number>();
+    for (const match of this.#matches(text)) {
+      const { factor } = match;
+      for (const id of match.ids) {
+        for (let at = offsets[id]!; at < offsets[id + 1]!; at += 1) {
+          const document = documents[at]!;
+          const weight = weights[at]!;
+          const norm = weight + K1 * (1 - B + (B * lengths[document]!) / averageLength);
+          scores.set(document, (scores.get(document) ?? 0) + factor * match.idf * ((weight * (K1 + 1)) / norm));
+        }
+      }
+    }
+    const hits: LexicalHit[] = [];
+    for (const [document, score] of scores) hits.push({ table: tableOf[document]!, column: columnOf[document]!, score });
+    return hits;
+  }
+
+  /**
+   * Each question word's matches: the same stem (a whole word, with its own idf), and the names that contain the
+   * word, its stem or one of its usual abbreviations ({@link PART_WEIGHT}). Being inside a name is scored as one term
+   * of its own, its idf from all those names together: `customer` inside the few `sbcustomer`-like names is rare
+   * and telling, `name` inside hundreds of `authorname`-like names is not.
+   */
+  #matches(text: string): WordMatch[] {
+    const { offsets, vocabulary, surfaces, tableOf } = this.#parts;
+    const total = tableOf.length;
+    const idf = (ids: readonly number[]) => {
+      const frequency = Math.min(total, ids.reduce((sum, id) => sum + offsets[id + 1]! - offsets[id]!, 0));
+      return Math.log(1 + (total - frequency + 0.5) / (frequency + 0.5));
+    };
+    const matches: WordMatch[] = [];
+    const seen = new Set<string>();
+    for (const term of lexicalTerms(text)) {
+      if (seen.has(term.stem)) continue;
+      seen.add(term.stem);
+      const exact = this.#ids.get(term.stem);
+      if (exact !== undefined) matches.push({ ids: [exact], factor: 1, idf: idf([exact]) });
+      const parts = partsOf(term.stem, term.surface);
+      if (parts.length === 0) continue;
+      const inside: number[] = [];
+      for (let id = 0; id < vocabulary.length; id += 1) {
+        if (id === exact) continue;
+        const forms = surfaces[id]!;
+        if (parts.some((part) => forms.length > part.length && forms.includes(part))) inside.push(id);
+      }
+      if (inside.length > 0) matches.push({ ids: inside, factor: PART_WEIGHT, idf: idf(inside) });
+    }
+    return matches;
+  }
+}
+
+/** What to look for inside glued names: the word as written (a simple plural dropped), its stem, its abbreviations. */
+function partsOf(stem: string, surface: string): string[] {
+  const parts = new Set<string>();
+  const singular = surface.replace(/(?<=[^s])s$/, '');
+  for (const part of [surface, singular, stem]) if (part.length >= MIN_PART_LETTERS) parts.add(part);
+  for (const abbreviation of abbreviationsOf(surface)) if (abbreviation.length >= MIN_ABBREVIATION_LETTERS) parts.add(abbreviation);
+  for (const abbreviation of abbreviationsOf(singular)) if (abbreviation.length >= MIN_ABBREVIATION_LETTERS) parts.add(abbreviation);
+  return [...parts];
+}
