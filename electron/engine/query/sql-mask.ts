@@ -27,7 +27,7 @@ export function maskSql(sql: string, engine: Engine): string {
     const next = sql[index + 1];
     const rest = (): string => sql.slice(index, index + 200);
 
-    if (char === '-' && next === '-' && (!rules.dashCommentNeedsSpace || index + 2 >= sql.length || /[\s\u0000-\u001f]/.test(sql[index + 2]!))) {
+    if (char === '-' && next === '-' && (!rules.dashCommentNeedsSpace || isSpaceOrControl(sql[index + 2]))) {
       const end = sql.indexOf('\n', index);
       const stop = end < 0 ? sql.length : end;
       out += blank(stop - index);
@@ -75,6 +75,11 @@ export function maskSql(sql: string, engine: Engine): string {
     }
   }
   return out;
+}
+
+/** MySQL's test after `--`: the end of the text, white space or a control character. */
+function isSpaceOrControl(char: string | undefined): boolean {
+  return char === undefined || /\s/.test(char) || char.charCodeAt(0) < 0x20;
 }
 
 /** Index just past the quoted text opened at `start` (or the end of the text when it never closes). */
