@@ -62,7 +62,7 @@ export function maskSql(sql: string, engine: Engine): string {
       const backslash = escapeString || rules.backslashQuotes.includes(char);
       const stop = quotedEnd(sql, index, char, backslash);
       const length = stop - index;
-      out += rules.stringQuotes.includes(char) ? `''${blank(length - 2)}` : `q${blank(length - 1)}`;
+      out += rules.stringQuotes.includes(char) ? maskedString(length) : `q${blank(length - 1)}`;
       index = stop;
     } else if (char === '[' && rules.bracketIdentifiers) {
       const end = sql.indexOf(']', index + 1);
@@ -75,6 +75,11 @@ export function maskSql(sql: string, engine: Engine): string {
     }
   }
   return out;
+}
+
+/** An empty literal `''` padded to `length`; a lone quote left open at the very end masks to one space. */
+function maskedString(length: number): string {
+  return length < 2 ? ' '.repeat(length) : `''${' '.repeat(length - 2)}`;
 }
 
 /** MySQL's test after `--`: the end of the text, white space or a control character. */
