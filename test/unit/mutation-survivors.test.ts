@@ -127,6 +127,11 @@ describe('the guard', () => {
     expect(refusal(() => parserWall('USE other_database', 'mysql'))).toMatchObject({ message: 'Only read-only statements can run; the parser sees USE.' });
     expect(refusal(() => parserWall('SELECT a INTO @v FROM t', 'mysql'))).toMatchObject({ message: expect.stringMatching(/contains INTO/) });
     expect(refusal(() => parserWall('SELECT a FROM t WHERE b IN (SELECT c FROM u WHERE d IN (SELECT 1))', 'mysql'))).toBeUndefined();
+    // Writes found deep in the tree: in a list (FROM's tables), in a union's second part, in a subquery.
+    for (const sql of ['SELECT * FROM t1 JOIN (SELECT 1 INTO @x) t2 ON 1', 'SELECT a FROM t UNION SELECT b INTO @v FROM u', 'SELECT * FROM t WHERE a IN (SELECT b INTO @v FROM u)']) {
+      expect(refusal(() => parserWall(sql, 'mysql')), sql).toMatchObject({ message: 'Refused: the statement contains INTO VAR.' });
+    }
+    expect(refusal(() => parserWall('SELECT a, b FROM t INTO OUTFILE "/tmp/x"', 'mysql'))).toMatchObject({ message: 'Refused: the statement contains INTO OUTFILE.' });
   });
 });
 
