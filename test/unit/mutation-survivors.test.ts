@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AppError, deserializeError, isSerializedError, redactSecrets, serializeError } from '../../shared/errors.ts';
 import { checkReadOnlySql, guardCacheStats, lexicalWall, maskSql, parserWall } from '../../electron/engine/query/sql-guard.ts';
-import { displayUrl, parseConnectionUrl } from '../../electron/engine/sources/connection-url.ts';
+import { displayUrl, parseConnectionUrl, withPassword } from '../../electron/engine/sources/connection-url.ts';
 import type { ExecuteOptions, PoolStats, SourceConnection } from '../../electron/engine/sources/dialect.ts';
 import { PasswordScrubbingConnection } from '../../electron/engine/sources/secret-scrubbing.ts';
 import { checkHostAndOrigin, newToken } from '../../electron/web/web-auth.ts';
@@ -269,5 +269,44 @@ describe('web auth', () => {
 
   it('names the Origin it refuses', () => {
     expect(checkHostAndOrigin({ headers: { host: 'localhost:1', origin: 'http://x' } }, 1)).toBe('Origin "http://x" is not allowed.');
+  });
+});
+
+describe('second round (mutants that survived the second Stryker run)', () => {
+  it('guard: no word at all, two spaces in FOR KEY SHARE, the parser dialect, and each read type alone', () => {
+    expect(refusal(() => lexicalWall('(1)', 'mysql'))).toMatchObject({ message: expect.stringMatching(/starts with nothing\.$/) });
+    expect(refusal(() => lexicalWall('SELECT * FROM t FOR KEY  SHARE', 'postgres'))).toMatchObject({ message: expect.stringMatching(/locking reads/) });
+    expect(parserWall('SELECT a::int FROM t', 'postgres')).toBe(true); // PostgreSQL's cast: read with its own dialect
+    expect(parserWall('SHOW TABLES', 'mysql')).toBe(true);
+    expect(parserWall('DESCRIBE t', 'mysql')).toBe(true);
+    expect(parserWall('EXPLAIN SELECT 1', 'mysql')).toBe(true);
+  });
+
+  it('masking at the edges of the text and of brackets', () => {
+    expect(maskSql('$$;$$', 'postgres')).toBe("''   ");
+    expect(maskSql("'a\\';'", 'postgres')).toBe("''  ; ");
+    expect(maskSql('SELECT /*! 2*3 / 4 */', 'mysql')).toBe('SELECT     2*3 / 4   ');
+    expect(maskSql('SELECT a][b;c]', 'sqlite')).toBe('SELECT a]q    ');
+  });
+
+  it('URLs: not a string, a scheme only at the start, options shown, a password added', () => {
+    expect(refusal(() => parseConnectionUrl(3 as unknown as string))).toMatchObject({ message: 'The connection URL must be a string.' });
+    expect(refusal(() => parseConnectionUrl('1mysql://h/db'))).toMatchObject({ message: expect.stringMatching(/has no scheme/) });
+    const spec = parseConnectionUrl('postgres://u@h/db?sslmode=require&schema=a%2Cb');
+    expect(displayUrl(spec)).toBe('postgres://u@h:5432/db?sslmode=require&schema=a%2Cb');
+    expect(withPassword(spec, 'pw')).toEqual({ ...spec, password: 'pw' });
+    expect(withPassword(spec, undefined)).toBe(spec);
+  });
+
+  it('errors: the cancelled message, and storage codes only at the start', () => {
+    const abort = Object.assign(new Error('x'), { name: 'AbortError' });
+    expect(serializeError(abort)).toEqual({ kind: 'cancelled', message: 'The operation was cancelled.' });
+    for (const code of ['XSQLITE_READONLY', 'XSQLITE_IOERR', 'XSQLITE_CORRUPT', 'XSQLITE_BUSY']) {
+      expect(serializeError(Object.assign(new Error('x'), { code })).kind, code).toBe('internal');
+    }
+  });
+
+  it('web auth names an empty Host as empty', () => {
+    expect(checkHostAndOrigin({ headers: {} }, 1)).toBe('Host "" is not this server.');
   });
 });
