@@ -1,9 +1,11 @@
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRandom } from '../../electron/engine/platform/random.ts';
 import { EmbeddingCache } from '../../electron/engine/search/embedding-cache.ts';
 import { l2normalize } from '../../electron/engine/search/embedding-provider.ts';
 import { VectorIndex } from '../../electron/engine/search/vector-index.ts';
+import { compactVectorsFile, readCompactCopy } from '../../electron/engine/search/compact-vectors-file.ts';
 import { tempHome } from '../helpers/temp-home.ts';
 
 const home = tempHome();
@@ -60,5 +62,36 @@ describe('VectorIndex', () => {
 
   it('refuses a query of the wrong size', () => {
     expect(() => index.search(new Float32Array(10), 5)).toThrow(/dimensions/);
+  });
+
+  describe('the compact copy written at index time', () => {
+    const file = compactVectorsFile(path.join(home.dir, 'embeddings.db'), 's', 'fake:model:1536');
+    const query = l2normalize(Float32Array.from(vectors[123]!, (value) => value + 0.001));
+    const top = (from: VectorIndex) => from.search(query, 10).map((hit) => hit.item.itemId);
+
+    it('is written once, loaded instead of projecting every vector again, and answers exactly as the rebuilt index', () => {
+      VectorIndex.writeCompactCopy(cache, 's', 'fake:model:1536', file);
+      const written = statSync(file).mtimeMs;
+      VectorIndex.writeCompactCopy(cache, 's', 'fake:model:1536', file); // unchanged items: not rewritten
+      expect(statSync(file).mtimeMs).toBe(written);
+      const items = cache.sourceItems('s', 'fake:model:1536');
+      const copy = readCompactCopy(file, items)!;
+      expect(copy.compact).toHaveLength(count * 128);
+      const loaded = VectorIndex.load(cache, 's', 'fake:model:1536', budget, file)!;
+      expect(top(loaded)).toEqual(top(index));
+      expect(loaded.memory().compactBytes).toBe(index.memory().compactBytes);
+    });
+
+    it('is ignored when it does not match the stored items, or is damaged: never trusted, always rebuilt', () => {
+      const items = cache.sourceItems('s', 'fake:model:1536');
+      expect(readCompactCopy(file, items.slice(1))).toBeUndefined();
+      expect(readCompactCopy(file, items.map((item, at) => (at === 7 ? { ...item, key: 'k8' } : item)))).toBeUndefined();
+      const bytes = readFileSync(file);
+      writeFileSync(file, bytes.subarray(0, bytes.length - 5));
+      expect(readCompactCopy(file, items)).toBeUndefined();
+      expect(top(VectorIndex.load(cache, 's', 'fake:model:1536', budget, file)!)).toEqual(top(index));
+      writeFileSync(file, Buffer.concat([Buffer.from('XXXX'), bytes.subarray(4)]));
+      expect(readCompactCopy(file, items)).toBeUndefined();
+    });
   });
 });

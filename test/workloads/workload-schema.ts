@@ -1,9 +1,11 @@
 import type { ModelColumn, ModelTable, SchemaModel, ValueKind } from '../../electron/engine/demo/schema-model.ts';
 
-/** The reference workloads of targets.md: W200 = 200 tables x 50 columns, W1000 = 1,000 x 100. */
+/** The reference workloads of targets.md: W200 = 200 tables x 50 columns, W1000 = 1,000 x 100, W10k = 10,000 x 50. */
 export const WORKLOADS = {
   w200: { tables: 200, columns: 50 },
   w1000: { tables: 1000, columns: 100 },
+  /** The largest schemas (ERP, warehouses): 500,000 columns. Benchmarks only (`npm run bench -- --suite largest-schemas`). */
+  w10k: { tables: 10000, columns: 50 },
 } as const;
 
 export type WorkloadName = keyof typeof WORKLOADS;

@@ -1,5 +1,6 @@
 import { AppError } from '../../../shared/errors.ts';
 import type { RequestOf } from '../../../shared/ipc-contract.ts';
+import { describeHolder } from '../../engine/search/index-service.ts';
 import { freshSnapshot, positiveInt, round, sourceFor, type CommandContext, type CommandOutcome, type CommandRun } from '../command-context.ts';
 
 type ProviderSettings = RequestOf<'index/start'>['settings'];
@@ -24,6 +25,7 @@ function providerSettings(context: CommandContext): ProviderSettings {
 /** Starts a run through dispatch and waits for it, with progress on stderr; Ctrl+C cancels (what was stored stays). */
 export async function runIndex(context: CommandContext, sourceId: string, settings: ProviderSettings): Promise<CommandOutcome> {
   const started = performance.now();
+  await waitForOtherProcess(context, sourceId);
   const { tables, columns } = await context.call('index/start', { sourceId, settings });
   const job = context.engine.indexes.job(sourceId);
   let last = 0;
@@ -70,6 +72,33 @@ export async function runIndex(context: CommandContext, sourceId: string, settin
     },
   };
 }
+
+/**
+ * Another process on this data folder (the app, another CLI) may be indexing this source: wait for it, showing its
+ * progress, instead of sending the same inputs a second time. Its stored vectors are then reused, not re-embedded.
+ * Ctrl+C stops the waiting; a holder that dies (even by kill -9) is noticed and the wait ends.
+ */
+export async function waitForOtherProcess(context: CommandContext, sourceId: string): Promise<void> {
+  let shown = '';
+  for (let holder = context.engine.indexes.holder(sourceId); holder; holder = context.engine.indexes.holder(sourceId)) {
+    const line = describeHolder(holder).replace(/ Wait for it.*$/, ' Waiting for it (Ctrl+C stops waiting).');
+    if (line !== shown) context.io.stderr(line);
+    shown = line;
+    await new Promise<void>((resolve, reject) => {
+      const stop = (): void => {
+        clearTimeout(timer);
+        reject(new AppError('cancelled', 'Stopped waiting for the other process; nothing was indexed here.'));
+      };
+      const timer = setTimeout(() => {
+        context.signal.removeEventListener('abort', stop);
+        resolve();
+      }, WAIT_POLL_MS);
+      context.signal.addEventListener('abort', stop, { once: true });
+    });
+  }
+}
+
+const WAIT_POLL_MS = 500;
 
 export const indexSource: CommandRun = async (context) => {
   const settings = providerSettings(context);

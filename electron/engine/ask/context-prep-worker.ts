@@ -13,6 +13,7 @@ import { buildLexicalParts } from '../search/lexical-index.ts';
 import { JoinGraph } from './join-graph.ts';
 import { PreparedStore } from './prepared-store.ts';
 import { AppError } from '../../../shared/errors.ts';
+import { compactVectorsFile } from '../search/compact-vectors-file.ts';
 
 let catalog: CatalogStore | undefined;
 
@@ -20,7 +21,7 @@ serveRpc<PrepareRequest | VectorsRequest>(parentPort!, (request) => {
   if (request.kind === 'vectors') {
     const cache = new EmbeddingCache(request.embeddingsFile, { readonly: true });
     try {
-      const parts = VectorIndex.load(cache, request.sourceId, request.providerId, request.budgetBytes)?.toParts() ?? null;
+      const parts = VectorIndex.load(cache, request.sourceId, request.providerId, request.budgetBytes, compactVectorsFile(request.embeddingsFile, request.sourceId, request.providerId))?.toParts() ?? null;
       return { value: parts, transfer: parts ? [parts.compact.buffer as ArrayBuffer, parts.scales.buffer as ArrayBuffer] : [] };
     } finally {
       cache.close();

@@ -130,4 +130,22 @@ export const CATALOG_MIGRATIONS: readonly { readonly version: number; readonly s
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 4,
+    sql: `
+      -- Who runs a source's long job (indexing) when several processes share one data folder (the app, the CLI, an
+      -- MCP server). One row per job kind and source; a row whose owner died is taken over (see job-lock-store.ts).
+      CREATE TABLE job_locks (
+        kind TEXT NOT NULL,
+        source_id TEXT NOT NULL,
+        owner_pid INTEGER NOT NULL,
+        owner_host TEXT NOT NULL,
+        owner_nonce TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        heartbeat_at INTEGER NOT NULL,
+        progress_json TEXT,
+        PRIMARY KEY (kind, source_id)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

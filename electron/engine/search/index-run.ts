@@ -10,6 +10,8 @@ import { RetryPolicy } from './retry-policy.ts';
 import type { IndexerEvent, IndexJobSpec, IndexProgress, IndexSummary } from './indexer-protocol.ts';
 import { RateLimiter, sleep } from './rate-limiter.ts';
 import { countTokens, truncateToTokens } from '../platform/token-counter.ts';
+import { compactVectorsFile } from './compact-vectors-file.ts';
+import { VectorIndex } from './vector-index.ts';
 
 const MAX_INPUT_TOKENS = 8192;
 const PROGRESS_INTERVAL_MS = 100;
@@ -147,6 +149,9 @@ export class IndexRun {
       if (pending.length > 0 || failures.size > 0 || !sameItems(cache.sourceItems(this.#job.sourceId, provider.id), stored) || cache.failures(this.#job.sourceId, provider.id).length > 0) {
         cache.replaceSourceItems(this.#job.sourceId, provider.id, stored, [...failures].map(([itemId, reason]) => ({ itemId, reason })));
       }
+      // What the first search of any process needs is prepared now, in this worker, not at that search.
+      this.#emit({ type: 'log', level: 'info', message: 'preparing search: writing the compact vector copy' });
+      VectorIndex.writeCompactCopy(cache, this.#job.sourceId, provider.id, compactVectorsFile(EmbeddingCache.file(this.#job.home), this.#job.sourceId, provider.id));
       return this.#summary('done', provider.id, failures);
     } catch (error) {
       const cancelled = this.#abort.signal.aborted;

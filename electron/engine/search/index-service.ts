@@ -1,10 +1,14 @@
 import { LRUCache } from 'lru-cache';
 import { AppError } from '../../../shared/errors.ts';
+import { indexProgress, type ResponseOf } from '../../../shared/ipc-contract.ts';
+import type { DeepReadonly } from '../../../shared/schema-types.ts';
 import type { CatalogStore } from '../catalog/catalog-store.ts';
+import { HEARTBEAT_EVERY_MS, JobLockStore, type JobHolder } from '../catalog/job-lock-store.ts';
 import type { SecretStore } from '../sources/secret-store.ts';
 import type { SourceService } from '../sources/source-service.ts';
 import type { EventHub } from '../platform/event-hub.ts';
 import type { MetricsRegistry } from '../platform/metrics-registry.ts';
+import { compactVectorsFile } from './compact-vectors-file.ts';
 import { createProvider } from './create-provider.ts';
 import { EmbeddingCache } from './embedding-cache.ts';
 import type { EmbeddingProvider, ProviderSettings } from './embedding-provider.ts';
@@ -71,10 +75,12 @@ export class IndexService {
   readonly #summaries = new LRUCache<string, IndexSummary>({ max: 64 });
   readonly #indexes: LRUCache<string, VectorIndex>;
   readonly #settings = new Map<string, ProviderSettings>();
+  readonly #locks: JobLockStore;
   #cache: EmbeddingCache | undefined;
 
   constructor(options: IndexServiceOptions) {
     this.#options = options;
+    this.#locks = new JobLockStore(options.catalog);
     this.#indexes = new LRUCache<string, VectorIndex>({ max: MAX_LOADED_INDEXES });
   }
 
@@ -86,6 +92,26 @@ export class IndexService {
   async start(sourceId: string, settings: ProviderSettings, options: { offline?: boolean } = {}): Promise<{ job: IndexJob; tables: number; columns: number }> {
     if (this.#jobs.has(sourceId)) throw new AppError('invalid_input', 'This source is already being indexed: pause, resume or cancel that run first.');
     const resolved = await this.#options.sources.snapshot(sourceId, options);
+    const lock = this.#locks.acquire('index', sourceId);
+    if ('holder' in lock) throw new AppError('not_available', describeHolder(lock.holder));
+    try {
+      return this.#startLocked(sourceId, settings, resolved.record.id, lock.token);
+    } catch (error) {
+      this.#locks.release('index', sourceId, lock.token);
+      throw error;
+    }
+  }
+
+  /** The live process that indexes this source elsewhere (another process on this data folder), or null. */
+  holder(sourceId: string): (JobHolder & { progress: IndexProgress | null }) | null {
+    if (this.#jobs.has(sourceId)) return null;
+    const holder = this.#locks.holder('index', sourceId);
+    if (!holder) return null;
+    const progress = indexProgress.safeParse(holder.progress);
+    return { ...holder, progress: progress.success ? progress.data : null };
+  }
+
+  #startLocked(sourceId: string, settings: ProviderSettings, snapshotId: number, token: string): { job: IndexJob; tables: number; columns: number } {
     let apiKey = settings.apiKey;
     if (settings.provider === 'openai') {
       if (apiKey) this.#options.secrets.set(apiKeySecretId(settings.baseUrl), apiKey);
@@ -95,14 +121,14 @@ export class IndexService {
     createProvider(effective); // validates the settings before a worker starts
     this.#settings.set(sourceId, { ...settings, apiKey: undefined });
     this.#options.settings?.setSetting(providerSettingsKey(sourceId), { ...settings, apiKey: undefined });
-    const counts = this.#options.catalog.countSnapshot(resolved.record.id);
+    const counts = this.#options.catalog.countSnapshot(snapshotId);
     const metrics = this.#options.metrics;
     let counted = { requests: 0, tooManyRequests: 0, retries: 0, embedded: 0, reused: 0, failed: 0 };
     const job = startIndexJob({
       home: this.#options.home,
       sourceId,
       provider: effective,
-      snapshotId: resolved.record.id,
+      snapshotId,
       onEvent: (event) => {
         if (metrics && event.type === 'metrics') {
           for (const ms of event.requestMs) metrics.observe('embedding.request_ms', ms);
@@ -126,7 +152,15 @@ export class IndexService {
       },
     });
     this.#jobs.set(sourceId, job);
+    // Other processes on this data folder see the owner alive and its progress; taken over (this process was
+    // thought dead), the run stops instead of indexing twice.
+    const heartbeat = setInterval(() => {
+      if (!this.#locks.heartbeat('index', sourceId, token, job.latest() ?? undefined)) job.cancel();
+    }, HEARTBEAT_EVERY_MS);
+    heartbeat.unref();
     void job.done.then((summary) => {
+      clearInterval(heartbeat);
+      this.#locks.release('index', sourceId, token);
       this.#jobs.delete(sourceId);
       this.#summaries.set(sourceId, summary);
       this.#indexes.delete(`${sourceId}\u0000${summary.providerId}`);
@@ -143,13 +177,14 @@ export class IndexService {
   }
 
   /** The running job's progress, the last run's summary in this process, and the stored failures of the index. */
-  status(sourceId: string): { running: boolean; progress: IndexProgress | null; summary: IndexSummary | null; failures: { itemId: string; reason: string }[] } {
+  status(sourceId: string): DeepReadonly<ResponseOf<'index/status'>> {
     const job = this.#jobs.get(sourceId);
     const summary = this.#summaries.get(sourceId) ?? null;
     const cache = summary ? undefined : this.#readCache();
     const providerId = cache?.providersFor(sourceId)[0];
     const failures = summary ? [...summary.failures] : cache && providerId ? cache.failures(sourceId, providerId).slice(0, MAX_LISTED_FAILURES) : [];
-    return { running: Boolean(job), progress: job?.latest() ?? null, summary, failures };
+    const owner = job ? null : this.holder(sourceId);
+    return { running: Boolean(job) || Boolean(owner), progress: job?.latest() ?? owner?.progress ?? null, summary, failures, owner: owner ? { pid: owner.pid, host: owner.host, startedAt: owner.startedAt } : null };
   }
 
   /** The provider of the source's search index (most items), or undefined when it has none. */
@@ -207,7 +242,7 @@ export class IndexService {
         // loaded in place below
       }
     }
-    return VectorIndex.load(cache, sourceId, providerId, this.budgetBytes);
+    return VectorIndex.load(cache, sourceId, providerId, this.budgetBytes, compactVectorsFile(EmbeddingCache.file(this.#options.home), sourceId, providerId));
   }
 
   /**
@@ -267,4 +302,11 @@ export class IndexService {
     }
     return this.#cache;
   }
+}
+
+/** "Indexing in another process (pid 4242, since 10:31:02): 1,200/10,202 items." */
+export function describeHolder(holder: { pid: number; host: string; startedAt: string; progress: unknown }): string {
+  const parsed = indexProgress.safeParse(holder.progress);
+  const progress = parsed.success ? `: ${parsed.data.done.toLocaleString('en-US')}/${parsed.data.total.toLocaleString('en-US')} items` : '';
+  return `Indexing in another process (pid ${holder.pid} on ${holder.host}, since ${holder.startedAt})${progress}. Wait for it to finish, or stop that process.`;
 }

@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import { createRandom } from '../platform/random.ts';
+import { readCompactCopy, removeCompactCopy, writeCompactCopy } from './compact-vectors-file.ts';
 import type { EmbeddingCache, SourceItemRow } from './embedding-cache.ts';
 
 export const DEFAULT_VECTOR_BUDGET_BYTES = 64 * 1024 * 1024;
@@ -89,10 +90,28 @@ export class VectorIndex {
     return new VectorIndex(cache, parts.items, parts.dimensions, budgetBytes, { compact: parts.compact, scales: parts.scales });
   }
 
-  /** Loads the index of a source: one pass over its vectors on disk, keeping only the compact copy in memory. */
-  static load(cache: EmbeddingCache, sourceId: string, providerId: string, budgetBytes = DEFAULT_VECTOR_BUDGET_BYTES): VectorIndex | undefined {
+  /**
+   * Loads the index of a source. The compact copy written when the index was built is read in one go when it matches
+   * the stored items; otherwise (an index from before, or damaged) one pass over the vectors rebuilds it in memory.
+   */
+  static load(cache: EmbeddingCache, sourceId: string, providerId: string, budgetBytes = DEFAULT_VECTOR_BUDGET_BYTES, compactFile?: string): VectorIndex | undefined {
     const items = cache.sourceItems(sourceId, providerId);
     if (items.length === 0) return undefined;
+    const stored = compactFile ? readCompactCopy(compactFile, items) : undefined;
+    if (stored) return new VectorIndex(cache, items, stored.dimensions, budgetBytes, stored);
+    return VectorIndex.#build(cache, items, sourceId, providerId, budgetBytes);
+  }
+
+  /** Builds the compact copy of a source's index and writes it beside the cache, for every later process to load. */
+  static writeCompactCopy(cache: EmbeddingCache, sourceId: string, providerId: string, compactFile: string): void {
+    const items = cache.sourceItems(sourceId, providerId);
+    if (items.length === 0) return removeCompactCopy(compactFile);
+    if (readCompactCopy(compactFile, items)) return; // an unchanged re-index: the file is already right
+    const index = VectorIndex.#build(cache, items, sourceId, providerId, 0);
+    if (index) writeCompactCopy(compactFile, items, { dimensions: index.dimensions, compact: index.#compact, scales: index.#scales });
+  }
+
+  static #build(cache: EmbeddingCache, items: SourceItemRow[], sourceId: string, providerId: string, budgetBytes: number): VectorIndex | undefined {
     const first = cache.getVectors([items[0]!.key]).get(items[0]!.key);
     if (!first) return undefined;
     const index = new VectorIndex(cache, items, first.length, budgetBytes);

@@ -45,6 +45,19 @@ export function IndexPanel({ client, subscribe, sourceId, onOpenTable }: { clien
     };
   }, [client, subscribe, sourceId]);
 
+  // A job run by another process on this data folder sends no events here: follow it by polling while it runs.
+  const owner = status?.owner ?? null;
+  useEffect(() => {
+    if (!owner) return;
+    const timer = setInterval(() => {
+      void client['index/status']({ sourceId }).then((value) => {
+        setStatus(value);
+        setProgress(value.progress ?? value.summary);
+      }, () => undefined);
+    }, 1000);
+    return () => clearInterval(timer);
+  }, [client, sourceId, owner]);
+
   const act = async (action: () => Promise<unknown>) => {
     setError(null);
     try {
@@ -71,7 +84,7 @@ export function IndexPanel({ client, subscribe, sourceId, onOpenTable }: { clien
     setSearching(false);
   };
 
-  const running = progress?.state === 'running' || progress?.state === 'paused';
+  const running = progress?.state === 'running' || progress?.state === 'paused' || owner !== null;
   const percent = progress && progress.total > 0 ? Math.round((progress.done / progress.total) * 100) : 0;
   const failures = status?.failures ?? [];
 
@@ -116,17 +129,23 @@ export function IndexPanel({ client, subscribe, sourceId, onOpenTable }: { clien
           <button type="button" className="primary" onClick={() => void start()} disabled={running}>
             {status?.summary ? 'Re-index' : 'Index'}
           </button>
-          <button type="button" onClick={() => void act(() => client['index/pause']({ sourceId }))} disabled={progress?.state !== 'running'}>
+          <button type="button" onClick={() => void act(() => client['index/pause']({ sourceId }))} disabled={progress?.state !== 'running' || owner !== null}>
             Pause
           </button>
-          <button type="button" onClick={() => void act(() => client['index/resume']({ sourceId }))} disabled={progress?.state !== 'paused'}>
+          <button type="button" onClick={() => void act(() => client['index/resume']({ sourceId }))} disabled={progress?.state !== 'paused' || owner !== null}>
             Resume
           </button>
-          <button type="button" onClick={() => void act(() => client['index/cancel']({ sourceId }))} disabled={!running}>
+          <button type="button" onClick={() => void act(() => client['index/cancel']({ sourceId }))} disabled={!running || owner !== null}>
             Cancel
           </button>
         </div>
         <ErrorNotice error={error} onDismiss={() => setError(null)} />
+        {owner && (
+          <p className="muted" data-testid="index-owner">
+            Indexing in another process (pid {owner.pid}, since {new Date(owner.startedAt).toLocaleTimeString()}); its progress is shown below. Pause and cancel
+            belong to that process.
+          </p>
+        )}
         {progress && (
           <div className="progress-block" data-testid="index-progress">
             <div className="progress-bar" role="progressbar" aria-valuenow={percent} aria-valuemin={0} aria-valuemax={100}>
@@ -134,7 +153,7 @@ export function IndexPanel({ client, subscribe, sourceId, onOpenTable }: { clien
             </div>
             <div className="progress-numbers">
               <span data-testid="index-percent">{percent}%</span>
-              <span>{progress.state}</span>
+              <span>{progress.state === 'running' && progress.total > 0 && progress.done === progress.total ? 'preparing search' : progress.state}</span>
               <span>
                 {progress.done.toLocaleString()} / {progress.total.toLocaleString()} items
               </span>
