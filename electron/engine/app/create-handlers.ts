@@ -2,7 +2,7 @@ import { AppError } from '../../../shared/errors.ts';
 import type { AppMode } from '../../../shared/ipc-contract.ts';
 import type { CatalogStore } from '../catalog/catalog-store.ts';
 import type { SqlDoor } from '../query/sql-door.ts';
-import { quoteIdentifier } from '../../../shared/sql-identifiers.ts';
+import { tableReference } from '../../../shared/sql-identifiers.ts';
 import type { SourceService } from '../sources/source-service.ts';
 import type { HandlerTable } from './handler-table.ts';
 import type { IndexService } from '../search/index-service.ts';
@@ -114,8 +114,7 @@ export function createHandlers(deps: HandlerDependencies): HandlerTable {
     'schema/sample': async (request, context) => {
       const connection = await sources.connection(request.sourceId);
       const engine = connection.engine;
-      const qualified = engine === 'sqlite' ? quoteIdentifier(engine, request.table) : `${quoteIdentifier(engine, request.schema)}.${quoteIdentifier(engine, request.table)}`;
-      return door.execute(connection, { sql: `SELECT * FROM ${qualified}`, limit: SAMPLE_ROWS, signal: context.signal });
+      return door.execute(connection, { sql: `SELECT * FROM ${tableReference(engine, request.schema, request.table)}`, limit: SAMPLE_ROWS, signal: context.signal });
     },
 
     'query/execute': async (request, context) => {

@@ -2,7 +2,7 @@ import { LRUCache } from 'lru-cache';
 import type { TiktokenEncoding } from 'tiktoken';
 import { AppError } from '../../../shared/errors.ts';
 import type { SchemaSnapshot } from '../../../shared/schema-types.ts';
-import type { CatalogStore } from '../catalog/catalog-store.ts';
+import type { CatalogStore, SnapshotRecord } from '../catalog/catalog-store.ts';
 import type { IndexService } from '../search/index-service.ts';
 import type { SourceService } from '../sources/source-service.ts';
 import { DEFAULT_CONTEXT_BUDGET, packContext, type ContextAudience, type PackedContext } from './context-packer.ts';
@@ -82,8 +82,10 @@ export const MAX_BUDGET = 1_000_000;
 
 /**
  * Builds the schema context for a question: the snapshot (live or cached), hybrid ranking, join paths and exact
- * token packing. Prepared snapshots (tables, BM25 index, join graph) are kept in a small LRU keyed by snapshot id:
- * building them is the only cost that grows with the schema, and a new snapshot gets a new id.
+ * token packing. Prepared snapshots (tables, BM25 index, join graph) are kept in a small LRU keyed by the snapshot's
+ * identity (source, id, time taken): building them is the only cost that grows with the schema. Not by id alone:
+ * SQLite hands the newest deleted id out again, so after a source is removed the next source's snapshot may carry
+ * the same id and would be answered with the removed source's tables.
  */
 /** The ranking without the tables named (`schema.table`, or `table` alone where it is unique to the snapshot's schemas). */
 function withoutTables(ranked: readonly RankedTable[], names: readonly string[]): RankedTable[] {
@@ -97,8 +99,8 @@ export class ContextService {
   readonly #sources: SourceService;
   readonly #indexes: IndexService;
   readonly #metrics: MetricsRegistry | undefined;
-  readonly #prepared = new LRUCache<number, PreparedSnapshot>({ max: 3 });
-  readonly #preparing = new Map<number, Promise<PreparedSnapshot>>();
+  readonly #prepared = new LRUCache<string, PreparedSnapshot>({ max: 3 });
+  readonly #preparing = new Map<string, Promise<PreparedSnapshot>>();
   readonly #worker: ContextPrepWorker | undefined;
   #hits = 0;
   #misses = 0;
@@ -206,23 +208,25 @@ export class ContextService {
    * preparation. If the worker fails, the work is done in place.
    */
   async prepare(snapshotId: number): Promise<PreparedSnapshot> {
-    const cached = this.#prepared.get(snapshotId);
+    const record = this.#catalog.snapshotRecord(snapshotId);
+    if (!record) throw new AppError('not_found', `No snapshot ${snapshotId}.`);
+    const key = JSON.stringify([record.sourceId, record.id, record.takenAt]);
+    const cached = this.#prepared.get(key);
     if (cached) {
       this.#hits += 1;
       return cached;
     }
-    let pending = this.#preparing.get(snapshotId);
+    let pending = this.#preparing.get(key);
     if (!pending) {
       this.#misses += 1;
-      pending = this.#build(snapshotId).finally(() => this.#preparing.delete(snapshotId));
-      this.#preparing.set(snapshotId, pending);
+      pending = this.#build(record, key).finally(() => this.#preparing.delete(key));
+      this.#preparing.set(key, pending);
     }
     return pending;
   }
 
-  async #build(snapshotId: number): Promise<PreparedSnapshot> {
-    const record = this.#catalog.snapshotRecord(snapshotId);
-    if (!record) throw new AppError('not_found', `No snapshot ${snapshotId}.`);
+  async #build(record: SnapshotRecord, key: string): Promise<PreparedSnapshot> {
+    const snapshotId = record.id;
     let parts = this.#store?.read(record);
     if (parts) this.#loaded += 1;
     if (!parts && this.#worker && this.#store && record.columnCount >= IN_WORKER_COLUMNS) {
@@ -243,7 +247,7 @@ export class ContextService {
       }
     }
     const prepared: PreparedSnapshot = { snapshot: parts.snapshot, lexical: new LexicalIndex(parts.lexical), graph: JoinGraph.fromEdges(parts.edges) };
-    this.#prepared.set(snapshotId, prepared);
+    this.#prepared.set(key, prepared);
     return prepared;
   }
 
