@@ -309,6 +309,7 @@ const packSummary = z.object({
   glossary: z.number(),
   examples: z.number(),
   values: z.number(),
+  vectors: z.object({ provider: z.string(), items: z.number() }).nullable(),
 });
 const snapshotDiff = diffSummary.extend({ columns: z.object({ added: z.array(z.string()), removed: z.array(z.string()), changed: z.array(z.string()) }) });
 
@@ -588,8 +589,9 @@ export const contract = {
     /**
      * `file`: where to write (the CLI only; the app asks with a save dialog or writes under the data folder).
      * `includeValues`: add the value profiles, when they are on for the source.
+     * `vectorsOf`: add the vectors of that provider's index of the source (its id, as `index` reports it).
      */
-    request: z.strictObject({ sourceId: id, file: z.string().min(1).max(4096).optional(), includeValues: z.boolean().optional() }),
+    request: z.strictObject({ sourceId: id, file: z.string().min(1).max(4096).optional(), includeValues: z.boolean().optional(), vectorsOf: z.string().min(1).max(300).optional() }),
     response: packSummary,
   },
   'pack/import': {

@@ -124,10 +124,10 @@ export const COMMANDS: ReadonlyMap<string, CommandSpec> = new Map<string, Comman
     load: async () => (await import('./commands/example.ts')).exampleRemove,
   }],
   ['pack export', {
-    usage: 'pack export URL FILE [--include-values] [--offline]',
-    summary: 'Write a schema pack: the cached snapshot, notes, glossary and examples (never credentials; example values only with --include-values when value profiles are on).',
+    usage: 'pack export URL FILE [--include-values] [--vectors PROVIDER] [--offline]',
+    summary: 'Write a schema pack: the cached snapshot, notes, glossary and examples (never credentials; example values only with --include-values when value profiles are on; --vectors adds that provider\'s index, e.g. the "provider" that index reported).',
     positionals: ['URL', 'FILE'],
-    options: ['include-values', 'offline'],
+    options: ['include-values', 'vectors', 'offline'],
     load: async () => (await import('./commands/pack.ts')).packExport,
   }],
   ['pack import', {

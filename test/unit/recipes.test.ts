@@ -42,8 +42,8 @@ describe('recipe: adding a dialect', () => {
   }
 });
 
-describe('recipe: adding a worker', () => {
-  const workers = filesUnder('electron/engine').filter((file) => file.endsWith('-worker.ts'));
+describe('recipe: adding a worker (a worker thread, or a child process such as the SQLite query process)', () => {
+  const workers = filesUnder('electron/engine').filter((file) => file.endsWith('-worker.ts') || file.endsWith('-process.ts'));
   const build = read('scripts/build.mjs');
   const product = filesUnder('electron/engine').filter((file) => file.endsWith('.ts')).map(read).join('\n');
 
