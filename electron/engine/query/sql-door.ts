@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { AppError } from '../../../shared/errors.ts';
 import type { QueryResult } from '../../../shared/ipc-contract.ts';
 import type { SourceConnection } from '../sources/dialect.ts';
-import { checkReadOnlySql, maskSql } from './sql-guard.ts';
+import { checkReadOnlySql } from './sql-guard.ts';
+import { maskSql } from './sql-mask.ts';
 import { planReaderOf } from '../sources/plan-readers.ts';
 import type { PlanNodeView } from '../../../shared/ipc-contract.ts';
 import type { MetricsRegistry } from '../platform/metrics-registry.ts';
@@ -78,7 +79,7 @@ export class SqlDoor {
     if (sql.length === 0) throw new AppError('invalid_input', 'The SQL is empty.');
     try {
       checkReadOnlySql(sql, connection.engine);
-      const first = (maskSql(sql).toLowerCase().match(/[a-z_]+/) ?? [''])[0];
+      const first = (maskSql(sql, connection.engine).toLowerCase().match(/[a-z_]+/) ?? [''])[0];
       if (!EXPLAINABLE.has(first)) throw new AppError('invalid_input', `Only a query (SELECT or WITH) can be explained; this statement starts with ${first.toUpperCase() || 'nothing'}.`);
     } catch (error) {
       this.#metrics?.inc('query.refused');
