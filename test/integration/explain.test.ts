@@ -71,6 +71,9 @@ describe.each(ENGINES)('EXPLAIN on $engine (the real server)', ({ engine, url })
     await expect(explain('EXPLAIN ANALYZE SELECT * FROM orders')).rejects.toMatchObject({ kind: 'invalid_input', message: expect.stringMatching(/Only a query .* starts with EXPLAIN/) });
     await expect(explain('ANALYZE orders')).rejects.toMatchObject({ kind: 'read_only_violation' });
     await expect(explain('SELECT 1; DROP TABLE refunds')).rejects.toMatchObject({ kind: 'read_only_violation' });
+    // a write hidden in a query is refused before any EXPLAIN is written (PostgreSQL would plan the DELETE)
+    await expect(explain('WITH gone AS (DELETE FROM refunds RETURNING id) SELECT * FROM gone')).rejects.toMatchObject({ kind: 'read_only_violation' });
+    await expect(explain('SHOW TABLES')).rejects.toMatchObject({ kind: expect.stringMatching(/invalid_input|read_only_violation/) });
     await expect(explain('SELECT * FROM no_such_table_here')).rejects.toThrow(/no_such_table_here/);
     await expect(explain('SELEC id FROM orders')).rejects.toMatchObject({ kind: expect.stringMatching(/read_only_violation|invalid_input/) });
     // 3.6 billion rows if it ran: planned in milliseconds, because it does not.
