@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createRandom } from '../../electron/engine/platform/random.ts';
 import { EmbeddingCache } from '../../electron/engine/search/embedding-cache.ts';
 import { l2normalize } from '../../electron/engine/search/embedding-provider.ts';
-import { VectorIndex } from '../../electron/engine/search/vector-index.ts';
+import { compactWidth, VectorIndex } from '../../electron/engine/search/vector-index.ts';
 import { compactVectorsFile, readCompactCopy } from '../../electron/engine/search/compact-vectors-file.ts';
 import { tempHome } from '../helpers/temp-home.ts';
 
@@ -93,5 +93,18 @@ describe('VectorIndex', () => {
       writeFileSync(file, Buffer.concat([Buffer.from('XXXX'), bytes.subarray(4)]));
       expect(readCompactCopy(file, items)).toBeUndefined();
     });
+  });
+
+  it('narrows the compact copy so that a large index stays inside a small budget, and still finds the neighbours', () => {
+    const small = 600 * 1024; // 3,000 items x 1,536 dimensions: 128-wide compact copy + projection = 1.2 MB
+    expect(compactWidth(3000, 1536, small)).toBeLessThan(128);
+    expect(compactWidth(510_000, 512, 64 * 1024 * 1024)).toBe(88); // W10k with the built-in provider
+    expect(compactWidth(3000, 1536, budget)).toBe(128);
+    const narrow = VectorIndex.load(cache, 's', 'fake:model:1536', small)!;
+    const stats = narrow.memory();
+    expect(stats.compactBytes).toBeLessThanOrEqual(small);
+    const query = l2normalize(Float32Array.from(vectors[321]!, (value) => value + 0.001));
+    expect(narrow.search(query, 5)[0]!.item.itemId).toBe('column:main.t.c321');
+    expect(stats.compactBytes + stats.fullCacheBytes).toBeLessThanOrEqual(small + 1536 * 4 * 10);
   });
 });

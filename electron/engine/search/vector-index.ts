@@ -5,6 +5,20 @@ import type { EmbeddingCache, SourceItemRow } from './embedding-cache.ts';
 
 export const DEFAULT_VECTOR_BUDGET_BYTES = 64 * 1024 * 1024;
 const COMPACT_DIMENSIONS = 128;
+/** Below this the compact pass no longer picks good candidates; a budget that small is exceeded rather than useless. */
+const MIN_COMPACT_DIMENSIONS = 16;
+/** The compact copy may take this share of the budget; the rest is for full vectors read back to re-score. */
+const COMPACT_SHARE = 0.75;
+
+/**
+ * Dimensions of the compact copy: 128, fewer when items x 128 bytes would not fit the budget's compact share
+ * (W10k has 510,000 items: 65 MB at 128, over the 64 MB default). A multiple of 8, never below 16.
+ */
+export function compactWidth(items: number, dimensions: number, budgetBytes: number): number {
+  // share x budget >= items x (width + 4 for the scale) + dimensions x width x 4 (the projection matrix)
+  const fits = Math.floor((budgetBytes * COMPACT_SHARE - 4 * items) / (items + 4 * dimensions));
+  return Math.min(dimensions, COMPACT_DIMENSIONS, Math.max(MIN_COMPACT_DIMENSIONS, fits - (fits % 8)));
+}
 
 export interface VectorIndexParts {
   readonly items: SourceItemRow[];
@@ -65,8 +79,8 @@ export class VectorIndex {
     this.#cache = cache;
     this.items = items;
     this.dimensions = dimensions;
-    this.#compactDimensions = Math.min(dimensions, COMPACT_DIMENSIONS);
-    this.#projection = dimensions > COMPACT_DIMENSIONS ? projectionMatrix(dimensions, COMPACT_DIMENSIONS) : null;
+    this.#compactDimensions = built && items.length > 0 ? built.compact.length / items.length : compactWidth(items.length, dimensions, budgetBytes);
+    this.#projection = dimensions > this.#compactDimensions ? projectionMatrix(dimensions, this.#compactDimensions) : null;
     this.#compact = built?.compact ?? new Int8Array(items.length * this.#compactDimensions);
     this.#scales = built?.scales ?? new Float32Array(items.length);
     const compactBytes = this.#compact.byteLength + this.#scales.byteLength + (this.#projection?.byteLength ?? 0);
@@ -98,16 +112,18 @@ export class VectorIndex {
     const items = cache.sourceItems(sourceId, providerId);
     if (items.length === 0) return undefined;
     const stored = compactFile ? readCompactCopy(compactFile, items) : undefined;
-    if (stored) return new VectorIndex(cache, items, stored.dimensions, budgetBytes, stored);
+    // A copy made for another budget (a different width) is rebuilt in memory for this one.
+    if (stored && stored.compact.length === items.length * compactWidth(items.length, stored.dimensions, budgetBytes)) return new VectorIndex(cache, items, stored.dimensions, budgetBytes, stored);
     return VectorIndex.#build(cache, items, sourceId, providerId, budgetBytes);
   }
 
   /** Builds the compact copy of a source's index and writes it beside the cache, for every later process to load. */
-  static writeCompactCopy(cache: EmbeddingCache, sourceId: string, providerId: string, compactFile: string): void {
+  static writeCompactCopy(cache: EmbeddingCache, sourceId: string, providerId: string, compactFile: string, budgetBytes = DEFAULT_VECTOR_BUDGET_BYTES): void {
     const items = cache.sourceItems(sourceId, providerId);
     if (items.length === 0) return removeCompactCopy(compactFile);
-    if (readCompactCopy(compactFile, items)) return; // an unchanged re-index: the file is already right
-    const index = VectorIndex.#build(cache, items, sourceId, providerId, 0);
+    const existing = readCompactCopy(compactFile, items);
+    if (existing && existing.compact.length === items.length * compactWidth(items.length, existing.dimensions, budgetBytes)) return; // unchanged
+    const index = VectorIndex.#build(cache, items, sourceId, providerId, budgetBytes);
     if (index) writeCompactCopy(compactFile, items, { dimensions: index.dimensions, compact: index.#compact, scales: index.#scales });
   }
 
