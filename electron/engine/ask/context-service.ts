@@ -12,7 +12,7 @@ function round(ms: number): number {
   return Math.round(ms * 10) / 10;
 }
 import { JoinGraph } from './join-graph.ts';
-import { buildLexicalParts, LexicalIndex } from '../search/lexical-index.ts';
+import { buildLexicalParts, LexicalIndex, type QueryExpansion } from '../search/lexical-index.ts';
 import { PreparedStore } from './prepared-store.ts';
 import type { ContextPrepWorker } from './context-prep.ts';
 import { rankTables, type VectorHitRef } from './retriever.ts';
@@ -29,6 +29,8 @@ export interface ContextRequest {
   readonly offline?: boolean;
   /** false: names and comments only (the benchmark's side-by-side); default true. */
   readonly useVectors?: boolean;
+  /** Query-side word expansion for the names-and-comments ranking (the offline-meaning benchmark); none by default. */
+  readonly expansion?: QueryExpansion;
 }
 
 export interface BuiltContext extends PackedContext {
@@ -133,7 +135,7 @@ export class ContextService {
     }
     const values = this.#valueIndex(request.sourceId, resolved.record.id, prepared.snapshot.tables);
     const valueHits = values?.search(question) ?? [];
-    const ranked = rankTables({ tables: prepared.snapshot.tables, lexical: prepared.lexical, graph: prepared.graph, question, vectorHits, valueHits });
+    const ranked = rankTables({ tables: prepared.snapshot.tables, lexical: prepared.lexical, graph: prepared.graph, question, vectorHits, valueHits, expansion: request.expansion });
     const named = new Map(valueHits.map((hit) => [`${hit.table}:${hit.column}`, hit.value]));
     const packed = packContext({
       engine: prepared.snapshot.engine,
