@@ -151,8 +151,8 @@ function hash(text: string): number {
 }
 
 /**
- * The control: as many expanded stems, with the same weights, as `model` gives, but each one a schema word drawn at
- * random (seeded by the question's words, so runs repeat). A gain of the real expansion over this one is meaning,
+ * The control: as many expanded schema words, with the same weights, as `model` gives, but each one drawn at
+ * random from the schema's words (seeded by the question's words, so runs repeat). A gain of the real expansion over this one is meaning,
  * not the mere effect of adding low-weight words.
  */
 export function randomExpansion(model: QueryExpansion): QueryExpansion {
@@ -165,7 +165,11 @@ export function randomExpansion(model: QueryExpansion): QueryExpansion {
         seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
         return seed / 2 ** 32;
       };
-      return model.expand(terms, index).map(({ weight }) => ({ stem: vocabulary[Math.floor(next() * vocabulary.length)]!, weight }));
+      // Only the model's words that the schema has count (the others match nothing): as many random ones.
+      return model
+        .expand(terms, index)
+        .filter(({ stem }) => index.idOf(stem) !== undefined)
+        .map(({ weight }) => ({ stem: vocabulary[Math.floor(next() * vocabulary.length)]!, weight }));
     },
   };
 }

@@ -133,6 +133,8 @@ for (const budget of budgets) {
 await home.engine.close();
 
 const rows: { variant: Variant; row: RowMetrics; gained: number; lost: number }[] = [];
+/** Which questions each variant gained and lost against lexical, per budget: to read whether a difference is real. */
+const changes: string[] = [];
 for (const variant of variants) {
   for (const budget of budgets) {
     const run: SystemRun = { system: variant as unknown as SystemName, budget, answers: answers.get(`${variant}@${budget}`)!, cached: 0 };
@@ -146,6 +148,7 @@ for (const variant of variants) {
         const after = coverage(question, run.answers[index]!).complete;
         if (after && !before) gained += 1;
         if (before && !after) lost += 1;
+        if (after !== before && variant !== 'lexical') changes.push(`${LABELS[variant]} @${budget / 1000}k: ${after ? 'gained' : 'lost'} ${question.id} (${question.set}) "${question.text.split('\n')[0]!.slice(0, 90)}"`);
       });
     }
     rows.push({ variant, row: rowMetrics(run, resolved), gained, lost });
@@ -195,6 +198,7 @@ const body = [
     '`strict`: every gold column of the question is in the context. `gained / lost`: questions strict with this variant and not with lexical, and the other way round, at the same budget. p50/p95: in-process `context` time, expansion included.',
   resultTable,
   dataTable,
+  changes.length > 0 ? `Questions that changed against lexical:\n\n${changes.map((line) => `- ${line}`).join('\n')}` : 'No question changed against lexical.',
 ];
 const output = body.join('\n\n');
 process.stdout.write(`${output}\n\nTotal ${((performance.now() - started) / 1000).toFixed(0)} s.\n`);

@@ -106,7 +106,9 @@ describe('offline meaning: query expansion (bench/meaning)', () => {
     expect(new Set(expanded.map((entry) => entry.stem)).size).toBe(expanded.length);
     const control = randomExpansion(union);
     const drawn = control.expand(terms, index);
-    expect(drawn.map((entry) => entry.weight)).toEqual(expanded.map((entry) => entry.weight));
+    // As many as the union's words that the schema has (WordNet's `picture` is not in it), with their weights.
+    expect(drawn.map((entry) => entry.weight)).toEqual(expanded.filter((entry) => index.idOf(entry.stem) !== undefined).map((entry) => entry.weight));
+    expect(drawn.length).toBeLessThan(expanded.length);
     expect(drawn.every((entry) => index.idOf(entry.stem) !== undefined)).toBe(true);
     expect(control.expand(terms, index)).toEqual(drawn); // seeded: runs repeat
   });
