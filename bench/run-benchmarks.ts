@@ -17,6 +17,7 @@ import { loadSuite } from './suites/load.ts';
 import { catalogSaveSuite } from './suites/catalog-save.ts';
 import { cliStartupSuite } from './suites/cli-startup.ts';
 import { retrievalPublicSuite } from './suites/retrieval-public.ts';
+import { mcpPeersSuite } from './suites/mcp-peers.ts';
 import { largestSchemasSuite } from './suites/largest-schemas.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -35,6 +36,7 @@ const SUITES: Record<string, () => Promise<BenchSection>> = {
   'catalog-save': () => catalogSaveSuite({ quick: Boolean(values.quick), log }),
   'cli-startup': () => cliStartupSuite({ quick: Boolean(values.quick), log }),
   'retrieval-public': () => retrievalPublicSuite({ quick: Boolean(values.quick), log }),
+  'mcp-peers': () => mcpPeersSuite({ quick: Boolean(values.quick), log }),
   'largest-schemas': () => largestSchemasSuite({ log }),
 };
 

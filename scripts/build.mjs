@@ -36,11 +36,13 @@ await Promise.all([
     outExtension: { '.js': '.mjs' },
     banner: { js: requireShim },
   }),
-  // The CLI runs from the repo, next to node_modules: packages stay external (loaded when a chunk needs them).
+  // The CLI runs from the repo, next to node_modules: packages stay external (loaded when a chunk needs them),
+  // except the MCP SDK and its JSON-schema validator, whose hundred-odd small files (CommonJS, for ajv) cost
+  // `schemascope mcp` a quarter of a second to load one by one; bundled, they are one chunk.
   esbuild({
     ...common,
     entryPoints: { main: 'electron/cli/main.ts' },
-    packages: 'external',
+    plugins: [externalPackagesExcept(/^(@modelcontextprotocol\/sdk|ajv|ajv-formats|fast-uri|fast-deep-equal|json-schema-traverse)(\/|$)/)],
     splitting: true,
     chunkNames: 'chunks/[name]-[hash]',
     outdir: 'dist/cli',
@@ -49,4 +51,14 @@ await Promise.all([
     banner: { js: requireShim },
   }),
 ]);
+/** Like `packages: 'external'`, but the packages matching `bundled` go into the bundle. */
+function externalPackagesExcept(bundled) {
+  return {
+    name: 'external-packages-except',
+    setup(build) {
+      build.onResolve({ filter: /^[^./]/ }, (args) => (bundled.test(args.path) ? undefined : { path: args.path, external: true }));
+    },
+  };
+}
+
 console.error(`built dist/renderer, dist/electron and dist/cli in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -14,8 +14,8 @@ const identifier = z.string().min(1).max(1024);
 const connectionUrl = z.string().trim().min(1, 'A connection URL is required.').max(4096);
 const secret = z.string().max(4096);
 
-/** Which front door the engine serves: the desktop app, web mode, or the CLI. */
-export const appMode = z.enum(['electron', 'web', 'cli']);
+/** Which front door the engine serves: the desktop app, web mode, the CLI, or the MCP server. */
+export const appMode = z.enum(['electron', 'web', 'cli', 'mcp']);
 export type AppMode = z.output<typeof appMode>;
 
 export const sourceView = z.object({
@@ -140,6 +140,28 @@ export const contextView = z.object({
   retrieval: z.object({ vectors: z.boolean(), missingVectors: z.number(), note: z.string().nullable(), ms: z.number(), prepareMs: z.number(), tokenizerMs: z.number() }),
 });
 
+/** Tables a text matched (or that join two matches), best first, each with its matching columns (best first). */
+const rankedSchema = z.object({
+  engine,
+  snapshot: snapshotInfo,
+  /** Tables in the snapshot, and tables that matched at all (the answer holds at most `k` of them). */
+  totalTables: z.number(),
+  matchedTables: z.number(),
+  vectors: z.boolean(),
+  note: z.string().nullable(),
+  tables: z.array(
+    z.object({
+      schema: z.string(),
+      name: z.string(),
+      kind: z.enum(['table', 'view']),
+      comment: z.string().nullable(),
+      reason: z.enum(['match', 'join path']),
+      score: z.number(),
+      columns: z.array(z.object({ name: z.string(), type: z.string(), score: z.number() })),
+    }),
+  ),
+});
+
 const llmSettingsView = z.object({
   baseUrl: z.string().nullable(),
   model: z.string().nullable(),
@@ -239,6 +261,14 @@ export const contract = {
   'sources/remove': {
     request: z.strictObject({ id }),
     response: z.object({ removed: z.boolean() }),
+  },
+  'sources/mcpCommands': {
+    /** Per source, the command (and client JSON) that serves it to AI agents over MCP; `script` null when no CLI is installed. */
+    request: z.strictObject({}),
+    response: z.object({
+      script: z.string().nullable(),
+      commands: z.array(z.object({ sourceId: z.string(), name: z.string(), shell: z.string(), command: z.string(), args: z.array(z.string()), config: z.string(), needsPassword: z.boolean() })),
+    }),
   },
   'sources/test': {
     request: z.strictObject({ id: id.optional(), url: connectionUrl.optional(), password: secret.optional() }),
@@ -352,8 +382,17 @@ export const contract = {
       model: chatModel.optional(),
       encoding: z.enum(['o200k_base', 'cl100k_base']).optional(),
       offline: offline.optional(),
+      /** `agent`: a data preamble instead of the text-to-SQL instructions (the MCP server's get_context). */
+      audience: z.enum(['model', 'agent']).optional(),
+      /** Tables an earlier page of the same question showed, as the context named them (paging, MCP get_context). */
+      excludeTables: z.array(z.string().min(1).max(2048)).max(5000).optional(),
     }),
     response: contextView,
+  },
+  'context/rank': {
+    /** The ranking a context is packed from (names, comments and vectors fused, join paths added), best first; no index needed. */
+    request: z.strictObject({ sourceId: id, text: z.string().trim().min(1, 'The search text is empty.').max(2000), k: z.number().int().min(1).max(200).optional(), offline: offline.optional() }),
+    response: rankedSchema,
   },
   'ask/start': {
     request: z.strictObject({

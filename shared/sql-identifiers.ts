@@ -35,3 +35,34 @@ export function quoteIdentifierIfNeeded(engine: SqlEngine, identifier: string): 
   if (plain.test(identifier) && !RESERVED.has(identifier.toLowerCase())) return identifier;
   return quoteIdentifier(engine, identifier);
 }
+
+/**
+ * A table as the SQL the app writes names it: schema-qualified on the servers (a PostgreSQL table outside `public`
+ * is not found by its bare name; a MySQL schema is a database), the bare name in SQLite, whose one schema is `main`.
+ *
+ * @example tableReference('postgres', 'Sales Data', 'order') // '"Sales Data"."order"'
+ */
+export function tableReference(engine: SqlEngine, schema: string, name: string): string {
+  if (engine === 'sqlite') return quoteIdentifier(engine, name);
+  return `${quoteIdentifier(engine, schema)}.${quoteIdentifier(engine, name)}`;
+}
+
+/**
+ * Whether an unqualified name finds a table of this schema on a fresh connection: SQLite's `main`, MySQL's schema
+ * (the connection's database), PostgreSQL's `public` (on the default search path). Elsewhere the schema must be written.
+ */
+export function schemaIsImplicit(engine: SqlEngine, schema: string): boolean {
+  return engine !== 'postgres' || schema === 'public';
+}
+
+/**
+ * The first statement of the SQL editor for an opened table. Written briefly (quoted only where needed) but always
+ * runnable: qualified when the schema is not found implicitly, or when the source has several schemas.
+ *
+ * @example openTableSql('postgres', { schema: 'hr', name: 'Order' }, 1) // 'SELECT * FROM hr."Order"'
+ */
+export function openTableSql(engine: SqlEngine, table: { readonly schema: string; readonly name: string }, schemaCount: number): string {
+  const qualified = schemaCount > 1 || !schemaIsImplicit(engine, table.schema);
+  const name = quoteIdentifierIfNeeded(engine, table.name);
+  return `SELECT * FROM ${qualified ? `${quoteIdentifierIfNeeded(engine, table.schema)}.${name}` : name}`;
+}

@@ -52,14 +52,34 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   process.once('SIGINT', interrupt);
   let engine: CommandContext['engine'] | undefined;
   try {
-    const [run, { createEngine }, { resolveHome }, { callThroughDispatch }] = await Promise.all([
+    const loadEngine = () => import('../engine/app/engine.ts');
+    const [run, engineModule, { resolveHome }, { callThroughDispatch }] = await Promise.all([
       spec.load(),
-      import('../engine/app/engine.ts'),
+      spec.lazyEngine ? undefined : loadEngine(),
       import('../engine/platform/app-home.ts'),
       import('./command-context.ts'),
     ]);
-    engine = createEngine({ home: resolveHome(values.home), mode: 'cli' });
-    const context: CommandContext = { engine, io, args, values, signal: controller.signal, call: callThroughDispatch(engine, controller.signal) };
+    const home = resolveHome(values.home);
+    let createEngine = engineModule?.createEngine;
+    // Created on first use: a command that answers before touching it (mcp's initialize) does not wait for it.
+    const engineOf = () => {
+      if (!createEngine) throw new Error(`${name} loads the engine with openEngine()`);
+      return (engine ??= createEngine({ home, mode: spec.engineMode ?? 'cli' }));
+    };
+    const context: CommandContext = {
+      get engine() {
+        return engineOf();
+      },
+      async openEngine() {
+        createEngine ??= (await loadEngine()).createEngine;
+        return engineOf();
+      },
+      io,
+      args,
+      values,
+      signal: controller.signal,
+      call: async (channel, request) => callThroughDispatch(await context.openEngine(), controller.signal)(channel, request),
+    };
     const outcome = await run(context);
     if (outcome.quiet) return 0;
     io.stdout(values.json ? JSON.stringify(outcome.output) : formatHuman(outcome.output));

@@ -11,11 +11,13 @@ export interface CliIo {
   readonly stderr: (text: string) => void;
 }
 
-export type Values = { readonly [K in OptionName]?: K extends 'json' | 'help' | 'version' | 'offline' | 'run' ? boolean : string };
+export type Values = { readonly [K in OptionName]?: K extends 'json' | 'help' | 'version' | 'offline' | 'run' | 'http' ? boolean : K extends 'source' ? readonly string[] : string };
 
 /** What a command runs with: the engine, its arguments, and the same dispatch as IPC and web mode. */
 export interface CommandContext {
   readonly engine: Engine;
+  /** The engine, loading its code first if the command's spec says `lazyEngine`. */
+  openEngine(): Promise<Engine>;
   readonly io: CliIo;
   readonly args: readonly string[];
   readonly values: Values;

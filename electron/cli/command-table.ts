@@ -15,6 +15,10 @@ export interface CommandSpec {
   readonly options: readonly OptionName[];
   /** Imports the command's code. */
   readonly load: () => Promise<CommandRun>;
+  /** The engine's mode for this command (default `cli`): what `app/info` and the metrics report. */
+  readonly engineMode?: 'cli' | 'mcp';
+  /** The engine's code is loaded when the command opens it (`openEngine`), not before it runs. */
+  readonly lazyEngine?: boolean;
 }
 
 const INDEX_OPTIONS: readonly OptionName[] = ['provider', 'base-url', 'api-key', 'model', 'dimensions', 'concurrency', 'max-inputs', 'rpm', 'tpm', 'offline'];
@@ -76,6 +80,15 @@ export const COMMANDS: ReadonlyMap<string, CommandSpec> = new Map<string, Comman
     positionals: [],
     options: ['port'],
     load: async () => (await import('./commands/serve.ts')).serve,
+  }],
+  ['mcp', {
+    usage: 'mcp [--source NAME|URL|NAME=URL]... [--http [--port N]]',
+    summary: 'Serve AI agents over MCP (stdio; --http: Streamable HTTP on 127.0.0.1 with a token): ranked, token-capped schema context and read-only SQL.',
+    positionals: [],
+    options: ['source', 'http', 'port'],
+    load: async () => (await import('./commands/mcp.ts')).mcp,
+    engineMode: 'mcp',
+    lazyEngine: true,
   }],
 ]);
 

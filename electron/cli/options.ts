@@ -29,6 +29,8 @@ export const OPTIONS = {
   out: { type: 'string' },
   encoding: { type: 'string' },
   values: { type: 'string' },
+  source: { type: 'string', multiple: true },
+  http: { type: 'boolean' },
 } as const;
 
 export type OptionName = keyof typeof OPTIONS;

@@ -13,7 +13,7 @@ import { SqlPanel } from './components/SqlPanel.tsx';
 import { StatusBar } from './components/StatusBar.tsx';
 import { TableDetail } from './components/TableDetail.tsx';
 import { useTheme } from './use-theme.ts';
-import { quoteIdentifierIfNeeded } from '../../shared/sql-identifiers.ts';
+import { openTableSql } from '../../shared/sql-identifiers.ts';
 
 type Tab = 'table' | 'ask' | 'sql' | 'index' | 'memory' | 'metrics';
 
@@ -179,7 +179,7 @@ export function App({ client, subscribe }: { client: SchemascopeClient; subscrib
           {(tab === 'memory' || tab === 'metrics') && <MonitorPanel key={tab} client={client} view={tab} />}
           {tab === 'ask' && sourceId && <AskPanel key={sourceId} client={client} subscribe={subscribe} sourceId={sourceId} onOpenSettings={() => setSettingsOpen(true)} />}
           {tab === 'index' && sourceId && <IndexPanel key={sourceId} client={client} subscribe={subscribe} sourceId={sourceId} onOpenTable={openTable} />}
-          {tab === 'sql' && sourceId && <SqlPanel key={sourceId} client={client} sourceId={sourceId} dialect={source?.engine ?? 'sqlite'} initialSql={selected ? `SELECT * FROM ${quoteIdentifierIfNeeded(source?.engine ?? 'sqlite', selected.name)}` : 'SELECT 1'} />}
+          {tab === 'sql' && sourceId && <SqlPanel key={sourceId} client={client} sourceId={sourceId} dialect={source?.engine ?? 'sqlite'} initialSql={selected ? openTableSql(source?.engine ?? 'sqlite', selected, new Set(tables.map((table) => table.schema)).size) : 'SELECT 1'} />}
         </div>
       </main>
       <StatusBar client={client} source={source} snapshot={snapshot} tableCount={tables.length} mode={info?.mode ?? ''} />

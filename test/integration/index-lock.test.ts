@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,17 +63,26 @@ describe('one data folder, several processes', () => {
     await second.until(/Indexing in another process/);
     expect(second.stderr).toContain(`pid ${owner.child.pid}`);
     expect(second.stderr).toMatch(/Waiting for it/);
-    // Readers keep working while the writer writes.
+    // Readers keep working while the writer writes: browsing and context answer at once from the catalog; a search,
+    // which needs the index, waits for the owner's and uses it.
+    const context = await runCli(['context', url, 'customer orders', '--offline', '--json', '--home', home.dir]);
+    expect(context.code, context.stderr).toBe(0);
     const search = await runCli(['search', url, 'customer orders', '--json', '--home', home.dir]);
     expect(search.code, search.stderr).toBe(0);
+    expect(search.json<{ providerId: string }>().providerId).toMatch(/^openai:/);
 
     expect(await owner.exit).toBe(0);
     expect(await second.exit).toBe(0);
     const summary = JSON.parse(second.stdout) as { embedded: number; reused: number; items: number };
     expect(summary).toMatchObject({ items: ITEMS, embedded: 0, reused: ITEMS });
-    expect(server.stats.inputsSent).toBe(ITEMS);
+    // Every item once; besides them only the questions of the context and the search above are embedded.
+    expect(server.stats.inputsSent).toBeGreaterThanOrEqual(ITEMS);
+    expect(server.stats.inputsSent).toBeLessThanOrEqual(ITEMS + 2);
     // The run prepared the first search: the compact vector copy is on disk for every later process.
-    expect(readdirSync(path.join(home.dir, 'prepared', 'vectors')).filter((name) => name.endsWith('.bin'))).toHaveLength(1);
+    // (The search above waited for the owner's index and used it: no second, built-in index was made.)
+    const headers = readdirSync(path.join(home.dir, 'compact-vectors')).map((name) => readFileSync(path.join(home.dir, 'compact-vectors', name)).subarray(8, 300).toString('latin1'));
+    expect(headers).toHaveLength(1);
+    expect(headers[0]).toContain('"dimensions":64,');
     home.cleanup();
   });
 

@@ -114,7 +114,7 @@ describe('the embedding indexer against the fake OpenAI server', () => {
     home.cleanup();
   });
 
-  it('re-embeds only what changed: an unchanged schema sends nothing, an altered table only its items', async () => {
+  it('re-embeds only what changed: an unchanged schema sends nothing, an altered table only its items', { timeout: 180_000 }, async () => {
     const home = tempHome();
     server.reset();
     const first = await run(home.dir, allDocuments, {}).done;

@@ -27,6 +27,19 @@ describe('connection URLs', () => {
     expect(displayUrl(spec)).not.toContain('hunter2');
   });
 
+  it('stores a URL that parses back to the same file or database, whatever its name holds', () => {
+    // The catalog keeps the display URL and parses it again to connect.
+    for (const name of ['a?b.db', '100%.db', '%3F.db', 'é 数据 #x.db', "it's.db"]) {
+      const spec = parseConnectionUrl(`sqlite:${encodeURIComponent(path.join('/data', name))}`);
+      expect(spec.file).toBe(path.join('/data', name));
+      expect(parseConnectionUrl(displayUrl(spec)).file).toBe(spec.file);
+    }
+    for (const database of ['a/b', 'x?y', '100%', 'ss_hostile_é "q" `b`']) {
+      const spec = parseConnectionUrl(`postgres://u@h/${encodeURIComponent(database)}`);
+      expect(parseConnectionUrl(displayUrl(spec)).database).toBe(database);
+    }
+  });
+
   it.each([
     ['', 'empty'],
     ['   ', 'empty'],

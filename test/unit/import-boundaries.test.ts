@@ -62,6 +62,26 @@ describe('process boundaries', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('the engine never imports a front door (CLI, web mode, MCP server): they import it', () => {
+    const offenders: string[] = [];
+    for (const file of sourceFiles(path.join('electron', 'engine'))) {
+      for (const specifier of importsOf(readFileSync(path.join(root, file), 'utf8'))) {
+        if (['cli', 'web', 'mcp'].some((door) => resolvesInto(file, specifier, path.join('electron', door)))) offenders.push(`${file} -> ${specifier}`);
+      }
+    }
+    expect(offenders).toEqual([]);
+  });
+
+  it('the MCP server reaches the engine through dispatch, never a handler or a driver directly', () => {
+    const offenders: string[] = [];
+    for (const file of sourceFiles(path.join('electron', 'mcp'))) {
+      for (const specifier of importsOf(readFileSync(path.join(root, file), 'utf8'))) {
+        if (['pg', 'mysql2', 'mysql2/promise', 'better-sqlite3'].includes(specifier) || /engine\/(ipc\/create-handlers|sources\/[a-z]+-pool|query\/sql-door)/.test(specifier)) offenders.push(`${file} -> ${specifier}`);
+      }
+    }
+    expect(offenders).toEqual([]);
+  });
+
   it('shared/ imports nothing outside itself except zod', () => {
     const offenders: string[] = [];
     for (const file of sourceFiles('shared')) {
@@ -87,7 +107,8 @@ describe('process boundaries', () => {
 describe('the house plan (dependency-cruiser rules)', () => {
   const cruiser = path.join(root, 'node_modules/dependency-cruiser/bin/dependency-cruise.mjs');
 
-  function violationsIn(files: Record<string, string>): string[] {
+  /** Cruises a scratch tree once; answers the rule names broken, per importing file. */
+  function violationsIn(files: Record<string, string>): Record<string, string[]> {
     const dir = mkdtempSync(path.join(tmpdir(), 'house-plan-'));
     try {
       writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', allowImportingTsExtensions: true, noEmit: true } }));
@@ -96,23 +117,37 @@ describe('the house plan (dependency-cruiser rules)', () => {
         writeFileSync(path.join(dir, file), text);
       }
       const run = spawnSync(process.execPath, [cruiser, '--config', path.join(root, '.dependency-cruiser.cjs'), '--output-type', 'json', ...new Set(Object.keys(files).map((file) => file.split('/')[0]!))], { cwd: dir, encoding: 'utf8' });
-      const report = JSON.parse(run.stdout) as { summary: { violations: { rule: { name: string } }[] } };
-      return [...new Set(report.summary.violations.map((violation) => violation.rule.name))].sort();
+      const report = JSON.parse(run.stdout) as { summary: { violations: { from: string; rule: { name: string } }[] } };
+      const byFile: Record<string, string[]> = {};
+      for (const violation of report.summary.violations) (byFile[violation.from] ??= []).push(violation.rule.name);
+      for (const names of Object.values(byFile)) names.sort();
+      return byFile;
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   }
 
-  it('a clean tree of rooms pointing down passes', () => {
-    expect(violationsIn({ 'electron/engine/platform/a.ts': 'export const a = 1;\n', 'electron/engine/ask/b.ts': "import { a } from '../platform/a.ts';\nexport const b = a;\n" })).toEqual([]);
-  });
-
-  it('reports an import that points up the layers, a cycle, electron in the engine, and Node in the renderer', () => {
-    expect(violationsIn({ 'electron/engine/platform/a.ts': "import { b } from '../search/b.ts';\nexport const a = b;\n", 'electron/engine/search/b.ts': 'export const b = 1;\n' })).toEqual(['engine-layer-platform']);
-    expect(violationsIn({ 'electron/engine/ask/a.ts': "import { b } from './b.ts';\nexport const a = () => b;\n", 'electron/engine/ask/b.ts': "import { a } from './a.ts';\nexport const b = () => a;\n" })).toEqual(['no-circular']);
-    expect(violationsIn({ 'electron/engine/app/a.ts': "import { app } from 'electron';\nexport const a = app;\n" })).toEqual(['no-electron-outside-main-and-preload']);
-    expect(violationsIn({ 'renderer/src/a.ts': "import { readFileSync } from 'node:fs';\nexport const a = readFileSync;\n" })).toEqual(['renderer-no-node']);
-    expect(violationsIn({ 'electron/engine/search/a.ts': "import { d } from '../demo/d.ts';\nexport const a = d;\n", 'electron/engine/demo/d.ts': 'export const d = 1;\n' })).toEqual(['engine-layer-search']);
-    expect(violationsIn({ 'electron/engine/query/a.ts': "import { t } from '../../../test/t.ts';\nexport const a = t;\n", 'test/t.ts': 'export const t = 1;\n' })).toEqual(['product-not-into-tests']);
+  it('reports each planted violation by its rule, and nothing in a clean room that points down', { timeout: 60_000 }, () => {
+    const found = violationsIn({
+      'electron/engine/platform/ok.ts': 'export const ok = 1;\n',
+      'electron/engine/ask/down.ts': "import { ok } from '../platform/ok.ts';\nexport const down = ok;\n",
+      'electron/engine/platform/up.ts': "import { b } from '../search/b.ts';\nexport const up = b;\n",
+      'electron/engine/search/b.ts': 'export const b = 1;\n',
+      'electron/engine/ask/cycle-a.ts': "import { b } from './cycle-b.ts';\nexport const a = () => b;\n",
+      'electron/engine/ask/cycle-b.ts': "import { a } from './cycle-a.ts';\nexport const b = () => a;\n",
+      'electron/engine/app/shell.ts': "import { app } from 'electron';\nexport const shell = app;\n",
+      'renderer/src/node.ts': "import { readFileSync } from 'node:fs';\nexport const node = readFileSync;\n",
+      'electron/engine/search/demo-user.ts': "import { d } from '../demo/d.ts';\nexport const user = d;\n",
+      'electron/engine/demo/d.ts': 'export const d = 1;\n',
+      'electron/engine/query/test-user.ts': "import { t } from '../../../test/t.ts';\nexport const user = t;\n",
+      'test/t.ts': 'export const t = 1;\n',
+    });
+    expect(found['electron/engine/ask/down.ts']).toBeUndefined();
+    expect(found['electron/engine/platform/up.ts']).toEqual(['engine-layer-platform']);
+    expect(found['electron/engine/ask/cycle-a.ts']).toEqual(['no-circular']);
+    expect(found['electron/engine/app/shell.ts']).toEqual(['no-electron-outside-main-and-preload']);
+    expect(found['renderer/src/node.ts']).toEqual(['renderer-no-node']);
+    expect(found['electron/engine/search/demo-user.ts']).toEqual(['engine-layer-search']);
+    expect(found['electron/engine/query/test-user.ts']).toEqual(['product-not-into-tests']);
   });
 });

@@ -20,4 +20,16 @@ describe('SQLite DDL comments', () => {
     expect(parseDdlComments(null).columns.size).toBe(0);
     expect(parseDdlComments('CREATE TABLE t (a, b)').table).toBeNull();
   });
+
+  it('keeps the comments of quoted columns named like table constraints, and undoubles only the opening quote', () => {
+    const sql = `CREATE TABLE t ( -- about t
+  "primary" INTEGER, -- first
+  \`check\` TEXT, -- second
+  [unique] TEXT, -- third
+  "a\`\`b" TEXT, -- fourth
+  \`c""d\` TEXT, -- fifth
+  PRIMARY KEY ("primary") -- a constraint, not a column
+)`;
+    expect(Object.fromEntries(parseDdlComments(sql).columns)).toEqual({ primary: 'first', check: 'second', unique: 'third', 'a``b': 'fourth', 'c""d': 'fifth' });
+  });
 });

@@ -78,7 +78,7 @@ export async function runIndex(context: CommandContext, sourceId: string, settin
  * progress, instead of sending the same inputs a second time. Its stored vectors are then reused, not re-embedded.
  * Ctrl+C stops the waiting; a holder that dies (even by kill -9) is noticed and the wait ends.
  */
-async function waitForOtherProcess(context: CommandContext, sourceId: string): Promise<void> {
+export async function waitForOtherProcess(context: CommandContext, sourceId: string): Promise<void> {
   let shown = '';
   for (let holder = context.engine.indexes.holder(sourceId); holder; holder = context.engine.indexes.holder(sourceId)) {
     const line = describeHolder(holder).replace(/ Wait for it.*$/, ' Waiting for it (Ctrl+C stops waiting).');

@@ -1,6 +1,6 @@
 import { serializeError } from '../../../shared/errors.ts';
 import { freshSnapshot, positiveInt, sourceFor, type CommandRun } from '../command-context.ts';
-import { runIndex } from './index-source.ts';
+import { runIndex, waitForOtherProcess } from './index-source.ts';
 
 /** Search by meaning; a source with no index yet is indexed with the built-in provider first (offline: refused). */
 export const search: CommandRun = async (context) => {
@@ -16,6 +16,15 @@ export const search: CommandRun = async (context) => {
     return await searchOnce();
   } catch (error) {
     if (serializeError(error).kind !== 'not_found' || context.values.offline) throw error;
+  }
+  // Another process may be building this source's index right now: wait for it and use its index.
+  if (context.engine.indexes.holder(sourceId)) {
+    await waitForOtherProcess(context, sourceId);
+    try {
+      return await searchOnce();
+    } catch (error) {
+      if (serializeError(error).kind !== 'not_found') throw error;
+    }
   }
   context.io.stderr('No search index yet for this source: indexing it with the local provider first.');
   await freshSnapshot(context, sourceId);

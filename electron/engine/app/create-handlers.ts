@@ -2,7 +2,7 @@ import { AppError } from '../../../shared/errors.ts';
 import type { AppMode } from '../../../shared/ipc-contract.ts';
 import type { CatalogStore } from '../catalog/catalog-store.ts';
 import type { SqlDoor } from '../query/sql-door.ts';
-import { quoteIdentifier } from '../../../shared/sql-identifiers.ts';
+import { tableReference } from '../../../shared/sql-identifiers.ts';
 import type { SourceService } from '../sources/source-service.ts';
 import type { HandlerTable } from './handler-table.ts';
 import type { IndexService } from '../search/index-service.ts';
@@ -16,6 +16,7 @@ import { DEFAULT_CONTEXT_BUDGET } from '../ask/context-packer.ts';
 import { DEFAULT_ROW_LIMIT } from '../query/sql-door.ts';
 import { defaultExportFile, exportCsv } from '../query/csv-export.ts';
 import { serializeError } from '../../../shared/errors.ts';
+import { cliScript, mcpCommands } from './mcp-commands.ts';
 
 export interface HandlerDependencies {
   readonly version: string;
@@ -70,6 +71,10 @@ export function createHandlers(deps: HandlerDependencies): HandlerTable {
     'sources/update': async (request) => sources.update(request),
     'sources/remove': async (request) => ({ removed: sources.remove(request.id) }),
     'sources/test': async (request) => sources.test(request),
+    'sources/mcpCommands': async () => {
+      const script = cliScript();
+      return { script, commands: script ? mcpCommands({ script, home: deps.home, sources: sources.list() }) : [] };
+    },
 
     'schema/refresh': async (request, context) => {
       const refreshed = await sources.refresh(request.sourceId, context.signal);
@@ -109,8 +114,7 @@ export function createHandlers(deps: HandlerDependencies): HandlerTable {
     'schema/sample': async (request, context) => {
       const connection = await sources.connection(request.sourceId);
       const engine = connection.engine;
-      const qualified = engine === 'sqlite' ? quoteIdentifier(engine, request.table) : `${quoteIdentifier(engine, request.schema)}.${quoteIdentifier(engine, request.table)}`;
-      return door.execute(connection, { sql: `SELECT * FROM ${qualified}`, limit: SAMPLE_ROWS, signal: context.signal });
+      return door.execute(connection, { sql: `SELECT * FROM ${tableReference(engine, request.schema, request.table)}`, limit: SAMPLE_ROWS, signal: context.signal });
     },
 
     'query/execute': async (request, context) => {
@@ -166,7 +170,25 @@ export function createHandlers(deps: HandlerDependencies): HandlerTable {
         model: request.model ?? asks.settings().model ?? undefined,
         encoding: request.encoding,
         offline: request.offline,
+        audience: request.audience,
+        excludeTables: request.excludeTables,
       }),
+    'context/rank': async (request) => {
+      const ranked = await deps.contexts.rank({ sourceId: request.sourceId, question: request.text, offline: request.offline });
+      const tables = ranked.tables.slice(0, request.k ?? 20).map(({ table, score, reason, columnScores }) => ({
+        schema: table.schema,
+        name: table.name,
+        kind: table.kind,
+        comment: table.comment,
+        reason: reason === 'rest' ? ('join path' as const) : reason,
+        score,
+        columns: table.columns
+          .map((column, index) => ({ name: column.name, type: column.type, score: columnScores[index] ?? 0 }))
+          .filter((column) => column.score > 0)
+          .sort((a, b) => b.score - a.score),
+      }));
+      return { engine: ranked.engine, snapshot: ranked.snapshot, totalTables: ranked.totalTables, matchedTables: ranked.tables.length, vectors: ranked.vectors, note: ranked.note, tables };
+    },
     'ask/start': async (request, context) =>
       asks.ask(
         {

@@ -2,10 +2,10 @@ import { LRUCache } from 'lru-cache';
 import type { TiktokenEncoding } from 'tiktoken';
 import { AppError } from '../../../shared/errors.ts';
 import type { SchemaSnapshot } from '../../../shared/schema-types.ts';
-import type { CatalogStore } from '../catalog/catalog-store.ts';
+import type { CatalogStore, SnapshotRecord } from '../catalog/catalog-store.ts';
 import type { IndexService } from '../search/index-service.ts';
 import type { SourceService } from '../sources/source-service.ts';
-import { DEFAULT_CONTEXT_BUDGET, packContext, type PackedContext } from './context-packer.ts';
+import { DEFAULT_CONTEXT_BUDGET, packContext, type ContextAudience, type PackedContext } from './context-packer.ts';
 import { encoderLoadTime } from '../platform/token-counter.ts';
 
 function round(ms: number): number {
@@ -15,7 +15,7 @@ import { JoinGraph } from './join-graph.ts';
 import { buildLexicalParts, LexicalIndex, type QueryExpansion } from '../search/lexical-index.ts';
 import { PreparedStore } from './prepared-store.ts';
 import type { ContextPrepWorker } from './context-prep.ts';
-import { rankTables, type VectorHitRef } from './retriever.ts';
+import { rankTables, type RankedTable, type VectorHitRef } from './retriever.ts';
 import type { MetricsRegistry } from '../platform/metrics-registry.ts';
 import type { ValueProfileStore } from '../catalog/value-profile-store.ts';
 import { ValueIndex } from './value-index.ts';
@@ -31,6 +31,23 @@ export interface ContextRequest {
   readonly useVectors?: boolean;
   /** Query-side word expansion for the names-and-comments ranking (the offline-meaning benchmark); none by default. */
   readonly expansion?: QueryExpansion;
+  /** Who reads the text: a model asked to write SQL (default), or an agent that asked for schema context (MCP). */
+  readonly audience?: ContextAudience;
+  /**
+   * Tables to leave out, as a context names them (`table`, or `schema.table` with several schemas): what earlier
+   * pages showed, when an agent pages through a question's context (MCP `get_context` with a cursor).
+   */
+  readonly excludeTables?: readonly string[];
+}
+
+/** The ranking behind a context, without packing (MCP `search_schema`): tables that matched or join matches, best first. */
+export interface RankedSchema {
+  readonly engine: SchemaSnapshot['engine'];
+  readonly snapshot: { readonly id: number; readonly takenAt: string; readonly offline: boolean; readonly warning: string | null };
+  readonly tables: readonly RankedTable[];
+  readonly note: string | null;
+  readonly vectors: boolean;
+  readonly totalTables: number;
 }
 
 export interface BuiltContext extends PackedContext {
@@ -67,16 +84,25 @@ export const MAX_BUDGET = 1_000_000;
 
 /**
  * Builds the schema context for a question: the snapshot (live or cached), hybrid ranking, join paths and exact
- * token packing. Prepared snapshots (tables, BM25 index, join graph) are kept in a small LRU keyed by snapshot id:
- * building them is the only cost that grows with the schema, and a new snapshot gets a new id.
+ * token packing. Prepared snapshots (tables, BM25 index, join graph) are kept in a small LRU keyed by the snapshot's
+ * identity (source, id, time taken): building them is the only cost that grows with the schema. Not by id alone:
+ * SQLite hands the newest deleted id out again, so after a source is removed the next source's snapshot may carry
+ * the same id and would be answered with the removed source's tables.
  */
+/** The ranking without the tables named (`schema.table`, or `table` alone where it is unique to the snapshot's schemas). */
+function withoutTables(ranked: readonly RankedTable[], names: readonly string[]): RankedTable[] {
+  const excluded = new Set(names);
+  const multiSchema = new Set(ranked.map((entry) => entry.table.schema)).size > 1;
+  return ranked.filter(({ table }) => !excluded.has(`${table.schema}.${table.name}`) && (multiSchema || !excluded.has(table.name)));
+}
+
 export class ContextService {
   readonly #catalog: CatalogStore;
   readonly #sources: SourceService;
   readonly #indexes: IndexService;
   readonly #metrics: MetricsRegistry | undefined;
-  readonly #prepared = new LRUCache<number, PreparedSnapshot>({ max: 3 });
-  readonly #preparing = new Map<number, Promise<PreparedSnapshot>>();
+  readonly #prepared = new LRUCache<string, PreparedSnapshot>({ max: 3 });
+  readonly #preparing = new Map<string, Promise<PreparedSnapshot>>();
   readonly #worker: ContextPrepWorker | undefined;
   #hits = 0;
   #misses = 0;
@@ -107,6 +133,45 @@ export class ContextService {
     if (!Number.isInteger(budget) || budget < MIN_BUDGET || budget > MAX_BUDGET) {
       throw new AppError('invalid_input', `The token budget must be a whole number from ${MIN_BUDGET} to ${MAX_BUDGET}; got ${budget}.`);
     }
+    const retrieved = await this.#retrieve(request);
+    const { prepared, values, valueHits } = retrieved;
+    const named = new Map(valueHits.map((hit) => [`${hit.table}:${hit.column}`, hit.value]));
+    const packed = packContext({
+      engine: prepared.snapshot.engine,
+      question: retrieved.question,
+      ranked: request.excludeTables?.length ? withoutTables(retrieved.ranked, request.excludeTables) : retrieved.ranked,
+      graph: prepared.graph,
+      budget,
+      model: request.model,
+      encoding: request.encoding,
+      audience: request.audience,
+      values: values ? { valuesOf: (table, column) => values.valuesOf(table, column), named } : undefined,
+    });
+    const tokenizerMs = encoderLoadTime() - retrieved.encodersBefore;
+    const ms = performance.now() - retrieved.started - tokenizerMs;
+    this.#metrics?.observe('context.ms', ms);
+    this.#metrics?.observe('context.tokens', packed.tokens);
+    return {
+      ...packed,
+      engine: prepared.snapshot.engine,
+      snapshot: retrieved.resolved.info,
+      retrieval: { vectors: retrieved.vectors, missingVectors: retrieved.missingVectors, note: retrieved.note, ms: round(ms), prepareMs: round(retrieved.preparedMs), tokenizerMs: round(tokenizerMs) },
+    };
+  }
+
+  /**
+   * The same hybrid ranking a context is packed from, without packing: the tables the text matched (and those on the
+   * join paths between them), best first, each with its matching columns. What `search_schema` of the MCP server
+   * answers; it needs no search index (names and comments rank alone) and works from the cached snapshot.
+   */
+  async rank(request: Omit<ContextRequest, 'budget' | 'model' | 'encoding' | 'audience'>): Promise<RankedSchema> {
+    const retrieved = await this.#retrieve(request);
+    const tables = retrieved.ranked.filter((ranked) => ranked.reason !== 'rest');
+    return { engine: retrieved.prepared.snapshot.engine, snapshot: retrieved.resolved.info, tables, note: retrieved.note, vectors: retrieved.vectors, totalTables: retrieved.prepared.snapshot.tables.length };
+  }
+
+  /** The snapshot (live or cached), its prepared form, and the fused ranking of every table for the text. */
+  async #retrieve(request: Omit<ContextRequest, 'budget' | 'model' | 'encoding' | 'audience'>) {
     const question = request.question.trim();
     if (!question) throw new AppError('invalid_input', 'The question is empty.');
     const resolved = await this.#sources.snapshot(request.sourceId, { offline: request.offline });
@@ -136,27 +201,7 @@ export class ContextService {
     const values = this.#valueIndex(request.sourceId, resolved.record.id, prepared.snapshot.tables);
     const valueHits = values?.search(question) ?? [];
     const ranked = rankTables({ tables: prepared.snapshot.tables, lexical: prepared.lexical, graph: prepared.graph, question, vectorHits, valueHits, expansion: request.expansion });
-    const named = new Map(valueHits.map((hit) => [`${hit.table}:${hit.column}`, hit.value]));
-    const packed = packContext({
-      engine: prepared.snapshot.engine,
-      question,
-      ranked,
-      graph: prepared.graph,
-      budget,
-      model: request.model,
-      encoding: request.encoding,
-      values: values ? { valuesOf: (table, column) => values.valuesOf(table, column), named } : undefined,
-    });
-    const tokenizerMs = encoderLoadTime() - encodersBefore;
-    const ms = performance.now() - started - tokenizerMs;
-    this.#metrics?.observe('context.ms', ms);
-    this.#metrics?.observe('context.tokens', packed.tokens);
-    return {
-      ...packed,
-      engine: prepared.snapshot.engine,
-      snapshot: resolved.info,
-      retrieval: { vectors: vectorHits.length > 0, missingVectors, note, ms: round(ms), prepareMs: round(preparedMs), tokenizerMs: round(tokenizerMs) },
-    };
+    return { question, resolved, started, encodersBefore, prepared, preparedMs, vectors: vectorHits.length > 0, missingVectors, note, values, valueHits, ranked };
   }
 
   /**
@@ -165,23 +210,25 @@ export class ContextService {
    * preparation. If the worker fails, the work is done in place.
    */
   async prepare(snapshotId: number): Promise<PreparedSnapshot> {
-    const cached = this.#prepared.get(snapshotId);
+    const record = this.#catalog.snapshotRecord(snapshotId);
+    if (!record) throw new AppError('not_found', `No snapshot ${snapshotId}.`);
+    const key = JSON.stringify([record.sourceId, record.id, record.takenAt]);
+    const cached = this.#prepared.get(key);
     if (cached) {
       this.#hits += 1;
       return cached;
     }
-    let pending = this.#preparing.get(snapshotId);
+    let pending = this.#preparing.get(key);
     if (!pending) {
       this.#misses += 1;
-      pending = this.#build(snapshotId).finally(() => this.#preparing.delete(snapshotId));
-      this.#preparing.set(snapshotId, pending);
+      pending = this.#build(record, key).finally(() => this.#preparing.delete(key));
+      this.#preparing.set(key, pending);
     }
     return pending;
   }
 
-  async #build(snapshotId: number): Promise<PreparedSnapshot> {
-    const record = this.#catalog.snapshotRecord(snapshotId);
-    if (!record) throw new AppError('not_found', `No snapshot ${snapshotId}.`);
+  async #build(record: SnapshotRecord, key: string): Promise<PreparedSnapshot> {
+    const snapshotId = record.id;
     let parts = this.#store?.read(record);
     if (parts) this.#loaded += 1;
     if (!parts && this.#worker && this.#store && record.columnCount >= IN_WORKER_COLUMNS) {
@@ -202,7 +249,7 @@ export class ContextService {
       }
     }
     const prepared: PreparedSnapshot = { snapshot: parts.snapshot, lexical: new LexicalIndex(parts.lexical), graph: JoinGraph.fromEdges(parts.edges) };
-    this.#prepared.set(snapshotId, prepared);
+    this.#prepared.set(key, prepared);
     return prepared;
   }
 

@@ -1,6 +1,6 @@
 import type { Engine, TableInfo } from '../../../shared/schema-types.ts';
 import { tableId } from '../../../shared/schema-types.ts';
-import { quoteIdentifierIfNeeded } from '../../../shared/sql-identifiers.ts';
+import { quoteIdentifierIfNeeded, schemaIsImplicit } from '../../../shared/sql-identifiers.ts';
 import type { JoinEdge, JoinGraph } from './join-graph.ts';
 import type { RankedTable } from './retriever.ts';
 
@@ -85,7 +85,9 @@ export function planTable(input: {
   const key = tableId(table.schema, table.name);
   const quote = (identifier: string) => flat(quoteIdentifierIfNeeded(engine, identifier));
   const displayOf = (target: TableInfo) => (multiSchema ? `${target.schema}.${target.name}` : target.name);
-  const sqlNameOf = (schema: string, name: string) => (multiSchema ? `${quote(schema)}.` : '') + quote(name);
+  // Qualified where a bare name would not find the table (a PostgreSQL schema off the search path), or could find
+  // another one (several schemas in the context).
+  const sqlNameOf = (schema: string, name: string) => (multiSchema || !schemaIsImplicit(engine, schema) ? `${quote(schema)}.` : '') + quote(name);
   const displayName = displayOf(table);
 
   // References out of this table (declared first), and columns other tables join to.

@@ -1,7 +1,7 @@
 import { AppError } from '../../../shared/errors.ts';
 import type { CellValue } from '../../../shared/ipc-contract.ts';
 import type { TableInfo } from '../../../shared/schema-types.ts';
-import { quoteIdentifier } from '../../../shared/sql-identifiers.ts';
+import { quoteIdentifier, tableReference } from '../../../shared/sql-identifiers.ts';
 import type { ValueProfile } from '../catalog/value-profile-store.ts';
 import type { SourceConnection } from '../sources/dialect.ts';
 import type { SqlDoor } from '../query/sql-door.ts';
@@ -122,9 +122,8 @@ async function postgresStatistics(door: SqlDoor, connection: SourceConnection, w
 
 async function sampleTable(door: SqlDoor, connection: SourceConnection, table: TableInfo, columns: readonly string[], signal?: AbortSignal): Promise<ValueProfile[]> {
   const engine = connection.engine;
-  const from = engine === 'sqlite' ? quoteIdentifier(engine, table.name) : `${quoteIdentifier(engine, table.schema)}.${quoteIdentifier(engine, table.name)}`;
   const result = await door.execute(connection, {
-    sql: `SELECT ${columns.map((column) => quoteIdentifier(engine, column)).join(', ')} FROM ${from}`,
+    sql: `SELECT ${columns.map((column) => quoteIdentifier(engine, column)).join(', ')} FROM ${tableReference(engine, table.schema, table.name)}`,
     limit: SAMPLE_ROWS,
     timeoutMs: SAMPLE_TIMEOUT_MS,
     signal,

@@ -140,7 +140,7 @@ export const CATALOG_MIGRATIONS: readonly { readonly version: number; readonly s
         source_id TEXT NOT NULL,
         owner_pid INTEGER NOT NULL,
         owner_host TEXT NOT NULL,
-        owner_token TEXT NOT NULL,
+        owner_nonce TEXT NOT NULL,
         started_at TEXT NOT NULL,
         heartbeat_at INTEGER NOT NULL,
         progress_json TEXT,

@@ -23,7 +23,7 @@ export const HEARTBEAT_EVERY_MS = 2_000;
 interface LockRow {
   owner_pid: number;
   owner_host: string;
-  owner_token: string;
+  owner_nonce: string;
   started_at: string;
   heartbeat_at: number;
   progress_json: string | null;
@@ -53,8 +53,8 @@ export class JobLockStore {
         const row = this.#row(kind, sourceId);
         if (row && this.#alive(row)) return { holder: toHolder(row) };
         db.prepare(
-          'INSERT INTO job_locks (kind, source_id, owner_pid, owner_host, owner_token, started_at, heartbeat_at, progress_json) VALUES (?, ?, ?, ?, ?, ?, ?, NULL) ' +
-            'ON CONFLICT(kind, source_id) DO UPDATE SET owner_pid = excluded.owner_pid, owner_host = excluded.owner_host, owner_token = excluded.owner_token, started_at = excluded.started_at, heartbeat_at = excluded.heartbeat_at, progress_json = NULL',
+          'INSERT INTO job_locks (kind, source_id, owner_pid, owner_host, owner_nonce, started_at, heartbeat_at, progress_json) VALUES (?, ?, ?, ?, ?, ?, ?, NULL) ' +
+            'ON CONFLICT(kind, source_id) DO UPDATE SET owner_pid = excluded.owner_pid, owner_host = excluded.owner_host, owner_nonce = excluded.owner_nonce, started_at = excluded.started_at, heartbeat_at = excluded.heartbeat_at, progress_json = NULL',
         ).run(kind, sourceId, process.pid, this.#host, token, new Date(this.#now()).toISOString(), this.#now());
         return { token };
       })
@@ -64,13 +64,13 @@ export class JobLockStore {
   /** Proves the owner alive and records its progress; false when the lock was taken over (the owner should stop). */
   heartbeat(kind: JobKind, sourceId: string, token: string, progress?: unknown): boolean {
     const result = this.#catalog.db
-      .prepare('UPDATE job_locks SET heartbeat_at = ?, progress_json = COALESCE(?, progress_json) WHERE kind = ? AND source_id = ? AND owner_token = ?')
+      .prepare('UPDATE job_locks SET heartbeat_at = ?, progress_json = COALESCE(?, progress_json) WHERE kind = ? AND source_id = ? AND owner_nonce = ?')
       .run(this.#now(), progress === undefined ? null : JSON.stringify(progress), kind, sourceId, token);
     return result.changes === 1;
   }
 
   release(kind: JobKind, sourceId: string, token: string): void {
-    this.#catalog.db.prepare('DELETE FROM job_locks WHERE kind = ? AND source_id = ? AND owner_token = ?').run(kind, sourceId, token);
+    this.#catalog.db.prepare('DELETE FROM job_locks WHERE kind = ? AND source_id = ? AND owner_nonce = ?').run(kind, sourceId, token);
   }
 
   /** The live holder of a job, or null when nobody (alive) holds it. */
@@ -80,7 +80,7 @@ export class JobLockStore {
   }
 
   #row(kind: JobKind, sourceId: string): LockRow | undefined {
-    return this.#catalog.db.prepare('SELECT owner_pid, owner_host, owner_token, started_at, heartbeat_at, progress_json FROM job_locks WHERE kind = ? AND source_id = ?').get(kind, sourceId) as LockRow | undefined;
+    return this.#catalog.db.prepare('SELECT owner_pid, owner_host, owner_nonce, started_at, heartbeat_at, progress_json FROM job_locks WHERE kind = ? AND source_id = ?').get(kind, sourceId) as LockRow | undefined;
   }
 
   #alive(row: LockRow): boolean {

@@ -28,10 +28,10 @@ export interface CompactCopy {
   readonly scales: Float32Array;
 }
 
-/** `<folder of embeddings.db>/prepared/vectors/<hash of source and provider>.bin` */
+/** `<folder of embeddings.db>/compact-vectors/<hash of source and provider>.bin` */
 export function compactVectorsFile(embeddingsFile: string, sourceId: string, providerId: string): string {
   const name = createHash('sha256').update(sourceId).update('\u0000').update(providerId).digest('hex').slice(0, 40);
-  return path.join(path.dirname(embeddingsFile), 'prepared', 'vectors', `${name}.bin`);
+  return path.join(path.dirname(embeddingsFile), 'compact-vectors', `${name}.bin`);
 }
 
 /** Identifies an item list: ids, the vectors they use, in order. */

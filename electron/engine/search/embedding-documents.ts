@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { SchemaSnapshot, TableInfo } from '../../../shared/schema-types.ts';
+import { tableId, type SchemaSnapshot, type TableInfo } from '../../../shared/schema-types.ts';
 import { expandIdentifier } from './identifier-words.ts';
 
 export interface EmbeddingDocument {
@@ -55,10 +55,11 @@ export function tableDocumentText(table: TableInfo, incoming: readonly string[])
 
 /** One document per table and one per column, for a whole snapshot. */
 export function buildDocuments(snapshot: Pick<SchemaSnapshot, 'tables'>): EmbeddingDocument[] {
+  // Keyed by tableId, not `schema.table`: with dots in names, `a.b`.`c` and `a`.`b.c` would share one entry.
   const incoming = new Map<string, string[]>();
   for (const table of snapshot.tables) {
     for (const fk of table.foreignKeys) {
-      const key = `${fk.refSchema}.${fk.refTable}`;
+      const key = tableId(fk.refSchema, fk.refTable);
       const list = incoming.get(key) ?? [];
       list.push(table.name);
       incoming.set(key, list);
@@ -66,7 +67,7 @@ export function buildDocuments(snapshot: Pick<SchemaSnapshot, 'tables'>): Embedd
   }
   const documents: EmbeddingDocument[] = [];
   for (const table of snapshot.tables) {
-    const tableText = tableDocumentText(table, incoming.get(`${table.schema}.${table.name}`) ?? []);
+    const tableText = tableDocumentText(table, incoming.get(tableId(table.schema, table.name)) ?? []);
     documents.push({ id: itemId(table.schema, table.name), kind: 'table', schema: table.schema, table: table.name, column: null, text: tableText, hash: hashOf(tableText) });
     const tableWords = expandIdentifier(table.name);
     const tableComment = clip(table.comment, 120);

@@ -99,7 +99,8 @@ function parseServerUrl(url: string, dialect: SqlDialect): ConnectionSpec {
 
 /** The URL as it may be shown and stored: never a password. */
 export function displayUrl(spec: ConnectionSpec): string {
-  if (spec.engine === 'sqlite') return `sqlite:${spec.file}`;
+  // The stored URL is parsed again to connect: a `?` would start options and a `%` an escape, so both are escaped.
+  if (spec.engine === 'sqlite') return `sqlite:${spec.file!.replace(/[%?]/g, (char) => encodeURIComponent(char))}`;
   const scheme = sqlDialectOf(spec.engine).urlSchemes[0];
   const user = spec.user ? `${encodeURIComponent(spec.user)}@` : '';
   const host = spec.host?.includes(':') ? `[${spec.host}]` : spec.host;

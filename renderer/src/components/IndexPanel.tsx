@@ -153,7 +153,7 @@ export function IndexPanel({ client, subscribe, sourceId, onOpenTable }: { clien
             </div>
             <div className="progress-numbers">
               <span data-testid="index-percent">{percent}%</span>
-              <span>{progress.state}</span>
+              <span>{progress.state === 'running' && progress.total > 0 && progress.done === progress.total ? 'preparing search' : progress.state}</span>
               <span>
                 {progress.done.toLocaleString()} / {progress.total.toLocaleString()} items
               </span>

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { SerializedError } from '../../../shared/errors.ts';
-import type { SchemascopeClient, SettingsView } from '../../../shared/ipc-contract.ts';
+import type { ResponseOf, SchemascopeClient, SettingsView } from '../../../shared/ipc-contract.ts';
 import { ErrorNotice, toErrorData } from './ErrorNotice.tsx';
 
 /** The language model (any OpenAI-compatible endpoint), the context budget and the default row limit. */
@@ -13,6 +13,8 @@ export function SettingsDialog({ client, onClose }: { client: SchemascopeClient;
   const [rowLimit, setRowLimit] = useState(10000);
   const [error, setError] = useState<SerializedError | null>(null);
   const [busy, setBusy] = useState(false);
+  const [agents, setAgents] = useState<ResponseOf<'sources/mcpCommands'> | null>(null);
+  const [copied, setCopied] = useState<string | null>(null);
 
   useEffect(() => {
     void client['settings/get']({}).then((loaded) => {
@@ -22,7 +24,17 @@ export function SettingsDialog({ client, onClose }: { client: SchemascopeClient;
       setBudget(loaded.contextBudget);
       setRowLimit(loaded.rowLimit);
     }, (caught: unknown) => setError(toErrorData(caught)));
+    void client['sources/mcpCommands']({}).then(setAgents, (caught: unknown) => setError(toErrorData(caught)));
   }, [client]);
+
+  const copy = async (sourceId: string, text: string) => {
+    try {
+      await navigator.clipboard.writeText(text);
+      setCopied(sourceId);
+    } catch {
+      setCopied(null); // no clipboard permission: the text is selectable in the field
+    }
+  };
 
   const save = async () => {
     setBusy(true);
@@ -74,6 +86,26 @@ export function SettingsDialog({ client, onClose }: { client: SchemascopeClient;
           <input type="number" min={1} max={1000000} value={rowLimit} onChange={(event) => setRowLimit(Number(event.target.value))} />
         </label>
         <p className="hint">The key stays in the main process (encrypted at rest in the desktop app); the window only learns whether one is stored.</p>
+        <section className="mcp-commands" data-testid="mcp-commands" aria-label="AI agents (MCP)">
+          <h3>AI agents (MCP)</h3>
+          <p className="hint">
+            Claude Desktop, VS Code or Cursor can read a source's schema and run read-only queries through Schemascope: add this command as an MCP server
+            (stdio) in the client's configuration. See the README for each client.
+          </p>
+          {agents && agents.script === null && <p className="hint">No command-line install next to this app: run Schemascope from its repository to get one.</p>}
+          {agents?.commands.map((entry) => (
+            <div className="mcp-command" key={entry.sourceId} data-source={entry.name}>
+              <label>
+                {entry.name}
+                <input readOnly value={entry.shell} spellCheck={false} onFocus={(event) => event.target.select()} aria-label={`MCP command for ${entry.name}`} />
+              </label>
+              <button type="button" onClick={() => void copy(entry.sourceId, entry.shell)}>
+                {copied === entry.sourceId ? 'Copied' : 'Copy'}
+              </button>
+              {entry.needsPassword && <p className="hint">Pass its password as env SCHEMASCOPE_PASSWORD in the client's configuration.</p>}
+            </div>
+          ))}
+        </section>
         <ErrorNotice error={error} />
         <footer className="dialog-actions">
           <span className="spacer" />

@@ -49,8 +49,8 @@ export function TableDetail({ client, sourceId, table, onOpenTable }: { client: 
     <div className="detail" data-testid="table-detail">
       <header className="detail-header">
         <h1>
-          <span className="muted">{info.schema}.</span>
-          {info.name}
+          <span className="muted exact-name">{info.schema}.</span>
+          <span className="exact-name">{info.name}</span>
         </h1>
         <span className="pill">{info.kind}</span>
         <span className="muted">
@@ -85,7 +85,7 @@ export function TableDetail({ client, sourceId, table, onOpenTable }: { client: 
           {info.columns.map((column) => (
             <tr key={column.name}>
               <td className="muted">{column.ordinal}</td>
-              <td className="mono">{column.name}</td>
+              <td className="mono exact-name">{column.name}</td>
               <td className="mono muted">{column.type}</td>
               <td>{column.nullable ? 'yes' : ''}</td>
               <td>
@@ -109,11 +109,11 @@ export function TableDetail({ client, sourceId, table, onOpenTable }: { client: 
           <ul className="link-list">
             {info.foreignKeys.map((fk) => (
               <li key={fk.name}>
-                <span className="mono">{fk.columns.join(', ')}</span> →{' '}
-                <button type="button" className="link" onClick={() => onOpenTable({ schema: fk.refSchema, name: fk.refTable })}>
+                <span className="mono exact-name">{fk.columns.join(', ')}</span> →{' '}
+                <button type="button" className="link exact-name" onClick={() => onOpenTable({ schema: fk.refSchema, name: fk.refTable })}>
                   {fk.refTable}
                 </button>
-                <span className="mono muted">({fk.refColumns.join(', ')})</span>
+                <span className="mono muted exact-name">({fk.refColumns.join(', ')})</span>
               </li>
             ))}
           </ul>
@@ -123,11 +123,11 @@ export function TableDetail({ client, sourceId, table, onOpenTable }: { client: 
           {detail.incoming.length === 0 && <p className="muted">No table points here.</p>}
           <ul className="link-list">
             {detail.incoming.map((entry) => (
-              <li key={`${entry.schema}.${entry.table}.${entry.foreignKey.name}`}>
-                <button type="button" className="link" onClick={() => onOpenTable({ schema: entry.schema, name: entry.table })}>
+              <li key={JSON.stringify([entry.schema, entry.table, entry.foreignKey.name])}>
+                <button type="button" className="link exact-name" onClick={() => onOpenTable({ schema: entry.schema, name: entry.table })}>
                   {entry.table}
                 </button>
-                <span className="mono muted">.{entry.foreignKey.columns.join(', ')}</span>
+                <span className="mono muted exact-name">.{entry.foreignKey.columns.join(', ')}</span>
               </li>
             ))}
           </ul>
@@ -138,7 +138,7 @@ export function TableDetail({ client, sourceId, table, onOpenTable }: { client: 
           <ul className="link-list">
             {info.indexes.map((index) => (
               <li key={index.name}>
-                <span className="mono">{index.name}</span> <span className="muted">({index.columns.join(', ')})</span>
+                <span className="mono exact-name">{index.name}</span> <span className="muted exact-name">({index.columns.join(', ')})</span>
                 {index.primary ? <span className="key pk">PK</span> : index.unique ? <span className="key">UNIQUE</span> : null}
               </li>
             ))}

@@ -189,6 +189,9 @@ function connectionOptions(spec: ConnectionSpec): mysql.ConnectionOptions {
     dateStrings: true,
     decimalNumbers: false,
     multipleStatements: false,
+    // mysql2 otherwise compiles a row parser per result shape with the column names in its source: a column named
+    // `__proto__` or `__defineSetter__` breaks it and the whole result is lost. The static parser reads any name.
+    disableEval: true,
   };
 }
 

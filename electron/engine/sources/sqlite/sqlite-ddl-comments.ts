@@ -21,8 +21,9 @@ export function parseDdlComments(sql: string | null): { table: string | null; co
       if (split.code.includes('(')) table = comment;
       return;
     }
-    const name = leadingIdentifier(split.code);
-    if (name && !/^(constraint|primary|foreign|unique|check)$/i.test(name)) columns.set(name, comment);
+    const leading = leadingIdentifier(split.code);
+    // A table constraint starts with one of these words; a column may bear the same name only quoted (`"primary"`).
+    if (leading && (leading.quoted || !/^(constraint|primary|foreign|unique|check)$/i.test(leading.name))) columns.set(leading.name, comment);
   });
   return { table, columns };
 }
@@ -44,9 +45,15 @@ function splitComment(line: string): { code: string; comment: string } | undefin
   return undefined;
 }
 
-function leadingIdentifier(code: string): string | undefined {
+function leadingIdentifier(code: string): { name: string; quoted: boolean } | undefined {
   const text = code.trimStart();
   const quoted = /^"((?:[^"]|"")*)"|^`((?:[^`]|``)*)`|^\[([^\]]*)\]/.exec(text);
-  if (quoted) return (quoted[1] ?? quoted[2] ?? quoted[3] ?? '').replace(/""/g, '"').replace(/``/g, '`');
-  return /^([^\s,()]+)/.exec(text)?.[1];
+  if (quoted) {
+    // Only the quote that opened the name is doubled inside it: `"a``b"` is the name a``b.
+    if (quoted[1] !== undefined) return { name: quoted[1].replace(/""/g, '"'), quoted: true };
+    if (quoted[2] !== undefined) return { name: quoted[2].replace(/``/g, '`'), quoted: true };
+    return { name: quoted[3] ?? '', quoted: true };
+  }
+  const bare = /^([^\s,()]+)/.exec(text)?.[1];
+  return bare === undefined ? undefined : { name: bare, quoted: false };
 }
