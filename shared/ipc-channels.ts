@@ -39,6 +39,17 @@ export const REQUEST_CHANNELS = [
   'saved/save',
   'saved/remove',
   'metrics/snapshot',
+  'knowledge/list',
+  'knowledge/search',
+  'notes/set',
+  'notes/remove',
+  'glossary/set',
+  'glossary/remove',
+  'examples/add',
+  'examples/update',
+  'examples/remove',
+  'pack/export',
+  'pack/import',
 ] as const;
 
 export const EVENT_CHANNELS = ['sources/changed', 'schema/changed', 'index/progress', 'ask/delta'] as const;

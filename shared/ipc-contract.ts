@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { ERROR_KINDS, type Envelope } from './errors.ts';
 import type { EventChannel, RequestChannel } from './ipc-channels.ts';
 import { engine, foreignKeyInfo, tableInfo } from './schema-types.ts';
+import { exampleQuestion, exampleSql, exampleView, glossaryDefinition, glossaryLinks, glossaryTerm, glossaryView, noteText, noteView } from './knowledge-types.ts';
 
 const id = z.string().min(1).max(200);
 const name = z.string().trim().min(1, 'A name is required.').max(200);
@@ -138,6 +139,8 @@ export const contextView = z.object({
   snapshot: snapshotInfo,
   /** `missingVectors`: items with no vector (failed or added since indexing), found by names and comments only. */
   retrieval: z.object({ vectors: z.boolean(), missingVectors: z.number(), note: z.string().nullable(), ms: z.number(), prepareMs: z.number(), tokenizerMs: z.number() }),
+  /** The team's glossary terms and example questions packed into the context (absent when the source has none). */
+  knowledge: z.object({ terms: z.array(z.string()), examples: z.array(z.string()) }).optional(),
 });
 
 /** Tables a text matched (or that join two matches), best first, each with its matching columns (best first). */
@@ -233,6 +236,22 @@ export const metricsSnapshot = z.object({
     histograms: z.record(z.string(), histogramSnapshot),
   }),
 });
+
+const knowledgeName = z.string().min(1).max(1024);
+const packSummary = z.object({
+  file: z.string(),
+  bytes: z.number(),
+  checksum: z.string(),
+  version: z.number(),
+  source: z.object({ id: z.string(), name: z.string(), engine: z.string(), url: z.string() }),
+  tables: z.number(),
+  columns: z.number(),
+  notes: z.number(),
+  glossary: z.number(),
+  examples: z.number(),
+  values: z.number(),
+});
+const snapshotDiff = diffSummary.extend({ columns: z.object({ added: z.array(z.string()), removed: z.array(z.string()), changed: z.array(z.string()) }) });
 
 const savedQuery = z.object({ id: z.number(), sourceId: z.string(), name: z.string(), sql: z.string(), updatedAt: z.string() });
 
@@ -453,6 +472,52 @@ export const contract = {
     response: savedQuery,
   },
   'saved/remove': { request: z.strictObject({ id: z.number().int().min(1) }), response: z.object({ removed: z.boolean() }) },
+  'knowledge/list': {
+    request: z.strictObject({ sourceId: id }),
+    response: z.object({ notes: z.array(noteView), glossary: z.array(glossaryView), examples: z.array(exampleView) }),
+  },
+  'knowledge/search': {
+    /** The team's notes, terms and examples matching the text, best first; from the catalog only (works offline). */
+    request: z.strictObject({ sourceId: id, text: z.string().trim().min(1, 'The search text is empty.').max(2000) }),
+    response: z.object({ notes: z.array(noteView), glossary: z.array(glossaryView), examples: z.array(exampleView) }),
+  },
+  'notes/set': {
+    /** A note on a table (`column: null`) or a column, kept by name: it survives refreshes. */
+    request: z.strictObject({ sourceId: id, schema: z.string().max(1024), table: knowledgeName, column: knowledgeName.nullable(), text: noteText }),
+    response: noteView,
+  },
+  'notes/remove': {
+    request: z.strictObject({ sourceId: id, schema: z.string().max(1024), table: knowledgeName, column: knowledgeName.nullable() }),
+    response: z.object({ removed: z.boolean() }),
+  },
+  'glossary/set': {
+    request: z.strictObject({ sourceId: id, term: glossaryTerm, definition: glossaryDefinition, links: glossaryLinks }),
+    response: glossaryView,
+  },
+  'glossary/remove': { request: z.strictObject({ sourceId: id, term: glossaryTerm }), response: z.object({ removed: z.boolean() }) },
+  'examples/add': {
+    /** A question with the SQL that answered it well (an Ask result marked good). */
+    request: z.strictObject({ sourceId: id, question: exampleQuestion, sql: exampleSql }),
+    response: exampleView,
+  },
+  'examples/update': {
+    request: z.strictObject({ id: z.number().int().min(1), question: exampleQuestion.optional(), sql: exampleSql.optional() }),
+    response: exampleView,
+  },
+  'examples/remove': { request: z.strictObject({ id: z.number().int().min(1) }), response: z.object({ removed: z.boolean() }) },
+  'pack/export': {
+    /**
+     * `file`: where to write (the CLI only; the app asks with a save dialog or writes under the data folder).
+     * `includeValues`: add the value profiles, when they are on for the source.
+     */
+    request: z.strictObject({ sourceId: id, file: z.string().min(1).max(4096).optional(), includeValues: z.boolean().optional() }),
+    response: packSummary,
+  },
+  'pack/import': {
+    /** `file`: a path (the CLI only); `content`: the text of the pack file the user chose in the app. */
+    request: z.strictObject({ file: z.string().min(1).max(4096).optional(), content: z.string().min(1).max(256 * 1024 * 1024).optional() }),
+    response: packSummary.extend({ existing: z.boolean(), diff: snapshotDiff }),
+  },
   'metrics/snapshot': {
     /** `historySince`: only samples after this time (ms since the epoch), so a polling panel gets just the new ones. */
     request: z.strictObject({ historySince: z.number().min(0).optional() }),
@@ -484,6 +549,7 @@ export type MetricsSnapshotView = z.output<typeof metricsSnapshot>;
 export type SettingsView = z.output<typeof settingsView>;
 export type HistoryEntryView = z.output<typeof historyEntry>;
 export type SavedQueryView = z.output<typeof savedQuery>;
+export type PackSummaryView = z.output<typeof packSummary>;
 
 /** What the renderer calls: one function per channel, derived from the contract. */
 export type SchemascopeClient = {

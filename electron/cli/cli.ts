@@ -24,7 +24,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return EXIT_USAGE;
   }
   const { values, positionals } = parsed;
-  const [name, ...args] = positionals;
+  // Two-word commands (`note set`, `pack import`) are looked up first.
+  const [first, ...rest] = positionals;
+  const twoWords = first !== undefined && rest.length > 0 && COMMANDS.has(`${first} ${rest[0]}`);
+  const name = twoWords ? `${first} ${rest[0]}` : first;
+  const args = twoWords ? rest.slice(1) : rest;
   if (values.version) {
     const version = (await import('../engine/platform/app-version.ts')).appVersion();
     io.stdout(values.json ? JSON.stringify({ version }) : version);

@@ -4,6 +4,7 @@ import type { RequestOf, ResponseOf } from '../../shared/ipc-contract.ts';
 import type { Engine } from '../engine/app/engine.ts';
 import { dispatch } from '../engine/app/dispatch.ts';
 import { displayUrl, parseConnectionUrl } from '../engine/sources/connection-url.ts';
+import { credentialFreeUrl } from '../engine/catalog/schema-pack.ts';
 import type { OptionName } from './options.ts';
 
 export interface CliIo {
@@ -11,7 +12,7 @@ export interface CliIo {
   readonly stderr: (text: string) => void;
 }
 
-export type Values = { readonly [K in OptionName]?: K extends 'json' | 'help' | 'version' | 'offline' | 'run' | 'http' ? boolean : K extends 'source' ? readonly string[] : string };
+export type Values = { readonly [K in OptionName]?: K extends 'json' | 'help' | 'version' | 'offline' | 'run' | 'http' | 'include-values' ? boolean : K extends 'source' ? readonly string[] : string };
 
 /** What a command runs with: the engine, its arguments, and the same dispatch as IPC and web mode. */
 export interface CommandContext {
@@ -60,7 +61,13 @@ export async function sourceFor(context: CommandContext, url: string): Promise<s
   const shown = displayUrl(parseConnectionUrl(url));
   const password = parseConnectionUrl(url).password ?? process.env.SCHEMASCOPE_PASSWORD;
   const { sources } = await context.call('sources/list', {});
-  const existing = sources.find((source) => source.displayUrl === shown);
+  // A source imported from a schema pack is stored without a user: the same database named with one is that source.
+  const imported = sources.find((source) => !source.isDemo && source.displayUrl === credentialFreeUrl(shown) && source.displayUrl !== shown);
+  const existing = sources.find((source) => source.displayUrl === shown) ?? imported;
+  if (existing === imported && imported) {
+    await context.call('sources/update', { id: imported.id, url, ...(password ? { password } : {}) });
+    return imported.id;
+  }
   if (existing) {
     if (password) await context.call('sources/update', { id: existing.id, password });
     return existing.id;

@@ -29,6 +29,8 @@ export const OPTIONS = {
   out: { type: 'string' },
   encoding: { type: 'string' },
   values: { type: 'string' },
+  'include-values': { type: 'boolean' },
+  match: { type: 'string' },
   source: { type: 'string', multiple: true },
   http: { type: 'boolean' },
 } as const;

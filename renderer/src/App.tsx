@@ -4,6 +4,7 @@ import type { ResponseOf, SchemascopeClient, SubscribeEvents, SnapshotInfo, Sour
 import { AskPanel } from './components/AskPanel.tsx';
 import { ErrorNotice, toErrorData } from './components/ErrorNotice.tsx';
 import { IndexPanel } from './components/IndexPanel.tsx';
+import { KnowledgePanel } from './components/KnowledgePanel.tsx';
 import { MonitorPanel } from './components/MonitorPanel.tsx';
 import { SchemaTree, type TableRef } from './components/SchemaTree.tsx';
 import { SettingsDialog } from './components/SettingsDialog.tsx';
@@ -15,7 +16,7 @@ import { TableDetail } from './components/TableDetail.tsx';
 import { useTheme } from './use-theme.ts';
 import { openTableSql } from '../../shared/sql-identifiers.ts';
 
-type Tab = 'table' | 'ask' | 'sql' | 'index' | 'memory' | 'metrics';
+type Tab = 'table' | 'ask' | 'sql' | 'index' | 'memory' | 'metrics' | 'knowledge';
 
 const TABS: { id: Tab; label: string; key: string }[] = [
   { id: 'table', label: 'Table', key: '1' },
@@ -24,6 +25,7 @@ const TABS: { id: Tab; label: string; key: string }[] = [
   { id: 'index', label: 'Search & index', key: '4' },
   { id: 'memory', label: 'Memory', key: '5' },
   { id: 'metrics', label: 'Metrics', key: '6' },
+  { id: 'knowledge', label: 'Knowledge', key: '7' },
 ];
 
 export function App({ client, subscribe }: { client: SchemascopeClient; subscribe: SubscribeEvents }) {
@@ -178,6 +180,7 @@ export function App({ client, subscribe }: { client: SchemascopeClient; subscrib
           )}
           {(tab === 'memory' || tab === 'metrics') && <MonitorPanel key={tab} client={client} view={tab} />}
           {tab === 'ask' && sourceId && <AskPanel key={sourceId} client={client} subscribe={subscribe} sourceId={sourceId} onOpenSettings={() => setSettingsOpen(true)} />}
+          {tab === 'knowledge' && sourceId && <KnowledgePanel key={sourceId} client={client} sourceId={sourceId} onOpenTable={openTable} />}
           {tab === 'index' && sourceId && <IndexPanel key={sourceId} client={client} subscribe={subscribe} sourceId={sourceId} onOpenTable={openTable} />}
           {tab === 'sql' && sourceId && <SqlPanel key={sourceId} client={client} sourceId={sourceId} dialect={source?.engine ?? 'sqlite'} initialSql={selected ? openTableSql(source?.engine ?? 'sqlite', selected, new Set(tables.map((table) => table.schema)).size) : 'SELECT 1'} />}
         </div>

@@ -20,7 +20,7 @@ function sourceFiles(dir: string): string[] {
 /** Every module specifier a file imports (static, dynamic and re-exports). */
 export function importsOf(source: string): string[] {
   const specifiers: string[] = [];
-  const patterns = [/\bimport\s[^'"]*?from\s*['"]([^'"]+)['"]/g, /\bimport\s*['"]([^'"]+)['"]/g, /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g, /\bexport\s[^'"]*?from\s*['"]([^'"]+)['"]/g, /\brequire\(\s*['"]([^'"]+)['"]\s*\)/g];
+  const patterns = [/\bimport\s[^'"]*?from\s*['"]([^'"]+)['"]/g, /(?<![\w/.$'"])import\s*['"]([^'"]+)['"]/g, /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g, /\bexport\s[^'"]*?from\s*['"]([^'"]+)['"]/g, /\brequire\(\s*['"]([^'"]+)['"]\s*\)/g];
   for (const pattern of patterns) for (const match of source.matchAll(pattern)) specifiers.push(match[1]!);
   return specifiers;
 }

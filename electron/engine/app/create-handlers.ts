@@ -16,6 +16,9 @@ import { DEFAULT_CONTEXT_BUDGET } from '../ask/context-packer.ts';
 import { DEFAULT_ROW_LIMIT } from '../query/sql-door.ts';
 import { defaultExportFile, exportCsv } from '../query/csv-export.ts';
 import { serializeError } from '../../../shared/errors.ts';
+import type { KnowledgeStore } from '../catalog/knowledge-store.ts';
+import type { SchemaPacks } from '../catalog/schema-pack.ts';
+import { knowledgeHandlers } from './knowledge-handlers.ts';
 import { cliScript, mcpCommands } from './mcp-commands.ts';
 
 export interface HandlerDependencies {
@@ -32,6 +35,8 @@ export interface HandlerDependencies {
   readonly asks: AskService;
   readonly profiles: ValueProfileService;
   readonly events: EventHub;
+  readonly knowledge: KnowledgeStore;
+  readonly packs: SchemaPacks;
   readonly snapshotMetrics: (options?: { historySince?: number }) => Promise<MetricsSnapshot>;
 }
 
@@ -218,5 +223,6 @@ export function createHandlers(deps: HandlerDependencies): HandlerTable {
     'saved/save': async (request) => workspace.saveQuery(request.sourceId, request.name, request.sql),
     'saved/remove': async (request) => ({ removed: workspace.removeSavedQuery(request.id) }),
     'metrics/snapshot': async (request) => deps.snapshotMetrics({ historySince: request.historySince }),
+    ...knowledgeHandlers(deps),
   };
 }

@@ -11,6 +11,8 @@ import { ContextService } from '../ask/context-service.ts';
 import { ContextPrepWorker } from '../ask/context-prep.ts';
 import { SqlDoor } from '../query/sql-door.ts';
 import { ValueProfileStore } from '../catalog/value-profile-store.ts';
+import { KnowledgeStore } from '../catalog/knowledge-store.ts';
+import { SchemaPacks } from '../catalog/schema-pack.ts';
 import { ValueProfileService } from '../ask/value-profile-service.ts';
 import { resolvePoolSettings, type PoolSettings } from '../sources/dialect.ts';
 import { MemorySecretStore, type SecretStore } from '../sources/secret-store.ts';
@@ -45,6 +47,7 @@ export interface Engine {
   readonly workspace: WorkspaceStore;
   readonly asks: AskService;
   readonly profiles: ValueProfileService;
+  readonly knowledge: KnowledgeStore;
   readonly handlers: HandlerTable;
   readonly metrics: MetricsRegistry;
   /** The memory and metrics panels' snapshot; also `schemascope stats --json`. */
@@ -86,7 +89,8 @@ export function createEngine(options: EngineOptions): Engine {
   const indexes = new IndexService({ home, catalog, sources, secrets, events, vectorBudgetBytes: options.vectorBudgetBytes, metrics, prepWorker, settings: workspace });
   const profileStore = new ValueProfileStore(catalog);
   const profiles = new ValueProfileService({ catalog, sources, door, store: profileStore, events });
-  const contexts = new ContextService({ catalog, sources, indexes, metrics, worker: prepWorker, profiles: profileStore, home });
+  const knowledge = new KnowledgeStore(catalog);
+  const contexts = new ContextService({ catalog, sources, indexes, metrics, worker: prepWorker, profiles: profileStore, knowledge, home });
   const asks = new AskService({
     contexts,
     sources,
@@ -110,7 +114,8 @@ export function createEngine(options: EngineOptions): Engine {
   registerMetricReports(metrics, { sources, indexes, contexts });
   const version = appVersion();
   const snapshotMetrics = (snapshotOptions: { historySince?: number } = {}) => collectMetrics({ version, mode: options.mode, registry: metrics, sampler }, snapshotOptions);
-  const handlers = createHandlers({ snapshotMetrics, version, mode: options.mode, home, catalog, sources, door, indexes, contexts, workspace, asks, profiles, events, platform: options.platform ?? {} });
+  const packs = new SchemaPacks({ catalog, knowledge, profiles: profileStore, version });
+  const handlers = createHandlers({ snapshotMetrics, version, mode: options.mode, home, catalog, sources, door, indexes, contexts, workspace, asks, profiles, events, knowledge, packs, platform: options.platform ?? {} });
   return {
     home,
     catalog,
@@ -122,6 +127,7 @@ export function createEngine(options: EngineOptions): Engine {
     workspace,
     asks,
     profiles,
+    knowledge,
     handlers,
     metrics,
     snapshotMetrics,

@@ -19,6 +19,9 @@ import { rankTables, type RankedTable, type VectorHitRef } from './retriever.ts'
 import type { MetricsRegistry } from '../platform/metrics-registry.ts';
 import type { ValueProfileStore } from '../catalog/value-profile-store.ts';
 import { ValueIndex } from './value-index.ts';
+import type { KnowledgeStore } from '../catalog/knowledge-store.ts';
+import { KnowledgeIndex } from './knowledge-index.ts';
+import type { TeamKnowledge } from './knowledge-block.ts';
 
 export interface ContextRequest {
   readonly sourceId: string;
@@ -77,6 +80,9 @@ const LOCAL_VECTORS_NOTE = 'Names and comments rank the schema: the built-in ind
 
 /** Vector hits asked of the index per question: enough to rank the tables and columns that can fit any budget. */
 const VECTOR_CANDIDATES = 100;
+/** Examples and glossary terms offered to the packer per question (it takes what fits its share of the budget). */
+const KNOWLEDGE_EXAMPLES = 5;
+const KNOWLEDGE_TERMS = 8;
 /** From this many columns a snapshot is prepared in the context worker. */
 const IN_WORKER_COLUMNS = 5000;
 export const MIN_BUDGET = 100;
@@ -117,8 +123,22 @@ export class ContextService {
   readonly #home: string | undefined;
   #loaded = 0;
 
-  constructor(deps: { catalog: CatalogStore; sources: SourceService; indexes: IndexService; metrics?: MetricsRegistry; worker?: ContextPrepWorker; profiles?: ValueProfileStore; home?: string }) {
+  readonly #knowledge: KnowledgeStore | undefined;
+  /** Knowledge indexes per source, for the snapshot and knowledge revision they were built from. */
+  readonly #knowledgeIndexes = new LRUCache<string, { stamp: string; index: KnowledgeIndex }>({ max: 4 });
+
+  constructor(deps: {
+    catalog: CatalogStore;
+    sources: SourceService;
+    indexes: IndexService;
+    metrics?: MetricsRegistry;
+    worker?: ContextPrepWorker;
+    profiles?: ValueProfileStore;
+    knowledge?: KnowledgeStore;
+    home?: string;
+  }) {
     this.#profiles = deps.profiles;
+    this.#knowledge = deps.knowledge;
     this.#home = deps.home;
     this.#store = deps.home ? new PreparedStore(deps.home) : undefined;
     this.#metrics = deps.metrics;
@@ -146,6 +166,8 @@ export class ContextService {
       encoding: request.encoding,
       audience: request.audience,
       values: values ? { valuesOf: (table, column) => values.valuesOf(table, column), named } : undefined,
+      notes: retrieved.knowledge,
+      knowledge: retrieved.knowledge ? teamKnowledge(retrieved.knowledge, retrieved.question, prepared.snapshot) : undefined,
     });
     const tokenizerMs = encoderLoadTime() - retrieved.encodersBefore;
     const ms = performance.now() - retrieved.started - tokenizerMs;
@@ -200,8 +222,10 @@ export class ContextService {
     }
     const values = this.#valueIndex(request.sourceId, resolved.record.id, prepared.snapshot.tables);
     const valueHits = values?.search(question) ?? [];
-    const ranked = rankTables({ tables: prepared.snapshot.tables, lexical: prepared.lexical, graph: prepared.graph, question, vectorHits, valueHits, expansion: request.expansion });
-    return { question, resolved, started, encodersBefore, prepared, preparedMs, vectors: vectorHits.length > 0, missingVectors, note, values, valueHits, ranked };
+    const knowledge = this.#knowledgeIndex(request.sourceId, resolved.record.id, prepared.snapshot.tables);
+    const knowledgeHits = knowledge?.search(question) ?? [];
+    const ranked = rankTables({ tables: prepared.snapshot.tables, lexical: prepared.lexical, graph: prepared.graph, question, vectorHits, valueHits, knowledgeHits, expansion: request.expansion });
+    return { question, resolved, started, encodersBefore, prepared, preparedMs, vectors: vectorHits.length > 0, missingVectors, note, values, valueHits, ranked, knowledge };
   }
 
   /**
@@ -268,7 +292,34 @@ export class ContextService {
     return index;
   }
 
+  /** The source's knowledge index when it has notes, terms or examples; rebuilt when the snapshot or knowledge changes. */
+  #knowledgeIndex(sourceId: string, snapshotId: number, tables: SchemaSnapshot['tables']): KnowledgeIndex | undefined {
+    if (!this.#knowledge) return undefined;
+    const stamp = `${snapshotId}\u0000${this.#knowledge.revision(sourceId)}`;
+    const cached = this.#knowledgeIndexes.get(sourceId);
+    if (cached?.stamp === stamp) return cached.index.size > 0 ? cached.index : undefined;
+    const index = new KnowledgeIndex(tables, this.#knowledge.content(sourceId));
+    this.#knowledgeIndexes.set(sourceId, { stamp, index });
+    return index.size > 0 ? index : undefined;
+  }
+
   cacheStats(): { name: string; size: number; max: number; hits: number; misses: number; inWorker: number; loaded: number } {
     return { name: 'prepared snapshots', size: this.#prepared.size, max: this.#prepared.max, hits: this.#hits, misses: this.#misses, inWorker: this.#inWorker, loaded: this.#loaded };
   }
+}
+
+/** The terms and examples nearest the question, with their links in the names the context shows. */
+function teamKnowledge(index: KnowledgeIndex, question: string, snapshot: SchemaSnapshot): TeamKnowledge {
+  const multiSchema = new Set(snapshot.tables.map((table) => table.schema)).size > 1;
+  const shown = (link: { schema: string; table: string; column: string | null }) =>
+    `${multiSchema ? `${link.schema}.` : ''}${link.table}${link.column === null ? '' : `.${link.column}`}`;
+  const tables = new Map(snapshot.tables.map((table) => [`${table.schema}\u0000${table.name}`, table]));
+  const exists = (link: { schema: string; table: string; column: string | null }) => {
+    const table = tables.get(`${link.schema}\u0000${link.table}`);
+    return table !== undefined && (link.column === null || table.columns.some((column) => column.name === link.column));
+  };
+  return {
+    terms: index.terms(question, KNOWLEDGE_TERMS).map((term) => ({ term: term.term, definition: term.definition, links: term.links.filter(exists).map(shown) })),
+    examples: index.examples(question, KNOWLEDGE_EXAMPLES),
+  };
 }

@@ -3,6 +3,7 @@ import { tableId } from '../../../shared/schema-types.ts';
 import type { JoinGraph } from './join-graph.ts';
 import type { LexicalIndex, QueryExpansion } from '../search/lexical-index.ts';
 import type { ValueHit } from './value-index.ts';
+import type { KnowledgeHit } from './knowledge-index.ts';
 
 /** A vector-search hit, as the index service returns it. */
 export interface VectorHitRef {
@@ -109,6 +110,8 @@ export function rankTables(input: {
   readonly valueHits?: readonly ValueHit[];
   /** Words the question may mean besides those it says (see {@link QueryExpansion}); none by default. */
   readonly expansion?: QueryExpansion;
+  /** Tables and columns the team's notes, glossary and examples tie to the question. */
+  readonly knowledgeHits?: readonly KnowledgeHit[];
 }): RankedTable[] {
   const { tables } = input;
   const position = new Map(tables.map((table, index) => [tableId(table.schema, table.name), index]));
@@ -147,7 +150,16 @@ export function rankTables(input: {
     valueColumns.push({ key: hit.table * COLUMN_STRIDE + hit.column, score: hit.score });
   }
 
+  // Team knowledge: a table its notes, terms or examples point at; a column its note or a term points at.
+  const knowledgeTable = new Map<number, number>();
+  const knowledgeColumns: { key: number; score: number }[] = [];
+  for (const hit of input.knowledgeHits ?? []) {
+    knowledgeTable.set(hit.table, Math.max(knowledgeTable.get(hit.table) ?? 0, hit.score));
+    if (hit.column >= 0) knowledgeColumns.push({ key: hit.table * COLUMN_STRIDE + hit.column, score: hit.score });
+  }
+
   const tableScores = new Map<number, number>();
+  addReciprocalRanks([...knowledgeTable].map(([key, score]) => ({ key, score })), tableScores);
   addReciprocalRanks([...lexTable].map(([key, score]) => ({ key, score })), tableScores);
   addReciprocalRanks([...valueTable].map(([key, score]) => ({ key, score })), tableScores, VALUE_TABLE_WEIGHT);
   addReciprocalRanks([...vecTable].map(([key, score]) => ({ key, score })), tableScores);
@@ -155,6 +167,7 @@ export function rankTables(input: {
   addReciprocalRanks(lexColumns, columnScores);
   addReciprocalRanks(vecColumns, columnScores);
   addReciprocalRanks(valueColumns, columnScores);
+  addReciprocalRanks(knowledgeColumns, columnScores);
   const perTable = new Map<number, Float32Array>();
   for (const [key, score] of columnScores) {
     const tableIndex = Math.floor(key / COLUMN_STRIDE);

@@ -13,8 +13,8 @@ export interface ExtraColumn {
 }
 
 export interface Description {
-  /** A comment written in the database, or example values of the column (value profiles). */
-  readonly kind: 'comment' | 'values';
+  /** A comment written in the database, example values of the column (value profiles), or the team's note. */
+  readonly kind: 'comment' | 'values' | 'note';
   /** The column it describes (index), or null for the table's own comment. */
   readonly column: number | null;
   readonly estimate: number;
@@ -49,6 +49,8 @@ const MAX_CORE = 16;
 const CORE_MATCHES = 6;
 const MAX_TYPE_CHARS = 40;
 const MAX_DESCRIPTION_CHARS = 160;
+/** A team note is written for exactly this use: it may be longer than a database comment. */
+const MAX_NOTE_CHARS = 400;
 /** Columns a query reads from a table it uses, on average: a narrow table is needed whole far more often. */
 const COLUMNS_PER_QUERY = 2.5;
 
@@ -67,6 +69,11 @@ export interface ColumnValues {
   readonly named: ReadonlyMap<string, string>;
 }
 
+/** The team's notes, by table and column position (column -1: the table's own note). */
+export interface TeamNotes {
+  noteOf(table: number, column: number): string | undefined;
+}
+
 /** Example values shown per column, and the length of the list. */
 const SHOWN_VALUES = 8;
 const MAX_VALUES_CHARS = 200;
@@ -79,6 +86,8 @@ export function planTable(input: {
   readonly multiSchema: boolean;
   readonly count: (text: string) => number;
   readonly values?: ColumnValues;
+  /** The team's notes on tables (column -1) and columns, by position in the snapshot. */
+  readonly notes?: TeamNotes;
 }): TablePlan {
   const { ranked, engine, graph, multiSchema, count } = input;
   const table = ranked.table;
@@ -148,6 +157,16 @@ export function planTable(input: {
   };
   describe(null, table.comment, ranked.reason === 'match');
   table.columns.forEach((column, index) => describe(index, column.comment, scores[index]! > 0));
+  const noteTexts = new Map<number, string>();
+  const noteOf = (column: number | null, isMatched: boolean) => {
+    const text = input.notes?.noteOf(ranked.position, column ?? -1);
+    if (!text || !/\S/.test(text)) return;
+    noteTexts.set(descriptions.length, text);
+    const length = displayName.length + (column === null ? 0 : table.columns[column]!.name.length) + Math.min(text.length, MAX_NOTE_CHARS) + 12;
+    descriptions.push({ kind: 'note', column, estimate: estimate(length), matched: isMatched });
+  };
+  noteOf(null, ranked.reason === 'match');
+  table.columns.forEach((_column, index) => noteOf(index, scores[index]! > 0));
   const valueLists = new Map<number, string>();
   table.columns.forEach((column, index) => {
     const values = input.values?.valuesOf(ranked.position, index);
@@ -172,10 +191,11 @@ export function planTable(input: {
     descriptionText(index) {
       const { column, kind } = descriptions[index]!;
       if (kind === 'values') return `${flat(`${displayName}.${table.columns[column!]!.name}`)} values: ${valueLists.get(column!)}\n`;
-      const comment = column === null ? table.comment! : table.columns[column]!.comment!;
+      const comment = kind === 'note' ? noteTexts.get(index)! : column === null ? table.comment! : table.columns[column]!.comment!;
       const clipped = comment.replace(/\s+/g, ' ').trim();
+      const limit = kind === 'note' ? MAX_NOTE_CHARS : MAX_DESCRIPTION_CHARS;
       const target = column === null ? displayName : `${displayName}.${table.columns[column]!.name}`;
-      return `${flat(target)}: ${flat(JSON.stringify(clipped.length > MAX_DESCRIPTION_CHARS ? `${clipped.slice(0, MAX_DESCRIPTION_CHARS)}…` : clipped))}\n`;
+      return `${flat(target)}${kind === 'note' ? ' team note' : ''}: ${flat(JSON.stringify(clipped.length > limit ? `${clipped.slice(0, limit)}…` : clipped))}\n`;
     },
     line(columns) {
       const shown = [...columns].sort((a, b) => a - b).map(pieceOf);

@@ -148,4 +148,37 @@ export const CATALOG_MIGRATIONS: readonly { readonly version: number; readonly s
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 5,
+    sql: `
+      -- Team knowledge, per source, keyed by names so that it outlives snapshots (re-attached when a name returns).
+      CREATE TABLE knowledge_notes (
+        source_id TEXT NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+        schema_name TEXT NOT NULL,
+        table_name TEXT NOT NULL,
+        target TEXT NOT NULL CHECK (target IN ('table', 'column')),
+        column_name TEXT NOT NULL,
+        text TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (source_id, schema_name, table_name, target, column_name)
+      ) WITHOUT ROWID;
+      CREATE TABLE knowledge_glossary (
+        source_id TEXT NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+        term TEXT NOT NULL,
+        definition TEXT NOT NULL,
+        links_json TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (source_id, term)
+      ) WITHOUT ROWID;
+      CREATE TABLE knowledge_examples (
+        id INTEGER PRIMARY KEY,
+        source_id TEXT NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+        question TEXT NOT NULL,
+        sql TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE INDEX knowledge_examples_by_source ON knowledge_examples(source_id, id);
+    `,
+  },
 ];

@@ -222,7 +222,7 @@ export class CatalogStore {
       .prepare('SELECT * FROM catalog_columns WHERE snapshot_id = ? AND schema_name = ? AND table_name = ? ORDER BY ordinal')
       .all(snapshotId, schema, table) as ColumnRow[];
     const foreignKeys = this.db
-      .prepare('SELECT * FROM catalog_foreign_keys WHERE snapshot_id = ? AND schema_name = ? AND table_name = ?')
+      .prepare('SELECT * FROM catalog_foreign_keys WHERE snapshot_id = ? AND schema_name = ? AND table_name = ? ORDER BY rowid')
       .all(snapshotId, schema, table) as ForeignKeyRow[];
     const indexes = this.db
       .prepare('SELECT * FROM catalog_indexes WHERE snapshot_id = ? AND schema_name = ? AND table_name = ?')
@@ -246,8 +246,10 @@ export class CatalogStore {
     const tables = this.db.prepare('SELECT * FROM catalog_tables WHERE snapshot_id = ? ORDER BY schema_name, table_name').all(snapshotId) as (TableRow & { primary_key_json: string })[];
     const key = (row: { schema_name: string; table_name: string }): string => `${row.schema_name}\u0000${row.table_name}`;
     const columns = groupBy(this.db.prepare('SELECT * FROM catalog_columns WHERE snapshot_id = ? ORDER BY schema_name, table_name, ordinal').all(snapshotId) as ColumnRow[], key);
-    const fks = groupBy(this.db.prepare('SELECT * FROM catalog_foreign_keys WHERE snapshot_id = ?').all(snapshotId) as ForeignKeyRow[], key);
-    const indexes = groupBy(this.db.prepare('SELECT * FROM catalog_indexes WHERE snapshot_id = ?').all(snapshotId) as IndexRow[], key);
+    // In the order introspection gave them (the planner may read through the by-target index otherwise): a table's
+    // fingerprint depends on the order of its foreign keys, and a reloaded snapshot must fingerprint the same.
+    const fks = groupBy(this.db.prepare('SELECT * FROM catalog_foreign_keys WHERE snapshot_id = ? ORDER BY rowid').all(snapshotId) as ForeignKeyRow[], key);
+    const indexes = groupBy(this.db.prepare('SELECT * FROM catalog_indexes WHERE snapshot_id = ? ORDER BY rowid').all(snapshotId) as IndexRow[], key);
     return {
       engine: source.engine,
       database: meta.database_name,

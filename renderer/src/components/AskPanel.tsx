@@ -22,6 +22,7 @@ export function AskPanel({ client, subscribe, sourceId, onOpenSettings }: { clie
   const [result, setResult] = useState<QueryResult | null>(null);
   const [error, setError] = useState<SerializedError | null>(null);
   const [busy, setBusy] = useState<'context' | 'ask' | 'run' | null>(null);
+  const [kept, setKept] = useState<string | null>(null);
   const askId = useRef<string | null>(null);
   const queryId = useRef<string | null>(null);
 
@@ -36,6 +37,7 @@ export function AskPanel({ client, subscribe, sourceId, onOpenSettings }: { clie
   );
 
   const reset = () => {
+    setKept(null);
     setError(null);
     setRefusal(null);
     setResult(null);
@@ -91,6 +93,17 @@ export function AskPanel({ client, subscribe, sourceId, onOpenSettings }: { clie
     }
   };
 
+  /** Keeps the question with this SQL as an example: the nearest examples go into later questions' contexts. */
+  const markGood = async () => {
+    if (!question.trim() || !sql.trim()) return;
+    try {
+      const example = await client['examples/add']({ sourceId, question: question.trim(), sql: sql.trim() });
+      setKept(`Kept as example #${example.id}${example.tables.length > 0 ? ` (${example.tables.join(', ')})` : ''}.`);
+    } catch (caught) {
+      setError(toErrorData(caught));
+    }
+  };
+
   const cancel = () => {
     if (askId.current) void client['ask/cancel']({ askId: askId.current }).catch(() => undefined);
     if (queryId.current) void client['query/cancel']({ queryId: queryId.current }).catch(() => undefined);
@@ -132,6 +145,12 @@ export function AskPanel({ client, subscribe, sourceId, onOpenSettings }: { clie
                 {context.tables.length} tables, {context.columns.length} columns · {context.retrieval.vectors ? 'vectors + names' : 'names and comments only'} · {context.retrieval.ms} ms
               </div>
               {context.retrieval.note && <div className="muted small">{context.retrieval.note}</div>}
+              {context.knowledge && (context.knowledge.examples.length > 0 || context.knowledge.terms.length > 0) && (
+                <div className="muted small" data-testid="context-knowledge">
+                  Team knowledge: {context.knowledge.examples.length} example{context.knowledge.examples.length === 1 ? '' : 's'}
+                  {context.knowledge.terms.length > 0 ? `, terms ${context.knowledge.terms.join(', ')}` : ''}
+                </div>
+              )}
               <ContextTables context={context} />
               {context.omitted.tables > 0 && (
                 <div className="muted small" data-testid="omitted">
@@ -177,6 +196,14 @@ export function AskPanel({ client, subscribe, sourceId, onOpenSettings }: { clie
             <button type="button" className="primary" onClick={() => void run()} disabled={Boolean(busy) || !sql.trim()} title="Run read-only (Ctrl+Enter)">
               ▶ Run
             </button>
+            <button type="button" onClick={() => void markGood()} disabled={Boolean(busy) || !sql.trim() || !question.trim()} title="Keep this question and SQL as an example for later questions">
+              ✓ Mark good
+            </button>
+            {kept && (
+              <span className="muted small" role="status" data-testid="kept">
+                {kept}
+              </span>
+            )}
             {answer?.llm && (
               <span className="muted small">
                 {answer.llm.model} · {answer.llm.ms} ms{answer.llm.firstTokenMs !== null ? ` (first token ${answer.llm.firstTokenMs} ms)` : ''}

@@ -1,9 +1,11 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { SerializedError } from '../../../shared/errors.ts';
 import type { QueryResult, ResponseOf, SchemascopeClient } from '../../../shared/ipc-contract.ts';
 import { ErrorNotice, toErrorData } from './ErrorNotice.tsx';
 import { ResultsGrid } from './ResultsGrid.tsx';
 import type { TableRef } from './SchemaTree.tsx';
+import { NoteEditor } from './NoteEditor.tsx';
+import { noteKey, useNotes } from './use-notes.ts';
 
 type Detail = ResponseOf<'schema/table'>;
 
@@ -13,6 +15,8 @@ export function TableDetail({ client, sourceId, table, onOpenTable }: { client: 
   const [error, setError] = useState<SerializedError | null>(null);
   const [sample, setSample] = useState<QueryResult | null>(null);
   const [sampling, setSampling] = useState(false);
+  const onNoteError = useCallback((caught: unknown) => setError(toErrorData(caught)), []);
+  const notes = useNotes(client, sourceId, onNoteError);
 
   useEffect(() => {
     let live = true;
@@ -62,6 +66,15 @@ export function TableDetail({ client, sourceId, table, onOpenTable }: { client: 
         </button>
       </header>
       {info.comment && <p className="table-comment">{info.comment}</p>}
+      <div className="table-note" data-testid="table-note">
+        <span className="muted small">Team note</span>
+        <NoteEditor
+          label={info.name}
+          note={notes.notes.get(noteKey(info.schema, info.name, null))?.text ?? null}
+          onSave={(text) => notes.save(info.schema, info.name, null, text)}
+          onRemove={() => notes.remove(info.schema, info.name, null)}
+        />
+      </div>
       {detail.snapshot.warning && <div className="notice notice-warn">{detail.snapshot.warning}</div>}
       <ErrorNotice error={error} onDismiss={() => setError(null)} />
       {sample && (
@@ -79,6 +92,7 @@ export function TableDetail({ client, sourceId, table, onOpenTable }: { client: 
             <th>Key</th>
             <th>Default</th>
             <th>Comment</th>
+            <th>Team note</th>
           </tr>
         </thead>
         <tbody>
@@ -98,6 +112,14 @@ export function TableDetail({ client, sourceId, table, onOpenTable }: { client: 
               </td>
               <td className="mono muted">{column.defaultValue ?? ''}</td>
               <td>{column.comment ?? ''}</td>
+              <td className="note-cell">
+                <NoteEditor
+                  label={`${info.name}.${column.name}`}
+                  note={notes.notes.get(noteKey(info.schema, info.name, column.name))?.text ?? null}
+                  onSave={(text) => notes.save(info.schema, info.name, column.name, text)}
+                  onRemove={() => notes.remove(info.schema, info.name, column.name)}
+                />
+              </td>
             </tr>
           ))}
         </tbody>
