@@ -26,7 +26,7 @@ await Promise.all([
   esbuild({
     ...common,
     entryPoints: {
-      'sqlite-query-worker': 'electron/engine/sources/sqlite/sqlite-query-worker.ts',
+      'sqlite-query-process': 'electron/engine/sources/sqlite/sqlite-query-process.ts',
       'indexer-worker': 'electron/engine/search/indexer-worker.ts',
       'catalog-writer-worker': 'electron/engine/catalog/catalog-writer-worker.ts',
       'context-prep-worker': 'electron/engine/ask/context-prep-worker.ts',

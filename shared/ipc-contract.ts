@@ -237,6 +237,65 @@ export const metricsSnapshot = z.object({
   }),
 });
 
+/** One step of a query plan, the same shape for every engine (estimates are null where the engine gives none). */
+export interface PlanNodeView {
+  readonly operation: string;
+  readonly relation: string | null;
+  readonly index: string | null;
+  readonly rows: number | null;
+  readonly cost: number | null;
+  readonly detail: string;
+  /** Reads every row of `relation` (a sequential scan, MySQL type ALL, SQLite SCAN without an index). */
+  readonly fullScan: boolean;
+  /** A join step that finds its matches with no index (nested loop over a scan, a join buffer, an automatic index). */
+  readonly joinWithoutIndex: boolean;
+  readonly children: readonly PlanNodeView[];
+}
+export const planNode: z.ZodType<PlanNodeView> = z.lazy(() =>
+  z.object({
+    operation: z.string(),
+    relation: z.string().nullable(),
+    index: z.string().nullable(),
+    rows: z.number().nullable(),
+    cost: z.number().nullable(),
+    detail: z.string(),
+    fullScan: z.boolean(),
+    joinWithoutIndex: z.boolean(),
+    children: z.array(planNode),
+  }),
+);
+export const planWarning = z.object({ kind: z.enum(['full_scan', 'join_without_index']), relation: z.string().nullable(), message: z.string() });
+export const explainView = z.object({
+  engine,
+  /** The plan's roots, as the engine estimated them; the statement itself was never executed. */
+  plan: z.array(planNode),
+  warnings: z.array(planWarning),
+  /** The EXPLAIN statement that ran (never ANALYZE). */
+  statement: z.string(),
+  ms: z.number(),
+});
+
+/** A scoped picture of the schema: tables with their key columns, and the joins between them. */
+export const relationGraph = z.object({
+  snapshot: snapshotInfo,
+  tables: z.array(
+    z.object({
+      id: z.string(),
+      schema: z.string(),
+      name: z.string(),
+      rowEstimate: z.number().nullable(),
+      /** Primary key and join columns only: the diagram shows how tables connect, not every column. */
+      columns: z.array(z.object({ name: z.string(), type: z.string(), primaryKey: z.boolean(), joins: z.boolean() })),
+      otherColumns: z.number(),
+      /** Hops from the focus table (0 for the focus and for the tables of an Ask context). */
+      depth: z.number(),
+    }),
+  ),
+  relations: z.array(z.object({ from: z.string(), fromColumns: z.array(z.string()), to: z.string(), toColumns: z.array(z.string()), inferred: z.boolean() })),
+  /** Neighbours left out to keep the picture readable (more than the table limit). */
+  omitted: z.number(),
+  limit: z.number(),
+});
 const knowledgeName = z.string().min(1).max(1024);
 const packSummary = z.object({
   file: z.string(),
@@ -250,6 +309,7 @@ const packSummary = z.object({
   glossary: z.number(),
   examples: z.number(),
   values: z.number(),
+  vectors: z.object({ provider: z.string(), items: z.number() }).nullable(),
 });
 const snapshotDiff = diffSummary.extend({ columns: z.object({ added: z.array(z.string()), removed: z.array(z.string()), changed: z.array(z.string()) }) });
 
@@ -314,6 +374,21 @@ export const contract = {
     request: z.strictObject({ sourceId: id }),
     response: z.object({ tables: z.array(z.object({ schema: z.string(), name: z.string(), columns: z.array(z.string()) })) }),
   },
+  'schema/graph': {
+    /**
+     * Relations around one table (`focus`, `depth` 1-2 hops) or among given tables (an Ask context), from the cached
+     * snapshot (so offline too); never the whole schema: at most `limit` tables (default 40, at most 150).
+     */
+    request: z.strictObject({
+      sourceId: id,
+      focus: z.strictObject({ schema: identifier, table: identifier }).optional(),
+      depth: z.number().int().min(1, 'The depth is 1 or 2 hops.').max(2, 'The depth is 1 or 2 hops.').optional(),
+      tables: z.array(z.string().min(1).max(2100)).min(1).max(150, 'At most 150 tables can be drawn at once.').optional(),
+      limit: z.number().int().min(1).max(150).optional(),
+      offline: offline.optional(),
+    }),
+    response: relationGraph,
+  },
   'schema/sample': {
     request: z.strictObject({ sourceId: id, schema: identifier, table: identifier }),
     response: queryResult,
@@ -337,6 +412,11 @@ export const contract = {
     request: z.strictObject({ sourceId: id, sql: z.string().trim().min(1, 'The SQL is empty.').max(1_000_000) }),
     /** `file`: where the CSV was written (the desktop app asks where; web mode and the CLI use <data folder>/exports). */
     response: z.object({ file: z.string(), rows: z.number(), bytes: z.number(), ms: z.number(), capped: z.boolean() }),
+  },
+  'query/explain': {
+    /** The plan of one read-only query, never executing it; `table` etc. are refused by the guard with the reason. */
+    request: z.strictObject({ sourceId: id, sql: z.string().trim().min(1, 'The SQL is empty.').max(1_000_000), timeoutMs: timeoutMs.optional() }),
+    response: explainView,
   },
   'query/cancel': {
     request: z.strictObject({ queryId: id }),
@@ -509,8 +589,9 @@ export const contract = {
     /**
      * `file`: where to write (the CLI only; the app asks with a save dialog or writes under the data folder).
      * `includeValues`: add the value profiles, when they are on for the source.
+     * `vectorsOf`: add the vectors of that provider's index of the source (its id, as `index` reports it).
      */
-    request: z.strictObject({ sourceId: id, file: z.string().min(1).max(4096).optional(), includeValues: z.boolean().optional() }),
+    request: z.strictObject({ sourceId: id, file: z.string().min(1).max(4096).optional(), includeValues: z.boolean().optional(), vectorsOf: z.string().min(1).max(300).optional() }),
     response: packSummary,
   },
   'pack/import': {
@@ -549,6 +630,9 @@ export type MetricsSnapshotView = z.output<typeof metricsSnapshot>;
 export type SettingsView = z.output<typeof settingsView>;
 export type HistoryEntryView = z.output<typeof historyEntry>;
 export type SavedQueryView = z.output<typeof savedQuery>;
+export type ExplainView = z.output<typeof explainView>;
+export type PlanWarningView = z.output<typeof planWarning>;
+export type RelationGraphView = z.output<typeof relationGraph>;
 export type PackSummaryView = z.output<typeof packSummary>;
 
 /** What the renderer calls: one function per channel, derived from the contract. */

@@ -67,6 +67,13 @@ export const COMMANDS: ReadonlyMap<string, CommandSpec> = new Map<string, Comman
     options: ['limit', 'timeout-ms'],
     load: async () => (await import('./commands/query.ts')).query,
   }],
+  ['explain', {
+    usage: 'explain URL SQL [--timeout-ms N]',
+    summary: 'Show the plan of one read-only query with estimated rows and cost, and warnings (full scans of large tables, joins without an index); the query is never run.',
+    positionals: ['URL', 'SQL'],
+    options: ['timeout-ms'],
+    load: async () => (await import('./commands/explain.ts')).explain,
+  }],
   ['stats', {
     usage: 'stats [--out FILE]',
     summary: 'Print the metrics snapshot (memory, caches, pools, latencies); --out also writes it to a file for a bug report.',
@@ -117,10 +124,10 @@ export const COMMANDS: ReadonlyMap<string, CommandSpec> = new Map<string, Comman
     load: async () => (await import('./commands/example.ts')).exampleRemove,
   }],
   ['pack export', {
-    usage: 'pack export URL FILE [--include-values] [--offline]',
-    summary: 'Write a schema pack: the cached snapshot, notes, glossary and examples (never credentials; example values only with --include-values when value profiles are on).',
+    usage: 'pack export URL FILE [--include-values] [--vectors PROVIDER] [--offline]',
+    summary: 'Write a schema pack: the cached snapshot, notes, glossary and examples (never credentials; example values only with --include-values when value profiles are on; --vectors adds that provider\'s index, e.g. the "provider" that index reported).',
     positionals: ['URL', 'FILE'],
-    options: ['include-values', 'offline'],
+    options: ['include-values', 'vectors', 'offline'],
     load: async () => (await import('./commands/pack.ts')).packExport,
   }],
   ['pack import', {

@@ -30,6 +30,7 @@ export const OPTIONS = {
   encoding: { type: 'string' },
   values: { type: 'string' },
   'include-values': { type: 'boolean' },
+  vectors: { type: 'string' },
   match: { type: 'string' },
   source: { type: 'string', multiple: true },
   http: { type: 'boolean' },

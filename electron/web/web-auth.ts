@@ -29,17 +29,26 @@ export function requestToken(request: IncomingMessage, url: URL, allowQuery: boo
 }
 
 /**
- * DNS rebinding and cross-site defence: the Host must be the loopback address we listen on, and an Origin, when
- * the browser sends one, must be our own.
+ * The Host values and the Origins this server answers to, on `port`: its loopback address or `localhost`, over plain
+ * HTTP, that port exactly. Anything else, however close (`https:`, another port, `127.0.0.2`, `[::1]` (we do not
+ * listen there), a port with one digit more), is someone else.
  */
-export function checkHostAndOrigin(request: IncomingMessage, port: number): string | undefined {
-  const allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+export function ownHosts(port: number): ReadonlySet<string> {
+  return new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+}
+
+export function ownOrigins(port: number): ReadonlySet<string> {
+  return new Set([...ownHosts(port)].map((host) => `http://${host}`));
+}
+
+/**
+ * DNS rebinding and cross-site defence: the Host must be the loopback address we listen on, and an Origin, when
+ * the browser sends one, must be our own, compared whole (scheme, host and port). Returns the reason for a refusal.
+ */
+export function checkHostAndOrigin(request: Pick<IncomingMessage, 'headers'>, port: number): string | undefined {
   const host = request.headers.host ?? '';
-  if (!allowedHosts.has(host.toLowerCase())) return `Host "${host}" is not this server.`;
+  if (!ownHosts(port).has(host.toLowerCase())) return `Host "${host}" is not this server.`;
   const origin = request.headers.origin;
-  if (origin !== undefined && origin !== 'null' && !allowedHosts.has(origin.replace(/^http:\/\//, '').toLowerCase())) {
-    return `Origin "${origin}" is not allowed.`;
-  }
-  if (origin === 'null') return 'Origin "null" is not allowed.';
+  if (origin !== undefined && !ownOrigins(port).has(origin.toLowerCase())) return `Origin "${origin}" is not allowed.`;
   return undefined;
 }

@@ -179,7 +179,7 @@ export function App({ client, subscribe }: { client: SchemascopeClient; subscrib
             </div>
           )}
           {(tab === 'memory' || tab === 'metrics') && <MonitorPanel key={tab} client={client} view={tab} />}
-          {tab === 'ask' && sourceId && <AskPanel key={sourceId} client={client} subscribe={subscribe} sourceId={sourceId} onOpenSettings={() => setSettingsOpen(true)} />}
+          {tab === 'ask' && sourceId && <AskPanel key={sourceId} client={client} subscribe={subscribe} sourceId={sourceId} onOpenSettings={() => setSettingsOpen(true)} onOpenTable={openTable} />}
           {tab === 'knowledge' && sourceId && <KnowledgePanel key={sourceId} client={client} sourceId={sourceId} onOpenTable={openTable} />}
           {tab === 'index' && sourceId && <IndexPanel key={sourceId} client={client} subscribe={subscribe} sourceId={sourceId} onOpenTable={openTable} />}
           {tab === 'sql' && sourceId && <SqlPanel key={sourceId} client={client} sourceId={sourceId} dialect={source?.engine ?? 'sqlite'} initialSql={selected ? openTableSql(source?.engine ?? 'sqlite', selected, new Set(tables.map((table) => table.schema)).size) : 'SELECT 1'} />}

@@ -8,6 +8,8 @@ export class TcpProxy {
   #server: net.Server | undefined;
   readonly #sockets = new Set<net.Socket>();
   port = 0;
+  /** Bytes the server has sent through the proxy so far: what a query really cost on the wire. */
+  bytesFromServer = 0;
 
   constructor(readonly targetHost: string, readonly targetPort: number) {}
 
@@ -19,6 +21,9 @@ export class TcpProxy {
         socket.on('close', () => this.#sockets.delete(socket));
         socket.on('error', () => undefined);
       }
+      upstream.on('data', (chunk: Buffer) => {
+        this.bytesFromServer += chunk.length;
+      });
       client.pipe(upstream).pipe(client);
     });
     await new Promise<void>((resolve) => this.#server!.listen({ host: '127.0.0.1', port }, resolve));

@@ -171,6 +171,52 @@ describe('schema packs', () => {
     expect(examples.json<{ examples: unknown[] }>().examples).toHaveLength(1);
   });
 
+  it('carries the vectors of a named provider: the colleague searches at once without indexing; a pack missing a vector is refused', async () => {
+    const carol = tempHome();
+    const indexed = await cli(alice.dir, 'index', url);
+    expect(indexed.code, indexed.stderr).toBe(0);
+    const { provider, items } = indexed.json<{ provider: string; items: number }>();
+    const withVectors = path.join(files.dir, 'with-vectors.sspack');
+    const unknown = await cli(alice.dir, 'pack', 'export', url, withVectors, '--vectors', 'openai:nowhere:model:3');
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stderr).toContain(`no index of provider "openai:nowhere:model:3"`);
+    expect(unknown.stderr).toContain(provider); // names the indexes there are
+    const exported = await cli(alice.dir, 'pack', 'export', url, withVectors, '--vectors', provider);
+    expect(exported.code, exported.stderr).toBe(0);
+    expect(exported.json()).toMatchObject({ vectors: { provider, items } });
+    const aliceSearch = (await cli(alice.dir, 'search', url, 'refund amount', '--offline')).json<{ results: unknown[] }>().results;
+
+    renameSync(team, away);
+    try {
+      const imported = await cli(carol.dir, 'pack', 'import', withVectors);
+      expect(imported.code, imported.stderr).toBe(0);
+      expect(imported.json()).toMatchObject({ vectors: { provider, items } });
+      const search = await cli(carol.dir, 'search', url, 'refund amount', '--offline');
+      expect(search.code, search.stderr).toBe(0);
+      expect(search.stderr).not.toContain('indexing it'); // the pack's index answered: nothing was embedded here
+      expect(search.json<{ providerId: string; results: unknown[] }>()).toMatchObject({ providerId: provider, results: aliceSearch });
+    } finally {
+      renameSync(away, team);
+      carol.cleanup();
+    }
+
+    const good = readFileSync(withVectors);
+    const payload = JSON.parse(good.subarray(good.indexOf(0x0a) + 1).toString('utf8')) as { vectors: { vectors: { key: string; data: string }[] } };
+    const before = catalogDigest(alice.dir);
+    const missing = structuredClone(payload);
+    missing.vectors.vectors.pop();
+    const short = structuredClone(payload);
+    short.vectors.vectors[0]!.data = short.vectors.vectors[0]!.data.slice(8);
+    for (const [name, body, message] of [['missing', missing, /its vectors miss the vector of/], ['short', short, /that is not \d+ floats/]] as const) {
+      const file = path.join(files.dir, `vectors-${name}.sspack`);
+      writeFileSync(file, handWritten(JSON.stringify(body)));
+      const run = await cli(alice.dir, 'pack', 'import', file);
+      expect(run.code, name).toBe(1);
+      expect(run.stderr, name).toMatch(message);
+      expect(catalogDigest(alice.dir), name).toBe(before);
+    }
+  });
+
   it('refuses bad packs with a clear error, the catalog unchanged', async () => {
     const good = readFileSync(pack);
     const newline = good.indexOf(0x0a);

@@ -9,6 +9,7 @@ import { quoteIdentifier } from '../../shared/sql-identifiers.ts';
 import { createEngine } from '../../electron/engine/app/engine.ts';
 import { dialectFor } from '../../electron/engine/sources/dialects.ts';
 import { SQL_DIALECTS, sqlDialectForScheme } from '../../electron/engine/sources/sql-dialects.ts';
+import { planReaderOf } from '../../electron/engine/sources/plan-readers.ts';
 import { tempHome } from '../helpers/temp-home.ts';
 
 /**
@@ -29,19 +30,20 @@ describe('recipe: adding a dialect', () => {
   for (const engine of engineEnum.options) {
     it(`${engine}: a folder of roles, registered, loadable, quoted, and in the dialect suite`, async () => {
       const folder = `electron/engine/sources/${engine}`;
-      for (const role of ['pool', 'introspector', 'sql-dialect']) expect(filesUnder(folder), `step: ${folder}/${engine}-${role}.ts`).toContain(path.join(folder, `${engine}-${role}.ts`));
+      for (const role of ['pool', 'introspector', 'sql-dialect', 'plan-reader']) expect(filesUnder(folder), `step: ${folder}/${engine}-${role}.ts`).toContain(path.join(folder, `${engine}-${role}.ts`));
       const sql = SQL_DIALECTS.get(engine);
       expect(sql, 'step: list the SQL dialect in sources/sql-dialects.ts').toBeDefined();
       for (const scheme of sql!.urlSchemes) expect(sqlDialectForScheme(scheme)?.engine, `URL scheme ${scheme}`).toBe(engine);
       expect((await dialectFor(engine)).engine, 'step: the loader in sources/dialects.ts').toBe(engine);
+      expect(planReaderOf(engine).explainStatement('SELECT 1'), 'step: list the plan reader in sources/plan-readers.ts (EXPLAIN, never ANALYZE)').toMatch(/^EXPLAIN\b(?!.*ANALY[SZ]E)/i);
       expect(quoteIdentifier(engine, 'a"b`c]d'), 'step: quoting in shared/sql-identifiers.ts').toMatch(/^["`[]/);
       expect(read('test/integration/dialects.test.ts'), 'step: a case in test/integration/dialects.test.ts').toContain(`name: '${engine}'`);
     });
   }
 });
 
-describe('recipe: adding a worker', () => {
-  const workers = filesUnder('electron/engine').filter((file) => file.endsWith('-worker.ts'));
+describe('recipe: adding a worker (a worker thread, or a child process such as the SQLite query process)', () => {
+  const workers = filesUnder('electron/engine').filter((file) => file.endsWith('-worker.ts') || file.endsWith('-process.ts'));
   const build = read('scripts/build.mjs');
   const product = filesUnder('electron/engine').filter((file) => file.endsWith('.ts')).map(read).join('\n');
 

@@ -5,7 +5,7 @@ export const packExport: CommandRun = async (context) => {
   const [url, file] = context.args as [string, string];
   const sourceId = await sourceFor(context, url);
   await freshSnapshot(context, sourceId);
-  const summary = await context.call('pack/export', { sourceId, file: path.resolve(file), includeValues: Boolean(context.values['include-values']) });
+  const summary = await context.call('pack/export', { sourceId, file: path.resolve(file), includeValues: Boolean(context.values['include-values']), ...(context.values.vectors ? { vectorsOf: context.values.vectors } : {}) });
   return { output: summary };
 };
 

@@ -16,6 +16,8 @@ import { DEFAULT_CONTEXT_BUDGET } from '../ask/context-packer.ts';
 import { DEFAULT_ROW_LIMIT } from '../query/sql-door.ts';
 import { defaultExportFile, exportCsv } from '../query/csv-export.ts';
 import { serializeError } from '../../../shared/errors.ts';
+import { planWarnings, tableAliases } from '../query/plan-warnings.ts';
+import { relationGraph } from '../ask/relation-graph.ts';
 import type { KnowledgeStore } from '../catalog/knowledge-store.ts';
 import type { SchemaPacks } from '../catalog/schema-pack.ts';
 import { knowledgeHandlers } from './knowledge-handlers.ts';
@@ -116,6 +118,11 @@ export function createHandlers(deps: HandlerDependencies): HandlerTable {
       const { snapshot } = await deps.contexts.prepare(resolved.record.id);
       return { tables: snapshot.tables.map((table) => ({ schema: table.schema, name: table.name, columns: table.columns.map((column) => column.name) })) };
     },
+    'schema/graph': async (request) => {
+      const resolved = await sources.snapshot(request.sourceId, { offline: request.offline });
+      const { snapshot, graph } = await deps.contexts.prepare(resolved.record.id);
+      return { snapshot: resolved.info, ...relationGraph(snapshot.tables, graph, request) };
+    },
     'schema/sample': async (request, context) => {
       const connection = await sources.connection(request.sourceId);
       const engine = connection.engine;
@@ -141,6 +148,21 @@ export function createHandlers(deps: HandlerDependencies): HandlerTable {
       if (file === null) throw new AppError('cancelled', 'The export was cancelled.');
       const connection = await sources.connection(request.sourceId);
       return exportCsv(door, connection, request.sql, file, { signal: context.signal });
+    },
+    'query/explain': async (request, context) => {
+      const connection = await sources.connection(request.sourceId);
+      const explained = await door.explain(connection, { sql: request.sql, timeoutMs: request.timeoutMs, signal: context.signal });
+      // Table sizes from the cached snapshot (SQLite's plan has none; the others estimate the rows a step returns).
+      const latest = catalog.latestSnapshot(request.sourceId);
+      let sizes: Map<string, number | null> | undefined;
+      const aliases = tableAliases(request.sql);
+      const rowEstimateOf = (relation: string): number | null => {
+        if (!latest) return null;
+        sizes ??= new Map(catalog.listTables(latest.id).map((table) => [table.name.toLowerCase(), table.rowEstimate]));
+        const name = (relation.split('.').pop() ?? relation).toLowerCase();
+        return sizes.get(name) ?? sizes.get((aliases.get(name) ?? name).toLowerCase()) ?? null;
+      };
+      return { engine: connection.engine, plan: explained.plan, warnings: planWarnings(explained.plan, rowEstimateOf), statement: explained.statement, ms: explained.ms };
     },
     'query/cancel': async (request) => ({ cancelled: await door.cancel(request.queryId) }),
 

@@ -22,6 +22,7 @@ import { appVersion } from '../platform/app-version.ts';
 import { MetricsRegistry } from '../platform/metrics-registry.ts';
 import { ProcessSampler } from '../metrics/process-sampler.ts';
 import { registerMetricReports } from './metric-reports.ts';
+import { packVectorStore } from '../search/pack-vector-store.ts';
 import { collectMetrics, type MetricsSnapshot } from '../metrics/metrics-snapshot.ts';
 
 export interface EngineOptions {
@@ -114,7 +115,7 @@ export function createEngine(options: EngineOptions): Engine {
   registerMetricReports(metrics, { sources, indexes, contexts });
   const version = appVersion();
   const snapshotMetrics = (snapshotOptions: { historySince?: number } = {}) => collectMetrics({ version, mode: options.mode, registry: metrics, sampler }, snapshotOptions);
-  const packs = new SchemaPacks({ catalog, knowledge, profiles: profileStore, version });
+  const packs = new SchemaPacks({ catalog, knowledge, profiles: profileStore, version, vectors: packVectorStore(home) });
   const handlers = createHandlers({ snapshotMetrics, version, mode: options.mode, home, catalog, sources, door, indexes, contexts, workspace, asks, profiles, events, knowledge, packs, platform: options.platform ?? {} });
   return {
     home,

@@ -93,7 +93,7 @@ export function knowledgeHandlers(deps: KnowledgeHandlerDependencies): Pick<Hand
         if (chosen === null) throw new AppError('cancelled', 'The export was cancelled.');
         file = chosen;
       }
-      return packs.export(request.sourceId, file, { includeValues: request.includeValues });
+      return packs.export(request.sourceId, file, { includeValues: request.includeValues, vectorsOf: request.vectorsOf });
     },
     'pack/import': async (request) => {
       if ((request.file === undefined) === (request.content === undefined)) throw new AppError('invalid_input', 'Give either a pack file or its content.');

@@ -148,7 +148,7 @@ export class CatalogStore {
 
   /**
    * Stores a live introspection. When no table's fingerprint changed, the latest snapshot is only marked verified
-   * (no rewrite of thousands of rows); otherwise a new snapshot is written in one transaction, the diff against the
+   * and takes the new row estimates (no rewrite of thousands of rows); otherwise a new snapshot is written in one transaction, the diff against the
    * previous one is returned, and snapshots beyond the few kept are dropped.
    */
   saveSnapshot(sourceId: string, snapshot: SchemaSnapshot, stats: { queries: number; ms: number }): { snapshot: SnapshotRecord; diff: SnapshotDiff } {
@@ -161,6 +161,12 @@ export class CatalogStore {
       if (previous && diff.added.length === 0 && diff.removed.length === 0 && diff.changed.length === 0) {
         this.db.prepare('UPDATE snapshots SET verified_at = ?, warnings_json = ?, queries = ?, ms = ? WHERE id = ?')
           .run(now, JSON.stringify(snapshot.warnings), stats.queries, stats.ms, previous.id);
+        // Row estimates move with every insert and ANALYZE; they are not part of a table's fingerprint (a busy
+        // database would write a snapshot per refresh), so the kept snapshot takes the new ones in place.
+        const updateEstimate = this.db.prepare(
+          'UPDATE catalog_tables SET row_estimate = ? WHERE snapshot_id = ? AND schema_name = ? AND table_name = ? AND row_estimate IS NOT ?',
+        );
+        for (const table of snapshot.tables) updateEstimate.run(table.rowEstimate, previous.id, table.schema, table.name, table.rowEstimate);
         return { snapshot: this.latestSnapshot(sourceId)!, diff };
       }
       const columnCount = snapshot.tables.reduce((sum, table) => sum + table.columns.length, 0);

@@ -72,9 +72,24 @@ export const packPayload = z.strictObject({
     .array(z.strictObject({ schema: identifier, table: identifier.min(1), column: identifier.min(1), values: z.array(z.string().max(1024)).max(100), origin: z.enum(['statistics', 'sample']) }))
     .max(200_000)
     .optional(),
+  /**
+   * The vectors of one provider's index of the source, when the exporter named it: so that a colleague searches by
+   * meaning without sending every item to an embedding service again. Each vector is little-endian Float32, base64.
+   */
+  vectors: z
+    .strictObject({
+      provider: z.string().min(1).max(300),
+      dimensions: z.number().int().min(1).max(8192),
+      items: z
+        .array(z.strictObject({ itemId: z.string().min(1).max(8192), kind: z.enum(['table', 'column']), schema: identifier, table: identifier.min(1), column: identifier.min(1).nullable(), key: z.string().min(1).max(300) }))
+        .max(1_000_000),
+      vectors: z.array(z.strictObject({ key: z.string().min(1).max(300), data: z.string().max(8192 * 6) })).max(1_000_000),
+    })
+    .optional(),
 });
 
 export type PackPayload = z.output<typeof packPayload>;
+export type PackVectors = NonNullable<PackPayload['vectors']>;
 
 const header = z.strictObject({
   format: z.literal(PACK_FORMAT),

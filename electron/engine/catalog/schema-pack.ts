@@ -4,7 +4,8 @@ import path from 'node:path';
 import { AppError } from '../../../shared/errors.ts';
 import type { CatalogStore, SnapshotDiff } from './catalog-store.ts';
 import type { KnowledgeStore } from './knowledge-store.ts';
-import { MAX_PACK_BYTES, readPack, writePack, type PackPayload } from './schema-pack-format.ts';
+import { JobLockStore } from './job-lock-store.ts';
+import { MAX_PACK_BYTES, readPack, writePack, type PackPayload, type PackVectors } from './schema-pack-format.ts';
 import type { ValueProfileStore } from './value-profile-store.ts';
 
 export interface PackSummary {
@@ -20,6 +21,19 @@ export interface PackSummary {
   readonly examples: number;
   /** Columns with example values in the pack (0 unless the exporter included value profiles). */
   readonly values: number;
+  /** The provider whose vectors the pack carries, and how many items they cover (null: none). */
+  readonly vectors: { readonly provider: string; readonly items: number } | null;
+}
+
+/**
+ * Reads and writes a source's stored vectors for packs. The search room implements it (it owns embeddings.db); the
+ * catalog only asks, so the layers keep pointing down.
+ */
+export interface PackVectorStore {
+  /** The vectors of `providerId`'s index of the source; not_found (naming the providers there are) when it has none. */
+  read(sourceId: string, providerId: string): PackVectors;
+  /** Stores imported vectors as that provider's index of the source (replacing the one there). */
+  write(sourceId: string, vectors: PackVectors): void;
 }
 
 export interface ImportSummary extends PackSummary {
@@ -52,16 +66,23 @@ export class SchemaPacks {
   readonly #knowledge: KnowledgeStore;
   readonly #profiles: ValueProfileStore;
   readonly #version: string;
+  readonly #vectors: PackVectorStore | undefined;
+  readonly #locks: JobLockStore;
 
-  constructor(deps: { catalog: CatalogStore; knowledge: KnowledgeStore; profiles: ValueProfileStore; version: string }) {
+  constructor(deps: { catalog: CatalogStore; knowledge: KnowledgeStore; profiles: ValueProfileStore; version: string; vectors?: PackVectorStore }) {
     this.#catalog = deps.catalog;
+    this.#vectors = deps.vectors;
+    this.#locks = new JobLockStore(deps.catalog);
     this.#knowledge = deps.knowledge;
     this.#profiles = deps.profiles;
     this.#version = deps.version;
   }
 
-  /** `includeValues`: add the value profiles (refused when they are off for the source: nothing was agreed to share). */
-  export(sourceId: string, file: string, options: { includeValues?: boolean } = {}): PackSummary {
+  /**
+   * `includeValues`: add the value profiles (refused when they are off for the source: nothing was agreed to share).
+   * `vectorsOf`: add the vectors of that provider's index of the source (its id, as `index` reports it).
+   */
+  export(sourceId: string, file: string, options: { includeValues?: boolean; vectorsOf?: string } = {}): PackSummary {
     const source = this.#catalog.getSource(sourceId);
     const latest = this.#catalog.latestSnapshot(sourceId);
     if (!latest) throw new AppError('offline', 'No cached snapshot of this source yet: connect to it once (refresh) before exporting a pack.');
@@ -80,6 +101,7 @@ export class SchemaPacks {
       glossary: knowledge.glossary.map((term) => ({ term: term.term, definition: term.definition, links: term.links.map((link) => ({ ...link })) })),
       examples: knowledge.examples.map((example) => ({ ...example })),
       ...(options.includeValues ? { values: this.#profiles.list(sourceId).map((profile) => ({ ...profile, values: [...profile.values] })) } : {}),
+      ...(options.vectorsOf ? { vectors: this.#vectorStore().read(sourceId, options.vectorsOf) } : {}),
     };
     const { bytes, checksum } = writePack(payload);
     if (bytes.length > MAX_PACK_BYTES) throw new AppError('invalid_input', `The pack would be ${bytes.length} bytes, more than the ${MAX_PACK_BYTES} a pack may be.`);
@@ -108,6 +130,7 @@ export class SchemaPacks {
    */
   importBytes(bytes: Buffer, file = '(uploaded)'): ImportSummary {
     const { payload, checksum, version } = readPack(bytes);
+    if (payload.vectors) checkVectors(payload.vectors);
     const db = this.#catalog.db;
     const imported = db.transaction(() => {
       const existing = this.#catalog
@@ -122,12 +145,44 @@ export class SchemaPacks {
       }
       return { source, existing: existing !== undefined, diff: saved.diff };
     }).immediate();
+    if (payload.vectors) this.#importVectors(imported.source.id, payload.vectors);
     return {
       ...summary(file, bytes.length, checksum, version, { id: imported.source.id, name: imported.source.name, engine: imported.source.engine, url: imported.source.displayUrl }, payload),
       existing: imported.existing,
       diff: imported.diff,
     };
   }
+
+  #vectorStore(): PackVectorStore {
+    if (!this.#vectors) throw new AppError('not_available', 'Vectors cannot be read or written here.');
+    return this.#vectors;
+  }
+
+  /** Under the source's index lock: the indexer (of this or another process) never writes at the same time. */
+  #importVectors(sourceId: string, vectors: PackVectors): void {
+    const lock = this.#locks.acquire('index', sourceId);
+    if ('holder' in lock) throw new AppError('not_available', `The schema and knowledge were imported, but not the vectors: another process (pid ${lock.holder.pid}) is indexing this source. Import the pack again once it is done.`);
+    try {
+      this.#vectorStore().write(sourceId, vectors);
+    } finally {
+      this.#locks.release('index', sourceId, lock.token);
+    }
+  }
+}
+
+/** Every item's vector is in the pack, once, with the stated size: checked before anything is written. */
+function checkVectors(vectors: PackVectors): void {
+  const refuse = (message: string): never => {
+    throw new AppError('invalid_input', `The pack is refused: its vectors ${message}`);
+  };
+  const keys = new Set<string>();
+  const expected = Math.ceil((vectors.dimensions * 4) / 3) * 4;
+  for (const vector of vectors.vectors) {
+    if (keys.has(vector.key)) refuse(`hold ${vector.key} twice.`);
+    keys.add(vector.key);
+    if (vector.data.length !== expected || !/^[A-Za-z0-9+/]*={0,2}$/.test(vector.data)) refuse(`hold one (${vector.key}) that is not ${vectors.dimensions} floats.`);
+  }
+  for (const item of vectors.items) if (!keys.has(item.key)) refuse(`miss the vector of ${item.itemId}.`);
 }
 
 /** A source name usable in a pack (and as part of a file name): path-like characters replaced. */
@@ -150,5 +205,6 @@ function summary(file: string, bytes: number, checksum: string, version: number,
     glossary: payload.glossary.length,
     examples: payload.examples.length,
     values: payload.values?.length ?? 0,
+    vectors: payload.vectors ? { provider: payload.vectors.provider, items: payload.vectors.items.length } : null,
   };
 }

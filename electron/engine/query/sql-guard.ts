@@ -1,11 +1,19 @@
 import { LRUCache } from 'lru-cache';
-import nsp from 'node-sql-parser';
+import type { Parser } from 'node-sql-parser';
 import { AppError } from '../../../shared/errors.ts';
 import type { Engine } from '../../../shared/schema-types.ts';
+import { lazyModule } from '../platform/lazy-module.ts';
 import { sqlDialectOf } from '../sources/sql-dialects.ts';
+import { maskSql } from './sql-mask.ts';
 
-const { Parser } = nsp;
-const parser = new Parser();
+export { maskSql } from './sql-mask.ts';
+
+// Loaded on the first check: a CLI command that never checks SQL does not pay for the parser (about 0.2 s).
+const sqlParserModule = lazyModule<typeof import('node-sql-parser')>('node-sql-parser');
+let sqlParser: Parser | undefined;
+function parser(): Parser {
+  return (sqlParser ??= new (sqlParserModule().Parser)());
+}
 
 
 const READ_STATEMENTS = new Set(['select', 'with', 'show', 'describe', 'desc', 'explain', 'values', 'table']);
@@ -33,61 +41,10 @@ export interface GuardVerdict {
   readonly statement: string;
 }
 
-/**
- * Blanks out comments, string literals and quoted identifiers (keeping their length), so that keywords inside them
- * never count: `SELECT 'DROP TABLE x'` is a select.
- */
-export function maskSql(sql: string): string {
-  let out = '';
-  let index = 0;
-  while (index < sql.length) {
-    const char = sql[index]!;
-    const next = sql[index + 1];
-    if (char === '-' && next === '-') {
-      const end = sql.indexOf('\n', index);
-      const stop = end < 0 ? sql.length : end;
-      out += ' '.repeat(stop - index);
-      index = stop;
-    } else if (char === '/' && next === '*') {
-      const end = sql.indexOf('*/', index + 2);
-      const stop = end < 0 ? sql.length : end + 2;
-      out += ' '.repeat(stop - index);
-      index = stop;
-    } else if (char === "'" || char === '"' || char === '`') {
-      let stop = index + 1;
-      while (stop < sql.length) {
-        if (sql[stop] === '\\' && char === "'") stop += 2;
-        else if (sql[stop] === char && sql[stop + 1] === char) stop += 2;
-        else if (sql[stop] === char) break;
-        else stop += 1;
-      }
-      // quoted identifiers keep a placeholder word so they still separate tokens; strings become an empty literal
-      out += char === "'" ? `''${' '.repeat(Math.max(0, stop - index - 1))}` : `q${' '.repeat(Math.max(0, stop - index))}`;
-      index = stop + 1;
-    } else if (char === '$' && /^\$[A-Za-z_]*\$/.test(sql.slice(index))) {
-      const tag = /^\$[A-Za-z_]*\$/.exec(sql.slice(index))![0];
-      const end = sql.indexOf(tag, index + tag.length);
-      const stop = end < 0 ? sql.length : end + tag.length;
-      out += `''${' '.repeat(Math.max(0, stop - index - 2))}`;
-      index = stop;
-    } else {
-      out += char;
-      index += 1;
-    }
-  }
-  return out;
-}
-
 function refuse(message: string): never {
   throw new AppError('read_only_violation', message);
 }
 
-/**
- * The first wall in front of every query: exactly one read-only statement (SELECT, WITH ... SELECT, SHOW, DESCRIBE,
- * EXPLAIN, VALUES). Multiple statements, writes, DDL, data-modifying CTEs, SELECT ... INTO (OUTFILE), file and
- * network functions are refused with the reason. The second wall is the read-only session itself, so a write that
- * slipped past this check still fails.
- */
 /**
  * Verdicts of statements that passed, by engine and text: a statement run again (paging, export, the same report
  * refreshed) is not parsed again. Only passes are kept (a refusal is cheap to recompute and says why each time);
@@ -103,6 +60,12 @@ export function guardCacheStats(): { size: number; max: number; hits: number; mi
   return { size: passed.size, max: passed.max, hits: guardHits, misses: guardMisses };
 }
 
+/**
+ * The guard in front of every query, two walls in turn ({@link lexicalWall}, then {@link parserWall}): exactly one read-only statement (SELECT, WITH ... SELECT, SHOW, DESCRIBE,
+ * EXPLAIN, VALUES). Multiple statements, writes, DDL, data-modifying CTEs, SELECT ... INTO (OUTFILE), file and
+ * network functions are refused with the reason. The second wall is the read-only session itself, so a write that
+ * slipped past this check still fails.
+ */
 export function checkReadOnlySql(sql: string, engine: Engine): GuardVerdict {
   const key = sql.length <= MAX_CACHED_SQL ? `${engine}\u0000${sql}` : undefined;
   const known = key === undefined ? undefined : passed.get(key);
@@ -117,7 +80,21 @@ export function checkReadOnlySql(sql: string, engine: Engine): GuardVerdict {
 }
 
 function checkUncached(sql: string, engine: Engine): GuardVerdict {
-  const masked = maskSql(sql);
+  lexicalWall(sql, engine);
+  const parsed = parserWall(sql, engine);
+  return { parsed, statement: sql.trim() };
+}
+
+/**
+ * The lexical wall: reads the text as the engine's lexer would (strings, identifiers and comments masked by
+ * {@link maskSql}) and refuses more than one statement, a first word that is not a read, locking reads, write words
+ * and dangerous functions. It needs no parser, so it holds for every statement the parser cannot read.
+ * Returns the one statement, masked.
+ *
+ * @example lexicalWall('SELECT * FROM t PARTITION (p0); DELETE FROM orders', 'mysql') // throws read_only_violation
+ */
+export function lexicalWall(sql: string, engine: Engine): string {
+  const masked = maskSql(sql, engine);
   const statements = masked.split(';').map((part) => part.trim()).filter(Boolean);
   if (statements.length === 0) throw new AppError('invalid_input', 'The SQL is empty.');
   if (statements.length > 1) refuse(`Only one statement can run at a time; this text has ${statements.length}.`);
@@ -134,23 +111,28 @@ function checkUncached(sql: string, engine: Engine): GuardVerdict {
     const name = match[1]!.split('.').pop()!;
     if (DANGEROUS_FUNCTIONS.has(name)) refuse(`Refused: ${name}() reads files, reaches other servers or changes state.`);
   }
+  return statement;
+}
 
-  // The parser's view, when it understands the dialect's statement: confirms one statement of a read type.
-  let parsed = false;
+/**
+ * The parser wall: when node-sql-parser understands the dialect's statement, it must be exactly one statement of a
+ * read type with no write anywhere in its tree. Returns whether the parser understood it (a dialect feature it does
+ * not know leaves the lexical wall and the read-only session to hold).
+ */
+export function parserWall(sql: string, engine: Engine): boolean {
+  let ast: unknown;
   try {
-    const ast = parser.astify(sql, { database: sqlDialectOf(engine).parserDialect });
-    const list = (Array.isArray(ast) ? ast : [ast]) as { type?: string }[];
-    parsed = true;
-    if (list.length !== 1) refuse(`Only one statement can run at a time; the parser found ${list.length}.`);
-    const found = findWrite(list[0]);
-    if (found) refuse(`Refused: the statement contains ${found.toUpperCase()}.`);
-    const type = String(list[0]?.type ?? '').toLowerCase();
-    if (!['select', 'show', 'desc', 'describe', 'explain'].includes(type)) refuse(`Only read-only statements can run; the parser sees ${type.toUpperCase()}.`);
-  } catch (error) {
-    if (error instanceof AppError) throw error;
-    // A dialect feature the parser does not know: the lexical wall above and the read-only session still hold.
+    ast = parser().astify(sql, { database: sqlDialectOf(engine).parserDialect });
+  } catch {
+    return false;
   }
-  return { parsed, statement: sql.trim() };
+  const list = (Array.isArray(ast) ? ast : [ast]) as { type?: string }[];
+  if (list.length !== 1) refuse(`Only one statement can run at a time; the parser found ${list.length}.`);
+  const found = findWrite(list[0]);
+  if (found) refuse(`Refused: the statement contains ${found.toUpperCase()}.`);
+  const type = String(list[0]?.type ?? '').toLowerCase();
+  if (!['select', 'show', 'desc', 'describe', 'explain'].includes(type)) refuse(`Only read-only statements can run; the parser sees ${type.toUpperCase()}.`);
+  return true;
 }
 
 const WRITE_TYPES = new Set(['insert', 'update', 'delete', 'replace', 'create', 'drop', 'alter', 'truncate', 'rename', 'grant', 'lock', 'unlock', 'set', 'call']);

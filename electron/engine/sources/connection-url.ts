@@ -18,6 +18,9 @@ export interface ConnectionSpec {
   readonly options: Readonly<Record<string, string>>;
 }
 
+/** Query-string options that carry a password (compared in lower case). */
+const PASSWORD_OPTIONS: ReadonlySet<string> = new Set(['password', 'passwd', 'pwd', 'pass']);
+
 /**
  * Parses `sqlite:PATH`, `mysql://user:pass@host:port/db` (also `mariadb://`) and `postgres://...` (also
  * `postgresql://`). Every problem is an `invalid_input` error that names it; the password never appears in messages.
@@ -90,9 +93,20 @@ function parseServerUrl(url: string, dialect: SqlDialect): ConnectionSpec {
   };
   const database = segments[0] ? decode(segments[0], 'database name') : undefined;
   const user = parsed.username ? decode(parsed.username, 'user name') : undefined;
-  const password = parsed.password ? decode(parsed.password, 'password') : undefined;
+  let password = parsed.password ? decode(parsed.password, 'password') : undefined;
   // Keys come from the URL: defined as own properties (never through `__proto__`'s setter).
   const options: Record<string, string> = Object.fromEntries(parsed.searchParams);
+  // `?password=` is a password too: it goes where the password goes (the secret store), never into the options
+  // that are shown and stored with the URL.
+  for (const key of Object.keys(options)) {
+    if (!PASSWORD_OPTIONS.has(key.toLowerCase())) continue;
+    const value = options[key]!;
+    delete options[key];
+    if (password !== undefined && password !== value) {
+      throw new AppError('invalid_input', `The ${label} URL gives two different passwords (before the @ and as ?${key}=); keep one.`);
+    }
+    if (value !== '') password = value;
+  }
   const hostname = parsed.hostname.startsWith('[') ? parsed.hostname.slice(1, -1) : parsed.hostname;
   return { engine, host: hostname, port, user, password, database, options };
 }

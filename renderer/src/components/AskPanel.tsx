@@ -1,8 +1,12 @@
 import { useEffect, useRef, useState } from 'react';
 import type { SerializedError } from '../../../shared/errors.ts';
-import type { ContextView, QueryResult, ResponseOf, SchemascopeClient, SubscribeEvents } from '../../../shared/ipc-contract.ts';
+import type { ContextView, ExplainView, QueryResult, ResponseOf, SchemascopeClient, SubscribeEvents } from '../../../shared/ipc-contract.ts';
+import { PlanView } from './PlanView.tsx';
+import { explainError } from './SqlPanel.tsx';
+import { ResultView } from './ResultView.tsx';
+import { RelationDiagram } from './RelationDiagram.tsx';
+import type { TableRef } from './SchemaTree.tsx';
 import { ErrorNotice, toErrorData } from './ErrorNotice.tsx';
-import { ResultsGrid } from './ResultsGrid.tsx';
 import { TokenBar } from './TokenBar.tsx';
 
 type AskAnswer = ResponseOf<'ask/start'>;
@@ -12,7 +16,7 @@ type AskAnswer = ResponseOf<'ask/start'>;
  * answer as it streams, the SQL (editable; refused SQL is shown with the reason), then run it read-only.
  * With no model configured it still shows the context, and the analyst writes the SQL.
  */
-export function AskPanel({ client, subscribe, sourceId, onOpenSettings }: { client: SchemascopeClient; subscribe: SubscribeEvents; sourceId: string; onOpenSettings: () => void }) {
+export function AskPanel({ client, subscribe, sourceId, onOpenSettings, onOpenTable }: { client: SchemascopeClient; subscribe: SubscribeEvents; sourceId: string; onOpenSettings: () => void; onOpenTable: (table: TableRef) => void }) {
   const [question, setQuestion] = useState('');
   const [context, setContext] = useState<ContextView | null>(null);
   const [answer, setAnswer] = useState<AskAnswer | null>(null);
@@ -21,7 +25,10 @@ export function AskPanel({ client, subscribe, sourceId, onOpenSettings }: { clie
   const [refusal, setRefusal] = useState<SerializedError | null>(null);
   const [result, setResult] = useState<QueryResult | null>(null);
   const [error, setError] = useState<SerializedError | null>(null);
-  const [busy, setBusy] = useState<'context' | 'ask' | 'run' | null>(null);
+  const [busy, setBusy] = useState<'context' | 'ask' | 'run' | 'explain' | null>(null);
+  const [plan, setPlan] = useState<ExplainView | null>(null);
+  const [planError, setPlanError] = useState<SerializedError | null>(null);
+  const [diagram, setDiagram] = useState(false);
   const [kept, setKept] = useState<string | null>(null);
   const askId = useRef<string | null>(null);
   const queryId = useRef<string | null>(null);
@@ -42,6 +49,23 @@ export function AskPanel({ client, subscribe, sourceId, onOpenSettings }: { clie
     setRefusal(null);
     setResult(null);
     setStreamed('');
+    setPlan(null);
+    setPlanError(null);
+  };
+
+  /** The plan of the SQL, never running it: shown for generated SQL before anyone runs it. */
+  const explain = async (text: string) => {
+    if (!text.trim()) return;
+    setPlanError(null);
+    setBusy('explain');
+    try {
+      setPlan(await client['query/explain']({ sourceId, sql: text }));
+    } catch (caught) {
+      setPlan(null);
+      setPlanError(explainError(toErrorData(caught)));
+    } finally {
+      setBusy(null);
+    }
   };
 
   const showContext = async () => {
@@ -69,6 +93,8 @@ export function AskPanel({ client, subscribe, sourceId, onOpenSettings }: { clie
       setContext(answered.context);
       setRefusal(answered.refusal);
       if (answered.sql !== null) setSql(answered.sql);
+      askId.current = null;
+      if (answered.sql !== null && answered.refusal === null && answered.result === null) await explain(answered.sql);
     } catch (caught) {
       setError(toErrorData(caught));
     } finally {
@@ -81,6 +107,7 @@ export function AskPanel({ client, subscribe, sourceId, onOpenSettings }: { clie
     if (!sql.trim() || busy) return;
     setError(null);
     setResult(null);
+    setPlan(null);
     setBusy('run');
     queryId.current = crypto.randomUUID();
     try {
@@ -152,6 +179,9 @@ export function AskPanel({ client, subscribe, sourceId, onOpenSettings }: { clie
                 </div>
               )}
               <ContextTables context={context} />
+              <button type="button" className="link small" onClick={() => setDiagram((open) => !open)} aria-expanded={diagram} disabled={context.tables.length === 0}>
+                {diagram ? 'Hide the diagram' : `Diagram of these ${context.tables.length} tables`}
+              </button>
               {context.omitted.tables > 0 && (
                 <div className="muted small" data-testid="omitted">
                   Did not fit: {context.omitted.tables} tables, {context.omitted.columns.toLocaleString()} columns
@@ -188,13 +218,16 @@ export function AskPanel({ client, subscribe, sourceId, onOpenSettings }: { clie
             onKeyDown={(event) => {
               if ((event.ctrlKey || event.metaKey) && event.key === 'Enter') {
                 event.preventDefault();
-                void run();
+                void (event.shiftKey ? explain(sql) : run());
               }
             }}
           />
           <div className="editor-toolbar">
             <button type="button" className="primary" onClick={() => void run()} disabled={Boolean(busy) || !sql.trim()} title="Run read-only (Ctrl+Enter)">
               ▶ Run
+            </button>
+            <button type="button" onClick={() => void explain(sql)} disabled={Boolean(busy) || !sql.trim()} title="Show the plan without running (Ctrl+Shift+Enter)">
+              Explain
             </button>
             <button type="button" onClick={() => void markGood()} disabled={Boolean(busy) || !sql.trim() || !question.trim()} title="Keep this question and SQL as an example for later questions">
               ✓ Mark good
@@ -212,7 +245,10 @@ export function AskPanel({ client, subscribe, sourceId, onOpenSettings }: { clie
           </div>
         </section>
       </div>
-      {result && <ResultsGrid result={result} />}
+      {planError && <ErrorNotice error={planError} onDismiss={() => setPlanError(null)} />}
+      {plan && !result && <PlanView explained={plan} title="Plan before running" />}
+      {diagram && context && context.tables.length > 0 && <RelationDiagram client={client} sourceId={sourceId} scope={{ tables: context.tables }} onOpenTable={onOpenTable} title="Tables of this question" />}
+      {result && <ResultView result={result} />}
     </div>
   );
 }

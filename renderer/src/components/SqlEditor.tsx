@@ -22,13 +22,15 @@ const appTheme = EditorView.theme({
 
 /**
  * The SQL editor: CodeMirror 6 with the dialect's highlighting and completion of table and column names from the
- * catalog (works offline). Ctrl/Cmd+Enter runs, Escape cancels. The view is created once; the schema and dialect
+ * catalog (works offline). Ctrl/Cmd+Enter runs, Ctrl/Cmd+Shift+Enter explains, Escape cancels. The view is created once; the schema and dialect
  * are swapped through a compartment, the text only when it changes from outside.
  */
-export function SqlEditor({ value, onChange, onRun, onCancel, dialect, schema, label = 'SQL' }: {
+export function SqlEditor({ value, onChange, onRun, onExplain, onCancel, dialect, schema, label = 'SQL' }: {
   value: string;
   onChange: (value: string) => void;
   onRun: () => void;
+  /** Ctrl/Cmd+Shift+Enter: the plan, without running. */
+  onExplain?: () => void;
   onCancel?: () => void;
   dialect: EditorDialect;
   schema: SQLNamespace | undefined;
@@ -37,8 +39,8 @@ export function SqlEditor({ value, onChange, onRun, onCancel, dialect, schema, l
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
   const language = useRef(new Compartment());
-  const handlers = useRef({ onChange, onRun, onCancel });
-  handlers.current = { onChange, onRun, onCancel };
+  const handlers = useRef({ onChange, onRun, onExplain, onCancel });
+  handlers.current = { onChange, onRun, onExplain, onCancel };
 
   useEffect(() => {
     const state = EditorState.create({
@@ -46,6 +48,7 @@ export function SqlEditor({ value, onChange, onRun, onCancel, dialect, schema, l
       extensions: [
         Prec.highest(
           keymap.of([
+            { key: 'Mod-Shift-Enter', run: () => (handlers.current.onExplain?.(), true) },
             { key: 'Mod-Enter', run: () => (handlers.current.onRun(), true) },
             { key: 'Escape', run: () => (handlers.current.onCancel?.(), false) },
           ]),

@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { SerializedError } from '../../../shared/errors.ts';
-import type { HistoryEntryView, QueryResult, SavedQueryView, SchemascopeClient } from '../../../shared/ipc-contract.ts';
+import type { ExplainView, HistoryEntryView, QueryResult, SavedQueryView, SchemascopeClient } from '../../../shared/ipc-contract.ts';
+import { PlanView } from './PlanView.tsx';
+import { ResultView } from './ResultView.tsx';
 import { ErrorNotice, toErrorData } from './ErrorNotice.tsx';
-import { ResultsGrid } from './ResultsGrid.tsx';
 import { SqlEditor, type EditorDialect } from './SqlEditor.tsx';
 import { completionNamespace } from './completion-namespace.ts';
 import type { SQLNamespace } from '@codemirror/lang-sql';
@@ -29,6 +30,7 @@ export function SqlPanel({ client, sourceId, initialSql, dialect }: { client: Sc
   const [sql, setSql] = useState(initialSql);
   const [limit, setLimit] = useState(1000);
   const [result, setResult] = useState<QueryResult | null>(null);
+  const [plan, setPlan] = useState<ExplainView | null>(null);
   const [ranSql, setRanSql] = useState('');
   const [error, setError] = useState<SerializedError | null>(null);
   const [running, setRunning] = useState<string | null>(null);
@@ -58,6 +60,7 @@ export function SqlPanel({ client, sourceId, initialSql, dialect }: { client: Sc
     const queryId = crypto.randomUUID();
     setRunning(queryId);
     setError(null);
+    setPlan(null);
     try {
       setResult(await client['query/execute']({ sourceId, sql, limit, queryId }));
       setRanSql(sql);
@@ -66,6 +69,22 @@ export function SqlPanel({ client, sourceId, initialSql, dialect }: { client: Sc
     } finally {
       setRunning(null);
       void loadLists();
+    }
+  };
+
+  /** The plan only: the statement is never run (the guard refuses anything but one query). */
+  const explain = async () => {
+    if (running || !sql.trim()) return;
+    const queryId = crypto.randomUUID();
+    setRunning(queryId);
+    setError(null);
+    try {
+      setPlan(await client['query/explain']({ sourceId, sql }));
+    } catch (caught) {
+      setPlan(null);
+      setError(explainError(toErrorData(caught)));
+    } finally {
+      setRunning(null);
     }
   };
 
@@ -120,6 +139,9 @@ export function SqlPanel({ client, sourceId, initialSql, dialect }: { client: Sc
         <button type="button" className="primary" onClick={() => void run()} disabled={Boolean(running)} title="Run (Ctrl+Enter)">
           ▶ Run
         </button>
+        <button type="button" onClick={() => void explain()} disabled={Boolean(running)} title="Show the plan without running (Ctrl+Shift+Enter)">
+          Explain
+        </button>
         <button type="button" onClick={() => void cancel()} disabled={!running} title="Cancel on the server (Esc)">
           ■ Cancel
         </button>
@@ -147,7 +169,7 @@ export function SqlPanel({ client, sourceId, initialSql, dialect }: { client: Sc
         </button>
       </div>
       <div className="sql-main">
-        <SqlEditor value={sql} onChange={setSql} onRun={() => void run()} onCancel={() => void cancel()} dialect={dialect} schema={schema} />
+        <SqlEditor value={sql} onChange={setSql} onRun={() => void run()} onExplain={() => void explain()} onCancel={() => void cancel()} dialect={dialect} schema={schema} />
         {side && (
           <ul className="query-list" data-testid={`${side}-list`} aria-label={side === 'history' ? 'Query history' : 'Saved queries'}>
             {side === 'history' &&
@@ -185,7 +207,14 @@ export function SqlPanel({ client, sourceId, initialSql, dialect }: { client: Sc
           {exported}
         </div>
       )}
-      {result && <ResultsGrid result={result} onLoadMore={() => void loadMore()} loadingMore={loadingMore} onExportAll={() => void exportAll()} exporting={exporting} />}
+      {plan && <PlanView explained={plan} />}
+      {result && !plan && <ResultView result={result} onLoadMore={() => void loadMore()} loadingMore={loadingMore} onExportAll={() => void exportAll()} exporting={exporting} />}
     </div>
   );
+}
+
+/** EXPLAIN needs the live database: say so plainly when it is not there (the schema still browses from the cache). */
+export function explainError(error: SerializedError): SerializedError {
+  if (error.kind === 'unreachable' || error.kind === 'offline' || error.kind === 'timeout') return { kind: error.kind, message: `EXPLAIN needs the live database, which does not answer now (the cached schema still browses and draws): ${error.message}` };
+  return error;
 }

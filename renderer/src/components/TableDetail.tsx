@@ -3,6 +3,7 @@ import type { SerializedError } from '../../../shared/errors.ts';
 import type { QueryResult, ResponseOf, SchemascopeClient } from '../../../shared/ipc-contract.ts';
 import { ErrorNotice, toErrorData } from './ErrorNotice.tsx';
 import { ResultsGrid } from './ResultsGrid.tsx';
+import { RelationDiagram } from './RelationDiagram.tsx';
 import type { TableRef } from './SchemaTree.tsx';
 import { NoteEditor } from './NoteEditor.tsx';
 import { noteKey, useNotes } from './use-notes.ts';
@@ -15,6 +16,7 @@ export function TableDetail({ client, sourceId, table, onOpenTable }: { client: 
   const [error, setError] = useState<SerializedError | null>(null);
   const [sample, setSample] = useState<QueryResult | null>(null);
   const [sampling, setSampling] = useState(false);
+  const [diagram, setDiagram] = useState(false);
   const onNoteError = useCallback((caught: unknown) => setError(toErrorData(caught)), []);
   const notes = useNotes(client, sourceId, onNoteError);
 
@@ -61,6 +63,9 @@ export function TableDetail({ client, sourceId, table, onOpenTable }: { client: 
           {info.columns.length} columns · {info.rowEstimate === null ? 'rows unknown' : `~${info.rowEstimate.toLocaleString()} rows`}
         </span>
         <span className="spacer" />
+        <button type="button" aria-pressed={diagram} onClick={() => setDiagram((open) => !open)} title="This table and its neighbours, from the cached schema (works offline)">
+          Diagram
+        </button>
         <button type="button" onClick={() => void loadSample()} disabled={sampling || detail.snapshot.offline} title={detail.snapshot.offline ? 'Offline: rows need the live database' : 'Read 50 rows (read-only)'}>
           {sampling ? 'Loading…' : 'Sample 50 rows'}
         </button>
@@ -77,6 +82,7 @@ export function TableDetail({ client, sourceId, table, onOpenTable }: { client: 
       </div>
       {detail.snapshot.warning && <div className="notice notice-warn">{detail.snapshot.warning}</div>}
       <ErrorNotice error={error} onDismiss={() => setError(null)} />
+      {diagram && <RelationDiagram client={client} sourceId={sourceId} scope={{ focus: table, depth: 1 }} onOpenTable={onOpenTable} title={`Around ${info.name}`} />}
       {sample && (
         <div className="sample">
           <ResultsGrid result={sample} />

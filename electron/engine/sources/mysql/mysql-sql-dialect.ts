@@ -28,5 +28,16 @@ export const mysqlSqlDialect: SqlDialect = {
   exampleUrl: 'mysql://user:pass@host:3306/db',
   defaultPort: 3306,
   parserDialect: 'mariadb',
+  lexRules: {
+    stringQuotes: `'"`,
+    backslashQuotes: `'"`,
+    identifierQuotes: '`',
+    bracketIdentifiers: false,
+    dashCommentNeedsSpace: true,
+    hashComments: true,
+    executableComments: true,
+    nestedComments: false,
+    postgresStrings: false,
+  },
   errorKind: ({ code, errno }) => KINDS.get(code) ?? (errno !== undefined && TIMEOUT_ERRNOS.has(errno) ? 'timeout' : undefined),
 };

@@ -34,9 +34,11 @@ class PostgresConnection implements SourceConnection {
   readonly #gate: BoundedGate;
   readonly #version: string;
   readonly #running = new Map<string, Running>();
+  readonly #walls: PostgresWalls;
 
-  constructor(pool: pg.Pool, spec: ConnectionSpec, settings: PoolSettings, version: string) {
+  constructor(pool: pg.Pool, spec: ConnectionSpec, settings: PoolSettings, version: string, walls: PostgresWalls) {
     this.#pool = pool;
+    this.#walls = walls;
     this.#spec = spec;
     this.#settings = settings;
     this.#version = version;
@@ -87,16 +89,19 @@ class PostgresConnection implements SourceConnection {
       try {
         // One round trip: the transaction and its own timeout (SET LOCAL ends with the transaction).
         inTransaction = true;
-        await client.query(`BEGIN TRANSACTION READ ONLY; SET LOCAL statement_timeout = ${Math.round(options.timeoutMs)}`);
+        await client.query(`BEGIN TRANSACTION${this.#walls.transactionReadOnly ? ' READ ONLY' : ''}; SET LOCAL statement_timeout = ${Math.round(options.timeoutMs)}`);
         const offset = options.offset ?? 0;
         let result: pg.QueryArrayResult;
+        // The user's text goes through the extended protocol (Parse/Bind/Execute), which takes exactly one statement:
+        // `SELECT 1; COMMIT; SET TRANSACTION READ WRITE; DELETE ...` is refused by the server itself, even if it got
+        // past the guard. (The simple protocol would run every statement in turn, COMMIT included.)
         if (CURSOR_FRIENDLY.test(sql)) {
-          await client.query(`DECLARE schemascope_cursor NO SCROLL CURSOR FOR ${sql}`);
+          await client.query(oneStatement(`DECLARE schemascope_cursor NO SCROLL CURSOR FOR ${sql}`));
           if (offset > 0) await client.query(`MOVE FORWARD ${offset} IN schemascope_cursor`);
           result = await client.query({ text: `FETCH FORWARD ${options.limit + 1} FROM schemascope_cursor`, rowMode: 'array' });
         } else {
           // SHOW / EXPLAIN cannot sit in a cursor; they return few rows.
-          const all = await client.query({ text: sql, rowMode: 'array' });
+          const all = await client.query(oneStatement(sql));
           result = { ...all, rows: all.rows.slice(offset) };
         }
         await client.query('ROLLBACK');
@@ -162,6 +167,15 @@ class PostgresConnection implements SourceConnection {
   }
 }
 
+/**
+ * A query sent with the extended protocol, which the server accepts for one statement only ("cannot insert multiple
+ * commands into a prepared statement"). pg supports `queryMode` since 8.12; its type definitions do not list it yet.
+ */
+function oneStatement(text: string): pg.QueryArrayConfig {
+  const config: pg.QueryArrayConfig & { readonly queryMode: 'extended' } = { text, rowMode: 'array', queryMode: 'extended' };
+  return config;
+}
+
 const LISTENING = new WeakSet<pg.PoolClient>();
 
 const TYPE_NAMES = new Map<number, string>(
@@ -189,24 +203,40 @@ function clientConfig(spec: ConnectionSpec, settings: PoolSettings): pg.ClientCo
   };
 }
 
-export const postgresDialect: Dialect = {
-  engine: 'postgres',
-  async connect(spec: ConnectionSpec, settings: PoolSettings): Promise<SourceConnection> {
-    const pool = new pg.Pool({
-      ...clientConfig(spec, settings),
-      max: settings.connectionLimit,
-      idleTimeoutMillis: settings.idleTimeoutMs,
-      options: `-c default_transaction_read_only=on -c statement_timeout=${Math.round(settings.statementTimeoutMs)}`,
-    });
-    // An idle client can die (server restart, laptop sleep); without a listener that would crash the process.
-    pool.on('error', () => undefined);
-    try {
-      const result = await pool.query<{ v: string }>('SELECT version() AS v');
-      const version = result.rows[0]?.v.split(' on ')[0] ?? 'PostgreSQL';
-      return new PostgresConnection(pool, spec, settings, version);
-    } catch (error) {
-      await pool.end().catch(() => undefined);
-      throw toSourceError('postgres', error, `connecting to ${spec.host}:${spec.port}`);
-    }
-  },
-};
+/**
+ * The two read-only settings, each a wall of its own: the session default (`default_transaction_read_only`, set at
+ * login) and the mode of the transaction every query runs in. The app always raises both; tests lower one at a time
+ * to show that the other holds alone.
+ */
+export interface PostgresWalls {
+  readonly sessionReadOnly: boolean;
+  readonly transactionReadOnly: boolean;
+}
+
+/** A PostgreSQL dialect with the given walls. Use {@link postgresDialect}, which raises both. */
+export function postgresDialectWith(walls: PostgresWalls): Dialect {
+  return {
+    engine: 'postgres',
+    async connect(spec: ConnectionSpec, settings: PoolSettings): Promise<SourceConnection> {
+      const sessionDefault = walls.sessionReadOnly ? '-c default_transaction_read_only=on ' : '';
+      const pool = new pg.Pool({
+        ...clientConfig(spec, settings),
+        max: settings.connectionLimit,
+        idleTimeoutMillis: settings.idleTimeoutMs,
+        options: `${sessionDefault}-c statement_timeout=${Math.round(settings.statementTimeoutMs)}`,
+      });
+      // An idle client can die (server restart, laptop sleep); without a listener that would crash the process.
+      pool.on('error', () => undefined);
+      try {
+        const result = await pool.query<{ v: string }>('SELECT version() AS v');
+        const version = result.rows[0]?.v.split(' on ')[0] ?? 'PostgreSQL';
+        return new PostgresConnection(pool, spec, settings, version, walls);
+      } catch (error) {
+        await pool.end().catch(() => undefined);
+        throw toSourceError('postgres', error, `connecting to ${spec.host}:${spec.port}`);
+      }
+    },
+  };
+}
+
+export const postgresDialect: Dialect = postgresDialectWith({ sessionReadOnly: true, transactionReadOnly: true });

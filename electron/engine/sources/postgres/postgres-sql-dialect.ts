@@ -21,6 +21,17 @@ export const postgresSqlDialect: SqlDialect = {
   exampleUrl: 'postgres://user:pass@host:5432/db',
   defaultPort: 5432,
   parserDialect: 'postgresql',
+  lexRules: {
+    stringQuotes: `'`,
+    backslashQuotes: '',
+    identifierQuotes: '"',
+    bracketIdentifiers: false,
+    dashCommentNeedsSpace: false,
+    hashComments: false,
+    executableComments: false,
+    nestedComments: true,
+    postgresStrings: true,
+  },
   // 57014 is both a statement timeout and a cancel request; only the message tells them apart.
   errorKind: ({ code, message }) => KINDS.get(code) ?? (code === '57014' ? (/statement timeout/i.test(message) ? 'timeout' : 'cancelled') : undefined),
 };

@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { AppError } from '../../../../shared/errors.ts';
 import { BoundedGate } from '../../platform/bounded-gate.ts';
 import { openSqlite, type SqliteDatabase } from '../../platform/open-sqlite.ts';
@@ -8,16 +9,26 @@ import { workerEntry } from '../../platform/worker-entry.ts';
 import type { ConnectionSpec } from '../connection-url.ts';
 import type { Dialect, ExecuteOptions, ExecutedQuery, PoolSettings, PoolStats, SourceConnection } from '../dialect.ts';
 import { introspectSqlite } from './sqlite-introspector.ts';
-import type { SqliteWorkerRequest, SqliteWorkerResponse } from './sqlite-query-protocol.ts';
+import type { SqliteQueryRequest, SqliteQueryResponse } from './sqlite-query-protocol.ts';
 
 interface Running {
-  readonly worker: Worker;
+  readonly process: QueryProcess;
   readonly fail: (error: AppError) => void;
+}
+
+/** One query process: a child with an IPC channel, and a promise that settles when it has exited. */
+interface QueryProcess {
+  readonly child: ChildProcess;
+  readonly exited: Promise<void>;
+  readonly ready: Promise<void>;
 }
 
 /**
  * SQLite "pool": one read-only connection on the main thread for fast catalog reads, and up to `connectionLimit`
- * query workers (better-sqlite3 is synchronous; a long query must never block the main process).
+ * query processes (better-sqlite3 is synchronous; a long query must never block the main process, and only a
+ * process can be stopped in the middle of one SQLite step: see sqlite-query-process.ts). A process that finished its
+ * query waits idle for the next one; a cancelled or timed-out query's process is killed, and its slot is given back
+ * only once the process has exited, so the pool's stats never count a query as finished while it still burns CPU.
  */
 class SqliteConnection implements SourceConnection {
   readonly engine = 'sqlite' as const;
@@ -25,7 +36,7 @@ class SqliteConnection implements SourceConnection {
   readonly #db: SqliteDatabase;
   readonly #gate: BoundedGate;
   readonly #settings: PoolSettings;
-  readonly #idle: { worker: Worker; timer: NodeJS.Timeout }[] = [];
+  readonly #idle: { process: QueryProcess; timer: NodeJS.Timeout }[] = [];
   readonly #running = new Map<string, Running>();
   #nextId = 1;
   #closed = false;
@@ -56,8 +67,9 @@ class SqliteConnection implements SourceConnection {
     if (this.#running.has(options.queryId)) throw new AppError('invalid_input', `A query with id ${options.queryId} is already running.`);
     return this.#gate.run(async () => {
       const started = performance.now();
-      const worker = this.#takeWorker();
-      const request: SqliteWorkerRequest = {
+      const queryProcess = this.#takeProcess();
+      const { child } = queryProcess;
+      const request: SqliteQueryRequest = {
         type: 'execute',
         id: this.#nextId++,
         file: this.#file,
@@ -65,39 +77,64 @@ class SqliteConnection implements SourceConnection {
         limit: options.limit,
         offset: options.offset ?? 0,
       };
-      const response = await new Promise<SqliteWorkerResponse>((resolve, reject) => {
+      const response = await new Promise<SqliteQueryResponse>((resolve, reject) => {
         let settled = false;
         const finish = (action: () => void): void => {
           if (settled) return;
           settled = true;
           clearTimeout(timer);
           options.signal?.removeEventListener('abort', onAbort);
-          worker.off('message', onMessage);
-          worker.off('error', onError);
-          this.#running.delete(options.queryId);
+          child.off('message', onMessage);
+          child.off('exit', onExit);
           action();
         };
+        // Stopped from outside: SIGKILL, then answer once the process is gone (a few ms), so that the slot and the
+        // running entry are freed only when the work has really stopped.
         const fail = (error: AppError): void =>
           finish(() => {
-            void worker.terminate(); // the only way to stop SQLite mid-statement from outside
-            reject(error);
+            child.kill('SIGKILL');
+            void queryProcess.exited.then(() => {
+              this.#running.delete(options.queryId);
+              reject(error);
+            });
           });
-        const onMessage = (message: SqliteWorkerResponse): void => {
-          if (message.id === request.id) finish(() => { this.#returnWorker(worker); resolve(message); });
+        const onMessage = (message: SqliteQueryResponse): void => {
+          if (message.type !== 'ready' && message.id === request.id) {
+            finish(() => {
+              this.#running.delete(options.queryId);
+              this.#returnProcess(queryProcess);
+              resolve(message);
+            });
+          }
         };
-        const onError = (error: Error): void => finish(() => reject(new AppError('internal', `SQLite worker failed: ${error.message}`)));
+        const onExit = (code: number | null, signal: NodeJS.Signals | null): void =>
+          finish(() => {
+            this.#running.delete(options.queryId);
+            reject(new AppError('internal', `The SQLite query process ended unexpectedly (${signal ?? `exit code ${code}`}).`));
+          });
         const onAbort = (): void => fail(new AppError('cancelled', 'The query was cancelled.'));
         const timer = setTimeout(
           () => fail(new AppError('timeout', `The query ran longer than ${options.timeoutMs} ms and was stopped.`)),
           options.timeoutMs,
         );
-        worker.on('message', onMessage);
-        worker.on('error', onError);
+        child.on('message', onMessage);
+        child.on('exit', onExit);
         options.signal?.addEventListener('abort', onAbort, { once: true });
-        this.#running.set(options.queryId, { worker, fail });
-        worker.postMessage(request);
+        this.#running.set(options.queryId, { process: queryProcess, fail });
+        if (options.signal?.aborted) {
+          onAbort();
+          return;
+        }
+        // A running query keeps the event loop alive until its process has answered or exited (an idle one never
+        // does): a CLI awaiting a timed-out query must still see the process's exit, and report it.
+        child.ref();
+        child.channel?.ref();
+        void queryProcess.ready.then(() => {
+          if (!settled) child.send(request);
+        });
       });
       if (response.type === 'error') throw new AppError(response.error.kind, response.error.message, response.error.detail);
+      if (response.type !== 'result') throw new AppError('internal', 'The SQLite query process sent an unexpected message.');
       return { columns: response.columns, rows: response.rows, truncated: response.truncated, ms: performance.now() - started };
     }, options.signal);
   }
@@ -118,38 +155,82 @@ class SqliteConnection implements SourceConnection {
     if (this.#closed) return;
     this.#closed = true;
     for (const running of this.#running.values()) running.fail(new AppError('cancelled', 'The connection was closed.'));
-    await Promise.all(this.#idle.splice(0).map(({ worker, timer }) => { clearTimeout(timer); return worker.terminate(); }));
+    await Promise.all(
+      this.#idle.splice(0).map(({ process: queryProcess, timer }) => {
+        clearTimeout(timer);
+        queryProcess.child.kill('SIGKILL');
+        return queryProcess.exited;
+      }),
+    );
     this.#db.close();
   }
 
-  #takeWorker(): Worker {
-    const idle = this.#idle.pop();
-    if (idle) {
+  #takeProcess(): QueryProcess {
+    for (let idle = this.#idle.pop(); idle; idle = this.#idle.pop()) {
       clearTimeout(idle.timer);
-      return idle.worker;
+      if (isAlive(idle.process.child)) return idle.process;
     }
-    const worker = new Worker(workerEntry('sqlite-query-worker', new URL('.', import.meta.url).href));
-    worker.unref();
-    return worker;
+    return startQueryProcess();
   }
 
-  #returnWorker(worker: Worker): void {
-    if (this.#closed) {
-      void worker.terminate();
+  #returnProcess(queryProcess: QueryProcess): void {
+    if (this.#closed || !isAlive(queryProcess.child)) {
+      queryProcess.child.kill('SIGKILL');
       return;
     }
+    queryProcess.child.unref();
+    queryProcess.child.channel?.unref();
+    const forget = (): void => {
+      const index = this.#idle.findIndex((entry) => entry.process === queryProcess);
+      if (index >= 0) clearTimeout(this.#idle.splice(index, 1)[0]!.timer);
+    };
     const timer = setTimeout(() => {
-      const index = this.#idle.findIndex((entry) => entry.worker === worker);
-      if (index >= 0) this.#idle.splice(index, 1);
-      void worker.terminate();
+      forget();
+      queryProcess.child.kill('SIGKILL');
     }, this.#settings.idleTimeoutMs);
     timer.unref();
-    this.#idle.push({ worker, timer });
+    this.#idle.push({ process: queryProcess, timer });
+    // An idle process that dies (killed from outside, out of memory) leaves the idle list, and the stats, at once.
+    void queryProcess.exited.then(forget);
   }
 
   #assertOpen(): void {
     if (this.#closed) throw new AppError('invalid_input', 'This connection is closed.');
   }
+}
+
+function isAlive(child: ChildProcess): boolean {
+  return child.exitCode === null && child.signalCode === null;
+}
+
+/**
+ * Forks a query process. Inside Electron `process.execPath` is the Electron binary: ELECTRON_RUN_AS_NODE makes it
+ * plain Node (with the Electron-ABI better-sqlite3 that SCHEMASCOPE_SQLITE_BINDING points at, inherited).
+ */
+function startQueryProcess(): QueryProcess {
+  const entry = fileURLToPath(workerEntry('sqlite-query-process', new URL('.', import.meta.url).href));
+  const child = fork(entry, [], {
+    serialization: 'advanced',
+    execArgv: [],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+  });
+  const exited = new Promise<void>((resolve) => {
+    if (!isAlive(child)) resolve();
+    else child.once('exit', () => resolve());
+  });
+  const ready = new Promise<void>((resolve) => {
+    const onReady = (message: SqliteQueryResponse): void => {
+      if (message.type !== 'ready') return;
+      child.off('message', onReady);
+      resolve();
+    };
+    child.on('message', onReady);
+  });
+  child.on('error', () => undefined); // a failed spawn shows as 'exit', which the query reports
+  child.unref();
+  child.channel?.unref();
+  return { child, exited, ready };
 }
 
 export const sqliteDialect: Dialect = {

@@ -1,8 +1,8 @@
 import type { CellValue } from '../../../../shared/ipc-contract.ts';
 import type { SerializedError } from '../../../../shared/errors.ts';
 
-/** Messages between the SQLite pool (main thread) and a query worker. Each request carries an id. */
-export type SqliteWorkerRequest = {
+/** Messages between the SQLite pool and a query process (sqlite-query-process.ts). Each request carries an id. */
+export type SqliteQueryRequest = {
   readonly type: 'execute';
   readonly id: number;
   readonly file: string;
@@ -11,7 +11,8 @@ export type SqliteWorkerRequest = {
   readonly offset: number;
 };
 
-export type SqliteWorkerResponse =
+export type SqliteQueryResponse =
+  | { readonly type: 'ready' }
   | {
       readonly type: 'result';
       readonly id: number;

@@ -1,12 +1,14 @@
 /**
- * A SQLite query worker: better-sqlite3 is synchronous, so user queries run here, off the main thread. Cancelling
- * or timing out a query terminates this worker, which really stops SQLite (the pool starts a fresh one).
+ * A SQLite query process: better-sqlite3 is synchronous, so user queries run here, outside the main process. SQLite
+ * cannot be interrupted from another thread through better-sqlite3 (no `sqlite3_interrupt`), and a worker thread's
+ * `terminate()` waits for the current SQLite step to return, which for an aggregate, a sort or a recursive CTE can
+ * take minutes. So each running query has a process of its own, and cancel or timeout sends it SIGKILL: the work
+ * stops at once, and the pool starts a fresh process for the next query.
  */
-import { parentPort } from 'node:worker_threads';
 import { AppError, serializeError } from '../../../../shared/errors.ts';
 import { openSqlite, type SqliteDatabase } from '../../platform/open-sqlite.ts';
 import { toCell } from '../cell-values.ts';
-import type { SqliteWorkerRequest, SqliteWorkerResponse } from './sqlite-query-protocol.ts';
+import type { SqliteQueryRequest, SqliteQueryResponse } from './sqlite-query-protocol.ts';
 
 let open: { file: string; db: SqliteDatabase } | undefined;
 
@@ -20,7 +22,7 @@ function database(file: string): SqliteDatabase {
   return open.db;
 }
 
-function execute(request: SqliteWorkerRequest): SqliteWorkerResponse {
+function execute(request: SqliteQueryRequest): SqliteQueryResponse {
   const db = database(request.file);
   const statement = db.prepare(request.sql);
   if (!statement.reader) {
@@ -45,15 +47,20 @@ function execute(request: SqliteWorkerRequest): SqliteWorkerResponse {
   return { type: 'result', id: request.id, columns, rows, truncated };
 }
 
-parentPort!.on('message', (request: SqliteWorkerRequest) => {
-  let response: SqliteWorkerResponse;
+function answer(request: SqliteQueryRequest): SqliteQueryResponse {
   try {
-    response = execute(request);
+    return execute(request);
   } catch (error) {
     const serialized = serializeError(error);
     const message = serialized.message;
     const kind = /readonly|read-only/i.test(message) ? 'read_only_violation' : serialized.kind === 'internal' ? 'invalid_input' : serialized.kind;
-    response = { type: 'error', id: request.id, error: { ...serialized, kind, message: kind === 'invalid_input' ? `SQLite: ${message}` : message } };
+    return { type: 'error', id: request.id, error: { ...serialized, kind, message: kind === 'invalid_input' ? `SQLite: ${message}` : message } };
   }
-  parentPort!.postMessage(response);
+}
+
+process.on('message', (request: SqliteQueryRequest) => {
+  process.send!(answer(request));
 });
+// The pool went away (closed, crashed or killed): nothing is left to answer to.
+process.on('disconnect', () => process.exit(0));
+process.send!({ type: 'ready' } satisfies SqliteQueryResponse);
