@@ -86,9 +86,9 @@ afterAll(async () => {
 const tokens = (text: string) => countTokens(text, 'o200k_base');
 
 describe('schemascope mcp over stdio, through the SDK client', () => {
-  it('lists five read-only tools whose whole tools/list stays small', async () => {
+  it('lists six read-only tools whose whole tools/list stays small', async () => {
     const { tools } = await stdio.client.listTools();
-    expect(tools.map((tool) => tool.name)).toEqual(['list_sources', 'search_schema', 'get_context', 'describe_table', 'run_query']);
+    expect(tools.map((tool) => tool.name)).toEqual(['list_sources', 'search_schema', 'get_context', 'describe_table', 'run_query', 'explain_query']);
     for (const tool of tools) {
       expect(tool.annotations?.readOnlyHint).toBe(true);
       expect(tool.description!.length).toBeLessThan(200);
@@ -96,7 +96,7 @@ describe('schemascope mcp over stdio, through the SDK client', () => {
     }
     expect(tools.find((tool) => tool.name === 'search_schema')!.inputSchema.required).toEqual(['text']);
     const listed = tokens(JSON.stringify({ tools }));
-    expect(listed).toBeLessThan(1000);
+    expect(listed).toBeLessThan(1200);
     console.info(`tools/list: ${listed} tokens (o200k_base)`);
   });
 
@@ -182,6 +182,23 @@ describe('schemascope mcp over stdio, through the SDK client', () => {
     expect(answer.text).toMatch(/stopped at the limit of 3 rows/);
     const maria = await stdio.call('run_query', { source: 'depot', sql: 'SELECT city FROM warehouses ORDER BY id' });
     expect(maria.text).toContain('["Lyon"]\n["Porto"]');
+  });
+
+  it('explain_query plans a query without running it, with warnings; a write is refused', async () => {
+    const planned = await stdio.call('explain_query', { source: 'shop', sql: 'SELECT c.name, count(*) FROM sales.customers c JOIN sales.orders o ON o.customer_id = c.id GROUP BY c.name' });
+    expect(planned.isError, planned.text).toBe(false);
+    expect(planned.text).toMatch(/the query was not executed/);
+    expect(planned.text).toMatch(/^- \S+/m); // one line per plan node
+    expect(planned.text).toMatch(/"orders"|"customers"/);
+    expect(planned.text).toMatch(/Warnings: /);
+    const maria = await stdio.call('explain_query', { source: 'depot', sql: 'SELECT city FROM warehouses' });
+    expect(maria.isError, maria.text).toBe(false);
+    expect(maria.text).toContain('"warehouses"');
+    const write = await stdio.call('explain_query', { source: 'depot', sql: 'DELETE FROM stock' });
+    expect(write.isError).toBe(true);
+    expect(write.text).toMatch(/^read_only_violation: |^invalid_input: /);
+    const analyze = await stdio.call('explain_query', { source: 'shop', sql: 'EXPLAIN ANALYZE SELECT 1' });
+    expect(analyze.isError).toBe(true);
   });
 
   it('every answer stays under its token cap, says it was cut, and pages with a cursor to the end', async () => {

@@ -1,12 +1,23 @@
 import { MariaSQL, PostgreSQL, SQLite, sql, type SQLNamespace } from '@codemirror/lang-sql';
 import { Compartment, EditorState, Prec } from '@codemirror/state';
 import { EditorView, keymap } from '@codemirror/view';
+import { HighlightStyle, syntaxHighlighting } from '@codemirror/language';
+import { tags } from '@lezer/highlight';
 import { basicSetup } from 'codemirror';
 import { useEffect, useRef } from 'react';
 
 export type EditorDialect = 'sqlite' | 'mysql' | 'postgres';
 
 const DIALECTS = { sqlite: SQLite, mysql: MariaSQL, postgres: PostgreSQL } as const;
+
+/** SQL colours from the app's CSS variables: readable in both themes (the default style is made for light ones). */
+const appHighlight = HighlightStyle.define([
+  { tag: [tags.keyword, tags.operatorKeyword, tags.modifier], color: 'var(--syntax-keyword)' },
+  { tag: [tags.string, tags.special(tags.string)], color: 'var(--syntax-string)' },
+  { tag: [tags.number, tags.bool, tags.null], color: 'var(--syntax-number)' },
+  { tag: [tags.comment, tags.lineComment, tags.blockComment], color: 'var(--syntax-comment)', fontStyle: 'italic' },
+  { tag: [tags.typeName, tags.standard(tags.name)], color: 'var(--accent)' },
+]);
 
 /** Colours from the app's CSS variables, so light and dark themes both apply. */
 const appTheme = EditorView.theme({
@@ -54,6 +65,7 @@ export function SqlEditor({ value, onChange, onRun, onExplain, onCancel, dialect
           ]),
         ),
         basicSetup,
+        Prec.high(syntaxHighlighting(appHighlight)),
         language.current.of(sql({ dialect: DIALECTS[dialect], schema, upperCaseKeywords: true })),
         appTheme,
         EditorView.lineWrapping,
