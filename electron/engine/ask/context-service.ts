@@ -12,7 +12,7 @@ function round(ms: number): number {
   return Math.round(ms * 10) / 10;
 }
 import { JoinGraph } from './join-graph.ts';
-import { buildLexicalParts, LexicalIndex } from '../search/lexical-index.ts';
+import { buildLexicalParts, LexicalIndex, type QueryExpansion } from '../search/lexical-index.ts';
 import { PreparedStore } from './prepared-store.ts';
 import type { ContextPrepWorker } from './context-prep.ts';
 import { rankTables, type RankedTable, type VectorHitRef } from './retriever.ts';
@@ -32,6 +32,8 @@ export interface ContextRequest {
   readonly offline?: boolean;
   /** false: names and comments only (the benchmark's side-by-side); default true. */
   readonly useVectors?: boolean;
+  /** Query-side word expansion for the names-and-comments ranking (the offline-meaning benchmark); none by default. */
+  readonly expansion?: QueryExpansion;
   /** Who reads the text: a model asked to write SQL (default), or an agent that asked for schema context (MCP). */
   readonly audience?: ContextAudience;
   /**
@@ -222,7 +224,7 @@ export class ContextService {
     const valueHits = values?.search(question) ?? [];
     const knowledge = this.#knowledgeIndex(request.sourceId, resolved.record.id, prepared.snapshot.tables);
     const knowledgeHits = knowledge?.search(question) ?? [];
-    const ranked = rankTables({ tables: prepared.snapshot.tables, lexical: prepared.lexical, graph: prepared.graph, question, vectorHits, valueHits, knowledgeHits });
+    const ranked = rankTables({ tables: prepared.snapshot.tables, lexical: prepared.lexical, graph: prepared.graph, question, vectorHits, valueHits, knowledgeHits, expansion: request.expansion });
     return { question, resolved, started, encodersBefore, prepared, preparedMs, vectors: vectorHits.length > 0, missingVectors, note, values, valueHits, ranked, knowledge };
   }
 

@@ -1,7 +1,7 @@
 import type { TableInfo } from '../../../shared/schema-types.ts';
 import { tableId } from '../../../shared/schema-types.ts';
 import type { JoinGraph } from './join-graph.ts';
-import type { LexicalIndex } from '../search/lexical-index.ts';
+import type { LexicalIndex, QueryExpansion } from '../search/lexical-index.ts';
 import type { ValueHit } from './value-index.ts';
 import type { KnowledgeHit } from './knowledge-index.ts';
 
@@ -108,6 +108,8 @@ export function rankTables(input: {
   readonly vectorHits: readonly VectorHitRef[];
   /** Columns whose example values the question names (value profiles, when the source has them on). */
   readonly valueHits?: readonly ValueHit[];
+  /** Words the question may mean besides those it says (see {@link QueryExpansion}); none by default. */
+  readonly expansion?: QueryExpansion;
   /** Tables and columns the team's notes, glossary and examples tie to the question. */
   readonly knowledgeHits?: readonly KnowledgeHit[];
 }): RankedTable[] {
@@ -118,7 +120,7 @@ export function rankTables(input: {
   const lexTable = new Map<number, number>();
   const bestLexColumn = new Map<number, number>();
   const lexColumns: { key: number; score: number }[] = [];
-  for (const hit of input.lexical.search(input.question)) {
+  for (const hit of input.lexical.search(input.question, input.expansion)) {
     if (hit.column < 0) lexTable.set(hit.table, (lexTable.get(hit.table) ?? 0) + hit.score);
     else {
       lexColumns.push({ key: hit.table * COLUMN_STRIDE + hit.column, score: hit.score });

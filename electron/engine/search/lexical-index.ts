@@ -1,5 +1,5 @@
 import type { TableInfo } from '../../../shared/schema-types.ts';
-import { abbreviationsOf, lexicalTerms } from './identifier-words.ts';
+import { abbreviationsOf, lexicalTerms, type LexicalTerm } from './identifier-words.ts';
 
 /** A table (column -1) or one of its columns, by position in the snapshot's table list. */
 export interface LexicalHit {
@@ -114,6 +114,20 @@ export function buildLexicalParts(tables: readonly TableInfo[]): LexicalIndexPar
   };
 }
 
+/** A word a question did not say but may mean, counted at `weight` of a whole-word match (below 1). */
+export interface ExpandedStem {
+  readonly stem: string;
+  readonly weight: number;
+}
+
+/**
+ * Word-level meaning for the query side: given the question's words and the index (whose vocabulary it may read),
+ * further stems to look for. Optional; without it the index is purely lexical.
+ */
+export interface QueryExpansion {
+  expand(terms: readonly LexicalTerm[], index: LexicalIndex): readonly ExpandedStem[];
+}
+
 /** Vocabulary words that count for a question word, with one idf for all of them. */
 interface WordMatch {
   readonly ids: readonly number[];
@@ -140,11 +154,27 @@ export class LexicalIndex {
     return this.#parts.tableOf.length;
   }
 
-  /** Every document sharing a word with the text, scored with BM25 (unsorted). */
-  search(text: string): LexicalHit[] {
+  /** The stems of the indexed names and comments, by id. */
+  get vocabulary(): readonly string[] {
+    return this.#parts.vocabulary;
+  }
+
+  /** The words as written (lower case) that gave the stem with this id. */
+  surfacesOf(id: number): string[] {
+    const forms = this.#parts.surfaces[id];
+    return forms ? forms.split('|') : [];
+  }
+
+  /** The id of a stem in {@link vocabulary}, if any name or comment has it. */
+  idOf(stem: string): number | undefined {
+    return this.#ids.get(stem);
+  }
+
+  /** Every document sharing a word with the text (or with its expansion), scored with BM25 (unsorted). */
+  search(text: string, expansion?: QueryExpansion): LexicalHit[] {
     const { offsets, documents, weights, lengths, tableOf, columnOf, averageLength } = this.#parts;
     const scores = new Map<number, number>();
-    for (const match of this.#matches(text)) {
+    for (const match of this.#matches(text, expansion)) {
       const { factor } = match;
       for (const id of match.ids) {
         for (let at = offsets[id]!; at < offsets[id + 1]!; at += 1) {
@@ -166,7 +196,7 @@ export class LexicalIndex {
    * of its own, its idf from all those names together: `customer` inside the few `sbcustomer`-like names is rare
    * and telling, `name` inside hundreds of `authorname`-like names is not.
    */
-  #matches(text: string): WordMatch[] {
+  #matches(text: string, expansion?: QueryExpansion): WordMatch[] {
     const { offsets, vocabulary, surfaces, tableOf } = this.#parts;
     const total = tableOf.length;
     const idf = (ids: readonly number[]) => {
@@ -175,7 +205,8 @@ export class LexicalIndex {
     };
     const matches: WordMatch[] = [];
     const seen = new Set<string>();
-    for (const term of lexicalTerms(text)) {
+    const terms = lexicalTerms(text);
+    for (const term of terms) {
       if (seen.has(term.stem)) continue;
       seen.add(term.stem);
       const exact = this.#ids.get(term.stem);
@@ -190,6 +221,14 @@ export class LexicalIndex {
       }
       if (inside.length > 0) matches.push({ ids: inside, factor: PART_WEIGHT, idf: idf(inside) });
     }
+    // Expanded words count once each (the strongest weight), never for a stem the question said itself.
+    const expanded = new Map<number, number>();
+    for (const { stem, weight } of expansion?.expand(terms, this) ?? []) {
+      const id = this.#ids.get(stem);
+      if (id === undefined || seen.has(stem) || !(weight > 0)) continue;
+      expanded.set(id, Math.max(expanded.get(id) ?? 0, Math.min(weight, 1)));
+    }
+    for (const [id, factor] of expanded) matches.push({ ids: [id], factor, idf: idf([id]) });
     return matches;
   }
 }
