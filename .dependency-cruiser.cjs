@@ -36,7 +36,8 @@ module.exports = {
     },
     {
       name: 'no-electron-outside-main-and-preload',
-      comment: 'Only electron/main and electron/preload import electron: the engine runs unchanged in the CLI, web mode and tests.',
+      comment:
+        'Only electron/main and electron/preload import electron: the engine runs unchanged in the CLI, web mode and tests.',
       severity: 'error',
       from: { path: '^(electron/(engine|cli|web|mcp)|shared|renderer)/' },
       to: { path: '^electron$', dependencyTypes: ['core', 'npm', 'npm-dev', 'npm-no-pkg', 'unknown', 'undetermined'] },
@@ -50,7 +51,8 @@ module.exports = {
     },
     {
       name: 'renderer-sandboxed',
-      comment: 'The renderer imports shared/ and browser packages only: no Node built-ins, no drivers, no electron/ code.',
+      comment:
+        'The renderer imports shared/ and browser packages only: no Node built-ins, no drivers, no electron/ code.',
       severity: 'error',
       from: { path: '^renderer/' },
       to: { path: '^(electron/|node_modules/(better-sqlite3|mysql2|pg|tiktoken|openai)/)' },
@@ -88,7 +90,11 @@ module.exports = {
     exclude: { path: '^(dist|release|out|node_modules)/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'], extensions: ['.ts', '.tsx', '.mjs', '.js', '.cjs'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default'],
+      extensions: ['.ts', '.tsx', '.mjs', '.js', '.cjs'],
+    },
     reporterOptions: { text: { highlightFocused: true } },
   },
 };

@@ -19,8 +19,14 @@ export async function ensureBigTables(log: (line: string) => void): Promise<void
   try {
     await admin.query(`CREATE DATABASE IF NOT EXISTS ${BIG_DATABASE}`);
     await admin.query(`USE ${BIG_DATABASE}`); // MariaDB's seq_1_to_N tables live in the current database
-    const [rows] = await admin.query(`SELECT COUNT(*) AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = 'big_rows'`, [BIG_DATABASE]);
-    const exists = (rows as { n: number }[])[0]!.n > 0 && ((await admin.query(`SELECT COUNT(*) AS n FROM ${BIG_DATABASE}.big_rows`))[0] as { n: number }[])[0]!.n === BIG_ROWS;
+    const [rows] = await admin.query(
+      `SELECT COUNT(*) AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = 'big_rows'`,
+      [BIG_DATABASE],
+    );
+    const exists =
+      (rows as { n: number }[])[0]!.n > 0 &&
+      ((await admin.query(`SELECT COUNT(*) AS n FROM ${BIG_DATABASE}.big_rows`))[0] as { n: number }[])[0]!.n ===
+        BIG_ROWS;
     if (!exists) {
       log('writing 1,000,000 rows into MariaDB');
       await admin.query(`DROP TABLE IF EXISTS ${BIG_DATABASE}.big_rows`);
@@ -44,8 +50,11 @@ export async function ensureBigTables(log: (line: string) => void): Promise<void
   const client = new pg.Client({ ...POSTGRES, database: BIG_DATABASE });
   await client.connect();
   try {
-    const count = await client.query(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name = 'big_rows'`);
-    const ok = count.rows[0].n > 0 && (await client.query('SELECT count(*)::int AS n FROM big_rows')).rows[0].n === BIG_ROWS;
+    const count = await client.query(
+      `SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name = 'big_rows'`,
+    );
+    const ok =
+      count.rows[0].n > 0 && (await client.query('SELECT count(*)::int AS n FROM big_rows')).rows[0].n === BIG_ROWS;
     if (!ok) {
       log('writing 1,000,000 rows into PostgreSQL');
       await client.query('DROP TABLE IF EXISTS big_rows');

@@ -14,7 +14,11 @@ export class FakeOpenAiProcess {
   #waiting: ((line: string) => void)[] = [];
 
   async start(options: Partial<FakeOpenAiOptions>): Promise<string> {
-    this.#child = spawn(process.execPath, [path.join(root, 'bin', 'run-ts.mjs'), 'test/fixtures/fake-openai-process.ts', JSON.stringify(options)], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] });
+    this.#child = spawn(
+      process.execPath,
+      [path.join(root, 'bin', 'run-ts.mjs'), 'test/fixtures/fake-openai-process.ts', JSON.stringify(options)],
+      { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] },
+    );
     this.#lines = createInterface({ input: this.#child.stdout! });
     this.#lines.on('line', (line) => this.#waiting.shift()?.(line));
     this.url = (JSON.parse(await this.#next()) as { url: string }).url;

@@ -21,7 +21,9 @@ import { mcpPeersSuite } from './suites/mcp-peers.ts';
 import { largestSchemasSuite } from './suites/largest-schemas.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const { values } = parseArgs({ options: { suite: { type: 'string', multiple: true }, runs: { type: 'string' }, quick: { type: 'boolean' } } });
+const { values } = parseArgs({
+  options: { suite: { type: 'string', multiple: true }, runs: { type: 'string' }, quick: { type: 'boolean' } },
+});
 const runs = Number(values.runs ?? (values.quick ? 3 : 7));
 const workloads: WorkloadName[] = values.quick ? ['w200'] : ['w200', 'w1000'];
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);

@@ -16,7 +16,14 @@ const home = tempHome();
 const engine = createEngine({ home: home.dir, mode: 'web', vectorBudgetBytes: 64 * MB });
 const sourceId = engine.sources.add({ name: database, url: mysqlUrl(database) }).id;
 await engine.sources.refresh(sourceId);
-const settings = { provider: 'openai', baseUrl: fakeUrl, apiKey: 'k', encoding: 'base64', requestsPerMinute: 1e9, tokensPerMinute: 1e12 } as ProviderSettings;
+const settings = {
+  provider: 'openai',
+  baseUrl: fakeUrl,
+  apiKey: 'k',
+  encoding: 'base64',
+  requestsPerMinute: 1e9,
+  tokensPerMinute: 1e12,
+} as ProviderSettings;
 const lag = monitorEventLoopDelay({ resolution: 10 });
 lag.enable();
 const started = performance.now();
@@ -24,7 +31,16 @@ const { job } = await engine.indexes.start(sourceId, settings);
 const summary = await job.done;
 const indexMs = performance.now() - started;
 lag.disable();
-const questions = ['customer account balance', 'order header total amount', 'shipment tracking date', 'employee department', 'invoice payment status', 'warehouse item quantity', 'support ticket priority', 'campaign lead email'];
+const questions = [
+  'customer account balance',
+  'order header total amount',
+  'shipment tracking date',
+  'employee department',
+  'invoice payment status',
+  'warehouse item quantity',
+  'support ticket priority',
+  'campaign lead email',
+];
 const total: number[] = [];
 const embed: number[] = [];
 const search: number[] = [];
@@ -54,7 +70,13 @@ process.stdout.write(
     externalMb: memory.external / MB,
     arrayBuffersMb: memory.arrayBuffers / MB,
     vector,
-    search: { totalP50: median(total), totalP95: quantile(total, 0.95), embedP95: quantile(embed, 0.95), indexP50: median(search), indexP95: quantile(search, 0.95) },
+    search: {
+      totalP50: median(total),
+      totalP95: quantile(total, 0.95),
+      embedP95: quantile(embed, 0.95),
+      indexP50: median(search),
+      indexP95: quantile(search, 0.95),
+    },
   })}\n`,
 );
 await engine.close();

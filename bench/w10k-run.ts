@@ -16,7 +16,11 @@ const home = tempHome('w10k-');
 let rssPeak = 0;
 const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 50);
 
-async function call<T>(engine: ReturnType<typeof createEngine>, channel: string, payload: unknown): Promise<{ value: T; ms: number }> {
+async function call<T>(
+  engine: ReturnType<typeof createEngine>,
+  channel: string,
+  payload: unknown,
+): Promise<{ value: T; ms: number }> {
   const at = performance.now();
   const answer = await dispatch(engine.handlers, channel, payload);
   const ms = performance.now() - at;
@@ -29,17 +33,25 @@ const sourceId = engine.sources.add({ name: 'w10k', url: url! }).id;
 
 const lag = monitorEventLoopDelay({ resolution: 10 });
 lag.enable();
-const refresh = await call<{ queries: number; ms: number; counts: { tables: number; columns: number } }>(engine, 'schema/refresh', { sourceId });
+const refresh = await call<{ queries: number; ms: number; counts: { tables: number; columns: number } }>(
+  engine,
+  'schema/refresh',
+  { sourceId },
+);
 lag.disable();
 
 const tableList: number[] = [];
 const filter: number[] = [];
 for (let round = 0; round < 5; round += 1) {
-  const listed = await call<{ tables: { name: string; comment: string | null }[] }>(engine, 'schema/tables', { sourceId });
+  const listed = await call<{ tables: { name: string; comment: string | null }[] }>(engine, 'schema/tables', {
+    sourceId,
+  });
   tableList.push(listed.ms);
   const at = performance.now();
   const needle = `ord_${round}`;
-  listed.value.tables.filter((table) => table.name.toLowerCase().includes(needle) || (table.comment ?? '').toLowerCase().includes(needle));
+  listed.value.tables.filter(
+    (table) => table.name.toLowerCase().includes(needle) || (table.comment ?? '').toLowerCase().includes(needle),
+  );
   filter.push(performance.now() - at);
 }
 
@@ -48,11 +60,30 @@ const { job } = await engine.indexes.start(sourceId, { provider: 'local' });
 const summary = await job.done;
 const indexMs = performance.now() - indexStarted;
 
-const QUESTIONS = ['customer account balance by country', 'order header total amount last month', 'shipment tracking date per warehouse', 'employee department budget', 'invoice payment status and currency', 'warehouse item quantity', 'support ticket status count', 'campaign lead email', 'vendor contract amount', 'fixed asset project code'];
-const first = await call<{ tokens: number; retrieval: { prepareMs: number } }>(engine, 'context/build', { sourceId, question: QUESTIONS[0], budget: 4000 });
+const QUESTIONS = [
+  'customer account balance by country',
+  'order header total amount last month',
+  'shipment tracking date per warehouse',
+  'employee department budget',
+  'invoice payment status and currency',
+  'warehouse item quantity',
+  'support ticket status count',
+  'campaign lead email',
+  'vendor contract amount',
+  'fixed asset project code',
+];
+const first = await call<{ tokens: number; retrieval: { prepareMs: number } }>(engine, 'context/build', {
+  sourceId,
+  question: QUESTIONS[0],
+  budget: 4000,
+});
 
 const fresh = createEngine({ home: home.dir, mode: 'web' });
-const freshFirst = await call<{ tokens: number; retrieval: { prepareMs: number } }>(fresh, 'context/build', { sourceId, question: QUESTIONS[1], budget: 4000 });
+const freshFirst = await call<{ tokens: number; retrieval: { prepareMs: number } }>(fresh, 'context/build', {
+  sourceId,
+  question: QUESTIONS[1],
+  budget: 4000,
+});
 const freshSearch = await call<unknown>(fresh, 'search/query', { sourceId, text: QUESTIONS[2], k: 20 });
 await fresh.close();
 
@@ -61,7 +92,9 @@ const context: number[] = [];
 for (let round = 0; round < 3; round += 1) {
   for (const question of QUESTIONS) {
     search.push((await call<unknown>(engine, 'search/query', { sourceId, text: `${question} ${round}`, k: 20 })).ms);
-    context.push((await call<unknown>(engine, 'context/build', { sourceId, question: `${question} ${round}`, budget: 4000 })).ms);
+    context.push(
+      (await call<unknown>(engine, 'context/build', { sourceId, question: `${question} ${round}`, budget: 4000 })).ms,
+    );
   }
 }
 const metrics = await engine.snapshotMetrics();
@@ -90,7 +123,12 @@ process.stdout.write(
     rssPeakMb: rssPeak / MB,
     rssAfterMb: after.rss / MB,
     heapAfterMb: after.heapUsed / MB,
-    caches: metrics.caches.map((cache) => ({ name: cache.name, size: cache.size, limit: cache.limit, unit: cache.unit })),
+    caches: metrics.caches.map((cache) => ({
+      name: cache.name,
+      size: cache.size,
+      limit: cache.limit,
+      unit: cache.unit,
+    })),
     vectors: metrics.vectors,
   })}\n`,
 );

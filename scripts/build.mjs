@@ -16,13 +16,38 @@ rmSync('dist/cli', { recursive: true, force: true });
 // from the Electron-ABI copy that SCHEMASCOPE_SQLITE_BINDING points at.
 const external = ['electron', 'better-sqlite3', 'tiktoken', 'pg-native', 'cloudflare:sockets'];
 // ES module bundles of CommonJS drivers need a real `require` for Node built-ins.
-const requireShim = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
-const define = { 'process.env.SCHEMASCOPE_BUNDLED': '"1"', 'process.env.SCHEMASCOPE_BUILD_VERSION': JSON.stringify(version) };
-const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, external, logLevel: 'warning', define };
+const requireShim =
+  "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
+const define = {
+  'process.env.SCHEMASCOPE_BUNDLED': '"1"',
+  'process.env.SCHEMASCOPE_BUILD_VERSION': JSON.stringify(version),
+};
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  sourcemap: true,
+  external,
+  logLevel: 'warning',
+  define,
+};
 
 await Promise.all([
-  esbuild({ ...common, entryPoints: { main: 'electron/main/main.ts' }, outdir: 'dist/electron', format: 'esm', outExtension: { '.js': '.mjs' }, banner: { js: requireShim } }),
-  esbuild({ ...common, entryPoints: { preload: 'electron/preload/preload.ts' }, outdir: 'dist/electron', format: 'cjs', outExtension: { '.js': '.cjs' } }),
+  esbuild({
+    ...common,
+    entryPoints: { main: 'electron/main/main.ts' },
+    outdir: 'dist/electron',
+    format: 'esm',
+    outExtension: { '.js': '.mjs' },
+    banner: { js: requireShim },
+  }),
+  esbuild({
+    ...common,
+    entryPoints: { preload: 'electron/preload/preload.ts' },
+    outdir: 'dist/electron',
+    format: 'cjs',
+    outExtension: { '.js': '.cjs' },
+  }),
   esbuild({
     ...common,
     entryPoints: {
@@ -42,7 +67,11 @@ await Promise.all([
   esbuild({
     ...common,
     entryPoints: { main: 'electron/cli/main.ts' },
-    plugins: [externalPackagesExcept(/^(@modelcontextprotocol\/sdk|ajv|ajv-formats|fast-uri|fast-deep-equal|json-schema-traverse)(\/|$)/)],
+    plugins: [
+      externalPackagesExcept(
+        /^(@modelcontextprotocol\/sdk|ajv|ajv-formats|fast-uri|fast-deep-equal|json-schema-traverse)(\/|$)/,
+      ),
+    ],
     splitting: true,
     chunkNames: 'chunks/[name]-[hash]',
     outdir: 'dist/cli',
@@ -56,7 +85,9 @@ function externalPackagesExcept(bundled) {
   return {
     name: 'external-packages-except',
     setup(build) {
-      build.onResolve({ filter: /^[^./]/ }, (args) => (bundled.test(args.path) ? undefined : { path: args.path, external: true }));
+      build.onResolve({ filter: /^[^./]/ }, (args) =>
+        bundled.test(args.path) ? undefined : { path: args.path, external: true },
+      );
     },
   };
 }

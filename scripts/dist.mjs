@@ -12,4 +12,8 @@ execFileSync(process.execPath, [path.join(root, 'scripts', 'build.mjs')], { stdi
 const binding = ensureElectronNative();
 mkdirSync(path.join(root, '.cache', 'electron-native', 'current'), { recursive: true });
 cpSync(binding, path.join(root, '.cache', 'electron-native', 'current', 'better_sqlite3.node'));
-execFileSync(path.join(root, 'node_modules', '.bin', 'electron-builder'), ['--config', 'electron-builder.yml', ...process.argv.slice(2)], { stdio: 'inherit', cwd: root });
+execFileSync(
+  path.join(root, 'node_modules', '.bin', 'electron-builder'),
+  ['--config', 'electron-builder.yml', ...process.argv.slice(2)],
+  { stdio: 'inherit', cwd: root },
+);

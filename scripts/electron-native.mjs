@@ -21,11 +21,32 @@ export function ensureElectronNative({ log = (line) => process.stderr.write(`${l
   log(`Building better-sqlite3 for Electron ${version} (one time, needs network)...`);
   const work = mkdtempSync(path.join(os.tmpdir(), 'schemascope-native-'));
   try {
-    cpSync(path.join(root, 'node_modules', 'better-sqlite3'), work, { recursive: true, filter: (source) => !source.includes(`${path.sep}build${path.sep}`) });
+    cpSync(path.join(root, 'node_modules', 'better-sqlite3'), work, {
+      recursive: true,
+      filter: (source) => !source.includes(`${path.sep}build${path.sep}`),
+    });
     const nodeGyp = path.join(root, 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
     // npm_config_nodedir (set on some machines) would make node-gyp use Node's headers instead of Electron's.
-    const env = { ...process.env, npm_config_nodedir: '', npm_config_runtime: 'electron', npm_config_target: version, npm_config_disturl: 'https://electronjs.org/headers' };
-    execFileSync(process.execPath, [nodeGyp, 'rebuild', '--release', `--target=${version}`, `--arch=${process.arch}`, '--dist-url=https://electronjs.org/headers', '--runtime=electron'], { cwd: work, env, stdio: ['ignore', 'ignore', 'inherit'] });
+    const env = {
+      ...process.env,
+      npm_config_nodedir: '',
+      npm_config_runtime: 'electron',
+      npm_config_target: version,
+      npm_config_disturl: 'https://electronjs.org/headers',
+    };
+    execFileSync(
+      process.execPath,
+      [
+        nodeGyp,
+        'rebuild',
+        '--release',
+        `--target=${version}`,
+        `--arch=${process.arch}`,
+        '--dist-url=https://electronjs.org/headers',
+        '--runtime=electron',
+      ],
+      { cwd: work, env, stdio: ['ignore', 'ignore', 'inherit'] },
+    );
     mkdirSync(path.dirname(target), { recursive: true });
     cpSync(path.join(work, 'build', 'Release', 'better_sqlite3.node'), target);
     return target;

@@ -18,11 +18,15 @@ for (const name of selected) {
   if (name === 'demo') {
     const file = path.resolve(values.out ?? 'demo-northwind-holdings.sqlite');
     const summary = writeSqliteDatabase(demoSchema(), file);
-    log(`demo: ${summary.tables} tables, ${summary.columns} columns, ${summary.rows} rows -> ${file} (${Math.round(summary.ms)} ms)`);
+    log(
+      `demo: ${summary.tables} tables, ${summary.columns} columns, ${summary.rows} rows -> ${file} (${Math.round(summary.ms)} ms)`,
+    );
   } else if (name in WORKLOADS) {
     const started = performance.now();
     await ensureWorkload(name as WorkloadName, log);
-    log(`${name}: ready in MariaDB and PostgreSQL (database ss_${name}) and ${workloadSqliteFile(name as WorkloadName)} (${Math.round(performance.now() - started)} ms)`);
+    log(
+      `${name}: ready in MariaDB and PostgreSQL (database ss_${name}) and ${workloadSqliteFile(name as WorkloadName)} (${Math.round(performance.now() - started)} ms)`,
+    );
   } else {
     log(`Unknown workload "${name}": use w200, w1000 or demo.`);
     process.exit(2);

@@ -20,13 +20,17 @@ for (const [name, entry] of Object.entries(report.files).sort(([a], [b]) => a.lo
     else counts.other += 1;
     if (mutant.status === 'Survived' || mutant.status === 'NoCoverage') {
       const replacement = (mutant.replacement ?? '').replace(/\s+/g, ' ').slice(0, 70);
-      survivors.push(`| \`${name}:${mutant.location.start.line}\` | ${mutant.mutatorName} | \`${replacement.replaceAll('|', '\\|').replaceAll('`', "'")}\` | ${mutant.status} |`);
+      survivors.push(
+        `| \`${name}:${mutant.location.start.line}\` | ${mutant.mutatorName} | \`${replacement.replaceAll('|', '\\|').replaceAll('`', "'")}\` | ${mutant.status} |`,
+      );
     }
   }
   const valid = counts.Killed + counts.Timeout + counts.Survived + counts.NoCoverage;
   for (const key of Object.keys(counts)) total[key] += counts[key];
   total.mutants += entry.mutants.length;
-  rows.push(`| \`${name}\` | ${entry.mutants.length} | ${counts.Killed} | ${counts.Timeout} | ${counts.Survived} | ${counts.NoCoverage} | ${score(counts.Killed + counts.Timeout, valid)} |`);
+  rows.push(
+    `| \`${name}\` | ${entry.mutants.length} | ${counts.Killed} | ${counts.Timeout} | ${counts.Survived} | ${counts.NoCoverage} | ${score(counts.Killed + counts.Timeout, valid)} |`,
+  );
 }
 const valid = total.Killed + total.Timeout + total.Survived + total.NoCoverage;
 

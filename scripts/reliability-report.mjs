@@ -6,34 +6,154 @@ import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const runs = ['test-results/vitest.json', 'test-results/vitest-faults.json'].filter((file) => existsSync(path.join(root, file))).map((file) => JSON.parse(readFileSync(path.join(root, file), 'utf8')));
-const tests = runs.flatMap((run) => run.testResults.flatMap((file) => file.assertionResults.map((test) => ({ file: path.relative(root, file.name), name: test.fullName, status: test.status }))));
+const runs = ['test-results/vitest.json', 'test-results/vitest-faults.json']
+  .filter((file) => existsSync(path.join(root, file)))
+  .map((file) => JSON.parse(readFileSync(path.join(root, file), 'utf8')));
+const tests = runs.flatMap((run) =>
+  run.testResults.flatMap((file) =>
+    file.assertionResults.map((test) => ({
+      file: path.relative(root, file.name),
+      name: test.fullName,
+      status: test.status,
+    })),
+  ),
+);
 const started = new Date(Math.min(...runs.map((run) => run.startTime))).toISOString().slice(0, 16).replace('T', ' ');
 
 /** [family, file, optional name filter, what is checked] */
 const FAMILIES = [
-  ['Database stopped and restarted (MariaDB, PostgreSQL) during a query and during introspection', 'test/faults/database-restart.test.ts', null, 'clear error, next request works, no pool slot leaked, catalog intact'],
-  ['Wrong password, unreachable host, query timeout, pool exhaustion', 'test/integration/source-errors.test.ts', null, 'clear error kind each time, the next query works'],
-  ['Database unreachable: offline fallback to the cached snapshot', 'test/integration/offline.test.ts', null, 'answers from the catalog, labelled offline'],
-  ['kill -9 during catalog writes', 'test/faults/crash-during-catalog-write.test.ts', null, 'integrity_check ok, only whole snapshots, keeps working'],
-  ['kill -9 during indexing', 'test/integration/indexer-crash.test.ts', null, 'resumes, nothing stored is requested again, vectors equal a clean run'],
-  ['Fake API faults during indexing (429 storms, 5xx, hangs, truncated bodies, wrong vectors)', 'test/integration/indexer.test.ts', null, 'completes, no item lost or wrong, retry-after honoured'],
-  ['Full disk, read-only data folder', 'test/faults/storage-faults.test.ts', null, 'clear "storage" error, nothing corrupted, works again'],
-  ['Model answers: DROP, two statements, data-modifying CTE, INTO OUTFILE, LOAD_FILE, prose, endless stream, cancel', 'test/integration/ask-flow.test.ts', null, 'refused or stopped with a clear message, database unchanged'],
-  ['Prompt injection in comments', 'test/integration/ask-flow.test.ts', /hostile comment/, 'quoted as data on one line; only one read-only statement can run'],
-  ['Prompt injection in comments (packing)', 'test/unit/context-packing.test.ts', /inject|quotes comments/, 'no injected line starts a line of its own'],
-  ['SQL guard (exploit corpus)', 'test/unit/sql-guard.exploit.test.ts', null, 'refused with the reason; writes also fail in the read-only session'],
-  ['SQL guard, each wall alone: stacks the parser cannot read, masking per engine (backslashes, #, --, /*! */, $tag$, [ident])', 'test/unit/sql-guard-walls.exploit.test.ts', null, "the lexical wall's own message; no false split of one statement"],
-  ['Read-only walls behind the guard, each alone (PostgreSQL session default, transaction mode, one statement per query; MariaDB session)', 'test/integration/read-only-walls.test.ts', /extended protocol|each read-only setting|MariaDB/, 'read back from the server; a stacked COMMIT/READ WRITE/DELETE refused; no row deleted'],
-  ['Row stop on PostgreSQL and MariaDB (5,000,000-row series, limit 100)', 'test/integration/read-only-walls.test.ts', /row stop/, 'bytes the server sent, measured through a proxy; statement gone from the processlist'],
-  ['SQLite cancel and timeout (aggregate, sort, recursive CTE)', 'test/integration/sqlite-cancel.test.ts', null, "the query's process burned CPU and is gone within 1 s (/proc); stats count it until then"],
-  ['Snapshot refresh where only row estimates changed (PostgreSQL table 10 -> 25,000 rows)', 'test/integration/snapshot-estimates.test.ts', null, 'no new snapshot; the kept one shows the new estimate'],
-  ['A driver error that carries the password (echoing server, MariaDB, PostgreSQL; ?password=)', 'test/integration/secret-in-driver-error.test.ts', null, 'not in the UI answer, web answer, CLI output, logs or data folder'],
-  ['Secret redaction and ?password= (unit)', 'test/unit/secret-redaction.test.ts', null, 'scrubbed by value and by pattern; ?password= never shown'],
-  ['Web mode near misses: Host and Origin by one character, scheme or port; [::1], localhost spellings', 'test/unit/web-auth.exploit.test.ts', null, 'refused or accepted as intended, with the reason'],
-  ['Electron security checklist', 'test/unit/electron-shell.exploit.test.ts', null, 'contextIsolation, sandbox, no nodeIntegration, CSP, navigation denied, sender checked, openExternal'],
-  ['Web mode: token, Origin, Host, loopback', 'test/e2e/web-mode.exploit.test.ts', null, '401 without token, foreign and near-miss Origin/Host refused, listening sockets (/proc/net) only on 127.0.0.1'],
-  ['Secrets in files, IPC answers, console, metrics snapshots, errors', 'test/integration/secrets-everywhere.test.ts', null, 'no password or key found anywhere after a full run'],
+  [
+    'Database stopped and restarted (MariaDB, PostgreSQL) during a query and during introspection',
+    'test/faults/database-restart.test.ts',
+    null,
+    'clear error, next request works, no pool slot leaked, catalog intact',
+  ],
+  [
+    'Wrong password, unreachable host, query timeout, pool exhaustion',
+    'test/integration/source-errors.test.ts',
+    null,
+    'clear error kind each time, the next query works',
+  ],
+  [
+    'Database unreachable: offline fallback to the cached snapshot',
+    'test/integration/offline.test.ts',
+    null,
+    'answers from the catalog, labelled offline',
+  ],
+  [
+    'kill -9 during catalog writes',
+    'test/faults/crash-during-catalog-write.test.ts',
+    null,
+    'integrity_check ok, only whole snapshots, keeps working',
+  ],
+  [
+    'kill -9 during indexing',
+    'test/integration/indexer-crash.test.ts',
+    null,
+    'resumes, nothing stored is requested again, vectors equal a clean run',
+  ],
+  [
+    'Fake API faults during indexing (429 storms, 5xx, hangs, truncated bodies, wrong vectors)',
+    'test/integration/indexer.test.ts',
+    null,
+    'completes, no item lost or wrong, retry-after honoured',
+  ],
+  [
+    'Full disk, read-only data folder',
+    'test/faults/storage-faults.test.ts',
+    null,
+    'clear "storage" error, nothing corrupted, works again',
+  ],
+  [
+    'Model answers: DROP, two statements, data-modifying CTE, INTO OUTFILE, LOAD_FILE, prose, endless stream, cancel',
+    'test/integration/ask-flow.test.ts',
+    null,
+    'refused or stopped with a clear message, database unchanged',
+  ],
+  [
+    'Prompt injection in comments',
+    'test/integration/ask-flow.test.ts',
+    /hostile comment/,
+    'quoted as data on one line; only one read-only statement can run',
+  ],
+  [
+    'Prompt injection in comments (packing)',
+    'test/unit/context-packing.test.ts',
+    /inject|quotes comments/,
+    'no injected line starts a line of its own',
+  ],
+  [
+    'SQL guard (exploit corpus)',
+    'test/unit/sql-guard.exploit.test.ts',
+    null,
+    'refused with the reason; writes also fail in the read-only session',
+  ],
+  [
+    'SQL guard, each wall alone: stacks the parser cannot read, masking per engine (backslashes, #, --, /*! */, $tag$, [ident])',
+    'test/unit/sql-guard-walls.exploit.test.ts',
+    null,
+    "the lexical wall's own message; no false split of one statement",
+  ],
+  [
+    'Read-only walls behind the guard, each alone (PostgreSQL session default, transaction mode, one statement per query; MariaDB session)',
+    'test/integration/read-only-walls.test.ts',
+    /extended protocol|each read-only setting|MariaDB/,
+    'read back from the server; a stacked COMMIT/READ WRITE/DELETE refused; no row deleted',
+  ],
+  [
+    'Row stop on PostgreSQL and MariaDB (5,000,000-row series, limit 100)',
+    'test/integration/read-only-walls.test.ts',
+    /row stop/,
+    'bytes the server sent, measured through a proxy; statement gone from the processlist',
+  ],
+  [
+    'SQLite cancel and timeout (aggregate, sort, recursive CTE)',
+    'test/integration/sqlite-cancel.test.ts',
+    null,
+    "the query's process burned CPU and is gone within 1 s (/proc); stats count it until then",
+  ],
+  [
+    'Snapshot refresh where only row estimates changed (PostgreSQL table 10 -> 25,000 rows)',
+    'test/integration/snapshot-estimates.test.ts',
+    null,
+    'no new snapshot; the kept one shows the new estimate',
+  ],
+  [
+    'A driver error that carries the password (echoing server, MariaDB, PostgreSQL; ?password=)',
+    'test/integration/secret-in-driver-error.test.ts',
+    null,
+    'not in the UI answer, web answer, CLI output, logs or data folder',
+  ],
+  [
+    'Secret redaction and ?password= (unit)',
+    'test/unit/secret-redaction.test.ts',
+    null,
+    'scrubbed by value and by pattern; ?password= never shown',
+  ],
+  [
+    'Web mode near misses: Host and Origin by one character, scheme or port; [::1], localhost spellings',
+    'test/unit/web-auth.exploit.test.ts',
+    null,
+    'refused or accepted as intended, with the reason',
+  ],
+  [
+    'Electron security checklist',
+    'test/unit/electron-shell.exploit.test.ts',
+    null,
+    'contextIsolation, sandbox, no nodeIntegration, CSP, navigation denied, sender checked, openExternal',
+  ],
+  [
+    'Web mode: token, Origin, Host, loopback',
+    'test/e2e/web-mode.exploit.test.ts',
+    null,
+    '401 without token, foreign and near-miss Origin/Host refused, listening sockets (/proc/net) only on 127.0.0.1',
+  ],
+  [
+    'Secrets in files, IPC answers, console, metrics snapshots, errors',
+    'test/integration/secrets-everywhere.test.ts',
+    null,
+    'no password or key found anywhere after a full run',
+  ],
   ['Secrets at rest', 'test/unit/credentials.test.ts', null, 'encrypted, never in the catalog or the renderer'],
 ];
 
@@ -53,7 +173,10 @@ for (const test of corpus) {
   if (test.status === 'passed') entry.passed += 1;
   byFamily.set(family, entry);
 }
-const corpusRows = [...byFamily].map(([family, { cases, passed }]) => `| ${family} | ${cases} | ${passed === cases ? `all ${passed} passed` : `**${cases - passed} failed**`} |`);
+const corpusRows = [...byFamily].map(
+  ([family, { cases, passed }]) =>
+    `| ${family} | ${cases} | ${passed === cases ? `all ${passed} passed` : `**${cases - passed} failed**`} |`,
+);
 
 const text = `# Reliability
 
@@ -81,7 +204,9 @@ ${corpusRows.join('\n')}
 `;
 // The mutation-testing section is kept as it is: it comes from \`npm run test:mutation\` (too slow for \`npm test\`),
 // summarised by scripts/mutation-summary.mjs, with each survivor explained by hand.
-const previous = existsSync(path.join(root, 'RELIABILITY.md')) ? readFileSync(path.join(root, 'RELIABILITY.md'), 'utf8') : '';
+const previous = existsSync(path.join(root, 'RELIABILITY.md'))
+  ? readFileSync(path.join(root, 'RELIABILITY.md'), 'utf8')
+  : '';
 const mutationAt = previous.indexOf('\n## Mutation testing');
 writeFileSync(path.join(root, 'RELIABILITY.md'), mutationAt < 0 ? text : `${text}${previous.slice(mutationAt)}`);
 process.stdout.write(`wrote RELIABILITY.md (${tests.length} tests read, ${corpus.length} corpus cases)\n`);

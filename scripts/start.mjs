@@ -25,7 +25,11 @@ function electronBinary() {
 
 function fetchElectron() {
   try {
-    execFileSync(process.execPath, [path.join(root, 'node_modules', 'electron', 'install.js')], { stdio: 'ignore', cwd: root, timeout: 180_000 });
+    execFileSync(process.execPath, [path.join(root, 'node_modules', 'electron', 'install.js')], {
+      stdio: 'ignore',
+      cwd: root,
+      timeout: 180_000,
+    });
   } catch {
     // no network: handled by the caller
   }
@@ -34,7 +38,10 @@ function fetchElectron() {
 
 function webMode(reason) {
   process.stderr.write(`Electron is not available here (${reason}); serving the same UI in web mode instead.\n`);
-  const child = spawn(process.execPath, [path.join(root, 'bin', 'schemascope.mjs'), 'serve', ...passthrough], { stdio: 'inherit', cwd: root });
+  const child = spawn(process.execPath, [path.join(root, 'bin', 'schemascope.mjs'), 'serve', ...passthrough], {
+    stdio: 'inherit',
+    cwd: root,
+  });
   child.on('exit', (code) => process.exit(code ?? 0));
 }
 
@@ -46,10 +53,16 @@ if (!binary || process.env.SCHEMASCOPE_WEB === '1') {
   try {
     binding = ensureElectronNative();
   } catch (error) {
-    webMode(`better-sqlite3 could not be built for Electron: ${error instanceof Error ? error.message.split('\n')[0] : error}`);
+    webMode(
+      `better-sqlite3 could not be built for Electron: ${error instanceof Error ? error.message.split('\n')[0] : error}`,
+    );
   }
   if (binding) {
-    const child = spawn(binary, [root, ...passthrough], { stdio: 'inherit', cwd: root, env: { ...process.env, SCHEMASCOPE_SQLITE_BINDING: binding } });
+    const child = spawn(binary, [root, ...passthrough], {
+      stdio: 'inherit',
+      cwd: root,
+      env: { ...process.env, SCHEMASCOPE_SQLITE_BINDING: binding },
+    });
     child.on('exit', (code) => process.exit(code ?? 0));
   }
 }

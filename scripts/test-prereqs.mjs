@@ -13,7 +13,10 @@ let aptUpdated = false;
 
 function run(command) {
   log(`$ ${command}`);
-  execSync(command, { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  execSync(command, {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
 }
 
 function aptInstall(packages) {
@@ -62,26 +65,35 @@ if (!(await listening(3306))) {
     if (!existsSync('/usr/sbin/mariadbd') && aptInstall('mariadb-server')) {
       run('start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd');
       await waitFor(3306, 30);
-      run(`mariadb -uroot -e "ALTER USER 'root'@'localhost' IDENTIFIED VIA unix_socket OR mysql_native_password USING PASSWORD(''); FLUSH PRIVILEGES;"`);
+      run(
+        `mariadb -uroot -e "ALTER USER 'root'@'localhost' IDENTIFIED VIA unix_socket OR mysql_native_password USING PASSWORD(''); FLUSH PRIVILEGES;"`,
+      );
     } else if (existsSync('/usr/sbin/mariadbd')) {
       run('start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd');
     }
   } catch (error) {
     log(String(error));
   }
-  if (!(await waitFor(3306, 30))) problems.push('MariaDB is not listening on 127.0.0.1:3306 (start: start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd)');
+  if (!(await waitFor(3306, 30)))
+    problems.push(
+      'MariaDB is not listening on 127.0.0.1:3306 (start: start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd)',
+    );
 }
 
 if (!(await listening(5432))) {
   try {
     if (!existsSync('/etc/postgresql')) aptInstall('postgresql');
     if (existsSync('/etc/postgresql')) {
-      for (const version of readdirSync('/etc/postgresql')) run(`pg_ctlcluster --skip-systemctl-redirect ${version} main start`);
+      for (const version of readdirSync('/etc/postgresql'))
+        run(`pg_ctlcluster --skip-systemctl-redirect ${version} main start`);
     }
   } catch (error) {
     log(String(error));
   }
-  if (!(await waitFor(5432, 30))) problems.push('PostgreSQL is not listening on 127.0.0.1:5432 (start: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start)');
+  if (!(await waitFor(5432, 30)))
+    problems.push(
+      'PostgreSQL is not listening on 127.0.0.1:5432 (start: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start)',
+    );
 }
 
 if (problems.length > 0) {

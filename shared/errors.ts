@@ -88,11 +88,15 @@ export function serializeError(error: unknown): SerializedError {
  */
 function storageProblem(error: Error): string | undefined {
   const code = String((error as { code?: unknown }).code ?? '');
-  if (/^SQLITE_FULL/.test(code) || code === 'ENOSPC') return 'The disk holding the data folder is full: nothing was saved. Free some space and try again.';
-  if (/^SQLITE_READONLY/.test(code) || code === 'EROFS' || code === 'EACCES' || code === 'EPERM') return 'The data folder is read-only: nothing was saved. Check its permissions or choose another folder (--home).';
-  if (/^SQLITE_(IOERR|CANTOPEN)/.test(code)) return `The data folder cannot be written or read (${code}): nothing was saved.`;
+  if (/^SQLITE_FULL/.test(code) || code === 'ENOSPC')
+    return 'The disk holding the data folder is full: nothing was saved. Free some space and try again.';
+  if (/^SQLITE_READONLY/.test(code) || code === 'EROFS' || code === 'EACCES' || code === 'EPERM')
+    return 'The data folder is read-only: nothing was saved. Check its permissions or choose another folder (--home).';
+  if (/^SQLITE_(IOERR|CANTOPEN)/.test(code))
+    return `The data folder cannot be written or read (${code}): nothing was saved.`;
   if (/^SQLITE_(CORRUPT|NOTADB)/.test(code)) return `A file in the data folder is damaged (${code}).`;
-  if (/^SQLITE_(BUSY|LOCKED)/.test(code)) return 'The data folder is busy (another Schemascope process is writing); try again.';
+  if (/^SQLITE_(BUSY|LOCKED)/.test(code))
+    return 'The data folder is busy (another Schemascope process is writing); try again.';
   return undefined;
 }
 
@@ -108,4 +112,5 @@ export function deserializeError(error: SerializedError): AppError {
 }
 
 /** A result envelope: every IPC/HTTP/worker response travels as one of these. */
-export type Envelope<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: SerializedError };
+export type Envelope<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: SerializedError };

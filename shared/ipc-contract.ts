@@ -6,7 +6,17 @@ import { z } from 'zod';
 import { ERROR_KINDS, type Envelope } from './errors.ts';
 import type { EventChannel, RequestChannel } from './ipc-channels.ts';
 import { engine, foreignKeyInfo, tableInfo } from './schema-types.ts';
-import { exampleQuestion, exampleSql, exampleView, glossaryDefinition, glossaryLinks, glossaryTerm, glossaryView, noteText, noteView } from './knowledge-types.ts';
+import {
+  exampleQuestion,
+  exampleSql,
+  exampleView,
+  glossaryDefinition,
+  glossaryLinks,
+  glossaryTerm,
+  glossaryView,
+  noteText,
+  noteView,
+} from './knowledge-types.ts';
 
 const id = z.string().min(1).max(200);
 const name = z.string().trim().min(1, 'A name is required.').max(200);
@@ -116,8 +126,16 @@ const providerSettings = z.strictObject({
   maxInputsPerRequest: z.number().int().min(1).max(2048).optional(),
 });
 const timeoutMs = z.number().int().min(100).max(3_600_000);
-const question = z.string().trim().min(1, 'The question is empty.').max(4000, 'The question is longer than 4,000 characters.');
-const budget = z.number().int('The token budget must be a whole number from 100 to 1,000,000.').min(100, 'The token budget must be a whole number from 100 to 1,000,000.').max(1_000_000, 'The token budget must be a whole number from 100 to 1,000,000.');
+const question = z
+  .string()
+  .trim()
+  .min(1, 'The question is empty.')
+  .max(4000, 'The question is longer than 4,000 characters.');
+const budget = z
+  .number()
+  .int('The token budget must be a whole number from 100 to 1,000,000.')
+  .min(100, 'The token budget must be a whole number from 100 to 1,000,000.')
+  .max(1_000_000, 'The token budget must be a whole number from 100 to 1,000,000.');
 const chatModel = z.string().trim().min(1).max(200);
 /** Answer from the cached snapshot only, never connecting. */
 const offline = z.boolean();
@@ -138,7 +156,14 @@ export const contextView = z.object({
   omitted: z.object({ tables: z.number(), columns: z.number(), firstTables: z.array(z.string()) }),
   snapshot: snapshotInfo,
   /** `missingVectors`: items with no vector (failed or added since indexing), found by names and comments only. */
-  retrieval: z.object({ vectors: z.boolean(), missingVectors: z.number(), note: z.string().nullable(), ms: z.number(), prepareMs: z.number(), tokenizerMs: z.number() }),
+  retrieval: z.object({
+    vectors: z.boolean(),
+    missingVectors: z.number(),
+    note: z.string().nullable(),
+    ms: z.number(),
+    prepareMs: z.number(),
+    tokenizerMs: z.number(),
+  }),
   /** The team's glossary terms and example questions packed into the context (absent when the source has none). */
   knowledge: z.object({ terms: z.array(z.string()), examples: z.array(z.string()) }).optional(),
 });
@@ -199,7 +224,14 @@ export const processSample = z.object({
   lagMax: z.number(),
   series: z.record(z.string(), z.number()),
 });
-const histogramSnapshot = z.object({ count: z.number(), window: z.number(), p50: z.number().nullable(), p95: z.number().nullable(), p99: z.number().nullable(), max: z.number().nullable() });
+const histogramSnapshot = z.object({
+  count: z.number(),
+  window: z.number(),
+  p50: z.number().nullable(),
+  p95: z.number().nullable(),
+  p99: z.number().nullable(),
+  max: z.number().nullable(),
+});
 
 /** Numbers and ids only: a snapshot can be attached to a bug report as it is. */
 export const metricsSnapshot = z.object({
@@ -210,8 +242,27 @@ export const metricsSnapshot = z.object({
   process: processSample,
   history: z.array(processSample),
   eventLoopLagP99Ms: z.number(),
-  caches: z.array(z.object({ name: z.string(), unit: z.enum(['bytes', 'entries']), size: z.number(), limit: z.number(), hits: z.number().nullable(), misses: z.number().nullable(), evictions: z.number().nullable() })),
-  vectors: z.array(z.object({ sourceId: z.string(), items: z.number(), dimensions: z.number(), compactBytes: z.number(), fullCacheBytes: z.number(), budgetBytes: z.number() })),
+  caches: z.array(
+    z.object({
+      name: z.string(),
+      unit: z.enum(['bytes', 'entries']),
+      size: z.number(),
+      limit: z.number(),
+      hits: z.number().nullable(),
+      misses: z.number().nullable(),
+      evictions: z.number().nullable(),
+    }),
+  ),
+  vectors: z.array(
+    z.object({
+      sourceId: z.string(),
+      items: z.number(),
+      dimensions: z.number(),
+      compactBytes: z.number(),
+      fullCacheBytes: z.number(),
+      budgetBytes: z.number(),
+    }),
+  ),
   pools: z.array(
     z.object({
       sourceId: z.string(),
@@ -228,7 +279,15 @@ export const metricsSnapshot = z.object({
       waitP99: z.number().nullable(),
     }),
   ),
-  indexing: z.array(z.object({ sourceId: z.string(), state: z.string(), done: z.number(), total: z.number(), itemsPerSecond: z.number() })),
+  indexing: z.array(
+    z.object({
+      sourceId: z.string(),
+      state: z.string(),
+      done: z.number(),
+      total: z.number(),
+      itemsPerSecond: z.number(),
+    }),
+  ),
   registry: z.object({
     counters: z.record(z.string(), z.number()),
     perMinute: z.record(z.string(), z.number()),
@@ -264,7 +323,11 @@ export const planNode: z.ZodType<PlanNodeView> = z.lazy(() =>
     children: z.array(planNode),
   }),
 );
-export const planWarning = z.object({ kind: z.enum(['full_scan', 'join_without_index']), relation: z.string().nullable(), message: z.string() });
+export const planWarning = z.object({
+  kind: z.enum(['full_scan', 'join_without_index']),
+  relation: z.string().nullable(),
+  message: z.string(),
+});
 export const explainView = z.object({
   engine,
   /** The plan's roots, as the engine estimated them; the statement itself was never executed. */
@@ -291,7 +354,15 @@ export const relationGraph = z.object({
       depth: z.number(),
     }),
   ),
-  relations: z.array(z.object({ from: z.string(), fromColumns: z.array(z.string()), to: z.string(), toColumns: z.array(z.string()), inferred: z.boolean() })),
+  relations: z.array(
+    z.object({
+      from: z.string(),
+      fromColumns: z.array(z.string()),
+      to: z.string(),
+      toColumns: z.array(z.string()),
+      inferred: z.boolean(),
+    }),
+  ),
   /** Neighbours left out to keep the picture readable (more than the table limit). */
   omitted: z.number(),
   limit: z.number(),
@@ -311,9 +382,17 @@ const packSummary = z.object({
   values: z.number(),
   vectors: z.object({ provider: z.string(), items: z.number() }).nullable(),
 });
-const snapshotDiff = diffSummary.extend({ columns: z.object({ added: z.array(z.string()), removed: z.array(z.string()), changed: z.array(z.string()) }) });
+const snapshotDiff = diffSummary.extend({
+  columns: z.object({ added: z.array(z.string()), removed: z.array(z.string()), changed: z.array(z.string()) }),
+});
 
-const savedQuery = z.object({ id: z.number(), sourceId: z.string(), name: z.string(), sql: z.string(), updatedAt: z.string() });
+const savedQuery = z.object({
+  id: z.number(),
+  sourceId: z.string(),
+  name: z.string(),
+  sql: z.string(),
+  updatedAt: z.string(),
+});
 
 export const contract = {
   'app/info': {
@@ -346,7 +425,17 @@ export const contract = {
     request: z.strictObject({}),
     response: z.object({
       script: z.string().nullable(),
-      commands: z.array(z.object({ sourceId: z.string(), name: z.string(), shell: z.string(), command: z.string(), args: z.array(z.string()), config: z.string(), needsPassword: z.boolean() })),
+      commands: z.array(
+        z.object({
+          sourceId: z.string(),
+          name: z.string(),
+          shell: z.string(),
+          command: z.string(),
+          args: z.array(z.string()),
+          config: z.string(),
+          needsPassword: z.boolean(),
+        }),
+      ),
     }),
   },
   'sources/test': {
@@ -372,7 +461,9 @@ export const contract = {
   'schema/names': {
     /** Every table with its column names: what the SQL editor completes (from the catalog, so offline too). */
     request: z.strictObject({ sourceId: id }),
-    response: z.object({ tables: z.array(z.object({ schema: z.string(), name: z.string(), columns: z.array(z.string()) })) }),
+    response: z.object({
+      tables: z.array(z.object({ schema: z.string(), name: z.string(), columns: z.array(z.string()) })),
+    }),
   },
   'schema/graph': {
     /**
@@ -383,7 +474,11 @@ export const contract = {
       sourceId: id,
       focus: z.strictObject({ schema: identifier, table: identifier }).optional(),
       depth: z.number().int().min(1, 'The depth is 1 or 2 hops.').max(2, 'The depth is 1 or 2 hops.').optional(),
-      tables: z.array(z.string().min(1).max(2100)).min(1).max(150, 'At most 150 tables can be drawn at once.').optional(),
+      tables: z
+        .array(z.string().min(1).max(2100))
+        .min(1)
+        .max(150, 'At most 150 tables can be drawn at once.')
+        .optional(),
       limit: z.number().int().min(1).max(150).optional(),
       offline: offline.optional(),
     }),
@@ -415,7 +510,11 @@ export const contract = {
   },
   'query/explain': {
     /** The plan of one read-only query, never executing it; `table` etc. are refused by the guard with the reason. */
-    request: z.strictObject({ sourceId: id, sql: z.string().trim().min(1, 'The SQL is empty.').max(1_000_000), timeoutMs: timeoutMs.optional() }),
+    request: z.strictObject({
+      sourceId: id,
+      sql: z.string().trim().min(1, 'The SQL is empty.').max(1_000_000),
+      timeoutMs: timeoutMs.optional(),
+    }),
     response: explainView,
   },
   'query/cancel': {
@@ -442,10 +541,22 @@ export const contract = {
     }),
   },
   'search/query': {
-    request: z.strictObject({ sourceId: id, text: z.string().trim().min(1, 'The search text is empty.').max(2000), k: z.number().int().min(1).max(200).optional() }),
+    request: z.strictObject({
+      sourceId: id,
+      text: z.string().trim().min(1, 'The search text is empty.').max(2000),
+      k: z.number().int().min(1).max(200).optional(),
+    }),
     response: z.object({
       providerId: z.string(),
-      results: z.array(z.object({ kind: z.enum(['table', 'column']), schema: z.string(), table: z.string(), column: z.string().nullable(), score: z.number() })),
+      results: z.array(
+        z.object({
+          kind: z.enum(['table', 'column']),
+          schema: z.string(),
+          table: z.string(),
+          column: z.string().nullable(),
+          score: z.number(),
+        }),
+      ),
       /** Items of the latest snapshot with and without a vector: the missing ones are found by names in Ask. */
       coverage: z.object({ indexed: z.number(), total: z.number(), missing: z.number() }),
       /** Time to embed the query (a network call for remote providers) and to search the index. */
@@ -490,7 +601,12 @@ export const contract = {
   },
   'context/rank': {
     /** The ranking a context is packed from (names, comments and vectors fused, join paths added), best first; no index needed. */
-    request: z.strictObject({ sourceId: id, text: z.string().trim().min(1, 'The search text is empty.').max(2000), k: z.number().int().min(1).max(200).optional(), offline: offline.optional() }),
+    request: z.strictObject({
+      sourceId: id,
+      text: z.string().trim().min(1, 'The search text is empty.').max(2000),
+      k: z.number().int().min(1).max(200).optional(),
+      offline: offline.optional(),
+    }),
     response: rankedSchema,
   },
   'ask/start': {
@@ -551,7 +667,10 @@ export const contract = {
     request: z.strictObject({ sourceId: id, name, sql: z.string().trim().min(1, 'The SQL is empty.').max(1_000_000) }),
     response: savedQuery,
   },
-  'saved/remove': { request: z.strictObject({ id: z.number().int().min(1) }), response: z.object({ removed: z.boolean() }) },
+  'saved/remove': {
+    request: z.strictObject({ id: z.number().int().min(1) }),
+    response: z.object({ removed: z.boolean() }),
+  },
   'knowledge/list': {
     request: z.strictObject({ sourceId: id }),
     response: z.object({ notes: z.array(noteView), glossary: z.array(glossaryView), examples: z.array(exampleView) }),
@@ -563,40 +682,73 @@ export const contract = {
   },
   'notes/set': {
     /** A note on a table (`column: null`) or a column, kept by name: it survives refreshes. */
-    request: z.strictObject({ sourceId: id, schema: z.string().max(1024), table: knowledgeName, column: knowledgeName.nullable(), text: noteText }),
+    request: z.strictObject({
+      sourceId: id,
+      schema: z.string().max(1024),
+      table: knowledgeName,
+      column: knowledgeName.nullable(),
+      text: noteText,
+    }),
     response: noteView,
   },
   'notes/remove': {
-    request: z.strictObject({ sourceId: id, schema: z.string().max(1024), table: knowledgeName, column: knowledgeName.nullable() }),
+    request: z.strictObject({
+      sourceId: id,
+      schema: z.string().max(1024),
+      table: knowledgeName,
+      column: knowledgeName.nullable(),
+    }),
     response: z.object({ removed: z.boolean() }),
   },
   'glossary/set': {
     request: z.strictObject({ sourceId: id, term: glossaryTerm, definition: glossaryDefinition, links: glossaryLinks }),
     response: glossaryView,
   },
-  'glossary/remove': { request: z.strictObject({ sourceId: id, term: glossaryTerm }), response: z.object({ removed: z.boolean() }) },
+  'glossary/remove': {
+    request: z.strictObject({ sourceId: id, term: glossaryTerm }),
+    response: z.object({ removed: z.boolean() }),
+  },
   'examples/add': {
     /** A question with the SQL that answered it well (an Ask result marked good). */
     request: z.strictObject({ sourceId: id, question: exampleQuestion, sql: exampleSql }),
     response: exampleView,
   },
   'examples/update': {
-    request: z.strictObject({ id: z.number().int().min(1), question: exampleQuestion.optional(), sql: exampleSql.optional() }),
+    request: z.strictObject({
+      id: z.number().int().min(1),
+      question: exampleQuestion.optional(),
+      sql: exampleSql.optional(),
+    }),
     response: exampleView,
   },
-  'examples/remove': { request: z.strictObject({ id: z.number().int().min(1) }), response: z.object({ removed: z.boolean() }) },
+  'examples/remove': {
+    request: z.strictObject({ id: z.number().int().min(1) }),
+    response: z.object({ removed: z.boolean() }),
+  },
   'pack/export': {
     /**
      * `file`: where to write (the CLI only; the app asks with a save dialog or writes under the data folder).
      * `includeValues`: add the value profiles, when they are on for the source.
      * `vectorsOf`: add the vectors of that provider's index of the source (its id, as `index` reports it).
      */
-    request: z.strictObject({ sourceId: id, file: z.string().min(1).max(4096).optional(), includeValues: z.boolean().optional(), vectorsOf: z.string().min(1).max(300).optional() }),
+    request: z.strictObject({
+      sourceId: id,
+      file: z.string().min(1).max(4096).optional(),
+      includeValues: z.boolean().optional(),
+      vectorsOf: z.string().min(1).max(300).optional(),
+    }),
     response: packSummary,
   },
   'pack/import': {
     /** `file`: a path (the CLI only); `content`: the text of the pack file the user chose in the app. */
-    request: z.strictObject({ file: z.string().min(1).max(4096).optional(), content: z.string().min(1).max(256 * 1024 * 1024).optional() }),
+    request: z.strictObject({
+      file: z.string().min(1).max(4096).optional(),
+      content: z
+        .string()
+        .min(1)
+        .max(256 * 1024 * 1024)
+        .optional(),
+    }),
     response: packSummary.extend({ existing: z.boolean(), diff: snapshotDiff }),
   },
   'metrics/snapshot': {

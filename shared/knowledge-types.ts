@@ -20,14 +20,40 @@ export const KNOWLEDGE_LIMITS = {
 
 const name = z.string().min(1).max(KNOWLEDGE_LIMITS.nameChars);
 
-export const objectTarget = z.strictObject({ schema: z.string().max(KNOWLEDGE_LIMITS.nameChars), table: name, column: name.nullable() });
+export const objectTarget = z.strictObject({
+  schema: z.string().max(KNOWLEDGE_LIMITS.nameChars),
+  table: name,
+  column: name.nullable(),
+});
 
-export const noteText = z.string().trim().min(1, 'The note is empty.').max(KNOWLEDGE_LIMITS.noteChars, `A note holds at most ${KNOWLEDGE_LIMITS.noteChars} characters.`);
-export const glossaryTerm = z.string().trim().min(1, 'The term is empty.').max(KNOWLEDGE_LIMITS.termChars, `A term holds at most ${KNOWLEDGE_LIMITS.termChars} characters.`);
-export const glossaryDefinition = z.string().trim().min(1, 'The definition is empty.').max(KNOWLEDGE_LIMITS.definitionChars, `A definition holds at most ${KNOWLEDGE_LIMITS.definitionChars} characters.`);
-export const exampleQuestion = z.string().trim().min(1, 'The question is empty.').max(KNOWLEDGE_LIMITS.questionChars, `A question holds at most ${KNOWLEDGE_LIMITS.questionChars} characters.`);
-export const exampleSql = z.string().trim().min(1, 'The SQL is empty.').max(KNOWLEDGE_LIMITS.sqlChars, `An example's SQL holds at most ${KNOWLEDGE_LIMITS.sqlChars} characters.`);
-export const glossaryLinks = z.array(objectTarget).max(KNOWLEDGE_LIMITS.linksPerTerm, `A term links at most ${KNOWLEDGE_LIMITS.linksPerTerm} tables and columns.`);
+export const noteText = z
+  .string()
+  .trim()
+  .min(1, 'The note is empty.')
+  .max(KNOWLEDGE_LIMITS.noteChars, `A note holds at most ${KNOWLEDGE_LIMITS.noteChars} characters.`);
+export const glossaryTerm = z
+  .string()
+  .trim()
+  .min(1, 'The term is empty.')
+  .max(KNOWLEDGE_LIMITS.termChars, `A term holds at most ${KNOWLEDGE_LIMITS.termChars} characters.`);
+export const glossaryDefinition = z
+  .string()
+  .trim()
+  .min(1, 'The definition is empty.')
+  .max(KNOWLEDGE_LIMITS.definitionChars, `A definition holds at most ${KNOWLEDGE_LIMITS.definitionChars} characters.`);
+export const exampleQuestion = z
+  .string()
+  .trim()
+  .min(1, 'The question is empty.')
+  .max(KNOWLEDGE_LIMITS.questionChars, `A question holds at most ${KNOWLEDGE_LIMITS.questionChars} characters.`);
+export const exampleSql = z
+  .string()
+  .trim()
+  .min(1, 'The SQL is empty.')
+  .max(KNOWLEDGE_LIMITS.sqlChars, `An example's SQL holds at most ${KNOWLEDGE_LIMITS.sqlChars} characters.`);
+export const glossaryLinks = z
+  .array(objectTarget)
+  .max(KNOWLEDGE_LIMITS.linksPerTerm, `A term links at most ${KNOWLEDGE_LIMITS.linksPerTerm} tables and columns.`);
 
 /** `attached`: the object exists in the latest snapshot (false: it is gone, the note waits for it by name). */
 export const noteView = z.object({
@@ -44,7 +70,15 @@ export const noteView = z.object({
 export const glossaryView = z.object({
   term: z.string(),
   definition: z.string(),
-  links: z.array(z.object({ schema: z.string(), table: z.string(), column: z.string().nullable(), object: z.string(), attached: z.boolean() })),
+  links: z.array(
+    z.object({
+      schema: z.string(),
+      table: z.string(),
+      column: z.string().nullable(),
+      object: z.string(),
+      attached: z.boolean(),
+    }),
+  ),
   updatedAt: z.string(),
 });
 

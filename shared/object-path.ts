@@ -33,8 +33,10 @@ export class ObjectPathError extends Error {}
 
 /** Splits a path into its written parts: `a.b."c.d"` -> a, b, c.d (quoted). Unquoted runs keep their dots for now. */
 function writtenParts(path: string): WrittenPart[][] {
-  if (path.length === 0) throw new ObjectPathError('The object is empty: give a table, table.column or schema.table[.column].');
-  if (path.length > MAX_OBJECT_PATH_CHARS) throw new ObjectPathError(`The object is longer than ${MAX_OBJECT_PATH_CHARS} characters.`);
+  if (path.length === 0)
+    throw new ObjectPathError('The object is empty: give a table, table.column or schema.table[.column].');
+  if (path.length > MAX_OBJECT_PATH_CHARS)
+    throw new ObjectPathError(`The object is longer than ${MAX_OBJECT_PATH_CHARS} characters.`);
   // Segments separated by dots outside quotes; each segment is quoted or not.
   const segments: WrittenPart[] = [];
   let at = 0;
@@ -43,7 +45,10 @@ function writtenParts(path: string): WrittenPart[][] {
       let text = '';
       let end = at + 1;
       for (;;) {
-        if (end >= path.length) throw new ObjectPathError(`Unclosed quote in the object ${JSON.stringify(path)}: close it, and double a quote inside a name ("a""b").`);
+        if (end >= path.length)
+          throw new ObjectPathError(
+            `Unclosed quote in the object ${JSON.stringify(path)}: close it, and double a quote inside a name ("a""b").`,
+          );
         if (path[end] === '"') {
           if (path[end + 1] === '"') {
             text += '"';
@@ -57,7 +62,10 @@ function writtenParts(path: string): WrittenPart[][] {
       }
       segments.push({ text, quoted: true });
       at = end + 1;
-      if (at < path.length && path[at] !== '.') throw new ObjectPathError(`Expected a dot after the quoted name ${JSON.stringify(text)} in ${JSON.stringify(path)}.`);
+      if (at < path.length && path[at] !== '.')
+        throw new ObjectPathError(
+          `Expected a dot after the quoted name ${JSON.stringify(text)} in ${JSON.stringify(path)}.`,
+        );
       at += 1;
       if (at === path.length + 1) break;
       if (at === path.length) throw new ObjectPathError(`The object ${JSON.stringify(path)} ends with a dot.`);
@@ -66,7 +74,10 @@ function writtenParts(path: string): WrittenPart[][] {
     const next = path.indexOf('.', at);
     const end = next < 0 ? path.length : next;
     const text = path.slice(at, end);
-    if (text.includes('"')) throw new ObjectPathError(`A quote inside an unquoted name in ${JSON.stringify(path)}: quote the whole name ("a""b").`);
+    if (text.includes('"'))
+      throw new ObjectPathError(
+        `A quote inside an unquoted name in ${JSON.stringify(path)}: quote the whole name ("a""b").`,
+      );
     segments.push({ text, quoted: false });
     at = end + 1;
   }
@@ -130,7 +141,8 @@ export function resolveObjectPath(path: string, tables: readonly NamedTable[]): 
     else byName.set(table.name, [table]);
   }
   const found = new Map<string, ObjectTarget>();
-  const add = (target: ObjectTarget) => found.set(`${target.schema}\u0000${target.table}\u0000${target.column ?? ''}`, target);
+  const add = (target: ObjectTarget) =>
+    found.set(`${target.schema}\u0000${target.table}\u0000${target.column ?? ''}`, target);
   const withColumn = (table: NamedTable | undefined, column: string | null) => {
     if (!table) return;
     if (column === null) add({ schema: table.schema, table: table.name, column: null });
@@ -146,16 +158,25 @@ export function resolveObjectPath(path: string, tables: readonly NamedTable[]): 
     if (parts.length === 1) {
       const named = byName.get(parts[0]!) ?? [];
       if (named.length === 1) withColumn(named[0], null);
-      else if (named.length > 1) throw new ObjectPathError(`Several schemas have a table ${JSON.stringify(parts[0])} (${named.map((table) => table.schema).join(', ')}): write schema.table.`);
+      else if (named.length > 1)
+        throw new ObjectPathError(
+          `Several schemas have a table ${JSON.stringify(parts[0])} (${named.map((table) => table.schema).join(', ')}): write schema.table.`,
+        );
     }
   }
   if (found.size === 1) return [...found.values()][0]!;
   if (found.size === 0) {
     const form = multiSchema ? 'schema.table or schema.table.column' : 'table or table.column';
-    throw new ObjectPathError(`No table or column ${JSON.stringify(path)} in the cached schema (write ${form}; quote a name that holds a dot: "a.b".c).`);
+    throw new ObjectPathError(
+      `No table or column ${JSON.stringify(path)} in the cached schema (write ${form}; quote a name that holds a dot: "a.b".c).`,
+    );
   }
-  const shown = [...found.values()].map((target) => formatObjectPath(target, multiSchema, { quoteAll: true })).join(' or ');
-  throw new ObjectPathError(`The object ${JSON.stringify(path)} is ambiguous: it could be ${shown}. Quote the names to say which.`);
+  const shown = [...found.values()]
+    .map((target) => formatObjectPath(target, multiSchema, { quoteAll: true }))
+    .join(' or ');
+  throw new ObjectPathError(
+    `The object ${JSON.stringify(path)} is ambiguous: it could be ${shown}. Quote the names to say which.`,
+  );
 }
 
 /** A name as a path part: plain when it holds no dot, quote or space, else in double quotes (`quoteAll`: always). */
@@ -168,7 +189,13 @@ function part(name: string, quoteAll: boolean): string {
  * to the target unless another object's name holds the same dots (`a.b` the table, `a`.`b` the column): `quoteAll`
  * gives the form that always reads back to exactly this target.
  */
-export function formatObjectPath(target: ObjectTarget, multiSchema: boolean, options: { quoteAll?: boolean } = {}): string {
+export function formatObjectPath(
+  target: ObjectTarget,
+  multiSchema: boolean,
+  options: { quoteAll?: boolean } = {},
+): string {
   const quoteAll = options.quoteAll ?? false;
-  return [...(multiSchema ? [target.schema] : []), target.table, ...(target.column === null ? [] : [target.column])].map((name) => part(name, quoteAll)).join('.');
+  return [...(multiSchema ? [target.schema] : []), target.table, ...(target.column === null ? [] : [target.column])]
+    .map((name) => part(name, quoteAll))
+    .join('.');
 }

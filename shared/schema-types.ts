@@ -22,7 +22,12 @@ export const foreignKeyInfo = z.object({
   refColumns: z.array(z.string()),
 });
 
-export const indexInfo = z.object({ name: z.string(), columns: z.array(z.string()), unique: z.boolean(), primary: z.boolean() });
+export const indexInfo = z.object({
+  name: z.string(),
+  columns: z.array(z.string()),
+  unique: z.boolean(),
+  primary: z.boolean(),
+});
 
 export const tableInfo = z.object({
   schema: z.string(),

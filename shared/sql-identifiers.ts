@@ -61,7 +61,11 @@ export function schemaIsImplicit(engine: SqlEngine, schema: string): boolean {
  *
  * @example openTableSql('postgres', { schema: 'hr', name: 'Order' }, 1) // 'SELECT * FROM hr."Order"'
  */
-export function openTableSql(engine: SqlEngine, table: { readonly schema: string; readonly name: string }, schemaCount: number): string {
+export function openTableSql(
+  engine: SqlEngine,
+  table: { readonly schema: string; readonly name: string },
+  schemaCount: number,
+): string {
   const qualified = schemaCount > 1 || !schemaIsImplicit(engine, table.schema);
   const name = quoteIdentifierIfNeeded(engine, table.name);
   return `SELECT * FROM ${qualified ? `${quoteIdentifierIfNeeded(engine, table.schema)}.${name}` : name}`;

@@ -6,17 +6,30 @@
 import OpenAI from 'openai';
 import pLimit from 'p-limit';
 
-export async function seedSequential(baseURL: string, texts: readonly string[], dimensions: number): Promise<Map<string, number[]>> {
+export async function seedSequential(
+  baseURL: string,
+  texts: readonly string[],
+  dimensions: number,
+): Promise<Map<string, number[]>> {
   const client = new OpenAI({ apiKey: 'seed', baseURL, maxRetries: 2 });
   const memoryCache = new Map<string, number[]>();
   for (const text of texts) {
-    const response = await client.embeddings.create({ model: 'text-embedding-3-small', input: text, dimensions, encoding_format: 'float' });
+    const response = await client.embeddings.create({
+      model: 'text-embedding-3-small',
+      input: text,
+      dimensions,
+      encoding_format: 'float',
+    });
     memoryCache.set(text, response.data[0]!.embedding);
   }
   return memoryCache;
 }
 
-export async function seedWithFixes(baseURL: string, texts: readonly string[], dimensions: number): Promise<Map<string, number[]>> {
+export async function seedWithFixes(
+  baseURL: string,
+  texts: readonly string[],
+  dimensions: number,
+): Promise<Map<string, number[]>> {
   const client = new OpenAI({ apiKey: 'seed', baseURL, maxRetries: 2 });
   const memoryCache = new Map<string, number[]>();
   const semaphore = pLimit(10);
@@ -26,7 +39,12 @@ export async function seedWithFixes(baseURL: string, texts: readonly string[], d
     await Promise.allSettled(
       batch.map((text) =>
         semaphore(async () => {
-          const response = await client.embeddings.create({ model: 'text-embedding-3-small', input: text, dimensions, encoding_format: 'float' });
+          const response = await client.embeddings.create({
+            model: 'text-embedding-3-small',
+            input: text,
+            dimensions,
+            encoding_format: 'float',
+          });
           memoryCache.set(text, response.data[0]!.embedding);
         }),
       ),

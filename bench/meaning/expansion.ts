@@ -131,7 +131,9 @@ export function wordnetExpansion(thesaurus: Thesaurus): QueryExpansion {
 
 /** Both: every expansion, the strongest weight per stem. */
 export function unionExpansion(...expansions: readonly QueryExpansion[]): QueryExpansion {
-  return { expand: (terms, index) => strongest(expansions.flatMap((expansion) => [...expansion.expand(terms, index)])) };
+  return {
+    expand: (terms, index) => strongest(expansions.flatMap((expansion) => [...expansion.expand(terms, index)])),
+  };
 }
 
 /**
@@ -140,7 +142,13 @@ export function unionExpansion(...expansions: readonly QueryExpansion[]): QueryE
  * `customer`) is where meaning can help.
  */
 export function unmatchedOnly(expansion: QueryExpansion): QueryExpansion {
-  return { expand: (terms, index) => expansion.expand(terms.filter((term) => index.idOf(term.stem) === undefined), index) };
+  return {
+    expand: (terms, index) =>
+      expansion.expand(
+        terms.filter((term) => index.idOf(term.stem) === undefined),
+        index,
+      ),
+  };
 }
 
 /** A deterministic 32-bit hash (FNV-1a) of a text: the control's seed. */

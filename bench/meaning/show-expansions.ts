@@ -26,7 +26,10 @@ const questions = readQuestions(loaded.paths.goldRefs).filter((question) => ques
 const step = Math.max(1, Math.floor(questions.length / Number(values.count)));
 for (let at = 0; at < questions.length; at += step) {
   const terms = lexicalTerms(questions[at]!.text);
-  const show = (stems: readonly { stem: string; weight: number }[]) => stems.map(({ stem, weight }) => `${stem} ${weight.toFixed(2)}`).join(', ') || '-';
-  process.stdout.write(`${questions[at]!.text.slice(0, 140)}\n  vectors: ${show(vectors.expand(terms, index))}\n  wordnet: ${show(wordnet.expand(terms, index).filter(({ stem }) => index.idOf(stem) !== undefined))}\n`);
+  const show = (stems: readonly { stem: string; weight: number }[]) =>
+    stems.map(({ stem, weight }) => `${stem} ${weight.toFixed(2)}`).join(', ') || '-';
+  process.stdout.write(
+    `${questions[at]!.text.slice(0, 140)}\n  vectors: ${show(vectors.expand(terms, index))}\n  wordnet: ${show(wordnet.expand(terms, index).filter(({ stem }) => index.idOf(stem) !== undefined))}\n`,
+  );
 }
 process.exit(0);

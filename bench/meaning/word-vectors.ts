@@ -38,10 +38,19 @@ export function loadWinkVectors(): WordVectors {
     const words = readFileSync(`${stem}.words`, 'utf8').split('\n');
     const bytes = readFileSync(`${stem}.bin`);
     const vectors = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
-    return { words, dimensions: vectors.length / words.length, vectors, rankOf: new Map(words.map((word, rank) => [word, rank])) };
+    return {
+      words,
+      dimensions: vectors.length / words.length,
+      vectors,
+      rankOf: new Map(words.map((word, rank) => [word, rank])),
+    };
   }
   const root = unpackedPackage('vectors');
-  const data = JSON.parse(readFileSync(path.join(root, `${name}.json`), 'utf8')) as { dimensions: number; words: string[]; vectors: Record<string, number[]> };
+  const data = JSON.parse(readFileSync(path.join(root, `${name}.json`), 'utf8')) as {
+    dimensions: number;
+    words: string[];
+    vectors: Record<string, number[]>;
+  };
   const rows: [string, number[]][] = [];
   for (const word of data.words) {
     if (rows.length >= KEPT_WORDS) break;
@@ -50,6 +59,9 @@ export function loadWinkVectors(): WordVectors {
   }
   const loaded = wordVectors(rows, data.dimensions);
   writeFileSync(`${stem}.words`, loaded.words.join('\n'));
-  writeFileSync(`${stem}.bin`, Buffer.from(loaded.vectors.buffer, loaded.vectors.byteOffset, loaded.vectors.byteLength));
+  writeFileSync(
+    `${stem}.bin`,
+    Buffer.from(loaded.vectors.buffer, loaded.vectors.byteOffset, loaded.vectors.byteLength),
+  );
   return loaded;
 }

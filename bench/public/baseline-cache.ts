@@ -6,7 +6,12 @@ import { CACHE_DIR, REPO_ROOT } from './datasets.ts';
 import type { Answer } from './run-systems.ts';
 
 /** Everything the baseline's answers depend on besides the snapshot and the question. */
-const BASELINE_CODE = ['bench/baselines/bm25-whole-tables.ts', 'electron/engine/search/identifier-words.ts', 'electron/engine/platform/token-counter.ts', 'node_modules/tiktoken/package.json'];
+const BASELINE_CODE = [
+  'bench/baselines/bm25-whole-tables.ts',
+  'electron/engine/search/identifier-words.ts',
+  'electron/engine/platform/token-counter.ts',
+  'node_modules/tiktoken/package.json',
+];
 
 /**
  * The baseline's answers kept between score.ts runs: they depend only on the snapshot, the baseline's code and the
@@ -24,7 +29,9 @@ export class BaselineCache {
     const hash = createHash('sha256').update(JSON.stringify(tables));
     for (const file of BASELINE_CODE) hash.update(readFileSync(path.join(REPO_ROOT, file)));
     this.#key = hash.digest('hex');
-    const stored = existsSync(this.#file) ? (JSON.parse(readFileSync(this.#file, 'utf8')) as { key: string; answers: [string, Answer][] }) : undefined;
+    const stored = existsSync(this.#file)
+      ? (JSON.parse(readFileSync(this.#file, 'utf8')) as { key: string; answers: [string, Answer][] })
+      : undefined;
     this.#answers = new Map(stored?.key === this.#key ? stored.answers : []);
   }
 

@@ -9,7 +9,19 @@ export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url
 export const CACHE_DIR = path.join(REPO_ROOT, '.cache', 'public');
 
 /** The 11 defog databases, in the order the defog-data repository lists them. */
-export const DEFOG_DATABASES = ['academic', 'advising', 'atis', 'broker', 'car_dealership', 'derm_treatment', 'ewallet', 'geography', 'restaurants', 'scholar', 'yelp'] as const;
+export const DEFOG_DATABASES = [
+  'academic',
+  'advising',
+  'atis',
+  'broker',
+  'car_dealership',
+  'derm_treatment',
+  'ewallet',
+  'geography',
+  'restaurants',
+  'scholar',
+  'yelp',
+] as const;
 
 export interface DatasetPaths {
   readonly root: string;
@@ -29,7 +41,11 @@ export function datasetPaths(): DatasetPaths {
     spiderTables: path.join(root, 'spider-train-schemas', 'tables.json'),
     goldRefs: path.join(root, 'defog', 'gold_schema_refs_postgres.jsonl'),
   };
-  const needed = [paths.spiderTables, paths.goldRefs, ...DEFOG_DATABASES.flatMap((database) => [paths.defogSql(database), paths.defogMetadata(database)])];
+  const needed = [
+    paths.spiderTables,
+    paths.goldRefs,
+    ...DEFOG_DATABASES.flatMap((database) => [paths.defogSql(database), paths.defogMetadata(database)]),
+  ];
   const missing = needed.filter((file) => !existsSync(file));
   if (missing.length > 0) {
     throw new Error(

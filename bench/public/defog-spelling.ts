@@ -12,11 +12,14 @@ import type { PooledTable } from './read-postgres.ts';
 export function restoreDefogSpelling(pooled: readonly PooledTable[], paths: DatasetPaths): PooledTable[] {
   const spelled = new Map<string, string>();
   for (const database of DEFOG_DATABASES) {
-    const metadata = JSON.parse(readFileSync(paths.defogMetadata(database), 'utf8')) as { table_metadata: Record<string, { column_name: string }[]> };
+    const metadata = JSON.parse(readFileSync(paths.defogMetadata(database), 'utf8')) as {
+      table_metadata: Record<string, { column_name: string }[]>;
+    };
     for (const [qualified, columns] of Object.entries(metadata.table_metadata)) {
       const table = qualified.replace(/^(?:public|consumer_div)\./, '');
       spelled.set(`${database}.${table.toLowerCase()}`, table);
-      for (const column of columns) spelled.set(`${database}.${table.toLowerCase()}.${column.column_name.toLowerCase()}`, column.column_name);
+      for (const column of columns)
+        spelled.set(`${database}.${table.toLowerCase()}.${column.column_name.toLowerCase()}`, column.column_name);
     }
   }
   const tableName = (schema: string, name: string) => spelled.get(`${schema}.${name}`) ?? name;

@@ -15,7 +15,9 @@ export function defogScriptForSchema(sql: string): string {
 
 /** Column descriptions from `<db>.json`, by table (schema qualifier removed) and column, as written there. */
 export function defogColumnDescriptions(file: string): Map<string, Map<string, string>> {
-  const metadata = JSON.parse(readFileSync(file, 'utf8')) as { table_metadata: Record<string, { column_name: string; column_description?: string }[]> };
+  const metadata = JSON.parse(readFileSync(file, 'utf8')) as {
+    table_metadata: Record<string, { column_name: string; column_description?: string }[]>;
+  };
   const tables = new Map<string, Map<string, string>>();
   for (const [qualified, columns] of Object.entries(metadata.table_metadata)) {
     const table = qualified.replace(/^(?:public|consumer_div)\./, '');

@@ -41,7 +41,11 @@ function sourceUrl(engine: PublicEngine, loaded: LoadedDatabases): string {
  * snapshots and vectors (sources, catalog, embeddings, shared) are unchanged; otherwise it is started afresh.
  * Retrieval and packing code is not part of the key: it runs on every call.
  */
-export async function openPublicHome(loaded: LoadedDatabases, engines: readonly PublicEngine[], log: (line: string) => void): Promise<PublicHome> {
+export async function openPublicHome(
+  loaded: LoadedDatabases,
+  engines: readonly PublicEngine[],
+  log: (line: string) => void,
+): Promise<PublicHome> {
   const started = performance.now();
   const hash = hashFiles(sourceFiles(...STORED_BY), [loaded.hash, PUBLIC_DATABASE]);
   let marker: HomeMarker = { hash, ready: [] };
@@ -70,7 +74,10 @@ export async function openPublicHome(loaded: LoadedDatabases, engines: readonly 
       await engine.sources.refresh(id);
       const { job } = await engine.indexes.start(id, { provider: 'local' });
       const summary = await job.done;
-      if (summary.state !== 'done' || summary.failed > 0) throw new Error(`Indexing ${id} ended ${summary.state} with ${summary.failed} failures${summary.error ? `: ${summary.error.message}` : ''}.`);
+      if (summary.state !== 'done' || summary.failed > 0)
+        throw new Error(
+          `Indexing ${id} ended ${summary.state} with ${summary.failed} failures${summary.error ? `: ${summary.error.message}` : ''}.`,
+        );
       marker = { hash, ready: [...marker.ready.filter((ready) => ready !== name), name] };
       writeFileSync(MARKER_FILE, JSON.stringify(marker));
     }
@@ -78,5 +85,12 @@ export async function openPublicHome(loaded: LoadedDatabases, engines: readonly 
     await engine.close();
     throw error;
   }
-  return { engine, sourceIds, reused, ms: performance.now() - started, dir: HOME, urls: new Map(engines.map((name) => [name, sourceUrl(name, loaded)])) };
+  return {
+    engine,
+    sourceIds,
+    reused,
+    ms: performance.now() - started,
+    dir: HOME,
+    urls: new Map(engines.map((name) => [name, sourceUrl(name, loaded)])),
+  };
 }

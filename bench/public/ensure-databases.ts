@@ -33,10 +33,19 @@ export interface LoadedDatabases {
  * Loads (or finds already loaded) the pooled public databases the engines need. PostgreSQL is always loaded: the
  * MariaDB and SQLite copies are made from it, reading it once for both, with the defog scripts' own identifier case.
  */
-export async function ensureDatabases(engines: readonly PublicEngine[], log: (line: string) => void): Promise<LoadedDatabases> {
+export async function ensureDatabases(
+  engines: readonly PublicEngine[],
+  log: (line: string) => void,
+): Promise<LoadedDatabases> {
   const started = performance.now();
   const paths = datasetPaths();
-  const hash = hashFiles([...DEFOG_DATABASES.flatMap((database) => [paths.defogSql(database), paths.defogMetadata(database)]), paths.spiderTables], [LOADER_VERSION]);
+  const hash = hashFiles(
+    [
+      ...DEFOG_DATABASES.flatMap((database) => [paths.defogSql(database), paths.defogMetadata(database)]),
+      paths.spiderTables,
+    ],
+    [LOADER_VERSION],
+  );
   // Another process loading (or reading PostgreSQL for a copy) is waited for, never dropped under its feet.
   const lock = new pg.Client({ ...POSTGRES, database: 'postgres' });
   await lock.connect();
@@ -50,7 +59,9 @@ export async function ensureDatabases(engines: readonly PublicEngine[], log: (li
     let source: Promise<PooledTable[]> | undefined;
     const readSource = () => (source ??= readPooledPostgres().then((pooled) => restoreDefogSpelling(pooled, paths)));
     const mysql = engines.includes('mysql') ? await ensureMysql(hash, readSource, log) : undefined;
-    const sqlite = engines.includes('sqlite') ? { ...(await ensureSqlite(hash, readSource, log)), file: SQLITE_FILE } : undefined;
+    const sqlite = engines.includes('sqlite')
+      ? { ...(await ensureSqlite(hash, readSource, log)), file: SQLITE_FILE }
+      : undefined;
     return { paths, hash, postgres, mysql, sqlite, ms: performance.now() - started };
   } finally {
     await lock.end(); // releases the session's advisory lock

@@ -60,7 +60,15 @@ export async function evaluatePublic(options: {
       const { record } = await home.engine.sources.snapshot(sourceId);
       const tables = home.engine.catalog.loadSnapshot(record.id).tables;
       const { questions: resolved, notes } = resolveGold(engineName, tables, questions);
-      const runs = await runSystems({ engine: home.engine, sourceId, questions: resolved, budgets: options.budgets, systems: options.systems, baselineCache: options.cacheBaseline ? engineName : undefined, log: (line) => options.log(`${engineName} ${line}`) });
+      const runs = await runSystems({
+        engine: home.engine,
+        sourceId,
+        questions: resolved,
+        budgets: options.budgets,
+        systems: options.systems,
+        baselineCache: options.cacheBaseline ? engineName : undefined,
+        log: (line) => options.log(`${engineName} ${line}`),
+      });
       evaluations.push({
         engine: engineName,
         questions: resolved,
@@ -79,8 +87,21 @@ export async function evaluatePublic(options: {
   if (options.freshProcessRuns) {
     const engineName = options.engines[0]!;
     options.log(`${engineName}: ${options.freshProcessRuns} context calls in fresh processes`);
-    const texts = evaluations[0]!.questions.filter((question) => question.set !== 'idk').map((question) => question.text).slice(0, options.freshProcessRuns);
-    freshProcess = await freshProcessTimes({ url: home.urls.get(engineName)!, home: home.dir, questions: texts, budget: 4000 });
+    const texts = evaluations[0]!.questions
+      .filter((question) => question.set !== 'idk')
+      .map((question) => question.text)
+      .slice(0, options.freshProcessRuns);
+    freshProcess = await freshProcessTimes({
+      url: home.urls.get(engineName)!,
+      home: home.dir,
+      questions: texts,
+      budget: 4000,
+    });
   }
-  return { loaded, engines: evaluations, setup: { loadMs: loaded.ms, homeMs: home.ms, reusedHome: home.reused }, freshProcess };
+  return {
+    loaded,
+    engines: evaluations,
+    setup: { loadMs: loaded.ms, homeMs: home.ms, reusedHome: home.reused },
+    freshProcess,
+  };
 }

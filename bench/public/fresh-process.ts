@@ -18,7 +18,12 @@ export interface FreshProcessTimes {
 }
 
 /** `schemascope context URL QUESTION --offline --json` as fresh processes, one question each, as a script runs it. */
-export async function freshProcessTimes(options: { readonly url: string; readonly home: string; readonly questions: readonly string[]; readonly budget: number }): Promise<FreshProcessTimes> {
+export async function freshProcessTimes(options: {
+  readonly url: string;
+  readonly home: string;
+  readonly questions: readonly string[];
+  readonly budget: number;
+}): Promise<FreshProcessTimes> {
   const wall: number[] = [];
   const engine: number[] = [];
   const prepare: number[] = [];
@@ -26,16 +31,37 @@ export async function freshProcessTimes(options: { readonly url: string; readonl
   for (const question of options.questions) {
     const started = performance.now();
     const stdout = await new Promise<string>((resolve, reject) =>
-      execFile(process.execPath, [path.join(root, 'bin', 'schemascope.mjs'), 'context', options.url, question, '--offline', '--json', '--budget', String(options.budget), '--home', options.home], { maxBuffer: 64 * 1024 * 1024 }, (error, out, err) =>
-        error ? reject(new Error(`context failed: ${err || error.message}`)) : resolve(out),
+      execFile(
+        process.execPath,
+        [
+          path.join(root, 'bin', 'schemascope.mjs'),
+          'context',
+          options.url,
+          question,
+          '--offline',
+          '--json',
+          '--budget',
+          String(options.budget),
+          '--home',
+          options.home,
+        ],
+        { maxBuffer: 64 * 1024 * 1024 },
+        (error, out, err) => (error ? reject(new Error(`context failed: ${err || error.message}`)) : resolve(out)),
       ),
     );
     wall.push(performance.now() - started);
-    const retrieval = (JSON.parse(stdout) as { retrieval: { ms: number; prepareMs: number; tokenizerMs: number } }).retrieval;
+    const retrieval = (JSON.parse(stdout) as { retrieval: { ms: number; prepareMs: number; tokenizerMs: number } })
+      .retrieval;
     engine.push(retrieval.ms);
     prepare.push(retrieval.prepareMs);
     tokenizer.push(retrieval.tokenizerMs);
   }
   const summary = (values: number[]) => ({ p50: median(values), p95: quantile(values, 0.95) });
-  return { runs: wall.length, wall: summary(wall), engine: summary(engine), prepare: summary(prepare), tokenizer: summary(tokenizer) };
+  return {
+    runs: wall.length,
+    wall: summary(wall),
+    engine: summary(engine),
+    prepare: summary(prepare),
+    tokenizer: summary(tokenizer),
+  };
 }

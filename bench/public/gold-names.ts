@@ -23,7 +23,11 @@ export interface GoldNameNotes {
  * have one namespace with prefixed tables, `academic__author`, `academic__author.aid`. Each name is looked up in the
  * catalog snapshot as written; only when that fails is case ignored (and noted), never wholesale.
  */
-export function resolveGold(engine: PublicEngine, tables: readonly TableInfo[], questions: readonly PublicQuestion[]): { questions: ResolvedQuestion[]; notes: GoldNameNotes } {
+export function resolveGold(
+  engine: PublicEngine,
+  tables: readonly TableInfo[],
+  questions: readonly PublicQuestion[],
+): { questions: ResolvedQuestion[]; notes: GoldNameNotes } {
   const schemas = new Set(tables.map((table) => table.schema));
   const contextTable = (table: TableInfo) => (schemas.size > 1 ? `${table.schema}.${table.name}` : table.name);
   const exact = new Set<string>();
@@ -65,5 +69,8 @@ export function resolveGold(engine: PublicEngine, tables: readonly TableInfo[], 
       columns: alternative.columns.map((column) => resolve(columnName(question.db, column))),
     })),
   }));
-  return { questions: resolved, notes: { exact: found.size, caseOnly: [...caseOnly].sort(), missing: [...missing].sort() } };
+  return {
+    questions: resolved,
+    notes: { exact: found.size, caseOnly: [...caseOnly].sort(), missing: [...missing].sort() },
+  };
 }

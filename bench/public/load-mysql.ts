@@ -43,21 +43,36 @@ function createTable({ table }: PooledTable): string {
  * comments, foreign keys where MariaDB accepts them (each tried on its own; refusals noted), defog rows copied.
  * Reused when the database comment names the same content hash and the table and column counts match.
  */
-export async function ensureMysql(hash: string, readSource: () => Promise<PooledTable[]>, log: (line: string) => void): Promise<{ notes: MysqlLoadNotes; reused: boolean }> {
-  const connection = await mysql.createConnection({ host: MARIADB.host, port: MARIADB.port, user: MARIADB.user, password: MARIADB.password });
+export async function ensureMysql(
+  hash: string,
+  readSource: () => Promise<PooledTable[]>,
+  log: (line: string) => void,
+): Promise<{ notes: MysqlLoadNotes; reused: boolean }> {
+  const connection = await mysql.createConnection({
+    host: MARIADB.host,
+    port: MARIADB.port,
+    user: MARIADB.user,
+    password: MARIADB.password,
+  });
   try {
-    const [schemata] = await connection.query('SELECT SCHEMA_COMMENT AS comment FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [PUBLIC_DATABASE]);
+    const [schemata] = await connection.query(
+      'SELECT SCHEMA_COMMENT AS comment FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?',
+      [PUBLIC_DATABASE],
+    );
     const comment = (schemata as { comment: string }[])[0]?.comment;
     let reason = comment === undefined ? 'not there yet' : 'no marker';
     if (comment?.startsWith(MARKER_PREFIX)) {
       const marker = JSON.parse(comment.slice(MARKER_PREFIX.length)) as { hash: string; notes: MysqlLoadNotes };
       const found = await counts(connection);
       if (marker.hash !== hash) reason = 'datasets or loader changed';
-      else if (found.tables !== marker.notes.tables || found.columns !== marker.notes.columns) reason = `it holds ${found.tables} tables and ${found.columns} columns`;
+      else if (found.tables !== marker.notes.tables || found.columns !== marker.notes.columns)
+        reason = `it holds ${found.tables} tables and ${found.columns} columns`;
       else return { notes: marker.notes, reused: true };
     }
 
-    log(`loading MariaDB database ${PUBLIC_DATABASE} (copied from PostgreSQL, tables prefixed by their dataset database; ${reason})`);
+    log(
+      `loading MariaDB database ${PUBLIC_DATABASE} (copied from PostgreSQL, tables prefixed by their dataset database; ${reason})`,
+    );
     const pooled = await readSource();
     await connection.query(`DROP DATABASE IF EXISTS ${PUBLIC_DATABASE}`);
     await connection.query(`CREATE DATABASE ${PUBLIC_DATABASE} CHARACTER SET utf8mb4`);
@@ -68,7 +83,9 @@ export async function ensureMysql(hash: string, readSource: () => Promise<Pooled
       const name = quote(prefixedName(entry.table.schema, entry.table.name));
       const columns = entry.table.columns.map((column) => quote(column.name)).join(', ');
       for (let at = 0; at < entry.rows.length; at += INSERT_BATCH) {
-        const batch = entry.rows.slice(at, at + INSERT_BATCH).map((row) => row.map((value, index) => portableValue(entry.table.columns[index]!.type, value)));
+        const batch = entry.rows
+          .slice(at, at + INSERT_BATCH)
+          .map((row) => row.map((value, index) => portableValue(entry.table.columns[index]!.type, value)));
         await connection.query(`INSERT INTO ${name} (${columns}) VALUES ?`, [batch]);
       }
     }
@@ -80,18 +97,30 @@ export async function ensureMysql(hash: string, readSource: () => Promise<Pooled
         const from = prefixedName(table.schema, table.name);
         const to = prefixedName(key.refSchema, key.refTable);
         try {
-          await connection.query(`ALTER TABLE ${quote(from)} ADD CONSTRAINT ${quote(`fk_${foreignKeys}`)} FOREIGN KEY (${key.columns.map(quote).join(', ')}) REFERENCES ${quote(to)} (${key.refColumns.map(quote).join(', ')})`);
+          await connection.query(
+            `ALTER TABLE ${quote(from)} ADD CONSTRAINT ${quote(`fk_${foreignKeys}`)} FOREIGN KEY (${key.columns.map(quote).join(', ')}) REFERENCES ${quote(to)} (${key.refColumns.map(quote).join(', ')})`,
+          );
         } catch (error) {
-          refused.push(`${from}(${key.columns.join(', ')}) -> ${to}: ${(error as Error).message.split('\n')[0]}`.slice(0, 200));
+          refused.push(
+            `${from}(${key.columns.join(', ')}) -> ${to}: ${(error as Error).message.split('\n')[0]}`.slice(0, 200),
+          );
         }
       }
     }
     await connection.query('SET FOREIGN_KEY_CHECKS = 1');
     // Row estimates are part of the context text: InnoDB computes them in the background some time after the inserts,
     // so without this a run right after loading would see some tables at 0 rows and another run the real count.
-    for (const { table } of pooled.filter((entry) => entry.rows.length > 0)) await connection.query(`ANALYZE TABLE ${quote(prefixedName(table.schema, table.name))}`);
-    const notes: MysqlLoadNotes = { ...(await counts(connection)), foreignKeys, foreignKeysRefused: refused.length, refusedExamples: refused.slice(0, 3) };
-    await connection.query(`ALTER DATABASE ${PUBLIC_DATABASE} COMMENT = ${mysql.escape(MARKER_PREFIX + JSON.stringify({ hash, notes }))}`);
+    for (const { table } of pooled.filter((entry) => entry.rows.length > 0))
+      await connection.query(`ANALYZE TABLE ${quote(prefixedName(table.schema, table.name))}`);
+    const notes: MysqlLoadNotes = {
+      ...(await counts(connection)),
+      foreignKeys,
+      foreignKeysRefused: refused.length,
+      refusedExamples: refused.slice(0, 3),
+    };
+    await connection.query(
+      `ALTER DATABASE ${PUBLIC_DATABASE} COMMENT = ${mysql.escape(MARKER_PREFIX + JSON.stringify({ hash, notes }))}`,
+    );
     return { notes, reused: false };
   } finally {
     await connection.end();

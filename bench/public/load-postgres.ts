@@ -13,7 +13,8 @@ export const PUBLIC_DATABASE = publicDatabaseName(process.env.SCHEMASCOPE_PUBLIC
 
 function publicDatabaseName(name: string | undefined): string {
   if (name === undefined || name === '') return 'sspub';
-  if (!/^sspub[a-z0-9_]{0,40}$/.test(name)) throw new Error(`SCHEMASCOPE_PUBLIC_DATABASE must start with "sspub" and use only a-z, 0-9 and _; got "${name}".`);
+  if (!/^sspub[a-z0-9_]{0,40}$/.test(name))
+    throw new Error(`SCHEMASCOPE_PUBLIC_DATABASE must start with "sspub" and use only a-z, 0-9 and _; got "${name}".`);
   return name;
 }
 
@@ -30,7 +31,11 @@ export interface LoadNotes {
   /** Spider databases that are also defog databases, loaded as `spider_<name>`: near-duplicates of the real ones. */
   readonly spiderAlsoInDefog: string[];
   readonly spiderForeignKeys: number;
-  readonly spiderForeignKeysSkipped: { readonly toNonUnique: number; readonly typeMismatch: number; readonly duplicate: number };
+  readonly spiderForeignKeysSkipped: {
+    readonly toNonUnique: number;
+    readonly typeMismatch: number;
+    readonly duplicate: number;
+  };
   readonly commentsSet: number;
   /** Descriptions whose JSON spelling differs in case from the stored column: `json name -> stored name`. */
   readonly commentsMatchedIgnoringCase: string[];
@@ -63,7 +68,10 @@ async function loadedMarker(hash: string): Promise<Marker | string> {
   await admin.connect();
   let marker: Marker;
   try {
-    const { rows } = await admin.query(`SELECT shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE datname = $1`, [PUBLIC_DATABASE]);
+    const { rows } = await admin.query(
+      `SELECT shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE datname = $1`,
+      [PUBLIC_DATABASE],
+    );
     if (rows.length === 0) return 'not there yet';
     const comment = (rows[0] as { comment: string | null }).comment;
     if (!comment?.startsWith(MARKER_PREFIX)) return 'no marker';
@@ -88,7 +96,11 @@ async function loadedMarker(hash: string): Promise<Marker | string> {
  * as COMMENTs) and one per Spider training database (tables, primary and foreign keys, no rows). Reused when the
  * database's marker names the same content hash and its counts match; otherwise dropped and loaded again.
  */
-export async function ensurePostgres(paths: DatasetPaths, hash: string, log: (line: string) => void): Promise<{ notes: LoadNotes; reused: boolean }> {
+export async function ensurePostgres(
+  paths: DatasetPaths,
+  hash: string,
+  log: (line: string) => void,
+): Promise<{ notes: LoadNotes; reused: boolean }> {
   const existing = await loadedMarker(hash);
   if (typeof existing !== 'string') return { notes: existing.notes, reused: true };
 
@@ -110,35 +122,51 @@ export async function ensurePostgres(paths: DatasetPaths, hash: string, log: (li
     const commentsWithoutColumn: string[] = [];
     for (const database of DEFOG_DATABASES) {
       const schema = quotePg(database);
-      await db.query(`CREATE SCHEMA ${schema}; SET search_path TO ${schema};\n${defogScriptForSchema(readFileSync(paths.defogSql(database), 'utf8'))}`);
+      await db.query(
+        `CREATE SCHEMA ${schema}; SET search_path TO ${schema};\n${defogScriptForSchema(readFileSync(paths.defogSql(database), 'utf8'))}`,
+      );
       await db.query('RESET search_path');
-      const { rows } = await db.query(`SELECT table_name AS t, column_name AS c FROM information_schema.columns WHERE table_schema = $1`, [database]);
+      const { rows } = await db.query(
+        `SELECT table_name AS t, column_name AS c FROM information_schema.columns WHERE table_schema = $1`,
+        [database],
+      );
       const catalog = rows as { t: string; c: string }[];
       for (const [table, descriptions] of defogColumnDescriptions(paths.defogMetadata(database))) {
         for (const [column, description] of descriptions) {
           let found = catalog.find((row) => row.t === table && row.c === column);
           if (!found) {
-            found = catalog.find((row) => row.t.toLowerCase() === table.toLowerCase() && row.c.toLowerCase() === column.toLowerCase());
+            found = catalog.find(
+              (row) => row.t.toLowerCase() === table.toLowerCase() && row.c.toLowerCase() === column.toLowerCase(),
+            );
             if (found) commentsMatchedIgnoringCase.push(`${database}.${table}.${column} -> ${found.t}.${found.c}`);
           }
           if (!found) {
             commentsWithoutColumn.push(`${database}.${table}.${column}`);
             continue;
           }
-          await db.query(`COMMENT ON COLUMN ${schema}.${quotePg(found.t)}.${quotePg(found.c)} IS ${db.escapeLiteral(description)}`);
+          await db.query(
+            `COMMENT ON COLUMN ${schema}.${quotePg(found.t)}.${quotePg(found.c)} IS ${db.escapeLiteral(description)}`,
+          );
           commentsSet += 1;
         }
       }
     }
     const defog = await countColumns(db);
     let defogRows = 0;
-    const { rows: defogTables } = await db.query(`SELECT table_schema AS s, table_name AS t FROM information_schema.tables WHERE table_schema = ANY($1::text[])`, [[...DEFOG_DATABASES]]);
+    const { rows: defogTables } = await db.query(
+      `SELECT table_schema AS s, table_name AS t FROM information_schema.tables WHERE table_schema = ANY($1::text[])`,
+      [[...DEFOG_DATABASES]],
+    );
     for (const { s, t } of defogTables as { s: string; t: string }[]) {
       defogRows += Number((await db.query(`SELECT count(*) AS n FROM ${quotePg(s)}.${quotePg(t)}`)).rows[0].n);
     }
 
-    const { rows: keyed } = await db.query(`SELECT DISTINCT n.nspname AS s FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace WHERE c.contype IN ('p', 'f')`);
-    const defogWithoutKeys = DEFOG_DATABASES.filter((database) => !(keyed as { s: string }[]).some((row) => row.s === database));
+    const { rows: keyed } = await db.query(
+      `SELECT DISTINCT n.nspname AS s FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace WHERE c.contype IN ('p', 'f')`,
+    );
+    const defogWithoutKeys = DEFOG_DATABASES.filter(
+      (database) => !(keyed as { s: string }[]).some((row) => row.s === database),
+    );
 
     const spider = spiderDdl(paths.spiderTables);
     for (const database of spider.databases) {
@@ -156,14 +184,18 @@ export async function ensurePostgres(paths: DatasetPaths, hash: string, log: (li
       defogRows,
       defogWithoutKeys,
       spiderSchemas: spider.databases.length,
-      spiderAlsoInDefog: spider.databases.filter((database) => database.schema.startsWith('spider_')).map((database) => database.schema.slice('spider_'.length)),
+      spiderAlsoInDefog: spider.databases
+        .filter((database) => database.schema.startsWith('spider_'))
+        .map((database) => database.schema.slice('spider_'.length)),
       spiderForeignKeys: foreignKeys.length,
       spiderForeignKeysSkipped: spider.skipped,
       commentsSet,
       commentsMatchedIgnoringCase,
       commentsWithoutColumn,
     };
-    await db.query(`COMMENT ON DATABASE ${PUBLIC_DATABASE} IS ${db.escapeLiteral(MARKER_PREFIX + JSON.stringify({ hash, notes } satisfies Marker))}`);
+    await db.query(
+      `COMMENT ON DATABASE ${PUBLIC_DATABASE} IS ${db.escapeLiteral(MARKER_PREFIX + JSON.stringify({ hash, notes } satisfies Marker))}`,
+    );
     return { notes, reused: false };
   } finally {
     await db.end();

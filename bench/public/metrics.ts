@@ -36,7 +36,8 @@ export interface RowMetrics {
   readonly idk: { readonly questions: number; readonly tables: number; readonly tokens: number };
 }
 
-const mean = (values: readonly number[]) => (values.length === 0 ? Number.NaN : values.reduce((sum, value) => sum + value, 0) / values.length);
+const mean = (values: readonly number[]) =>
+  values.length === 0 ? Number.NaN : values.reduce((sum, value) => sum + value, 0) / values.length;
 
 /**
  * The best alternative is the one with the highest column recall (then table recall); a question is complete when any
@@ -54,17 +55,29 @@ export function coverage(question: ResolvedQuestion, answer: Answer): Coverage {
       columnRecall: (gold.columns.length - missingColumns.length) / gold.columns.length,
       allTables: tablesFound === gold.tables.length,
       complete: missingColumns.length === 0,
-      missing: missingColumns.map((column) => ({ column, tableInContext: tables.has(column.slice(0, column.lastIndexOf('.'))) })),
+      missing: missingColumns.map((column) => ({
+        column,
+        tableInContext: tables.has(column.slice(0, column.lastIndexOf('.'))),
+      })),
     };
-    if (!best || candidate.columnRecall > best.columnRecall || (candidate.columnRecall === best.columnRecall && candidate.tableRecall > best.tableRecall)) best = candidate;
+    if (
+      !best ||
+      candidate.columnRecall > best.columnRecall ||
+      (candidate.columnRecall === best.columnRecall && candidate.tableRecall > best.tableRecall)
+    )
+      best = candidate;
   }
   if (!best) throw new Error(`Question ${question.id} has no gold alternative.`);
   return best;
 }
 
 export function rowMetrics(run: SystemRun, questions: readonly ResolvedQuestion[]): RowMetrics {
-  const scored = questions.map((question, index) => ({ question, answer: run.answers[index]! })).filter(({ question }) => question.set !== 'idk');
-  const idk = questions.map((question, index) => ({ question, answer: run.answers[index]! })).filter(({ question }) => question.set === 'idk');
+  const scored = questions
+    .map((question, index) => ({ question, answer: run.answers[index]! }))
+    .filter(({ question }) => question.set !== 'idk');
+  const idk = questions
+    .map((question, index) => ({ question, answer: run.answers[index]! }))
+    .filter(({ question }) => question.set === 'idk');
   const covered = scored.map(({ question, answer }) => ({ question, answer, coverage: coverage(question, answer) }));
   const strictBySet = new Map<QuestionSet, number>();
   for (const set of ['gen', 'basic', 'advanced'] as const) {
@@ -90,13 +103,21 @@ export function rowMetrics(run: SystemRun, questions: readonly ResolvedQuestion[
     p95: quantile(times, 0.95),
     errors: errors.length,
     firstError: errors[0]?.error ?? null,
-    withoutVectors: run.system === 'ours' ? all.filter((answer) => !answer.error && answer.vectors === false).length : 0,
-    idk: { questions: idk.length, tables: mean(idk.map(({ answer }) => answer.tables.length)), tokens: mean(idk.map(({ answer }) => answer.tokens)) },
+    withoutVectors:
+      run.system === 'ours' ? all.filter((answer) => !answer.error && answer.vectors === false).length : 0,
+    idk: {
+      questions: idk.length,
+      tables: mean(idk.map(({ answer }) => answer.tables.length)),
+      tokens: mean(idk.map(({ answer }) => answer.tokens)),
+    },
   };
 }
 
 /** Questions complete at a budget but not at a larger one, per system (the target says a larger budget never lowers recall). */
-export function budgetRegressions(runs: readonly SystemRun[], questions: readonly ResolvedQuestion[]): Map<SystemName, string[]> {
+export function budgetRegressions(
+  runs: readonly SystemRun[],
+  questions: readonly ResolvedQuestion[],
+): Map<SystemName, string[]> {
   const regressions = new Map<SystemName, string[]>();
   for (const system of new Set(runs.map((run) => run.system))) {
     const ordered = runs.filter((run) => run.system === system).sort((a, b) => a.budget - b.budget);
@@ -106,7 +127,8 @@ export function budgetRegressions(runs: readonly SystemRun[], questions: readonl
       for (let at = 1; at < ordered.length; at += 1) {
         const smaller = coverage(question, ordered[at - 1]!.answers[index]!);
         const larger = coverage(question, ordered[at]!.answers[index]!);
-        if (smaller.complete && !larger.complete) lost.push(`${question.id} (${ordered[at - 1]!.budget} -> ${ordered[at]!.budget})`);
+        if (smaller.complete && !larger.complete)
+          lost.push(`${question.id} (${ordered[at - 1]!.budget} -> ${ordered[at]!.budget})`);
       }
     });
     regressions.set(system, lost);

@@ -61,8 +61,19 @@ export function readQuestions(file: string): PublicQuestion[] {
       const instructions = row.instructions ?? '';
       const alternatives = row.alternatives
         .filter((alternative) => !alternative.error && (set === 'idk' || alternative.tables.length > 0))
-        .map((alternative) => ({ tables: alternative.tables.map(stripDefogSchema), columns: alternative.columns.map(stripDefogSchema) }))
+        .map((alternative) => ({
+          tables: alternative.tables.map(stripDefogSchema),
+          columns: alternative.columns.map(stripDefogSchema),
+        }))
         .filter((alternative) => set !== 'idk' || alternative.tables.length > 0);
-      return { id: row.id, set, db: row.db, question: row.question, instructions, text: askedText(set, row.question, instructions), alternatives };
+      return {
+        id: row.id,
+        set,
+        db: row.db,
+        question: row.question,
+        instructions,
+        text: askedText(set, row.question, instructions),
+        alternatives,
+      };
     });
 }

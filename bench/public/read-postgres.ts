@@ -23,13 +23,20 @@ export async function readPooledPostgres(): Promise<PooledTable[]> {
   const db = new pg.Client({ ...POSTGRES, database: PUBLIC_DATABASE });
   await db.connect();
   try {
-    const { snapshot } = await introspectPostgres(async (sql, params) => (await db.query(sql, params as unknown[])).rows, PUBLIC_DATABASE, []);
+    const { snapshot } = await introspectPostgres(
+      async (sql, params) => (await db.query(sql, params as unknown[])).rows,
+      PUBLIC_DATABASE,
+      [],
+    );
     const pooled: PooledTable[] = [];
     for (const table of snapshot.tables) {
       let rows: (string | null)[][] = [];
       if ((DEFOG_DATABASES as readonly string[]).includes(table.schema)) {
         const list = table.columns.map((column) => `${quotePg(column.name)}::text`).join(', ');
-        const result = await db.query({ text: `SELECT ${list} FROM ${quotePg(table.schema)}.${quotePg(table.name)}`, rowMode: 'array' });
+        const result = await db.query({
+          text: `SELECT ${list} FROM ${quotePg(table.schema)}.${quotePg(table.name)}`,
+          rowMode: 'array',
+        });
         rows = result.rows as (string | null)[][];
       }
       pooled.push({ table, rows });

@@ -45,16 +45,31 @@ export async function runSystems(options: {
   readonly log: (line: string) => void;
 }): Promise<SystemRun[]> {
   const { engine, sourceId } = options;
-  const product = (useVectors: boolean): Ask => async (question, budget) => {
-    const context = await engine.contexts.build({ sourceId, question, budget, useVectors });
-    return { tables: context.tables, columns: context.columns, tokens: context.tokens, vectors: context.retrieval.vectors };
-  };
+  const product =
+    (useVectors: boolean): Ask =>
+    async (question, budget) => {
+      const context = await engine.contexts.build({ sourceId, question, budget, useVectors });
+      return {
+        tables: context.tables,
+        columns: context.columns,
+        tokens: context.tokens,
+        vectors: context.retrieval.vectors,
+      };
+    };
   // The baseline reads the snapshot the product answers from (the source's latest), loaded the way the product loads it.
   const { record } = await engine.sources.snapshot(sourceId);
   const tables = engine.catalog.loadSnapshot(record.id).tables;
   const baseline = bm25WholeTables(tables);
-  const cache = options.baselineCache && options.systems.includes('baseline') ? new BaselineCache(options.baselineCache, tables) : undefined;
-  const asks: Record<SystemName, Ask> = { ours: product(true), names: product(false), values: product(true), baseline: async (question, budget) => baseline(question, budget) };
+  const cache =
+    options.baselineCache && options.systems.includes('baseline')
+      ? new BaselineCache(options.baselineCache, tables)
+      : undefined;
+  const asks: Record<SystemName, Ask> = {
+    ours: product(true),
+    names: product(false),
+    values: product(true),
+    baseline: async (question, budget) => baseline(question, budget),
+  };
 
   const runs: SystemRun[] = [];
   for (const system of options.systems) {
@@ -63,10 +78,13 @@ export async function runSystems(options: {
     if (system === 'values') {
       engine.profiles.setEnabled(sourceId, true);
       const collected = await engine.profiles.collect(sourceId);
-      options.log(`value profiles: ${collected.columns} columns (${collected.fromStatistics} from statistics, ${collected.sampled} tables sampled, ${collected.skipped} skipped) in ${collected.ms} ms`);
+      options.log(
+        `value profiles: ${collected.columns} columns (${collected.fromStatistics} from statistics, ${collected.sampled} tables sampled, ${collected.skipped} skipped) in ${collected.ms} ms`,
+      );
     }
     // Warm-up: prepared snapshot, vector index, encoder and the packer's piece counts are built on first use.
-    for (const question of options.questions.slice(0, 3)) await ask(question.text, options.budgets.at(-1)!).catch(() => undefined);
+    for (const question of options.questions.slice(0, 3))
+      await ask(question.text, options.budgets.at(-1)!).catch(() => undefined);
     for (const budget of options.budgets) {
       const answers: Answer[] = [];
       const cacheHere = system === 'baseline' ? cache : undefined;
@@ -83,12 +101,20 @@ export async function runSystems(options: {
           answers.push({ ...answer, ms: performance.now() - started });
           cacheHere?.set(question.text, budget, answers.at(-1)!);
         } catch (error) {
-          answers.push({ tables: [], columns: [], tokens: 0, ms: performance.now() - started, error: error instanceof Error ? error.message : String(error) });
+          answers.push({
+            tables: [],
+            columns: [],
+            tokens: 0,
+            ms: performance.now() - started,
+            error: error instanceof Error ? error.message : String(error),
+          });
         }
       }
       const cached = (cacheHere?.hits ?? 0) - hitsBefore;
       runs.push({ system, budget, answers, cached });
-      options.log(`${system} @${budget}: ${answers.length} questions${cached > 0 ? ` (${cached} from the baseline cache)` : ''}`);
+      options.log(
+        `${system} @${budget}: ${answers.length} questions${cached > 0 ? ` (${cached} from the baseline cache)` : ''}`,
+      );
     }
     if (system === 'values') engine.profiles.setEnabled(sourceId, false);
   }

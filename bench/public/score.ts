@@ -37,37 +37,65 @@ const { values } = parseArgs({
 });
 
 function fail(message: string): never {
-  process.stderr.write(`${message}\nusage: node bin/run-ts.mjs bench/public/score.ts [--engine postgres|mysql|sqlite|all] [--budgets 1000,2000,4000,8000] [--set gen|basic|advanced|idk|all] [--no-vectors] [--json out.json] [--misses]\n`);
+  process.stderr.write(
+    `${message}\nusage: node bin/run-ts.mjs bench/public/score.ts [--engine postgres|mysql|sqlite|all] [--budgets 1000,2000,4000,8000] [--set gen|basic|advanced|idk|all] [--no-vectors] [--json out.json] [--misses]\n`,
+  );
   process.exit(2);
 }
 if (values.help) fail('The public retrieval benchmark (defog questions in a pool of defog + Spider schemas).');
 
-const engines: PublicEngine[] = values.engine === 'all' ? [...PUBLIC_ENGINES] : values.engine.split(',').map((name) => (PUBLIC_ENGINES.includes(name as PublicEngine) ? (name as PublicEngine) : fail(`Unknown engine "${name}".`)));
+const engines: PublicEngine[] =
+  values.engine === 'all'
+    ? [...PUBLIC_ENGINES]
+    : values.engine
+        .split(',')
+        .map((name) =>
+          PUBLIC_ENGINES.includes(name as PublicEngine) ? (name as PublicEngine) : fail(`Unknown engine "${name}".`),
+        );
 const budgets = values.budgets.split(',').map((text) => {
   const budget = Number(text);
-  return Number.isInteger(budget) && budget >= 100 ? budget : fail(`Budgets are whole numbers of tokens (>= 100), got "${text}".`);
+  return Number.isInteger(budget) && budget >= 100
+    ? budget
+    : fail(`Budgets are whole numbers of tokens (>= 100), got "${text}".`);
 });
 if (values.misses && !budgets.includes(MISSES_BUDGET)) budgets.push(MISSES_BUDGET);
 budgets.sort((a, b) => a - b);
-const sets: QuestionSet[] = values.set === 'all' ? [...QUESTION_SETS] : values.set.split(',').map((name) => (QUESTION_SETS.includes(name as QuestionSet) ? (name as QuestionSet) : fail(`Unknown set "${name}".`)));
+const sets: QuestionSet[] =
+  values.set === 'all'
+    ? [...QUESTION_SETS]
+    : values.set
+        .split(',')
+        .map((name) =>
+          QUESTION_SETS.includes(name as QuestionSet) ? (name as QuestionSet) : fail(`Unknown set "${name}".`),
+        );
 const ALL_SYSTEMS: readonly SystemName[] = ['ours', 'names', 'values', 'baseline'];
 const systems: SystemName[] = values.systems
-  ? values.systems.split(',').map((name) => (ALL_SYSTEMS.includes(name as SystemName) ? (name as SystemName) : fail(`Unknown system "${name}" (${ALL_SYSTEMS.join(', ')}).`)))
+  ? values.systems
+      .split(',')
+      .map((name) =>
+        ALL_SYSTEMS.includes(name as SystemName)
+          ? (name as SystemName)
+          : fail(`Unknown system "${name}" (${ALL_SYSTEMS.join(', ')}).`),
+      )
   : values['no-vectors']
     ? ['names', 'baseline']
     : ['ours', 'names', 'baseline'];
 
 const log = (line: string) => process.stderr.write(`[public] ${line}\n`);
-const evaluation = await evaluatePublic({ engines, budgets, sets, systems, cacheBaseline: true, log }).catch((error: unknown) => {
-  // Setup failures (datasets folder missing, a database not reachable) are the user's to fix: the message, no stack.
-  process.stderr.write(`score.ts: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
-});
+const evaluation = await evaluatePublic({ engines, budgets, sets, systems, cacheBaseline: true, log }).catch(
+  (error: unknown) => {
+    // Setup failures (datasets folder missing, a database not reachable) are the user's to fix: the message, no stack.
+    process.stderr.write(`score.ts: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);
 
 const out: string[] = [loadNotes(evaluation), ...evaluation.engines.map(engineSection)];
 if (values.misses) for (const engine of evaluation.engines) out.push(missesReport(engine, systems[0]!, MISSES_BUDGET));
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-out.push(`Times: ${setupLine(evaluation)}; scoring ${evaluation.engines.map((engine) => `${engine.engine} ${seconds(engine.ms)}`).join(', ')}; total ${seconds(performance.now() - started)} (plus process start).`);
+out.push(
+  `Times: ${setupLine(evaluation)}; scoring ${evaluation.engines.map((engine) => `${engine.engine} ${seconds(engine.ms)}`).join(', ')}; total ${seconds(performance.now() - started)} (plus process start).`,
+);
 process.stdout.write(`${out.join('\n\n')}\n`);
 
 if (values.json) {
@@ -75,7 +103,12 @@ if (values.json) {
     budgets,
     sets,
     systems,
-    load: { postgres: evaluation.loaded.postgres, mysql: evaluation.loaded.mysql, sqlite: evaluation.loaded.sqlite, hash: evaluation.loaded.hash },
+    load: {
+      postgres: evaluation.loaded.postgres,
+      mysql: evaluation.loaded.mysql,
+      sqlite: evaluation.loaded.sqlite,
+      hash: evaluation.loaded.hash,
+    },
     setup: evaluation.setup,
     engines: evaluation.engines.map((engine) => ({
       engine: engine.engine,
@@ -96,7 +129,14 @@ if (values.json) {
             ms: Math.round(answer.ms * 10) / 10,
             tables: answer.tables.length,
             error: answer.error ?? null,
-            ...(scored ? { complete: scored.complete, tableRecall: scored.tableRecall, columnRecall: scored.columnRecall, missing: scored.missing } : {}),
+            ...(scored
+              ? {
+                  complete: scored.complete,
+                  tableRecall: scored.tableRecall,
+                  columnRecall: scored.columnRecall,
+                  missing: scored.missing,
+                }
+              : {}),
           };
         }),
       ),

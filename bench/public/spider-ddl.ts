@@ -27,7 +27,13 @@ export interface SpiderSkippedKeys {
 }
 
 /** Spider's coarse types (from its SQLite originals) as PostgreSQL types. */
-const TYPES = new Map([['text', 'text'], ['number', 'numeric'], ['time', 'timestamp'], ['boolean', 'boolean'], ['others', 'text']]);
+const TYPES = new Map([
+  ['text', 'text'],
+  ['number', 'numeric'],
+  ['time', 'timestamp'],
+  ['boolean', 'boolean'],
+  ['others', 'text'],
+]);
 
 export const quotePg = (identifier: string): string => `"${identifier.replaceAll('"', '""')}"`;
 
@@ -49,7 +55,9 @@ export function spiderDdl(file: string): { databases: SpiderDdl[]; skipped: Spid
     const typeOf = (index: number) => TYPES.get(database.column_types[index]!) ?? 'text';
     const primary = new Set(database.primary_keys.flat());
     const createStatements = database.table_names_original.map((table, tableIndex) => {
-      const own = columns.map((column, index) => ({ name: column[1], index, table: column[0] })).filter((column) => column.table === tableIndex);
+      const own = columns
+        .map((column, index) => ({ name: column[1], index, table: column[0] }))
+        .filter((column) => column.table === tableIndex);
       const lines = own.map((column) => `  ${quotePg(column.name)} ${typeOf(column.index)}`);
       const keys = own.filter((column) => primary.has(column.index)).map((column) => quotePg(column.name));
       if (keys.length > 0) lines.push(`  PRIMARY KEY (${keys.join(', ')})`);
@@ -66,7 +74,9 @@ export function spiderDdl(file: string): { databases: SpiderDdl[]; skipped: Spid
       seen.add(key);
       const [fromTable, fromColumn] = columns[from]!;
       const [toTable, toColumn] = columns[to]!;
-      const toTablePrimary = columns.map((column, index) => ({ table: column[0], index })).filter((column) => column.table === toTable && primary.has(column.index));
+      const toTablePrimary = columns
+        .map((column, index) => ({ table: column[0], index }))
+        .filter((column) => column.table === toTable && primary.has(column.index));
       if (toTablePrimary.length !== 1 || toTablePrimary[0]!.index !== to) {
         skipped.toNonUnique += 1;
         continue;
@@ -75,10 +85,19 @@ export function spiderDdl(file: string): { databases: SpiderDdl[]; skipped: Spid
         skipped.typeMismatch += 1;
         continue;
       }
-      const qualified = (tableIndex: number) => `${quotePg(schema)}.${quotePg(database.table_names_original[tableIndex]!)}`;
-      foreignKeyStatements.push(`ALTER TABLE ${qualified(fromTable)} ADD FOREIGN KEY (${quotePg(fromColumn)}) REFERENCES ${qualified(toTable)} (${quotePg(toColumn)})`);
+      const qualified = (tableIndex: number) =>
+        `${quotePg(schema)}.${quotePg(database.table_names_original[tableIndex]!)}`;
+      foreignKeyStatements.push(
+        `ALTER TABLE ${qualified(fromTable)} ADD FOREIGN KEY (${quotePg(fromColumn)}) REFERENCES ${qualified(toTable)} (${quotePg(toColumn)})`,
+      );
     }
-    return { schema, createStatements, foreignKeyStatements, tables: database.table_names_original.length, columns: columns.filter((column) => column[0] >= 0).length };
+    return {
+      schema,
+      createStatements,
+      foreignKeyStatements,
+      tables: database.table_names_original.length,
+      columns: columns.filter((column) => column[0] >= 0).length,
+    };
   });
   return { databases: result, skipped };
 }

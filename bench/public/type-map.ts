@@ -5,40 +5,61 @@
 export function mysqlType(postgresType: string, key: boolean): string {
   const type = postgresType.toLowerCase();
   const sized = /^(character varying|character|numeric)\((\d+(?:,\s*\d+)?)\)$/.exec(type);
-  if (sized) return `${sized[1] === 'character varying' ? 'VARCHAR' : sized[1] === 'character' ? 'CHAR' : 'DECIMAL'}(${sized[2]})`;
+  if (sized)
+    return `${sized[1] === 'character varying' ? 'VARCHAR' : sized[1] === 'character' ? 'CHAR' : 'DECIMAL'}(${sized[2]})`;
   switch (type) {
-    case 'bigint': return 'BIGINT';
-    case 'integer': return 'INT';
-    case 'smallint': return 'SMALLINT';
-    case 'numeric': return 'DOUBLE';
-    case 'double precision': return 'DOUBLE';
-    case 'real': return 'FLOAT';
-    case 'boolean': return 'BOOLEAN';
-    case 'date': return 'DATE';
+    case 'bigint':
+      return 'BIGINT';
+    case 'integer':
+      return 'INT';
+    case 'smallint':
+      return 'SMALLINT';
+    case 'numeric':
+      return 'DOUBLE';
+    case 'double precision':
+      return 'DOUBLE';
+    case 'real':
+      return 'FLOAT';
+    case 'boolean':
+      return 'BOOLEAN';
+    case 'date':
+      return 'DATE';
     case 'timestamp without time zone':
-    case 'timestamp with time zone': return 'DATETIME(6)';
-    case 'time without time zone': return 'TIME';
-    default: return key ? 'VARCHAR(255)' : 'TEXT';
+    case 'timestamp with time zone':
+      return 'DATETIME(6)';
+    case 'time without time zone':
+      return 'TIME';
+    default:
+      return key ? 'VARCHAR(255)' : 'TEXT';
   }
 }
 
 export function sqliteType(postgresType: string): string {
   const type = postgresType.toLowerCase();
   const sized = /^(character varying|character|numeric)\((\d+(?:,\s*\d+)?)\)$/.exec(type);
-  if (sized) return `${sized[1] === 'character varying' ? 'VARCHAR' : sized[1] === 'character' ? 'CHAR' : 'NUMERIC'}(${sized[2]})`;
+  if (sized)
+    return `${sized[1] === 'character varying' ? 'VARCHAR' : sized[1] === 'character' ? 'CHAR' : 'NUMERIC'}(${sized[2]})`;
   switch (type) {
     case 'bigint':
     case 'integer':
-    case 'smallint': return 'INTEGER';
-    case 'numeric': return 'NUMERIC';
+    case 'smallint':
+      return 'INTEGER';
+    case 'numeric':
+      return 'NUMERIC';
     case 'double precision':
-    case 'real': return 'REAL';
-    case 'boolean': return 'BOOLEAN';
-    case 'date': return 'DATE';
+    case 'real':
+      return 'REAL';
+    case 'boolean':
+      return 'BOOLEAN';
+    case 'date':
+      return 'DATE';
     case 'timestamp without time zone':
-    case 'timestamp with time zone': return 'DATETIME';
-    case 'time without time zone': return 'TIME';
-    default: return 'TEXT';
+    case 'timestamp with time zone':
+      return 'DATETIME';
+    case 'time without time zone':
+      return 'TIME';
+    default:
+      return 'TEXT';
   }
 }
 

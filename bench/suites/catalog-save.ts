@@ -31,7 +31,10 @@ async function stallDuring(work: () => unknown): Promise<{ ms: number; stall: nu
  * Saving a schema snapshot into the catalog, in place on the main thread against the catalog writer worker, side by
  * side in alternating runs: the time to save, and the longest stall of the main event loop meanwhile.
  */
-export async function catalogSaveSuite(options: { quick: boolean; log: (line: string) => void }): Promise<BenchSection> {
+export async function catalogSaveSuite(options: {
+  quick: boolean;
+  log: (line: string) => void;
+}): Promise<BenchSection> {
   const workloads: WorkloadName[] = options.quick ? ['w200'] : ['w200', 'w1000'];
   const rows: (string | number)[][] = [];
   for (const workload of workloads) {
@@ -46,8 +49,15 @@ export async function catalogSaveSuite(options: { quick: boolean; log: (line: st
         const catalog = new CatalogStore(CatalogStore.file(home.dir));
         catalog.upsertSource({ id: 's', name: 's', engine: 'sqlite', displayUrl: 'sqlite:x', isDemo: false });
         const writer = new CatalogWriter(catalog, CatalogStore.file(home.dir));
-        if (mode === 'worker') await writer.saveSnapshot('s', { ...snapshot, tables: snapshot.tables.slice(0, 60) }, { queries: 1, ms: 1 }); // worker started, as in a running app
-        results[mode].push(await stallDuring(() => (mode === 'inline' ? catalog.saveSnapshot('s', snapshot, { queries: 1, ms: 1 }) : writer.saveSnapshot('s', snapshot, { queries: 1, ms: 1 }))));
+        if (mode === 'worker')
+          await writer.saveSnapshot('s', { ...snapshot, tables: snapshot.tables.slice(0, 60) }, { queries: 1, ms: 1 }); // worker started, as in a running app
+        results[mode].push(
+          await stallDuring(() =>
+            mode === 'inline'
+              ? catalog.saveSnapshot('s', snapshot, { queries: 1, ms: 1 })
+              : writer.saveSnapshot('s', snapshot, { queries: 1, ms: 1 }),
+          ),
+        );
         await writer.close();
         catalog.close();
         home.cleanup();
@@ -55,9 +65,17 @@ export async function catalogSaveSuite(options: { quick: boolean; log: (line: st
     }
     const columns = snapshot.tables.reduce((sum, entry) => sum + entry.columns.length, 0);
     for (const mode of ['inline', 'worker'] as const) {
-      rows.push([workload.toUpperCase(), columns.toLocaleString('en-US'), mode === 'inline' ? 'in place (main thread)' : 'catalog writer worker', ms(median(results[mode].map((result) => result.ms))), ms(median(results[mode].map((result) => result.stall)))]);
+      rows.push([
+        workload.toUpperCase(),
+        columns.toLocaleString('en-US'),
+        mode === 'inline' ? 'in place (main thread)' : 'catalog writer worker',
+        ms(median(results[mode].map((result) => result.ms))),
+        ms(median(results[mode].map((result) => result.stall))),
+      ]);
     }
-    options.log(`${workload}: inline stall ${ms(median(results.inline.map((r) => r.stall)))}, worker stall ${ms(median(results.worker.map((r) => r.stall)))}`);
+    options.log(
+      `${workload}: inline stall ${ms(median(results.inline.map((r) => r.stall)))}, worker stall ${ms(median(results.worker.map((r) => r.stall)))}`,
+    );
   }
   return {
     key: 'catalog-save',

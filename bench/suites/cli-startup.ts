@@ -29,7 +29,11 @@ export async function cliStartupSuite(options: { quick: boolean; log: (line: str
   const cases: [string, string[], string][] = [
     ['node -e 0', ['-e', '0'], 'the floor'],
     ['schemascope --help', [bin, '--help'], 'target <= 150 ms'],
-    ['schemascope introspect W200 --offline --json', [bin, 'introspect', url, '--offline', '--json', '--home', home], 'target <= 400 ms'],
+    [
+      'schemascope introspect W200 --offline --json',
+      [bin, 'introspect', url, '--offline', '--json', '--home', home],
+      'target <= 400 ms',
+    ],
   ];
   const runs = options.quick ? 5 : 15;
   const times = cases.map(() => [] as number[]);
@@ -41,7 +45,13 @@ export async function cliStartupSuite(options: { quick: boolean; log: (line: str
   }
   rmSync(home, { recursive: true, force: true });
   const floor = median(times[0]!);
-  const rows = cases.map(([name, , note], index) => [name, ms(median(times[index]!)), ms(quantile(times[index]!, 0.95)), `${(median(times[index]!) - floor).toFixed(0)} ms`, note]);
+  const rows = cases.map(([name, , note], index) => [
+    name,
+    ms(median(times[index]!)),
+    ms(quantile(times[index]!, 0.95)),
+    `${(median(times[index]!) - floor).toFixed(0)} ms`,
+    note,
+  ]);
   return {
     key: 'cli-startup',
     title: 'CLI start-up: fresh processes, side by side with node -e 0',

@@ -13,7 +13,12 @@ import { ms, table, type BenchSection } from '../bench-report.ts';
 
 type EngineName = 'mysql' | 'postgres' | 'sqlite';
 const LABEL: Record<EngineName, string> = { mysql: 'MariaDB', postgres: 'PostgreSQL', sqlite: 'SQLite' };
-const url = (engine: EngineName) => (engine === 'mysql' ? mysqlUrl(BIG_DATABASE) : engine === 'postgres' ? postgresUrl(BIG_DATABASE) : `sqlite:${bigSqliteFile()}`);
+const url = (engine: EngineName) =>
+  engine === 'mysql'
+    ? mysqlUrl(BIG_DATABASE)
+    : engine === 'postgres'
+      ? postgresUrl(BIG_DATABASE)
+      : `sqlite:${bigSqliteFile()}`;
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const gc = () => (globalThis as { gc?: () => void }).gc?.();
 
@@ -52,7 +57,10 @@ async function wholeResult(engine: EngineName): Promise<{ ms: number; peak: numb
   return { ms: performance.now() - started, peak };
 }
 
-async function firstPage(engine: EngineName, door: SqlDoor): Promise<{ times: number[]; peak: number; rows: number; truncated: boolean }> {
+async function firstPage(
+  engine: EngineName,
+  door: SqlDoor,
+): Promise<{ times: number[]; peak: number; rows: number; truncated: boolean }> {
   const connection = await open(engine);
   const times: number[] = [];
   let peak = 0;
@@ -79,18 +87,34 @@ async function firstPage(engine: EngineName, door: SqlDoor): Promise<{ times: nu
 }
 
 /** Connections the server sees for the benchmark database, other than the monitor's own. */
-async function serverConnections(engine: 'mysql' | 'postgres'): Promise<{ count: () => Promise<number>; close: () => Promise<void> }> {
+async function serverConnections(
+  engine: 'mysql' | 'postgres',
+): Promise<{ count: () => Promise<number>; close: () => Promise<void> }> {
   if (engine === 'mysql') {
     const monitor = await mysql.createConnection({ ...MARIADB });
     return {
-      count: async () => ((await monitor.query(`SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE DB = ? AND ID <> CONNECTION_ID()`, [BIG_DATABASE]))[0] as { n: number }[])[0]!.n,
+      count: async () =>
+        (
+          (
+            await monitor.query(
+              `SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE DB = ? AND ID <> CONNECTION_ID()`,
+              [BIG_DATABASE],
+            )
+          )[0] as { n: number }[]
+        )[0]!.n,
       close: () => monitor.end(),
     };
   }
   const monitor = new pg.Client({ ...POSTGRES, database: 'postgres' });
   await monitor.connect();
   return {
-    count: async () => (await monitor.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [BIG_DATABASE])).rows[0].n,
+    count: async () =>
+      (
+        await monitor.query(
+          'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+          [BIG_DATABASE],
+        )
+      ).rows[0].n,
     close: () => monitor.end(),
   };
 }
@@ -132,20 +156,32 @@ async function concurrency(engine: 'mysql' | 'postgres', door: SqlDoor) {
   return { latencies, kinds, maxSeen, wall, limit: stats.limit };
 }
 
-async function cancelLatency(engine: EngineName, door: SqlDoor): Promise<{ toError: number; toServerStop: number | null }> {
+async function cancelLatency(
+  engine: EngineName,
+  door: SqlDoor,
+): Promise<{ toError: number; toServerStop: number | null }> {
   const connection = await open(engine);
   const monitor = engine === 'sqlite' ? undefined : await serverConnections(engine);
-  const sql = engine === 'mysql' ? 'SELECT SLEEP(30) AS slept' : engine === 'postgres' ? 'SELECT pg_sleep(30) AS slept' : 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c';
+  const sql =
+    engine === 'mysql'
+      ? 'SELECT SLEEP(30) AS slept'
+      : engine === 'postgres'
+        ? 'SELECT pg_sleep(30) AS slept'
+        : 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c';
   const running = async () => {
     if (engine === 'mysql') {
       const probe = await mysql.createConnection({ ...MARIADB });
-      const [rows] = await probe.query(`SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE INFO LIKE 'SELECT SLEEP(30)%'`);
+      const [rows] = await probe.query(
+        `SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE INFO LIKE 'SELECT SLEEP(30)%'`,
+      );
       await probe.end();
       return (rows as { n: number }[])[0]!.n > 0;
     }
     const probe = new pg.Client({ ...POSTGRES, database: 'postgres' });
     await probe.connect();
-    const result = await probe.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE state = 'active' AND query LIKE 'SELECT pg_sleep(30)%'`);
+    const result = await probe.query(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE state = 'active' AND query LIKE 'SELECT pg_sleep(30)%'`,
+    );
     await probe.end();
     return result.rows[0].n > 0;
   };
@@ -185,7 +221,9 @@ export async function executionSuite(options: { log: (line: string) => void }): 
   for (const engine of ['mysql', 'postgres', 'sqlite'] as const) {
     const ours = await firstPage(engine, door);
     const baseline = engine === 'sqlite' ? null : await wholeResult(engine);
-    options.log(`${engine}: first 1,000 rows ${ms(median(ours.times))}, +${mb(ours.peak)}; whole result ${baseline ? `${ms(baseline.ms)}, +${mb(baseline.peak)}` : 'n/a'}`);
+    options.log(
+      `${engine}: first 1,000 rows ${ms(median(ours.times))}, +${mb(ours.peak)}; whole result ${baseline ? `${ms(baseline.ms)}, +${mb(baseline.peak)}` : 'n/a'}`,
+    );
     pageRows.push([
       LABEL[engine],
       `${ms(median(ours.times))} / ${ms(quantile(ours.times, 0.95))}`,
@@ -193,7 +231,9 @@ export async function executionSuite(options: { log: (line: string) => void }): 
       `${ours.rows.toLocaleString('en-US')}${ours.truncated ? ' (truncated: more exist)' : ''}`,
       baseline ? ms(baseline.ms) : 'n/a (in-process)',
       baseline ? mb(baseline.peak) : '',
-      baseline ? `${Math.round(baseline.ms / median(ours.times))}x faster, ${Math.round(baseline.peak / Math.max(ours.peak, 1))}x less memory` : '',
+      baseline
+        ? `${Math.round(baseline.ms / median(ours.times))}x faster, ${Math.round(baseline.peak / Math.max(ours.peak, 1))}x less memory`
+        : '',
       median(ours.times) <= 300 ? 'met' : 'NOT met',
     ]);
   }
@@ -202,7 +242,9 @@ export async function executionSuite(options: { log: (line: string) => void }): 
   for (const engine of ['mysql', 'postgres'] as const) {
     const result = await concurrency(engine, door);
     const other = [...result.kinds].filter(([kind]) => kind !== 'ok' && kind !== 'pool_busy');
-    options.log(`${engine}: 200 concurrent: ${JSON.stringify(Object.fromEntries(result.kinds))}, max server connections ${result.maxSeen}`);
+    options.log(
+      `${engine}: 200 concurrent: ${JSON.stringify(Object.fromEntries(result.kinds))}, max server connections ${result.maxSeen}`,
+    );
     concurrencyRows.push([
       LABEL[engine],
       result.kinds.get('ok') ?? 0,
@@ -222,8 +264,17 @@ export async function executionSuite(options: { log: (line: string) => void }): 
     for (let run = 0; run < 3; run += 1) runs.push(await cancelLatency(engine, door));
     const toError = runs.map((run) => run.toError);
     const toStop = runs.map((run) => run.toServerStop).filter((value): value is number => value !== null);
-    options.log(`${engine}: cancel -> error ${ms(median(toError))}, server stop ${toStop.length ? ms(median(toStop)) : 'n/a'}`);
-    cancelRows.push([LABEL[engine], ms(median(toError)), toStop.length ? `${ms(median(toStop))} (max ${ms(Math.max(...toStop))})` : 'process killed (see test/integration/sqlite-cancel.test.ts)', Math.max(...(toStop.length ? toStop : toError)) <= 1000 ? 'met' : 'NOT met']);
+    options.log(
+      `${engine}: cancel -> error ${ms(median(toError))}, server stop ${toStop.length ? ms(median(toStop)) : 'n/a'}`,
+    );
+    cancelRows.push([
+      LABEL[engine],
+      ms(median(toError)),
+      toStop.length
+        ? `${ms(median(toStop))} (max ${ms(Math.max(...toStop))})`
+        : 'process killed (see test/integration/sqlite-cancel.test.ts)',
+      Math.max(...(toStop.length ? toStop : toError)) <= 1000 ? 'met' : 'NOT met',
+    ]);
   }
 
   // The registry stays on: its cost per call, and a query loop with and without it, side by side.
@@ -241,7 +292,10 @@ export async function executionSuite(options: { log: (line: string) => void }): 
   const sqlite = await open('sqlite');
   const loops: Record<'with' | 'without', number[]> = { with: [], without: [] };
   for (let round = 0; round < 5; round += 1) {
-    for (const [name, loopDoor] of [['with', new SqlDoor(new MetricsRegistry())], ['without', new SqlDoor()]] as const) {
+    for (const [name, loopDoor] of [
+      ['with', new SqlDoor(new MetricsRegistry())],
+      ['without', new SqlDoor()],
+    ] as const) {
       const begin = performance.now();
       for (let index = 0; index < 500; index += 1) await loopDoor.execute(sqlite, { sql: 'SELECT 1', limit: 1 });
       loops[name].push((performance.now() - begin) / 500);

@@ -18,7 +18,11 @@ async function timed<T>(run: () => Promise<T>): Promise<{ ms: number; value: T }
  * Introspection of W200 and W1000 on MariaDB and PostgreSQL: Schemascope's set-based introspector against the
  * predecessor's one-query-per-table approach, side by side in the same run, with the catalog queries each issued.
  */
-export async function introspectionSuite(options: { runs: number; workloads: WorkloadName[]; log: (line: string) => void }): Promise<BenchSection> {
+export async function introspectionSuite(options: {
+  runs: number;
+  workloads: WorkloadName[];
+  log: (line: string) => void;
+}): Promise<BenchSection> {
   const rows: (string | number)[][] = [];
   for (const workload of options.workloads) {
     await ensureWorkload(workload, options.log);
@@ -47,7 +51,9 @@ export async function introspectionSuite(options: { runs: number; workloads: Wor
       const baseline: number[] = [];
       let baselineQueries = 0;
       for (let run = 0; run < baselineRuns; run += 1) {
-        const result = await timed(() => (engine === 'mysql' ? perTableMysql(MARIADB, database) : perTablePostgres({ ...POSTGRES, database })));
+        const result = await timed(() =>
+          engine === 'mysql' ? perTableMysql(MARIADB, database) : perTablePostgres({ ...POSTGRES, database }),
+        );
         baseline.push(result.ms);
         baselineQueries = result.value.queries;
       }

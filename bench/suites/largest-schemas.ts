@@ -47,26 +47,83 @@ export async function largestSchemasSuite(options: { log: (line: string) => void
   const runs: [string, Run][] = [];
   for (const [name, url] of engines) {
     options.log(`w10k on ${name}`);
-    const output = execFileSync(process.execPath, ['--expose-gc', path.join(root, 'bin', 'run-ts.mjs'), 'bench/w10k-run.ts', url], { cwd: root, env: process.env, maxBuffer: 16 * 1024 * 1024 }).toString();
+    const output = execFileSync(
+      process.execPath,
+      ['--expose-gc', path.join(root, 'bin', 'run-ts.mjs'), 'bench/w10k-run.ts', url],
+      { cwd: root, env: process.env, maxBuffer: 16 * 1024 * 1024 },
+    ).toString();
     runs.push([name, JSON.parse(output.trim().split('\n').pop()!) as Run]);
   }
-  const row = (label: string, target: string, pick: (run: Run) => string) => [label, target, ...runs.map(([, run]) => pick(run))];
+  const row = (label: string, target: string, pick: (run: Run) => string) => [
+    label,
+    target,
+    ...runs.map(([, run]) => pick(run)),
+  ];
   const rows = [
-    row('tables / columns', '10,000 / 500,000', (run) => `${run.tables.toLocaleString('en-US')} / ${run.columns.toLocaleString('en-US')}`),
+    row(
+      'tables / columns',
+      '10,000 / 500,000',
+      (run) => `${run.tables.toLocaleString('en-US')} / ${run.columns.toLocaleString('en-US')}`,
+    ),
     row('introspect + save (refresh)', '<= 15 s', (run) => `${ms(run.refreshMs)} ${mark(run.refreshMs, 15_000)}`),
     row('catalog queries', 'constant', (run) => String(run.introspectQueries)),
-    row('main-thread stall during refresh (max)', '<= 50 ms', (run) => `${ms(run.refreshLagMaxMs)} ${mark(run.refreshLagMaxMs, 50)}`),
-    row('table list for the tree (handler, p50)', '<= 50 ms', (run) => `${ms(run.tableListP50)} ${mark(run.tableListP50, 50)}`),
+    row(
+      'main-thread stall during refresh (max)',
+      '<= 50 ms',
+      (run) => `${ms(run.refreshLagMaxMs)} ${mark(run.refreshLagMaxMs, 50)}`,
+    ),
+    row(
+      'table list for the tree (handler, p50)',
+      '<= 50 ms',
+      (run) => `${ms(run.tableListP50)} ${mark(run.tableListP50, 50)}`,
+    ),
     row('filter 10,000 names (p50)', '<= 50 ms', (run) => `${ms(run.filterP50)} ${mark(run.filterP50, 50)}`),
-    row('index, built-in provider', '<= 60 s', (run) => `${ms(run.indexMs)} ${mark(run.indexMs, 60_000)} (${run.items.toLocaleString('en-US')} items, ${run.indexState})`),
-    row('first question after indexing, same process', '<= 3 s', (run) => `${ms(run.firstContextMs)} ${mark(run.firstContextMs, 3000)}`),
-    row('first question, fresh engine on the folder', '<= 3 s', (run) => `${ms(run.freshFirstContextMs)} ${mark(run.freshFirstContextMs, 3000)}`),
+    row(
+      'index, built-in provider',
+      '<= 60 s',
+      (run) =>
+        `${ms(run.indexMs)} ${mark(run.indexMs, 60_000)} (${run.items.toLocaleString('en-US')} items, ${run.indexState})`,
+    ),
+    row(
+      'first question after indexing, same process',
+      '<= 3 s',
+      (run) => `${ms(run.firstContextMs)} ${mark(run.firstContextMs, 3000)}`,
+    ),
+    row(
+      'first question, fresh engine on the folder',
+      '<= 3 s',
+      (run) => `${ms(run.freshFirstContextMs)} ${mark(run.freshFirstContextMs, 3000)}`,
+    ),
     row('first search, fresh engine', '', (run) => ms(run.freshFirstSearchMs)),
-    row('search p50 / p95 (warm)', 'p95 <= 150 ms', (run) => `${ms(run.searchP50)} / ${ms(run.searchP95)} ${mark(run.searchP95, 150)}`),
-    row('context p50 / p95 (warm, 4,000 tokens)', 'p95 <= 300 ms', (run) => `${ms(run.contextP50)} / ${ms(run.contextP95)} ${mark(run.contextP95, 300)}`),
-    row('RSS peak / after', '< 1 GB', (run) => `${run.rssPeakMb.toFixed(0)} / ${run.rssAfterMb.toFixed(0)} MB ${mark(run.rssPeakMb, 1024)}`),
-    row('resident vectors / budget', 'within budget', (run) => run.vectors.map((vector) => `${((vector.compactBytes + vector.fullCacheBytes) / 1048576).toFixed(1)} / ${(vector.budgetBytes / 1048576).toFixed(0)} MB`).join(', ') || 'none (built-in provider ranks by names)'),
-    row('bounded caches (size / limit)', 'every one bounded', (run) => run.caches.map((cache) => `${cache.name}: ${cache.size}/${cache.limit}`).join('; ')),
+    row(
+      'search p50 / p95 (warm)',
+      'p95 <= 150 ms',
+      (run) => `${ms(run.searchP50)} / ${ms(run.searchP95)} ${mark(run.searchP95, 150)}`,
+    ),
+    row(
+      'context p50 / p95 (warm, 4,000 tokens)',
+      'p95 <= 300 ms',
+      (run) => `${ms(run.contextP50)} / ${ms(run.contextP95)} ${mark(run.contextP95, 300)}`,
+    ),
+    row(
+      'RSS peak / after',
+      '< 1 GB',
+      (run) => `${run.rssPeakMb.toFixed(0)} / ${run.rssAfterMb.toFixed(0)} MB ${mark(run.rssPeakMb, 1024)}`,
+    ),
+    row(
+      'resident vectors / budget',
+      'within budget',
+      (run) =>
+        run.vectors
+          .map(
+            (vector) =>
+              `${((vector.compactBytes + vector.fullCacheBytes) / 1048576).toFixed(1)} / ${(vector.budgetBytes / 1048576).toFixed(0)} MB`,
+          )
+          .join(', ') || 'none (built-in provider ranks by names)',
+    ),
+    row('bounded caches (size / limit)', 'every one bounded', (run) =>
+      run.caches.map((cache) => `${cache.name}: ${cache.size}/${cache.limit}`).join('; '),
+    ),
   ];
   return {
     key: 'largest-schemas',

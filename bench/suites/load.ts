@@ -30,7 +30,8 @@ export async function loadSuite(options: { quick: boolean; log: (line: string) =
     const indexed = engine.sources.add({ name: 'index me', url: `sqlite:${workloadSqliteFile('w200')}` }).id;
     await engine.sources.refresh(indexed);
     // Warm up (pools open, tokenizer loaded), then measure from a collected heap.
-    for (const sourceId of [mysqlSource, pgSource]) await engine.handlers['query/execute']({ sourceId, sql: 'SELECT 1 AS one' }, {});
+    for (const sourceId of [mysqlSource, pgSource])
+      await engine.handlers['query/execute']({ sourceId, sql: 'SELECT 1 AS one' }, {});
     gc();
     const heapStart = process.memoryUsage().heapUsed;
     let heapPeak = heapStart;
@@ -43,7 +44,13 @@ export async function loadSuite(options: { quick: boolean; log: (line: string) =
     let currentJob: { cancel(): void } | undefined;
     const indexing = (async () => {
       for (let dimensions = 256; !stopIndexing; dimensions -= 1) {
-        const { job } = await engine.indexes.start(indexed, { provider: 'openai', baseUrl: fake.url, apiKey: 'sk-load-test', model: 'text-embedding-3-small', dimensions });
+        const { job } = await engine.indexes.start(indexed, {
+          provider: 'openai',
+          baseUrl: fake.url,
+          apiKey: 'sk-load-test',
+          model: 'text-embedding-3-small',
+          dimensions,
+        });
         currentJob = job;
         const summary = await job.done;
         embedded += summary.embedded;
@@ -56,7 +63,11 @@ export async function loadSuite(options: { quick: boolean; log: (line: string) =
     const examples = new Map<string, string>();
     const deadline = Date.now() + seconds * 1000;
     // Real tables of the workload (read from the catalog, so the awkward names are quoted right), and a trivial query.
-    const names = engine.catalog.listTables(engine.catalog.latestSnapshot(indexed)!.id).slice(0, 200).map((table) => table.name).filter((name) => /^t\d{4}_[a-z_]+$/.test(name));
+    const names = engine.catalog
+      .listTables(engine.catalog.latestSnapshot(indexed)!.id)
+      .slice(0, 200)
+      .map((table) => table.name)
+      .filter((name) => /^t\d{4}_[a-z_]+$/.test(name));
     const queries = [(n: number) => `SELECT * FROM ${names[n % names.length]}`, () => 'SELECT 1 AS one'];
     const client = async (index: number) => {
       const sourceId = index % 2 === 0 ? mysqlSource : pgSource;
@@ -88,15 +99,29 @@ export async function loadSuite(options: { quick: boolean; log: (line: string) =
     gc();
     const heapEnd = process.memoryUsage().heapUsed;
     const other = [...outcomes].filter(([kind]) => kind !== 'ok' && kind !== 'pool_busy');
-    options.log(`load: ${JSON.stringify(Object.fromEntries(outcomes))}; heap ${Math.round(heapStart / MB)} -> ${Math.round(heapPeak / MB)} -> ${Math.round(heapEnd / MB)} MB; lag p99 ${Math.max(...lag)} ms`);
+    options.log(
+      `load: ${JSON.stringify(Object.fromEntries(outcomes))}; heap ${Math.round(heapStart / MB)} -> ${Math.round(heapPeak / MB)} -> ${Math.round(heapEnd / MB)} MB; lag p99 ${Math.max(...lag)} ms`,
+    );
     const rows = [
       ['duration', `${seconds} s, 200 concurrent clients (half MariaDB, half PostgreSQL, pools of 10, queue 100)`],
       ['queries finished', (outcomes.get('ok') ?? 0).toLocaleString('en-US')],
       ['"pool busy" (well-formed, client backs off 20 ms)', (outcomes.get('pool_busy') ?? 0).toLocaleString('en-US')],
-      ['other errors', other.length === 0 ? '0' : other.map(([kind, count]) => `${count} ${kind} (${examples.get(kind)})`).join('; ')],
-      ['query latency p50 / p95 / p99', `${ms(median(latencies))} / ${ms(quantile(latencies, 0.95))} / ${ms(quantile(latencies, 0.99))}`],
-      ['indexing meanwhile (W200 through the fake API, again and again)', `${indexRuns} complete runs, ${embedded.toLocaleString('en-US')} items embedded in ${indexRequests} requests`],
-      ['heap start / peak / end (after GC)', `${(heapStart / MB).toFixed(1)} / ${(heapPeak / MB).toFixed(1)} / ${(heapEnd / MB).toFixed(1)} MB (end - start: ${((heapEnd - heapStart) / MB).toFixed(1)} MB)`],
+      [
+        'other errors',
+        other.length === 0 ? '0' : other.map(([kind, count]) => `${count} ${kind} (${examples.get(kind)})`).join('; '),
+      ],
+      [
+        'query latency p50 / p95 / p99',
+        `${ms(median(latencies))} / ${ms(quantile(latencies, 0.95))} / ${ms(quantile(latencies, 0.99))}`,
+      ],
+      [
+        'indexing meanwhile (W200 through the fake API, again and again)',
+        `${indexRuns} complete runs, ${embedded.toLocaleString('en-US')} items embedded in ${indexRequests} requests`,
+      ],
+      [
+        'heap start / peak / end (after GC)',
+        `${(heapStart / MB).toFixed(1)} / ${(heapPeak / MB).toFixed(1)} / ${(heapEnd / MB).toFixed(1)} MB (end - start: ${((heapEnd - heapStart) / MB).toFixed(1)} MB)`,
+      ],
       ['main event-loop lag, per-second p99: median / max', `${median(lag)} ms / ${Math.max(...lag)} ms`],
     ];
     return {

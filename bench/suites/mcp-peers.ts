@@ -40,7 +40,9 @@ const tokens = (text: string) => countTokens(text, 'o200k_base');
 async function connect(system: System): Promise<{ client: Client; startMs: number }> {
   const started = performance.now();
   const client = new Client({ name: 'schemascope-bench', version: '1.0.0' });
-  await client.connect(new StdioClientTransport({ command: process.execPath, args: [...system.args], stderr: 'ignore', cwd: REPO_ROOT }));
+  await client.connect(
+    new StdioClientTransport({ command: process.execPath, args: [...system.args], stderr: 'ignore', cwd: REPO_ROOT }),
+  );
   return { client, startMs: performance.now() - started };
 }
 
@@ -55,7 +57,9 @@ async function call(client: Client, name: string, args: Record<string, unknown>)
 
 /** The alternative with the fewest tables: what a peer's agent, told the tables by an oracle, fetches least of. */
 function cheapest(question: PublicQuestion) {
-  return [...question.alternatives].sort((a, b) => a.tables.length - b.tables.length || a.columns.length - b.columns.length)[0]!;
+  return [...question.alternatives].sort(
+    (a, b) => a.tables.length - b.tables.length || a.columns.length - b.columns.length,
+  )[0]!;
 }
 
 /** Columns of each `schema.table(...)` line of a packed context (names unquoted, lower case). */
@@ -64,7 +68,9 @@ function contextColumns(text: string): Map<string, Set<string>> {
   for (const line of text.split('\n')) {
     const match = /^([^\s(]+)\((.*)\)$/.exec(line);
     if (!match) continue;
-    const columns = new Set(match[2]!.split(', ').map((part) => part.split(' ')[0]!.replace(/^"|"$/g, '').toLowerCase()));
+    const columns = new Set(
+      match[2]!.split(', ').map((part) => part.split(' ')[0]!.replace(/^"|"$/g, '').toLowerCase()),
+    );
     found.set(match[1]!.replace(/"/g, '').toLowerCase(), columns);
   }
   return found;
@@ -94,12 +100,32 @@ export async function mcpPeersSuite(options: { quick: boolean; log: (line: strin
   const loaded = await ensureDatabases(['postgres'], options.log);
   const url = `postgres://${POSTGRES.user}@${POSTGRES.host}:${POSTGRES.port}/${PUBLIC_DATABASE}`;
   const home = mkdtempSync(path.join(os.tmpdir(), 'schemascope-bench-mcp-'));
-  const ours: System = { name: 'schemascope', label: 'Schemascope `mcp` (this repo)', args: [path.join(REPO_ROOT, 'bin', 'schemascope.mjs'), 'mcp', '--home', home, '--source', `pool=${url}`] };
-  const dbhub: System = { name: 'dbhub', label: '`@bytebase/dbhub` 1.4.0', args: [path.join(REPO_ROOT, 'node_modules', '@bytebase', 'dbhub', 'dist', 'index.js'), '--transport', 'stdio', '--dsn', `${url}?sslmode=disable`] };
-  const serverPostgres: System = { name: 'server-postgres', label: '`@modelcontextprotocol/server-postgres` 0.6.2', args: [path.join(REPO_ROOT, 'node_modules', '@modelcontextprotocol', 'server-postgres', 'dist', 'index.js'), url] };
+  const ours: System = {
+    name: 'schemascope',
+    label: 'Schemascope `mcp` (this repo)',
+    args: [path.join(REPO_ROOT, 'bin', 'schemascope.mjs'), 'mcp', '--home', home, '--source', `pool=${url}`],
+  };
+  const dbhub: System = {
+    name: 'dbhub',
+    label: '`@bytebase/dbhub` 1.4.0',
+    args: [
+      path.join(REPO_ROOT, 'node_modules', '@bytebase', 'dbhub', 'dist', 'index.js'),
+      '--transport',
+      'stdio',
+      '--dsn',
+      `${url}?sslmode=disable`,
+    ],
+  };
+  const serverPostgres: System = {
+    name: 'server-postgres',
+    label: '`@modelcontextprotocol/server-postgres` 0.6.2',
+    args: [path.join(REPO_ROOT, 'node_modules', '@modelcontextprotocol', 'server-postgres', 'dist', 'index.js'), url],
+  };
   const systems = [ours, dbhub, serverPostgres];
   const every = options.quick ? SAMPLE.quick : SAMPLE.full;
-  const questions = readQuestions(loaded.paths.goldRefs).filter((question) => question.set !== 'idk').filter((_question, index) => index % every === 0);
+  const questions = readQuestions(loaded.paths.goldRefs)
+    .filter((question) => question.set !== 'idk')
+    .filter((_question, index) => index % every === 0);
   options.log(`mcp-peers: ${questions.length} questions, ${systems.length} servers`);
 
   try {
@@ -131,7 +157,9 @@ export async function mcpPeersSuite(options: { quick: boolean; log: (line: strin
         for (const budget of BUDGETS) {
           const answer = await call(client, 'get_context', { question: question.text, budget });
           oursMs.push(answer.ms);
-          oursCosts.get(budget)!.push({ calls: 1, tokens: answer.tokens, complete: contextComplete(question, answer.text) });
+          oursCosts
+            .get(budget)!
+            .push({ calls: 1, tokens: answer.tokens, complete: contextComplete(question, answer.text) });
         }
       }
       const search = await call(client, 'search_schema', { text: questions[0]!.text });
@@ -141,13 +169,18 @@ export async function mcpPeersSuite(options: { quick: boolean; log: (line: strin
 
     // Peers: one call listing the tables (an agent must find them), then one call per needed table, told by an
     // oracle which ones (the cheapest alternative's): a lower bound on what their agents spend.
-    const peerCosts = new Map<string, { discovery: CallSample; perQuestion: QuestionCost[]; columnsOnly: QuestionCost[]; ms: number[] }>();
+    const peerCosts = new Map<
+      string,
+      { discovery: CallSample; perQuestion: QuestionCost[]; columnsOnly: QuestionCost[]; ms: number[] }
+    >();
     for (const system of [dbhub, serverPostgres]) {
       const { client } = await connect(system);
       const discovery =
         system === dbhub
           ? await call(client, 'search_objects', { object_type: 'table', detail_level: 'names', limit: 1000 })
-          : await call(client, 'query', { sql: "SELECT table_schema, table_name FROM information_schema.tables WHERE table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1, 2" });
+          : await call(client, 'query', {
+              sql: "SELECT table_schema, table_name FROM information_schema.tables WHERE table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1, 2",
+            });
       const ms = [discovery.ms];
       const perQuestion: QuestionCost[] = [];
       const columnsOnly: QuestionCost[] = [];
@@ -158,11 +191,20 @@ export async function mcpPeersSuite(options: { quick: boolean; log: (line: strin
         for (const tableName of alternative.tables) {
           const answer =
             system === dbhub
-              ? await call(client, 'search_objects', { object_type: 'table', pattern: tableName, schema: question.db, detail_level: 'full' })
-              : await call(client, 'query', { sql: `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = '${question.db}' AND table_name = '${tableName}' ORDER BY ordinal_position` });
+              ? await call(client, 'search_objects', {
+                  object_type: 'table',
+                  pattern: tableName,
+                  schema: question.db,
+                  detail_level: 'full',
+                })
+              : await call(client, 'query', {
+                  sql: `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = '${question.db}' AND table_name = '${tableName}' ORDER BY ordinal_position`,
+                });
           ms.push(answer.ms);
           spent += answer.tokens;
-          const columns = alternative.columns.filter((column) => column.toLowerCase().startsWith(`${tableName.toLowerCase()}.`));
+          const columns = alternative.columns.filter((column) =>
+            column.toLowerCase().startsWith(`${tableName.toLowerCase()}.`),
+          );
           complete &&= columns.every((column) => peerHolds(answer.text, column.split('.')[1]!));
         }
         perQuestion.push({ calls: 1 + alternative.tables.length, tokens: discovery.tokens + spent, complete });
@@ -173,9 +215,12 @@ export async function mcpPeersSuite(options: { quick: boolean; log: (line: strin
     }
 
     const ms = (value: number) => `${Math.round(value)} ms`;
-    const pct = (costs: readonly QuestionCost[]) => `${((100 * costs.filter((cost) => cost.complete).length) / costs.length).toFixed(1)} %`;
-    const meanTokens = (costs: readonly QuestionCost[]) => Math.round(costs.reduce((sum, cost) => sum + cost.tokens, 0) / costs.length);
-    const meanCalls = (costs: readonly QuestionCost[]) => (costs.reduce((sum, cost) => sum + cost.calls, 0) / costs.length).toFixed(2);
+    const pct = (costs: readonly QuestionCost[]) =>
+      `${((100 * costs.filter((cost) => cost.complete).length) / costs.length).toFixed(1)} %`;
+    const meanTokens = (costs: readonly QuestionCost[]) =>
+      Math.round(costs.reduce((sum, cost) => sum + cost.tokens, 0) / costs.length);
+    const meanCalls = (costs: readonly QuestionCost[]) =>
+      (costs.reduce((sum, cost) => sum + cost.calls, 0) / costs.length).toFixed(2);
     const medianTokens = (costs: readonly QuestionCost[]) => Math.round(median(costs.map((cost) => cost.tokens)));
     const bestPeerColumnsOnly = Math.min(...[...peerCosts.values()].map((peer) => meanTokens(peer.columnsOnly)));
     const bestPeerTotal = Math.min(...[...peerCosts.values()].map((peer) => meanTokens(peer.perQuestion)));
@@ -183,19 +228,59 @@ export async function mcpPeersSuite(options: { quick: boolean; log: (line: strin
     const rows: (string | number)[][] = [];
     for (const budget of BUDGETS) {
       const costs = oursCosts.get(budget)!;
-      rows.push([`Schemascope \`get_context\`, budget ${budget}`, meanCalls(costs), meanTokens(costs), medianTokens(costs), pct(costs), `${((100 * meanTokens(costs)) / bestPeerTotal).toFixed(0)} % / ${((100 * meanTokens(costs)) / bestPeerColumnsOnly).toFixed(0)} %`]);
+      rows.push([
+        `Schemascope \`get_context\`, budget ${budget}`,
+        meanCalls(costs),
+        meanTokens(costs),
+        medianTokens(costs),
+        pct(costs),
+        `${((100 * meanTokens(costs)) / bestPeerTotal).toFixed(0)} % / ${((100 * meanTokens(costs)) / bestPeerColumnsOnly).toFixed(0)} %`,
+      ]);
     }
     for (const system of [dbhub, serverPostgres]) {
       const peer = peerCosts.get(system.name)!;
-      rows.push([`${system.label}: list tables + one call per needed table`, meanCalls(peer.perQuestion), meanTokens(peer.perQuestion), medianTokens(peer.perQuestion), pct(peer.perQuestion), '']);
-      rows.push([`${system.label}: the needed tables only (oracle)`, meanCalls(peer.columnsOnly), meanTokens(peer.columnsOnly), medianTokens(peer.columnsOnly), pct(peer.columnsOnly), '']);
+      rows.push([
+        `${system.label}: list tables + one call per needed table`,
+        meanCalls(peer.perQuestion),
+        meanTokens(peer.perQuestion),
+        medianTokens(peer.perQuestion),
+        pct(peer.perQuestion),
+        '',
+      ]);
+      rows.push([
+        `${system.label}: the needed tables only (oracle)`,
+        meanCalls(peer.columnsOnly),
+        meanTokens(peer.columnsOnly),
+        medianTokens(peer.columnsOnly),
+        pct(peer.columnsOnly),
+        '',
+      ]);
     }
-    const latency = (name: string, samples: readonly number[]) => [name, samples.length, ms(median(samples)), ms(quantile(samples, 0.95))];
-    const latencyRows = [latency('Schemascope (get_context, search_schema; warm)', oursMs), ...[dbhub, serverPostgres].map((system) => latency(system.label, peerCosts.get(system.name)!.ms))];
-    const startRows = systems.map((system) => [system.label, ms(median(starts.get(system.name)!)), ms(quantile(starts.get(system.name)!, 0.95)), listTokens.get(system.name)!]);
+    const latency = (name: string, samples: readonly number[]) => [
+      name,
+      samples.length,
+      ms(median(samples)),
+      ms(quantile(samples, 0.95)),
+    ];
+    const latencyRows = [
+      latency('Schemascope (get_context, search_schema; warm)', oursMs),
+      ...[dbhub, serverPostgres].map((system) => latency(system.label, peerCosts.get(system.name)!.ms)),
+    ];
+    const startRows = systems.map((system) => [
+      system.label,
+      ms(median(starts.get(system.name)!)),
+      ms(quantile(starts.get(system.name)!, 0.95)),
+      listTokens.get(system.name)!,
+    ]);
     const oursAt = (budget: number) => oursCosts.get(budget)!;
-    const peerComplete = Math.max(...[...peerCosts.values()].map((peer) => peer.perQuestion.filter((cost) => cost.complete).length / peer.perQuestion.length));
-    const sameRecall = BUDGETS.map((budget) => [budget, oursAt(budget)] as const).find(([, costs]) => costs.filter((cost) => cost.complete).length / costs.length >= peerComplete);
+    const peerComplete = Math.max(
+      ...[...peerCosts.values()].map(
+        (peer) => peer.perQuestion.filter((cost) => cost.complete).length / peer.perQuestion.length,
+      ),
+    );
+    const sameRecall = BUDGETS.map((budget) => [budget, oursAt(budget)] as const).find(
+      ([, costs]) => costs.filter((cost) => cost.complete).length / costs.length >= peerComplete,
+    );
 
     return {
       key: 'mcp-peers',
@@ -232,7 +317,7 @@ Schemascope's first tool answer (engine opened, sources resolved, tokenizer buil
 ${ms(median(firstAnswer))}, p95 ${ms(quantile(firstAnswer, 0.95))} from spawn.
 
 Against the targets of issue #13: one call per question (yes). Tokens at most 10 % of the best peer's for the same
-recall: ${sameRecall ? `the smallest budget whose contexts are as complete as the peers' (${pct(sameRecall[1])}) is ${sameRecall[0]}: ${((100 * meanTokens(sameRecall[1])) / bestPeerTotal).toFixed(1)} % of the best peer's tokens with its listing` : 'no budget here reaches the peers\' completeness'}
+recall: ${sameRecall ? `the smallest budget whose contexts are as complete as the peers' (${pct(sameRecall[1])}) is ${sameRecall[0]}: ${((100 * meanTokens(sameRecall[1])) / bestPeerTotal).toFixed(1)} % of the best peer's tokens with its listing` : "no budget here reaches the peers' completeness"}
 (${((100 * meanTokens(oursAt(1000))) / bestPeerTotal).toFixed(1)} % at budget 1000, ${pct(oursAt(1000))} complete); against the oracle floor, which no agent reaches, ours costs more. p95 per call warm
 ${ms(quantile(oursMs, 0.95))} (target 100 ms); start-up ${ms(median(starts.get('schemascope')!))} median to \`initialize\` (target 300 ms). Loaded databases reused: ${loaded.postgres.reused ? 'yes' : 'no (loaded now)'}.`,
     };

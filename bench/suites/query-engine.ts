@@ -44,7 +44,13 @@ async function indexLocal(engine: Engine, sourceId: string): Promise<void> {
   await job.done;
 }
 
-async function recall(engine: Engine, sourceId: string, needs: readonly AnswerNeeds[], budget: number, useVectors: boolean): Promise<{ tables: number; columns: number; complete: number }> {
+async function recall(
+  engine: Engine,
+  sourceId: string,
+  needs: readonly AnswerNeeds[],
+  budget: number,
+  useVectors: boolean,
+): Promise<{ tables: number; columns: number; complete: number }> {
   let tables = 0;
   let columns = 0;
   let complete = 0;
@@ -65,7 +71,10 @@ const pct = (share: number) => `${Math.round(share * 100)}%`;
  * The query engine's context step: recall of needed tables and columns inside 2k/4k/8k budgets (hybrid against names
  * only, side by side), latency of retrieval + packing on W200 and W1000, and tiktoken's counting throughput.
  */
-export async function queryEngineSuite(options: { quick: boolean; log: (line: string) => void }): Promise<BenchSection> {
+export async function queryEngineSuite(options: {
+  quick: boolean;
+  log: (line: string) => void;
+}): Promise<BenchSection> {
   const home = tempHome('schemascope-bench-');
   const engine = createEngine({ home: home.dir, mode: 'web' });
   const workloads: WorkloadName[] = options.quick ? ['w200'] : ['w200', 'w1000'];
@@ -93,14 +102,27 @@ export async function queryEngineSuite(options: { quick: boolean; log: (line: st
       for (const budget of BUDGETS) {
         const hybrid = await recall(engine, sourceId, needs, budget, true);
         const names = await recall(engine, sourceId, needs, budget, false);
-        recallRows.push([label, needs.length, budget.toLocaleString('en-US'), pct(hybrid.tables), pct(hybrid.columns), pct(hybrid.complete), `${pct(names.tables)} / ${pct(names.columns)} / ${pct(names.complete)}`]);
-        options.log(`recall ${label} @${budget}: hybrid ${pct(hybrid.tables)}/${pct(hybrid.columns)}, names ${pct(names.tables)}/${pct(names.columns)}`);
+        recallRows.push([
+          label,
+          needs.length,
+          budget.toLocaleString('en-US'),
+          pct(hybrid.tables),
+          pct(hybrid.columns),
+          pct(hybrid.complete),
+          `${pct(names.tables)} / ${pct(names.columns)} / ${pct(names.complete)}`,
+        ]);
+        options.log(
+          `recall ${label} @${budget}: hybrid ${pct(hybrid.tables)}/${pct(hybrid.columns)}, names ${pct(names.tables)}/${pct(names.columns)}`,
+        );
       }
     }
 
     // Latency of retrieval + packing (warm: the prepared snapshot is cached per snapshot id; cold shown apart).
     const latencyRows: (string | number)[][] = [];
-    const questions = [...DEMO_QUESTIONS.map((entry) => entry.question), ...DEMO_ANSWER_NEEDS.map((entry) => entry.question)];
+    const questions = [
+      ...DEMO_QUESTIONS.map((entry) => entry.question),
+      ...DEMO_ANSWER_NEEDS.map((entry) => entry.question),
+    ];
     for (const workload of workloads) {
       const sourceId = sources.get(workload)!;
       const coldStarted = performance.now();
@@ -116,13 +138,28 @@ export async function queryEngineSuite(options: { quick: boolean; log: (line: st
           tokens = Math.max(tokens, context.tokens);
         }
         const target = workload === 'w200' ? 50 : 150;
-        latencyRows.push([workload.toUpperCase(), budget.toLocaleString('en-US'), questions.length, ms(median(times)), ms(quantile(times, 0.95)), `<= ${target} ms`, quantile(times, 0.95) <= target ? 'met' : 'NOT met', ms(cold)]);
+        latencyRows.push([
+          workload.toUpperCase(),
+          budget.toLocaleString('en-US'),
+          questions.length,
+          ms(median(times)),
+          ms(quantile(times, 0.95)),
+          `<= ${target} ms`,
+          quantile(times, 0.95) <= target ? 'met' : 'NOT met',
+          ms(cold),
+        ]);
         options.log(`${workload} @${budget}: p50 ${ms(median(times))} p95 ${ms(quantile(times, 0.95))}`);
       }
     }
 
     // Token counting throughput on real schema text, and how wrong the predecessor's chars/4 guess is.
-    const text = (await engine.contexts.build({ sourceId: sources.get(workloads.at(-1)!)!, question: 'amount and date of the refund', budget: 100_000 })).text;
+    const text = (
+      await engine.contexts.build({
+        sourceId: sources.get(workloads.at(-1)!)!,
+        question: 'amount and date of the refund',
+        budget: 100_000,
+      })
+    ).text;
     const tokenRows: (string | number)[][] = [];
     for (const encoding of ['o200k_base', 'cl100k_base'] as const) {
       encoder(encoding);
@@ -144,7 +181,7 @@ export async function queryEngineSuite(options: { quick: boolean; log: (line: st
         encoding,
         `${(text.length / 1024).toFixed(0)} KB`,
         tokens.toLocaleString('en-US'),
-        `${((tokens / median(runs)) * 1000 / 1e6).toFixed(2)} M tokens/s`,
+        `${(((tokens / median(runs)) * 1000) / 1e6).toFixed(2)} M tokens/s`,
         `${Math.round(perLine.lines / (perLine.ms / 1000)).toLocaleString('en-US')} lines/s`,
         `${guess.toLocaleString('en-US')} (${guess > tokens ? '+' : ''}${Math.round(((guess - tokens) / tokens) * 100)}%)`,
       ]);

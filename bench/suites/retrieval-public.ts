@@ -25,7 +25,10 @@ const QUICK_SAMPLE = 3;
  * databases among the 146 Spider training schemas, in PostgreSQL, MariaDB and SQLite. The product (with and without
  * its vectors) and the simplest baseline side by side, at 1k, 2k, 4k and 8k tokens.
  */
-export async function retrievalPublicSuite(options: { quick: boolean; log: (line: string) => void }): Promise<BenchSection> {
+export async function retrievalPublicSuite(options: {
+  quick: boolean;
+  log: (line: string) => void;
+}): Promise<BenchSection> {
   const started = performance.now();
   const engines: PublicEngine[] = options.quick ? ['postgres'] : [...PUBLIC_ENGINES];
   const evaluation = await evaluatePublic({

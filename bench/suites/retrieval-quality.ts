@@ -9,7 +9,12 @@ import { table, type BenchSection } from '../bench-report.ts';
 import { DEMO_QUESTIONS } from '../questions/demo-questions.ts';
 
 /** Tables ranked by their best document (the table's or one of its columns') for a query. */
-function rankTables(provider: LocalEmbeddingProvider, documents: ReturnType<typeof buildDocuments>, vectors: Float32Array[], question: string): string[] {
+function rankTables(
+  provider: LocalEmbeddingProvider,
+  documents: ReturnType<typeof buildDocuments>,
+  vectors: Float32Array[],
+  question: string,
+): string[] {
   const query = provider.embedOne(question);
   const best = new Map<string, number>();
   documents.forEach((document, index) => {
@@ -33,7 +38,10 @@ export async function retrievalQualitySuite(): Promise<BenchSection> {
   const documents = buildDocuments(introspectSqlite(db, 'demo').snapshot);
   db.close();
   const variants: [string, LocalEmbeddingProvider][] = [
-    ['words only (identifiers split, abbreviations expanded)', new LocalEmbeddingProvider({ features: { trigrams: false, bigrams: false } })],
+    [
+      'words only (identifiers split, abbreviations expanded)',
+      new LocalEmbeddingProvider({ features: { trigrams: false, bigrams: false } }),
+    ],
     ['words + word bigrams', new LocalEmbeddingProvider({ features: { trigrams: false, bigrams: true } })],
     ['words + character trigrams', new LocalEmbeddingProvider({ features: { trigrams: true, bigrams: false } })],
     ['words + bigrams + trigrams (default)', new LocalEmbeddingProvider()],

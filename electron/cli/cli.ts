@@ -18,7 +18,10 @@ export const EXIT_PARTIAL = 4;
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   let parsed: { values: Values; positionals: string[] };
   try {
-    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true }) as { values: Values; positionals: string[] };
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true }) as {
+      values: Values;
+      positionals: string[];
+    };
   } catch (error) {
     io.stderr(`schemascope: invalid_input: ${error instanceof Error ? error.message : String(error)} (see --help)`);
     return EXIT_USAGE;
@@ -35,7 +38,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return 0;
   }
   if (values.help || !name) {
-    if (values.json) io.stdout(JSON.stringify({ commands: Object.fromEntries([...COMMANDS].map(([command, spec]) => [command, { usage: spec.usage, summary: spec.summary }])) }));
+    if (values.json)
+      io.stdout(
+        JSON.stringify({
+          commands: Object.fromEntries(
+            [...COMMANDS].map(([command, spec]) => [command, { usage: spec.usage, summary: spec.summary }]),
+          ),
+        }),
+      );
     else io.stdout(helpText());
     return name || values.help ? 0 : EXIT_USAGE;
   }
@@ -44,9 +54,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.stderr(`schemascope: invalid_input: unknown command "${name}" (see --help)`);
     return EXIT_USAGE;
   }
-  const refused = Object.keys(values).filter((option) => !GLOBAL_OPTIONS.includes(option as never) && !spec.options.includes(option as never));
+  const refused = Object.keys(values).filter(
+    (option) => !GLOBAL_OPTIONS.includes(option as never) && !spec.options.includes(option as never),
+  );
   if (refused.length > 0 || args.length !== spec.positionals.length) {
-    const problem = refused.length > 0 ? `${name} does not take --${refused[0]}` : `${name} takes ${spec.positionals.length || 'no'} argument(s)`;
+    const problem =
+      refused.length > 0
+        ? `${name} does not take --${refused[0]}`
+        : `${name} takes ${spec.positionals.length || 'no'} argument(s)`;
     io.stderr(`schemascope: invalid_input: ${problem}; usage: schemascope ${spec.usage}`);
     return EXIT_USAGE;
   }
@@ -82,7 +97,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       args,
       values,
       signal: controller.signal,
-      call: async (channel, request) => callThroughDispatch(await context.openEngine(), controller.signal)(channel, request),
+      call: async (channel, request) =>
+        callThroughDispatch(await context.openEngine(), controller.signal)(channel, request),
     };
     const outcome = await run(context);
     if (outcome.quiet) return 0;
@@ -106,8 +122,13 @@ function formatHuman(output: Record<string, unknown>): string {
   if (Array.isArray(output.rows) && Array.isArray(output.columns)) {
     const columns = output.columns as { name: string }[];
     const rows = output.rows as unknown[][];
-    const cell = (value: unknown): string => (value === null ? 'NULL' : typeof value === 'object' ? JSON.stringify(value) : String(value));
-    return [columns.map((column) => column.name).join('\t'), ...rows.map((row) => row.map(cell).join('\t')), `(${rows.length} rows${output.truncated ? ', truncated' : ''}, ${String(output.ms)} ms)`].join('\n');
+    const cell = (value: unknown): string =>
+      value === null ? 'NULL' : typeof value === 'object' ? JSON.stringify(value) : String(value);
+    return [
+      columns.map((column) => column.name).join('\t'),
+      ...rows.map((row) => row.map(cell).join('\t')),
+      `(${rows.length} rows${output.truncated ? ', truncated' : ''}, ${String(output.ms)} ms)`,
+    ].join('\n');
   }
   return Object.entries(output)
     .map(([key, value]) => `${key}: ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`)

@@ -12,7 +12,13 @@ export interface CliIo {
   readonly stderr: (text: string) => void;
 }
 
-export type Values = { readonly [K in OptionName]?: K extends 'json' | 'help' | 'version' | 'offline' | 'run' | 'http' | 'include-values' ? boolean : K extends 'source' ? readonly string[] : string };
+export type Values = {
+  readonly [K in OptionName]?: K extends 'json' | 'help' | 'version' | 'offline' | 'run' | 'http' | 'include-values'
+    ? boolean
+    : K extends 'source'
+      ? readonly string[]
+      : string;
+};
 
 /** What a command runs with: the engine, its arguments, and the same dispatch as IPC and web mode. */
 export interface CommandContext {
@@ -48,7 +54,8 @@ export function callThroughDispatch(engine: Engine, signal: AbortSignal): Comman
 export function positiveInt(value: string | undefined, name: string, fallback: number): number {
   if (value === undefined) return fallback;
   const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1) throw new AppError('invalid_input', `--${name} must be a positive whole number, got "${value}".`);
+  if (!Number.isInteger(parsed) || parsed < 1)
+    throw new AppError('invalid_input', `--${name} must be a positive whole number, got "${value}".`);
   return parsed;
 }
 
@@ -62,7 +69,9 @@ export async function sourceFor(context: CommandContext, url: string): Promise<s
   const password = parseConnectionUrl(url).password ?? process.env.SCHEMASCOPE_PASSWORD;
   const { sources } = await context.call('sources/list', {});
   // A source imported from a schema pack is stored without a user: the same database named with one is that source.
-  const imported = sources.find((source) => !source.isDemo && source.displayUrl === credentialFreeUrl(shown) && source.displayUrl !== shown);
+  const imported = sources.find(
+    (source) => !source.isDemo && source.displayUrl === credentialFreeUrl(shown) && source.displayUrl !== shown,
+  );
   const existing = sources.find((source) => source.displayUrl === shown) ?? imported;
   if (existing === imported && imported) {
     await context.call('sources/update', { id: imported.id, url, ...(password ? { password } : {}) });
@@ -82,7 +91,11 @@ export async function freshSnapshot(context: CommandContext, sourceId: string): 
     await context.call('schema/refresh', { sourceId });
   } catch (error) {
     const serialized = serializeError(error);
-    if ((serialized.kind !== 'unreachable' && serialized.kind !== 'timeout') || !context.engine.catalog.latestSnapshot(sourceId)) throw error;
+    if (
+      (serialized.kind !== 'unreachable' && serialized.kind !== 'timeout') ||
+      !context.engine.catalog.latestSnapshot(sourceId)
+    )
+      throw error;
     context.io.stderr(`warning: ${serialized.message}; using the cached snapshot.`);
   }
 }

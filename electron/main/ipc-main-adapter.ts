@@ -13,7 +13,10 @@ export interface IpcMainLike {
 export interface IpcInvokeEventLike {
   readonly senderFrame: { readonly url: string } | null;
   /** The window's web contents: 'destroyed' when the window closes. */
-  readonly sender?: { once(event: 'destroyed', listener: () => void): unknown; removeListener(event: 'destroyed', listener: () => void): unknown };
+  readonly sender?: {
+    once(event: 'destroyed', listener: () => void): unknown;
+    removeListener(event: 'destroyed', listener: () => void): unknown;
+  };
 }
 
 export const EVENT_CHANNEL = 'schemascope:event';
@@ -22,12 +25,22 @@ export const EVENT_CHANNEL = 'schemascope:event';
  * Serves the handler table over ipcMain: one `handle` per contract channel (there is no generic passthrough), the
  * sender frame checked against our own renderer, the payload validated by dispatch. Returns an unregister function.
  */
-export function registerIpcHandlers(ipcMain: IpcMainLike, handlers: HandlerTable, isTrustedSender: (url: string) => boolean): () => void {
+export function registerIpcHandlers(
+  ipcMain: IpcMainLike,
+  handlers: HandlerTable,
+  isTrustedSender: (url: string) => boolean,
+): () => void {
   for (const channel of REQUEST_CHANNELS) {
     ipcMain.handle(channel, async (event, payload): Promise<Envelope<unknown>> => {
       const url = event.senderFrame?.url ?? '';
       if (!isTrustedSender(url)) {
-        return { ok: false, error: serializeError({ kind: 'unauthorized', message: `IPC from an untrusted frame was refused (${url.slice(0, 80) || 'no frame'}).` }) };
+        return {
+          ok: false,
+          error: serializeError({
+            kind: 'unauthorized',
+            message: `IPC from an untrusted frame was refused (${url.slice(0, 80) || 'no frame'}).`,
+          }),
+        };
       }
       // A request whose window closes is aborted (a running query is cancelled on its server, an export stops).
       const controller = new AbortController();

@@ -9,7 +9,12 @@ import { ensureDemoSource } from '../engine/app/demo-source.ts';
 import { createEngine, type Engine } from '../engine/app/engine.ts';
 import { EncryptedFileSecretStore, MemorySecretStore, type SecretStore } from '../engine/sources/secret-store.ts';
 import { forwardEvents, registerIpcHandlers, trustedRendererUrl } from './ipc-main-adapter.ts';
-import { CONTENT_SECURITY_POLICY, isAllowedNavigation, isSafeExternalUrl, secureWebPreferences } from './window-security.ts';
+import {
+  CONTENT_SECURITY_POLICY,
+  isAllowedNavigation,
+  isSafeExternalUrl,
+  secureWebPreferences,
+} from './window-security.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const rendererIndex = path.join(here, '..', 'renderer', 'index.html');

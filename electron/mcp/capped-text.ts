@@ -30,10 +30,14 @@ export function capLines(input: {
   const lineTokens = (line: string) => countTokensCached(`${line}\n`, encoding);
   const render = (shown: number) => {
     const cut = input.offset + shown < input.body.length;
-    return [...input.head, ...input.body.slice(input.offset, input.offset + shown), ...input.foot(shown, cut)].join('\n');
+    return [...input.head, ...input.body.slice(input.offset, input.offset + shown), ...input.foot(shown, cut)].join(
+      '\n',
+    );
   };
   // The longest foot (a cut page's) is reserved up front, so adding a line never makes the foot not fit.
-  let used = input.head.reduce((sum, line) => sum + lineTokens(line), 0) + input.foot(input.body.length, true).reduce((sum, line) => sum + lineTokens(line), 0);
+  let used =
+    input.head.reduce((sum, line) => sum + lineTokens(line), 0) +
+    input.foot(input.body.length, true).reduce((sum, line) => sum + lineTokens(line), 0);
   let shown = 0;
   while (input.offset + shown < input.body.length) {
     const next = lineTokens(input.body[input.offset + shown]!);

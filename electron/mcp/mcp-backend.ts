@@ -5,7 +5,11 @@ import { dispatch } from '../engine/app/dispatch.ts';
 import type { HandlerTable } from '../engine/app/handler-table.ts';
 
 /** What the tools call: the handler table through dispatch (payloads validated by the contract, errors as AppError). */
-export type CallChannel = <C extends RequestChannel>(channel: C, request: RequestOf<C>, signal?: AbortSignal) => Promise<ResponseOf<C>>;
+export type CallChannel = <C extends RequestChannel>(
+  channel: C,
+  request: RequestOf<C>,
+  signal?: AbortSignal,
+) => Promise<ResponseOf<C>>;
 
 export function callThroughDispatch(handlers: HandlerTable): CallChannel {
   return async (channel, request, signal) => {

@@ -59,10 +59,11 @@ export async function runMcp(options: McpRunOptions): Promise<void> {
       process.stdin.once('end', () => resolve());
       process.stdin.once('close', () => resolve());
       // Opened once the client has its answer to `initialize`; a failure (an unknown --source) ends the server.
-      server.server.oninitialized = () => void backend().catch((error: unknown) => {
-        failure = error;
-        resolve();
-      });
+      server.server.oninitialized = () =>
+        void backend().catch((error: unknown) => {
+          failure = error;
+          resolve();
+        });
     });
     await server.connect(transport);
     await Promise.race([closed, stopped]);
@@ -71,12 +72,19 @@ export async function runMcp(options: McpRunOptions): Promise<void> {
   }
   const directory = await ready?.then((opened) => opened.directory).catch(() => undefined);
   // A refresh still waiting on an unreachable database is not worth waiting for: closing the engine ends it.
-  if (directory) await Promise.race([directory.settled(), new Promise((resolve) => setTimeout(resolve, SHUTDOWN_WAIT_MS).unref())]);
+  if (directory)
+    await Promise.race([directory.settled(), new Promise((resolve) => setTimeout(resolve, SHUTDOWN_WAIT_MS).unref())]);
 }
 
 /** Every answer is counted with tiktoken, whose o200k encoder takes 0.4-0.9 s to build: built before the first call needs it. */
 function warmTokenizer(): void {
-  setTimeout(() => void import('../engine/platform/token-counter.ts').then(({ countTokens }) => countTokens('warm', DEFAULT_ENCODING)), WARM_DELAY_MS).unref();
+  setTimeout(
+    () =>
+      void import('../engine/platform/token-counter.ts').then(({ countTokens }) =>
+        countTokens('warm', DEFAULT_ENCODING),
+      ),
+    WARM_DELAY_MS,
+  ).unref();
 }
 
 const SHUTDOWN_WAIT_MS = 2000;

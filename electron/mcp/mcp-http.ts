@@ -38,7 +38,8 @@ export async function startMcpHttpServer(options: McpHttpOptions): Promise<McpHt
 
   const server = createServer((request, response) => {
     void handle(request, response).catch((error: unknown) => {
-      if (!response.headersSent) refuse(response, 500, `Internal error: ${error instanceof Error ? error.name : 'unknown'}`);
+      if (!response.headersSent)
+        refuse(response, 500, `Internal error: ${error instanceof Error ? error.name : 'unknown'}`);
       else response.end();
     });
   });
@@ -49,7 +50,12 @@ export async function startMcpHttpServer(options: McpHttpOptions): Promise<McpHt
     const refusal = checkHostAndOrigin(request, port);
     if (refusal) return refuse(response, 403, refusal);
     const url = new URL(request.url ?? '/', `http://127.0.0.1:${port}`);
-    if (!tokensEqual(token, requestToken(request, url, false))) return refuse(response, 401, 'Missing or wrong token: send "Authorization: Bearer <token>" as printed by `schemascope mcp --http`.');
+    if (!tokensEqual(token, requestToken(request, url, false)))
+      return refuse(
+        response,
+        401,
+        'Missing or wrong token: send "Authorization: Bearer <token>" as printed by `schemascope mcp --http`.',
+      );
     if (url.pathname !== MCP_PATH) return refuse(response, 404, `MCP is served at ${MCP_PATH}.`);
 
     const sessionId = headerOf(request, 'mcp-session-id');
@@ -58,7 +64,11 @@ export async function startMcpHttpServer(options: McpHttpOptions): Promise<McpHt
       try {
         body = JSON.parse(await readBody(request));
       } catch (error) {
-        return refuse(response, error instanceof RangeError ? 413 : 400, error instanceof RangeError ? error.message : 'The body is not valid JSON.');
+        return refuse(
+          response,
+          error instanceof RangeError ? 413 : 400,
+          error instanceof RangeError ? error.message : 'The body is not valid JSON.',
+        );
       }
     }
     if (sessionId !== undefined) {
@@ -66,7 +76,8 @@ export async function startMcpHttpServer(options: McpHttpOptions): Promise<McpHt
       if (!transport) return refuse(response, 404, 'Unknown or closed session: initialize again.');
       return transport.handleRequest(request, response, body);
     }
-    if (request.method !== 'POST' || !isInitializeRequest(body)) return refuse(response, 400, 'No session: the first request initializes one.');
+    if (request.method !== 'POST' || !isInitializeRequest(body))
+      return refuse(response, 400, 'No session: the first request initializes one.');
     if (sessions.size >= MAX_SESSIONS) return refuse(response, 429, `Too many open sessions (${MAX_SESSIONS}).`);
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
@@ -106,7 +117,10 @@ function headerOf(request: IncomingMessage, name: string): string | undefined {
 
 function refuse(response: ServerResponse, status: number, message: string): void {
   const text = JSON.stringify({ jsonrpc: '2.0', error: { code: -32000, message }, id: null });
-  response.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+  response.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+  });
   response.end(text);
 }
 
@@ -118,7 +132,11 @@ function readBody(request: IncomingMessage): Promise<string> {
       size += chunk.length;
       if (size <= MAX_BODY_BYTES) chunks.push(chunk);
     });
-    request.on('end', () => (size > MAX_BODY_BYTES ? reject(new RangeError(`The body is larger than ${MAX_BODY_BYTES} bytes.`)) : resolve(Buffer.concat(chunks).toString('utf8'))));
+    request.on('end', () =>
+      size > MAX_BODY_BYTES
+        ? reject(new RangeError(`The body is larger than ${MAX_BODY_BYTES} bytes.`))
+        : resolve(Buffer.concat(chunks).toString('utf8')),
+    );
     request.on('error', reject);
   });
 }

@@ -19,13 +19,26 @@ export function encodeCursor(tool: string, args: Record<string, unknown>, offset
 export function cursorOffset(tool: string, args: Record<string, unknown>, cursor: string | undefined): number {
   if (cursor === undefined) return 0;
   const match = cursor.length <= MAX_CURSOR_CHARS ? CURSOR.exec(cursor) : null;
-  if (!match || match.groups!.tool !== tool) throw new AppError('invalid_input', `This cursor was not given by ${tool}: pass the "cursor" of its previous answer unchanged.`);
-  if (match.groups!.digest !== digestOf(args)) throw new AppError('invalid_input', `This cursor was given for other arguments: call ${tool} again with the same arguments as the answer it came from.`);
+  if (!match || match.groups!.tool !== tool)
+    throw new AppError(
+      'invalid_input',
+      `This cursor was not given by ${tool}: pass the "cursor" of its previous answer unchanged.`,
+    );
+  if (match.groups!.digest !== digestOf(args))
+    throw new AppError(
+      'invalid_input',
+      `This cursor was given for other arguments: call ${tool} again with the same arguments as the answer it came from.`,
+    );
   return Number(match.groups!.offset);
 }
 
 /** sha256 of the arguments with sorted keys (undefined ones, the cursor and the page size dropped), first 12 base64url characters. */
 function digestOf(args: Record<string, unknown>): string {
-  const canonical = JSON.stringify(Object.keys(args).filter((key) => args[key] !== undefined && key !== 'cursor' && key !== 'max_tokens').sort().map((key) => [key, args[key]]));
+  const canonical = JSON.stringify(
+    Object.keys(args)
+      .filter((key) => args[key] !== undefined && key !== 'cursor' && key !== 'max_tokens')
+      .sort()
+      .map((key) => [key, args[key]]),
+  );
   return createHash('sha256').update(canonical).digest('base64url').slice(0, 12);
 }

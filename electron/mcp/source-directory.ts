@@ -63,7 +63,12 @@ export class SourceDirectory {
     const sources = await this.list();
     if (name === undefined || name.trim() === '') {
       if (sources.length === 1) return sources[0]!;
-      throw new AppError('invalid_input', sources.length === 0 ? 'No source is configured: add one in the app or start the server with --source URL.' : `Name a source: ${namesOf(sources)}.`);
+      throw new AppError(
+        'invalid_input',
+        sources.length === 0
+          ? 'No source is configured: add one in the app or start the server with --source URL.'
+          : `Name a source: ${namesOf(sources)}.`,
+      );
     }
     const byName = new Map<string, SourceView[]>();
     const byLowerName = new Map<string, SourceView[]>();
@@ -73,9 +78,18 @@ export class SourceDirectory {
       append(byLowerName, source.name.toLowerCase(), source);
       byId.set(source.id, source);
     }
-    const found = byName.get(name) ?? byLowerName.get(name.toLowerCase()) ?? (byId.has(name) ? [byId.get(name)!] : undefined);
-    if (!found) throw new AppError('not_found', `No source named ${JSON.stringify(name.slice(0, 200))}; sources: ${namesOf(sources)}.`);
-    if (found.length > 1) throw new AppError('invalid_input', `${found.length} sources are named ${JSON.stringify(name)}: use an id (${found.map((source) => source.id).join(', ')}).`);
+    const found =
+      byName.get(name) ?? byLowerName.get(name.toLowerCase()) ?? (byId.has(name) ? [byId.get(name)!] : undefined);
+    if (!found)
+      throw new AppError(
+        'not_found',
+        `No source named ${JSON.stringify(name.slice(0, 200))}; sources: ${namesOf(sources)}.`,
+      );
+    if (found.length > 1)
+      throw new AppError(
+        'invalid_input',
+        `${found.length} sources are named ${JSON.stringify(name)}: use an id (${found.map((source) => source.id).join(', ')}).`,
+      );
     return found[0]!;
   }
 
@@ -99,7 +113,10 @@ export class SourceDirectory {
     const running = this.#call('schema/refresh', { sourceId })
       .then(
         () => undefined,
-        (error: unknown) => this.#log(`refreshing a source's schema failed (answers come from the cached snapshot): ${serializeError(error).message}`),
+        (error: unknown) =>
+          this.#log(
+            `refreshing a source's schema failed (answers come from the cached snapshot): ${serializeError(error).message}`,
+          ),
       )
       .finally(() => this.#refreshing.delete(sourceId));
     this.#refreshing.set(sourceId, running);

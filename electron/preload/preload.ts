@@ -7,7 +7,11 @@ import { REQUEST_CHANNELS } from '../../shared/ipc-channels.ts';
 
 const EVENT_CHANNEL = 'schemascope:event';
 
-const invoke = Object.freeze(Object.fromEntries(REQUEST_CHANNELS.map((channel) => [channel, (request: unknown) => ipcRenderer.invoke(channel, request)])));
+const invoke = Object.freeze(
+  Object.fromEntries(
+    REQUEST_CHANNELS.map((channel) => [channel, (request: unknown) => ipcRenderer.invoke(channel, request)]),
+  ),
+);
 
 contextBridge.exposeInMainWorld('schemascope', {
   invoke,

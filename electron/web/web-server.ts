@@ -30,7 +30,6 @@ const MAX_BODY_BYTES = 2 * 1024 * 1024;
 const DRAIN_LIMIT_BYTES = 16 * 1024 * 1024;
 const MAX_EVENT_STREAMS = 16;
 
-
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -68,22 +67,38 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     const isPage = request.method === 'GET' && (url.pathname === '/' || url.pathname === '/index.html');
     const given = requestToken(request, url, isPage || url.pathname === '/api/events');
     if (!tokensEqual(token, given)) {
-      return sendJson(response, 401, { ok: false, error: { kind: 'unauthorized', message: 'Missing or wrong token: open the URL printed by `schemascope serve`.' } });
+      return sendJson(response, 401, {
+        ok: false,
+        error: {
+          kind: 'unauthorized',
+          message: 'Missing or wrong token: open the URL printed by `schemascope serve`.',
+        },
+      });
     }
 
     if (url.pathname.startsWith('/api/')) {
       response.setHeader('Cache-Control', 'no-store');
       if (url.pathname === '/api/events' && request.method === 'GET') return streamEvents(request, response);
-      if (request.method !== 'POST') return sendJson(response, 405, { ok: false, error: { kind: 'invalid_input', message: 'API calls use POST.' } });
+      if (request.method !== 'POST')
+        return sendJson(response, 405, { ok: false, error: { kind: 'invalid_input', message: 'API calls use POST.' } });
       if (!(request.headers['content-type'] ?? '').startsWith('application/json')) {
-        return sendJson(response, 415, { ok: false, error: { kind: 'invalid_input', message: 'API calls send application/json.' } });
+        return sendJson(response, 415, {
+          ok: false,
+          error: { kind: 'invalid_input', message: 'API calls send application/json.' },
+        });
       }
       const channel = url.pathname.slice('/api/'.length);
       let payload: unknown;
       try {
         payload = JSON.parse(await readBody(request));
       } catch (error) {
-        return sendJson(response, error instanceof AppError ? 413 : 400, { ok: false, error: error instanceof AppError ? serializeError(error) : { kind: 'invalid_input', message: 'The request body is not valid JSON.' } });
+        return sendJson(response, error instanceof AppError ? 413 : 400, {
+          ok: false,
+          error:
+            error instanceof AppError
+              ? serializeError(error)
+              : { kind: 'invalid_input', message: 'The request body is not valid JSON.' },
+        });
       }
       const controller = new AbortController();
       response.on('close', () => {
@@ -93,9 +108,13 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       return sendJson(response, 200, envelope);
     }
 
-    if (request.method !== 'GET' && request.method !== 'HEAD') return sendJson(response, 405, { ok: false, error: { kind: 'invalid_input', message: 'Method not allowed.' } });
+    if (request.method !== 'GET' && request.method !== 'HEAD')
+      return sendJson(response, 405, { ok: false, error: { kind: 'invalid_input', message: 'Method not allowed.' } });
     if (isPage && url.searchParams.has('token')) {
-      response.setHeader('Set-Cookie', `${TOKEN_COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`);
+      response.setHeader(
+        'Set-Cookie',
+        `${TOKEN_COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`,
+      );
     }
     return serveStatic(url.pathname === '/' ? '/index.html' : url.pathname, response);
   }
@@ -108,7 +127,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       return sendJson(response, 400, { ok: false, error: { kind: 'invalid_input', message: 'Malformed path.' } });
     }
     const file = path.resolve(root, `.${path.posix.normalize(decoded)}`);
-    if (!file.startsWith(root + path.sep)) return sendJson(response, 404, { ok: false, error: { kind: 'not_found', message: 'Not found.' } });
+    if (!file.startsWith(root + path.sep))
+      return sendJson(response, 404, { ok: false, error: { kind: 'not_found', message: 'Not found.' } });
     if (!existsSync(file) || !statSync(file).isFile()) {
       if (pathname === '/index.html') {
         response.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8' });
@@ -126,9 +146,17 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   }
 
   function streamEvents(request: IncomingMessage, response: ServerResponse): void {
-    if (streams >= MAX_EVENT_STREAMS) return sendJson(response, 429, { ok: false, error: { kind: 'rate_limited', message: 'Too many event streams open.' } });
+    if (streams >= MAX_EVENT_STREAMS)
+      return sendJson(response, 429, {
+        ok: false,
+        error: { kind: 'rate_limited', message: 'Too many event streams open.' },
+      });
     streams += 1;
-    response.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
+    response.writeHead(200, {
+      'Content-Type': 'text/event-stream',
+      'Cache-Control': 'no-store',
+      Connection: 'keep-alive',
+    });
     response.write(': connected\n\n');
     const unsubscribe = options.events.subscribe((event) => {
       response.write(`event: message\ndata: ${JSON.stringify(event)}\n\n`);
@@ -161,7 +189,10 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 
 function sendJson(response: ServerResponse, status: number, body: Envelope<unknown>): void {
   const text = JSON.stringify(body);
-  response.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+  response.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+  });
   response.end(text);
 }
 
@@ -179,7 +210,8 @@ function readBody(request: IncomingMessage): Promise<string> {
       else if (size <= MAX_BODY_BYTES) chunks.push(chunk);
     });
     request.on('end', () => {
-      if (size > MAX_BODY_BYTES) reject(new AppError('invalid_input', `The request body is larger than ${MAX_BODY_BYTES} bytes.`));
+      if (size > MAX_BODY_BYTES)
+        reject(new AppError('invalid_input', `The request body is larger than ${MAX_BODY_BYTES} bytes.`));
       else resolve(Buffer.concat(chunks).toString('utf8'));
     });
     request.on('error', reject);

@@ -1,6 +1,13 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { SerializedError } from '../../shared/errors.ts';
-import type { ResponseOf, SchemascopeClient, SubscribeEvents, SnapshotInfo, SourceView, TableSummary } from '../../shared/ipc-contract.ts';
+import type {
+  ResponseOf,
+  SchemascopeClient,
+  SubscribeEvents,
+  SnapshotInfo,
+  SourceView,
+  TableSummary,
+} from '../../shared/ipc-contract.ts';
 import { AskPanel } from './components/AskPanel.tsx';
 import { ErrorNotice, toErrorData } from './components/ErrorNotice.tsx';
 import { IndexPanel } from './components/IndexPanel.tsx';
@@ -87,7 +94,10 @@ export function App({ client, subscribe }: { client: SchemascopeClient; subscrib
     try {
       const result = await client['schema/refresh']({ sourceId });
       const { added, removed, changed } = result.diff;
-      const summary = added.length + removed.length + changed.length === 0 ? 'no change' : `${added.length} added, ${changed.length} changed, ${removed.length} removed`;
+      const summary =
+        added.length + removed.length + changed.length === 0
+          ? 'no change'
+          : `${added.length} added, ${changed.length} changed, ${removed.length} removed`;
       setToast(`Schema refreshed in ${Math.round(result.ms)} ms (${result.queries} catalog queries): ${summary}.`);
       setTimeout(() => setToast(null), 5000);
     } catch (caught) {
@@ -140,7 +150,12 @@ export function App({ client, subscribe }: { client: SchemascopeClient; subscrib
         <span className="brand">Schemascope</span>
         <span className="muted">{source?.displayUrl}</span>
         <span className="spacer" />
-        <button type="button" onClick={() => void refresh()} disabled={!sourceId || loading} title="Introspect the live database again">
+        <button
+          type="button"
+          onClick={() => void refresh()}
+          disabled={!sourceId || loading}
+          title="Introspect the live database again"
+        >
           {loading ? 'Loading…' : '⟳ Refresh schema'}
         </button>
         <button type="button" onClick={() => setSettingsOpen(true)} title="Language model, token budget, row limit">
@@ -151,20 +166,37 @@ export function App({ client, subscribe }: { client: SchemascopeClient; subscrib
         </button>
       </header>
       <aside className="sidebar">
-        <SourceList sources={sources} selectedId={sourceId} offline={offline} onSelect={setSourceId} onAdd={() => setDialog({ source: null })} onEdit={(s) => setDialog({ source: s })} />
+        <SourceList
+          sources={sources}
+          selectedId={sourceId}
+          offline={offline}
+          onSelect={setSourceId}
+          onAdd={() => setDialog({ source: null })}
+          onEdit={(s) => setDialog({ source: s })}
+        />
         <SchemaTree
           key={sourceId ?? 'none'}
           tables={tables}
           selected={selected}
           onOpen={openTable}
-          loadTable={async (table) => (await client['schema/table']({ sourceId: sourceId!, schema: table.schema, table: table.name })).table}
+          loadTable={async (table) =>
+            (await client['schema/table']({ sourceId: sourceId!, schema: table.schema, table: table.name })).table
+          }
           filterRef={filterRef}
         />
       </aside>
       <main className="workspace">
         <nav className="tabs" role="tablist">
           {TABS.map((entry) => (
-            <button key={entry.id} type="button" role="tab" aria-selected={tab === entry.id} className={tab === entry.id ? 'active' : ''} onClick={() => setTab(entry.id)} title={`Alt+${entry.key}`}>
+            <button
+              key={entry.id}
+              type="button"
+              role="tab"
+              aria-selected={tab === entry.id}
+              className={tab === entry.id ? 'active' : ''}
+              onClick={() => setTab(entry.id)}
+              title={`Alt+${entry.key}`}
+            >
               {entry.label}
             </button>
           ))}
@@ -172,20 +204,69 @@ export function App({ client, subscribe }: { client: SchemascopeClient; subscrib
         {snapshot?.warning && <div className="notice notice-warn">{snapshot.warning}</div>}
         <ErrorNotice error={error} onDismiss={() => setError(null)} />
         <div className="tab-body">
-          {tab === 'table' && sourceId && selected && <TableDetail client={client} sourceId={sourceId} table={selected} onOpenTable={openTable} />}
+          {tab === 'table' && sourceId && selected && (
+            <TableDetail client={client} sourceId={sourceId} table={selected} onOpenTable={openTable} />
+          )}
           {tab === 'table' && !selected && (
             <div className="empty-state">
-              <p>{tables.length > 0 ? `${tables.length} tables. Pick one on the left, or press / to filter.` : loading ? 'Reading the schema…' : 'Add a connection to start.'}</p>
+              <p>
+                {tables.length > 0
+                  ? `${tables.length} tables. Pick one on the left, or press / to filter.`
+                  : loading
+                    ? 'Reading the schema…'
+                    : 'Add a connection to start.'}
+              </p>
             </div>
           )}
           {(tab === 'memory' || tab === 'metrics') && <MonitorPanel key={tab} client={client} view={tab} />}
-          {tab === 'ask' && sourceId && <AskPanel key={sourceId} client={client} subscribe={subscribe} sourceId={sourceId} onOpenSettings={() => setSettingsOpen(true)} onOpenTable={openTable} />}
-          {tab === 'knowledge' && sourceId && <KnowledgePanel key={sourceId} client={client} sourceId={sourceId} onOpenTable={openTable} />}
-          {tab === 'index' && sourceId && <IndexPanel key={sourceId} client={client} subscribe={subscribe} sourceId={sourceId} onOpenTable={openTable} />}
-          {tab === 'sql' && sourceId && <SqlPanel key={sourceId} client={client} sourceId={sourceId} dialect={source?.engine ?? 'sqlite'} initialSql={selected ? openTableSql(source?.engine ?? 'sqlite', selected, new Set(tables.map((table) => table.schema)).size) : 'SELECT 1'} />}
+          {tab === 'ask' && sourceId && (
+            <AskPanel
+              key={sourceId}
+              client={client}
+              subscribe={subscribe}
+              sourceId={sourceId}
+              onOpenSettings={() => setSettingsOpen(true)}
+              onOpenTable={openTable}
+            />
+          )}
+          {tab === 'knowledge' && sourceId && (
+            <KnowledgePanel key={sourceId} client={client} sourceId={sourceId} onOpenTable={openTable} />
+          )}
+          {tab === 'index' && sourceId && (
+            <IndexPanel
+              key={sourceId}
+              client={client}
+              subscribe={subscribe}
+              sourceId={sourceId}
+              onOpenTable={openTable}
+            />
+          )}
+          {tab === 'sql' && sourceId && (
+            <SqlPanel
+              key={sourceId}
+              client={client}
+              sourceId={sourceId}
+              dialect={source?.engine ?? 'sqlite'}
+              initialSql={
+                selected
+                  ? openTableSql(
+                      source?.engine ?? 'sqlite',
+                      selected,
+                      new Set(tables.map((table) => table.schema)).size,
+                    )
+                  : 'SELECT 1'
+              }
+            />
+          )}
         </div>
       </main>
-      <StatusBar client={client} source={source} snapshot={snapshot} tableCount={tables.length} mode={info?.mode ?? ''} />
+      <StatusBar
+        client={client}
+        source={source}
+        snapshot={snapshot}
+        tableCount={tables.length}
+        mode={info?.mode ?? ''}
+      />
       {toast && (
         <div className="toast" role="status" data-testid="toast">
           {toast}
@@ -212,4 +293,3 @@ export function App({ client, subscribe }: { client: SchemascopeClient; subscrib
     </div>
   );
 }
-

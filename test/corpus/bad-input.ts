@@ -12,10 +12,34 @@ export interface BadInputCase {
   readonly says?: string;
 }
 
-const url = (value: string, says: string): BadInputCase => ({ family: 'connection URL', channel: 'sources/add', payload: { name: 'x', url: value }, kind: 'invalid_input', says });
-const sql = (value: string, says: string, kind = 'read_only_violation'): BadInputCase => ({ family: 'SQL', channel: 'query/execute', payload: { sourceId: 'DEMO', sql: value }, kind, says });
-const payload = (channel: string, value: unknown, says: string, kind = 'invalid_input'): BadInputCase => ({ family: 'IPC payload', channel, payload: value, kind, says });
-const settings = (value: unknown, says: string): BadInputCase => ({ family: 'settings', channel: 'index/start', payload: { sourceId: 'DEMO', settings: value }, kind: 'invalid_input', says });
+const url = (value: string, says: string): BadInputCase => ({
+  family: 'connection URL',
+  channel: 'sources/add',
+  payload: { name: 'x', url: value },
+  kind: 'invalid_input',
+  says,
+});
+const sql = (value: string, says: string, kind = 'read_only_violation'): BadInputCase => ({
+  family: 'SQL',
+  channel: 'query/execute',
+  payload: { sourceId: 'DEMO', sql: value },
+  kind,
+  says,
+});
+const payload = (channel: string, value: unknown, says: string, kind = 'invalid_input'): BadInputCase => ({
+  family: 'IPC payload',
+  channel,
+  payload: value,
+  kind,
+  says,
+});
+const settings = (value: unknown, says: string): BadInputCase => ({
+  family: 'settings',
+  channel: 'index/start',
+  payload: { sourceId: 'DEMO', settings: value },
+  kind: 'invalid_input',
+  says,
+});
 
 export const BAD_INPUT: readonly BadInputCase[] = [
   url('', 'url'),
@@ -57,7 +81,13 @@ export const BAD_INPUT: readonly BadInputCase[] = [
   payload('query/execute', { sourceId: 'DEMO', sql: 'x'.repeat(1_000_001) }, 'sql'),
   payload('query/cancel', {}, 'queryId'),
   payload('query/export', { sourceId: 'DEMO' }, 'sql'),
-  { family: 'SQL', channel: 'query/export', payload: { sourceId: 'DEMO', sql: 'SELECT 1; DROP TABLE sls_cust' }, kind: 'read_only_violation', says: 'statement' },
+  {
+    family: 'SQL',
+    channel: 'query/export',
+    payload: { sourceId: 'DEMO', sql: 'SELECT 1; DROP TABLE sls_cust' },
+    kind: 'read_only_violation',
+    says: 'statement',
+  },
   payload('sources/list', { admin: true }, 'admin'),
   payload('sources/list', [], 'payload'),
   payload('sources/add', { name: '', url: 'sqlite:/tmp/x.db' }, 'name'),
@@ -99,7 +129,25 @@ export const BAD_INPUT: readonly BadInputCase[] = [
   settings({ provider: 'openai', requestsPerMinute: -5 }, 'requestsPerMinute'),
   settings({ provider: 'openai', model: '' }, 'model'),
   settings({ provider: 'local', unknownOption: 1 }, 'unknownOption'),
-  { family: 'identifier', channel: 'schema/table', payload: { sourceId: 'DEMO', schema: 'main', table: "x'; DROP TABLE sls_cust; --" }, kind: 'not_found', says: 'DROP TABLE' },
-  { family: 'identifier', channel: 'schema/sample', payload: { sourceId: 'DEMO', schema: 'main', table: 'nope"; DROP TABLE sls_cust; --' }, kind: 'invalid_input', says: 'no such table' },
-  { family: 'identifier', channel: 'schema/table', payload: { sourceId: 'DEMO', schema: 'main', table: 'x'.repeat(2000) }, kind: 'invalid_input', says: 'table' },
+  {
+    family: 'identifier',
+    channel: 'schema/table',
+    payload: { sourceId: 'DEMO', schema: 'main', table: "x'; DROP TABLE sls_cust; --" },
+    kind: 'not_found',
+    says: 'DROP TABLE',
+  },
+  {
+    family: 'identifier',
+    channel: 'schema/sample',
+    payload: { sourceId: 'DEMO', schema: 'main', table: 'nope"; DROP TABLE sls_cust; --' },
+    kind: 'invalid_input',
+    says: 'no such table',
+  },
+  {
+    family: 'identifier',
+    channel: 'schema/table',
+    payload: { sourceId: 'DEMO', schema: 'main', table: 'x'.repeat(2000) },
+    kind: 'invalid_input',
+    says: 'table',
+  },
 ];

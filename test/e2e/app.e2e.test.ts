@@ -58,7 +58,9 @@ describe('the app in Chromium through web mode', () => {
     await page.focus('[aria-label="Filter tables"]');
     await page.keyboard.press('ArrowRight');
     await page.waitForSelector('[data-testid="schema-tree"] [data-column="rfnd_amt"]');
-    expect(await page.getAttribute('[data-testid="schema-tree"] [data-column="rfnd_amt"]', 'title')).toBe('Refund amount in order currency');
+    expect(await page.getAttribute('[data-testid="schema-tree"] [data-column="rfnd_amt"]', 'title')).toBe(
+      'Refund amount in order currency',
+    );
     await page.click('text=Sample 50 rows');
     await expect.poll(() => page.textContent('[data-testid="result-count"]')).toMatch(/50 rows/);
     await shot('02-table-detail');
@@ -66,7 +68,9 @@ describe('the app in Chromium through web mode', () => {
 
   it('refreshes the schema from the live database and reports the diff', async () => {
     await page.click('button:has-text("Refresh schema")');
-    await expect.poll(() => page.textContent('[data-testid="toast"]').catch(() => '')).toMatch(/Schema refreshed in \d+ ms \(6 catalog queries\): no change/);
+    await expect
+      .poll(() => page.textContent('[data-testid="toast"]').catch(() => ''))
+      .toMatch(/Schema refreshed in \d+ ms \(6 catalog queries\): no change/);
   });
 
   it('runs SQL read-only, shows results in the grid, and shows a refused write plainly', async () => {
@@ -98,7 +102,11 @@ describe('the app in Chromium through web mode', () => {
     await page.keyboard.type('nd WHERE sls_rfnd.rfnd_a');
     await page.keyboard.press('Control+Space');
     await expect.poll(() => completions.textContent().catch(() => '')).toContain('rfnd_amt');
-    expect(await page.locator('[data-testid="sql-editor"] .tok-keyword, [data-testid="sql-editor"] span[class*="ͼ"]').count()).toBeGreaterThan(0);
+    expect(
+      await page
+        .locator('[data-testid="sql-editor"] .tok-keyword, [data-testid="sql-editor"] span[class*="ͼ"]')
+        .count(),
+    ).toBeGreaterThan(0);
     await shot('03a-sql-completion');
     await page.keyboard.press('Escape');
   });
@@ -111,7 +119,9 @@ describe('the app in Chromium through web mode', () => {
     await expect.poll(() => page.textContent('[data-testid="result-count"]')).toMatch(/^1,500 rows ·/); // all of it, in two pages
     expect(await page.locator('[data-testid="results-grid"] [role="row"]').count()).toBeLessThan(100);
     await page.click('button:has-text("Export all rows")');
-    await expect.poll(() => page.textContent('[data-testid="export-notice"]').catch(() => '')).toMatch(/^Exported 1,500 rows \(\d+ KB\) to .*exports\/schemascope-.*\.csv\.$/);
+    await expect
+      .poll(() => page.textContent('[data-testid="export-notice"]').catch(() => ''))
+      .toMatch(/^Exported 1,500 rows \(\d+ KB\) to .*exports\/schemascope-.*\.csv\.$/);
     await page.click('button:has-text("History")');
     const history = await page.textContent('[data-testid="history-list"]');
     expect(history).toContain('SELECT * FROM sys_audit_log ORDER BY 1');
@@ -123,11 +133,15 @@ describe('the app in Chromium through web mode', () => {
     await page.click('role=tab[name="Ask"]');
     await page.fill('[aria-label="Question"]', 'total refund amount by country');
     await page.click('button:has-text("Context only")');
-    await expect.poll(() => page.textContent('[data-testid="token-count"]'), { timeout: 10_000 }).toMatch(/^[\d,]+ \/ 6,000 tokens$/);
+    await expect
+      .poll(() => page.textContent('[data-testid="token-count"]'), { timeout: 10_000 })
+      .toMatch(/^[\d,]+ \/ 6,000 tokens$/);
     expect(await page.textContent('[data-testid="context-tables"]')).toContain('sls_rfnd');
     // No model yet: asking still shows the context and says what is missing.
     await page.getByRole('button', { name: 'Ask', exact: true }).click();
-    await expect.poll(() => page.textContent('[data-testid="ask-panel"]'), { timeout: 10_000 }).toMatch(/No language model is configured/);
+    await expect
+      .poll(() => page.textContent('[data-testid="ask-panel"]'), { timeout: 10_000 })
+      .toMatch(/No language model is configured/);
 
     await page.click('.top-bar button:has-text("Settings")');
     await page.getByRole('dialog').getByLabel('Language model').fill('gpt-4o-mini');
@@ -144,12 +158,17 @@ describe('the app in Chromium through web mode', () => {
     expect(await page.inputValue('textarea[aria-label="SQL to run"]')).toBe('DROP TABLE sls_rfnd');
     await expect.poll(() => page.textContent('[data-testid="token-count"]')).toMatch(/ \/ 3,000 tokens$/);
 
-    reply = 'Here is the query.\n```sql\nSELECT c.cntry_nm, SUM(r.rfnd_amt) AS total\nFROM sls_rfnd r JOIN ref_cntry c ON c.cntry_id = r.cntry_id\nGROUP BY c.cntry_nm ORDER BY total DESC\n```\nIt sums refunds per country.';
+    reply =
+      'Here is the query.\n```sql\nSELECT c.cntry_nm, SUM(r.rfnd_amt) AS total\nFROM sls_rfnd r JOIN ref_cntry c ON c.cntry_id = r.cntry_id\nGROUP BY c.cntry_nm ORDER BY total DESC\n```\nIt sums refunds per country.';
     fake.configure({ chatChunkDelayMs: 80 }); // slow enough to watch the answer stream in
     await page.getByRole('button', { name: 'Ask', exact: true }).click();
     await page.waitForSelector('[data-testid="stream"]'); // the answer streams in while the model writes
-    await expect.poll(() => page.textContent('[data-testid="stream"]').catch(() => 'gone'), { timeout: 10_000 }).toMatch(/Here is the query|gone/);
-    await expect.poll(() => page.inputValue('textarea[aria-label="SQL to run"]'), { timeout: 10_000 }).toContain('SUM(r.rfnd_amt)');
+    await expect
+      .poll(() => page.textContent('[data-testid="stream"]').catch(() => 'gone'), { timeout: 10_000 })
+      .toMatch(/Here is the query|gone/);
+    await expect
+      .poll(() => page.inputValue('textarea[aria-label="SQL to run"]'), { timeout: 10_000 })
+      .toContain('SUM(r.rfnd_amt)');
     expect(await page.locator('[data-testid="refusal"]').count()).toBe(0);
     await page.click('.ask-sql button:has-text("Run")');
     await expect.poll(() => page.textContent('[data-testid="result-count"]')).toMatch(/\d+ rows? ·/);
@@ -159,13 +178,17 @@ describe('the app in Chromium through web mode', () => {
     // The run is in the history with its question.
     await page.click('role=tab[name="SQL"]');
     await page.click('button:has-text("History")');
-    await expect.poll(() => page.textContent('[data-testid="history-list"]'), { timeout: 10_000 }).toContain('“total refund amount by country”');
+    await expect
+      .poll(() => page.textContent('[data-testid="history-list"]'), { timeout: 10_000 })
+      .toContain('“total refund amount by country”');
   });
 
   it('indexes the demo database with the built-in provider, watching the progress bar reach 100 %, then searches by meaning', async () => {
     await page.click('role=tab[name="Search & index"]');
     await page.click('[data-testid="index-panel"] button:has-text("Index")');
-    await expect.poll(() => page.textContent('[data-testid="index-percent"]').catch(() => ''), { timeout: 60_000 }).toBe('100%');
+    await expect
+      .poll(() => page.textContent('[data-testid="index-percent"]').catch(() => ''), { timeout: 60_000 })
+      .toBe('100%');
     // After the last item the run prepares the first search (the compact vector copy), then says done.
     await expect.poll(() => page.textContent('[data-testid="index-progress"]'), { timeout: 30_000 }).toMatch(/done/);
     expect(await page.textContent('[data-testid="index-progress"]')).toMatch(/0 failed/);
@@ -190,7 +213,9 @@ describe('the app in Chromium through web mode', () => {
     const hitsOf = async () => Number((await cacheRow().locator('td').nth(3).textContent()) ?? 'NaN');
     const before = await hitsOf();
     expect(before).toBeGreaterThanOrEqual(0);
-    expect(await page.textContent('[data-testid="vector-table"]')).toMatch(/demo[\d,]+ items × 512 dims[\d.]+ [KM]B \/ 64\.0 MB/);
+    expect(await page.textContent('[data-testid="vector-table"]')).toMatch(
+      /demo[\d,]+ items × 512 dims[\d.]+ [KM]B \/ 64\.0 MB/,
+    );
     await expect.poll(() => page.locator('[data-testid="memory-chart"] canvas').count()).toBeGreaterThan(0);
 
     await page.click('role=tab[name="Search & index"]');
@@ -219,8 +244,8 @@ describe('the app in Chromium through web mode', () => {
 
   it('adds a MariaDB connection from the dialog and browses it; dark theme', async () => {
     await page.click('[aria-label="Add a connection"]');
-    await page.getByRole('dialog').getByLabel('Name').fill( 'Warehouse W200');
-    await page.getByRole('dialog').getByLabel('URL').fill( mysqlUrl('ss_w200'));
+    await page.getByRole('dialog').getByLabel('Name').fill('Warehouse W200');
+    await page.getByRole('dialog').getByLabel('URL').fill(mysqlUrl('ss_w200'));
     await page.click('button:has-text("Test")');
     await expect.poll(() => page.textContent('.dialog')).toMatch(/Connected: MariaDB/);
     await page.click('button:has-text("Save")');
@@ -231,8 +256,8 @@ describe('the app in Chromium through web mode', () => {
 
   it('shows a bad connection URL as a clear error in the dialog', async () => {
     await page.click('[aria-label="Add a connection"]');
-    await page.getByRole('dialog').getByLabel('Name').fill( 'Broken');
-    await page.getByRole('dialog').getByLabel('URL').fill( 'oracle://nowhere/db');
+    await page.getByRole('dialog').getByLabel('Name').fill('Broken');
+    await page.getByRole('dialog').getByLabel('URL').fill('oracle://nowhere/db');
     await page.click('button:has-text("Save")');
     const notice = page.locator('.dialog [data-testid="error-notice"]');
     await notice.waitFor();

@@ -45,7 +45,8 @@ describe('hostile identifiers in Chromium through web mode', () => {
   });
 
   /** The rendered text of every element that matches, in document order (innerText: what the user sees). */
-  const renderedTexts = (selector: string) => page.$$eval(selector, (elements) => elements.map((element) => (element as HTMLElement).innerText));
+  const renderedTexts = (selector: string) =>
+    page.$$eval(selector, (elements) => elements.map((element) => (element as HTMLElement).innerText));
 
   /**
    * The SQL editor's text. CodeMirror draws an invisible character (a zero-width space in a name) as a visible
@@ -59,8 +60,16 @@ describe('hostile identifiers in Chromium through web mode', () => {
           for (const special of copy.querySelectorAll('.cm-specialChar')) {
             const title = special.getAttribute('title') ?? '';
             const hex = /0x([0-9a-f]+)$/.exec(title)?.[1];
-            const named: Record<string, string> = { 'zero width space': '\u200b', 'zero width non-joiner': '\u200c', 'zero width joiner': '\u200d' };
-            special.replaceWith(hex ? String.fromCodePoint(parseInt(hex, 16)) : (Object.entries(named).find(([name]) => title.endsWith(name))?.[1] ?? '?'));
+            const named: Record<string, string> = {
+              'zero width space': '\u200b',
+              'zero width non-joiner': '\u200c',
+              'zero width joiner': '\u200d',
+            };
+            special.replaceWith(
+              hex
+                ? String.fromCodePoint(parseInt(hex, 16))
+                : (Object.entries(named).find(([name]) => title.endsWith(name))?.[1] ?? '?'),
+            );
           }
           return copy.textContent ?? '';
         })
@@ -75,12 +84,16 @@ describe('hostile identifiers in Chromium through web mode', () => {
     page.$$eval(
       '[data-testid="schema-tree"] [role="treeitem"]',
       (rows, [wantedSchema, wantedName]) => {
-        const ordered = (rows as HTMLElement[]).sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top);
+        const ordered = (rows as HTMLElement[]).sort(
+          (a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top,
+        );
         const severalSchemas = ordered.some((row) => row.classList.contains('schema-row'));
         let schemaOfRow: string | null = null;
         for (const row of ordered) {
-          if (row.classList.contains('schema-row')) schemaOfRow = (row.querySelector('.tree-name') as HTMLElement).innerText;
-          else if (row.dataset.table === wantedName && (!severalSchemas || schemaOfRow === wantedSchema)) return row.click();
+          if (row.classList.contains('schema-row'))
+            schemaOfRow = (row.querySelector('.tree-name') as HTMLElement).innerText;
+          else if (row.dataset.table === wantedName && (!severalSchemas || schemaOfRow === wantedSchema))
+            return row.click();
         }
         throw new Error(`no row for ${wantedSchema}.${wantedName}`);
       },
@@ -109,22 +122,32 @@ describe('hostile identifiers in Chromium through web mode', () => {
       await page.getByRole('dialog').getByLabel('URL').fill(url);
       await page.click('.dialog button:has-text("Save")');
       await page.getByRole('dialog').waitFor({ state: 'detached', timeout: 20_000 });
-      await expect.poll(() => page.textContent('[data-testid="status-bar"]'), { timeout: 20_000 }).toMatch(/(^|\D)2 tables/);
+      await expect
+        .poll(() => page.textContent('[data-testid="status-bar"]'), { timeout: 20_000 })
+        .toMatch(/(^|\D)2 tables/);
       expect(await renderedTexts('.source-list .source-name')).toContain(sourceName);
 
       // The tree: schema rows (when there are several) and table rows, each exactly as written.
       const tables = [schema.parent, schema.child];
       const schemas = [...new Set(tables.map((table) => table.schema))];
-      await expect.poll(() => renderedTexts('[data-testid="schema-tree"] [data-table] .tree-name').then((names) => names.sort())).toEqual(tables.map((table) => table.name).sort());
-      expect((await renderedTexts('[data-testid="schema-tree"] .schema-row .tree-name')).sort()).toEqual(schemas.length > 1 ? [...schemas].sort() : []);
+      await expect
+        .poll(() => renderedTexts('[data-testid="schema-tree"] [data-table] .tree-name').then((names) => names.sort()))
+        .toEqual(tables.map((table) => table.name).sort());
+      expect((await renderedTexts('[data-testid="schema-tree"] .schema-row .tree-name')).sort()).toEqual(
+        schemas.length > 1 ? [...schemas].sort() : [],
+      );
 
       // The table detail of the parent: its name, columns and comments as written.
       const parent = schema.parent;
       await openInTree(parent.schema, parent.name);
       await page.waitForSelector('[data-testid="columns-table"]');
       expect(await renderedTexts('[data-testid="table-detail"] h1')).toEqual([`${parent.schema}.${parent.name}`]);
-      expect(await renderedTexts('[data-testid="columns-table"] tbody td:nth-child(2)')).toEqual(parent.columns.map((column) => column.name));
-      expect(await renderedTexts('[data-testid="columns-table"] tbody td:nth-child(7)')).toEqual(parent.columns.map((column) => column.comment ?? ''));
+      expect(await renderedTexts('[data-testid="columns-table"] tbody td:nth-child(2)')).toEqual(
+        parent.columns.map((column) => column.name),
+      );
+      expect(await renderedTexts('[data-testid="columns-table"] tbody td:nth-child(7)')).toEqual(
+        parent.columns.map((column) => column.comment ?? ''),
+      );
       expect(await renderedTexts('[data-testid="table-detail"] .link-list button')).toEqual([schema.child.name]); // referenced by
 
       await page.click('text=Sample 50 rows');
@@ -133,8 +156,12 @@ describe('hostile identifiers in Chromium through web mode', () => {
       // Following "referenced by" opens the child, whose reference names the parent.
       const child = schema.child;
       await page.click('[data-testid="table-detail"] .link-list button');
-      await expect.poll(() => renderedTexts('[data-testid="table-detail"] h1')).toEqual([`${child.schema}.${child.name}`]);
-      expect(await renderedTexts('[data-testid="columns-table"] tbody td:nth-child(2)')).toEqual(child.columns.map((column) => column.name));
+      await expect
+        .poll(() => renderedTexts('[data-testid="table-detail"] h1'))
+        .toEqual([`${child.schema}.${child.name}`]);
+      expect(await renderedTexts('[data-testid="columns-table"] tbody td:nth-child(2)')).toEqual(
+        child.columns.map((column) => column.name),
+      );
       expect(await renderedTexts('[data-testid="table-detail"] .link-list button')).toEqual([parent.name]);
 
       // The SQL editor opens with a statement for the table, and it runs.
@@ -159,8 +186,16 @@ describe('hostile identifiers in Chromium through web mode', () => {
     }
   }
 
-  it.each(['sqlite', 'mysql', 'postgres'] as const satisfies readonly SqlEngine[])(`draws %s names exactly as written, samples them and opens them in SQL (${RUNS} runs, seed ${SEED})`, async (engine) => {
-    // HOSTILE_NO_SHRINK=1 reports the first failure as generated (shrinking drives the browser once per step).
-    await fc.assert(fc.asyncProperty(hostileSchema(engine), browse), { numRuns: RUNS, seed: SEED, endOnFailure: process.env.HOSTILE_NO_SHRINK === '1' });
-  }, 300_000);
+  it.each(['sqlite', 'mysql', 'postgres'] as const satisfies readonly SqlEngine[])(
+    `draws %s names exactly as written, samples them and opens them in SQL (${RUNS} runs, seed ${SEED})`,
+    async (engine) => {
+      // HOSTILE_NO_SHRINK=1 reports the first failure as generated (shrinking drives the browser once per step).
+      await fc.assert(fc.asyncProperty(hostileSchema(engine), browse), {
+        numRuns: RUNS,
+        seed: SEED,
+        endOnFailure: process.env.HOSTILE_NO_SHRINK === '1',
+      });
+    },
+    300_000,
+  );
 });

@@ -45,7 +45,9 @@ describe('team knowledge in the app (Chromium, web mode)', () => {
     await page.keyboard.type('Refund in the currency of the order; convert with fin_ccy_rt');
     await page.keyboard.press('Enter');
     await page.waitForSelector('[aria-label="Edit the note on sls_rfnd.rfnd_amt"]');
-    expect(await page.textContent('[data-testid="columns-table"]')).toContain('Refund in the currency of the order; convert with fin_ccy_rt');
+    expect(await page.textContent('[data-testid="columns-table"]')).toContain(
+      'Refund in the currency of the order; convert with fin_ccy_rt',
+    );
     await page.click('[aria-label="Add a note on sls_rfnd"]');
     await page.fill('[aria-label="Note on sls_rfnd"]', 'One row per refund paid; partial refunds are separate rows');
     await page.click('[data-testid="table-note"] button:has-text("Save")');
@@ -70,23 +72,33 @@ describe('team knowledge in the app (Chromium, web mode)', () => {
     await page.keyboard.press('Enter');
     await expect.poll(() => page.inputValue('[aria-label="SQL to run"]'), { timeout: 15_000 }).toBe(sql);
     await page.click('role=button[name="✓ Mark good"]');
-    await expect.poll(() => page.textContent('[data-testid="kept"]').catch(() => ''), { timeout: 10_000 }).toMatch(/Kept as example #\d+ \(sls_rfnd\)/);
+    await expect
+      .poll(() => page.textContent('[data-testid="kept"]').catch(() => ''), { timeout: 10_000 })
+      .toMatch(/Kept as example #\d+ \(sls_rfnd\)/);
     // The next related question carries it in its context.
     await page.fill('[aria-label="Question"]', 'which country had the most refunds?');
     await page.keyboard.press('Shift+Enter');
-    await expect.poll(() => page.textContent('[data-testid="context-knowledge"]').catch(() => ''), { timeout: 10_000 }).toMatch(/Team knowledge: 1 example/);
+    await expect
+      .poll(() => page.textContent('[data-testid="context-knowledge"]').catch(() => ''), { timeout: 10_000 })
+      .toMatch(/Team knowledge: 1 example/);
 
     await page.keyboard.press('Alt+7');
     await page.waitForSelector('[data-testid="knowledge-panel"]');
-    await expect.poll(() => page.textContent('[data-testid="examples-list"]'), { timeout: 10_000 }).toContain('refunds per country');
+    await expect
+      .poll(() => page.textContent('[data-testid="examples-list"]'), { timeout: 10_000 })
+      .toContain('refunds per country');
     expect(await page.textContent('[data-testid="notes-list"]')).toContain('sls_rfnd.rfnd_amt');
     await page.click('role=button[name="Edit the example refunds per country"]');
     await page.fill('[aria-label="Example question"]', 'total refunds per country');
     await page.click('[data-testid="examples-list"] button:has-text("Save")');
-    await expect.poll(() => page.textContent('[data-testid="examples-list"]'), { timeout: 10_000 }).toContain('total refunds per country');
+    await expect
+      .poll(() => page.textContent('[data-testid="examples-list"]'), { timeout: 10_000 })
+      .toContain('total refunds per country');
     // Offline search over notes, terms and examples.
     await page.fill('[aria-label="Search team knowledge"]', 'partial');
-    await expect.poll(() => page.locator('[data-testid="notes-list"] li').allTextContents(), { timeout: 10_000 }).toEqual(['sls_rfnd One row per refund paid; partial refunds are separate rows']);
+    await expect
+      .poll(() => page.locator('[data-testid="notes-list"] li').allTextContents(), { timeout: 10_000 })
+      .toEqual(['sls_rfnd One row per refund paid; partial refunds are separate rows']);
     await page.fill('[aria-label="Search team knowledge"]', '');
   });
 
@@ -95,12 +107,16 @@ describe('team knowledge in the app (Chromium, web mode)', () => {
     await page.fill('[aria-label="Definition"]', 'Customers without an order in 90 days');
     await page.fill('[aria-label="Linked tables and columns"]', 'sls_cust, sls_ord_hdr.ord_dt');
     await page.click('role=button[name="Add term"]');
-    await expect.poll(() => page.textContent('[data-testid="glossary-list"]'), { timeout: 10_000 }).toContain('sls_ord_hdr.ord_dt');
+    await expect
+      .poll(() => page.textContent('[data-testid="glossary-list"]'), { timeout: 10_000 })
+      .toContain('sls_ord_hdr.ord_dt');
     await page.fill('[aria-label="Linked tables and columns"]', 'sls_cust.nope');
     await page.fill('[aria-label="Term"]', 'x');
     await page.fill('[aria-label="Definition"]', 'y');
     await page.click('role=button[name="Add term"]');
-    await expect.poll(() => page.textContent('[data-testid="error-notice"]').catch(() => ''), { timeout: 10_000 }).toMatch(/No table or column "sls_cust\.nope"/);
+    await expect
+      .poll(() => page.textContent('[data-testid="error-notice"]').catch(() => ''), { timeout: 10_000 })
+      .toMatch(/No table or column "sls_cust\.nope"/);
     await page.click('[data-testid="error-notice"] [aria-label="Dismiss"]');
 
     await page.click('role=button[name="Export pack"]');
@@ -110,12 +126,16 @@ describe('team knowledge in the app (Chromium, web mode)', () => {
     expect(await page.textContent('[data-testid="pack-exported"]')).toMatch(/2 notes, 1 term, 1 example/);
     await page.setInputFiles('[aria-label="Schema pack file"]', exported);
     await page.waitForSelector('[data-testid="pack-imported"]');
-    expect(await page.textContent('[data-testid="pack-diff"]')).toMatch(/Against the snapshot there: no change, 2\d\d unchanged/);
+    expect(await page.textContent('[data-testid="pack-diff"]')).toMatch(
+      /Against the snapshot there: no change, 2\d\d unchanged/,
+    );
 
     const bad = path.join(home.dir, 'bad.sspack');
     writeFileSync(bad, readFileSync(exported, 'utf8').replace('partial refunds', 'partial refundz'));
     await page.setInputFiles('[aria-label="Schema pack file"]', bad);
-    await expect.poll(() => page.textContent('[data-testid="error-notice"]').catch(() => ''), { timeout: 10_000 }).toMatch(/The pack is refused: its checksum does not match/);
+    await expect
+      .poll(() => page.textContent('[data-testid="error-notice"]').catch(() => ''), { timeout: 10_000 })
+      .toMatch(/The pack is refused: its checksum does not match/);
     await page.click('[aria-label="Toggle theme"]');
     await shot('knowledge-02-panel-dark');
     expect(pageErrors).toEqual([]);

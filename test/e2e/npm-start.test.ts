@@ -10,13 +10,20 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 describe('npm start', () => {
   it('builds, says in one line that Electron is not available here, and serves the same UI in web mode', async () => {
     const home = tempHome();
-    const child = spawn(process.execPath, [path.join(root, 'scripts', 'start.mjs'), '--home', home.dir], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SCHEMASCOPE_WEB: process.env.SCHEMASCOPE_WEB ?? '' }, detached: true });
+    const child = spawn(process.execPath, [path.join(root, 'scripts', 'start.mjs'), '--home', home.dir], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, SCHEMASCOPE_WEB: process.env.SCHEMASCOPE_WEB ?? '' },
+      detached: true,
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     try {
-      await expect.poll(() => stdout, { timeout: 120_000, interval: 250 }).toMatch(/http:\/\/127\.0\.0\.1:\d+\/\?token=\S+/);
+      await expect
+        .poll(() => stdout, { timeout: 120_000, interval: 250 })
+        .toMatch(/http:\/\/127\.0\.0\.1:\d+\/\?token=\S+/);
       const notices = stderr.split('\n').filter((line) => line.startsWith('Electron is not available here'));
       expect(notices).toHaveLength(1);
       const url = /http:\/\/127\.0\.0\.1:\d+\/\?token=\S+/.exec(stdout)![0];
@@ -41,7 +48,10 @@ describe('electron-builder.yml', () => {
     expect(config).toMatch(/asarUnpack:\n\s+- "\*\*\/\*\.node"/);
     expect(config).toContain('from: .cache/electron-native/current');
     expect(config).toMatch(/npmRebuild: false/);
-    const packageJson = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { allowScripts: Record<string, boolean>; main: string };
+    const packageJson = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+      allowScripts: Record<string, boolean>;
+      main: string;
+    };
     expect(packageJson.allowScripts.electron).toBe(false);
     expect(packageJson.main).toBe('dist/electron/main.mjs');
   });

@@ -34,7 +34,10 @@ describe('see the database: EXPLAIN, relationship diagrams and charts in Chromiu
     const engine = createEngine({ home: home.dir, mode: 'cli' });
     const signal = new AbortController().signal;
     await engine.handlers['sources/add']({ name: 'Shop', url: postgresUrl(SHOP_DATABASE) }, { signal });
-    const away = await engine.handlers['sources/add']({ name: 'Shop (gone away)', url: `postgres://postgres@127.0.0.1:${proxyPort}/${SHOP_DATABASE}` }, { signal });
+    const away = await engine.handlers['sources/add'](
+      { name: 'Shop (gone away)', url: `postgres://postgres@127.0.0.1:${proxyPort}/${SHOP_DATABASE}` },
+      { signal },
+    );
     await engine.handlers['schema/refresh']({ sourceId: away.id }, { signal }); // cached while reachable
     await engine.close();
     await proxy.stop();
@@ -65,8 +68,14 @@ describe('see the database: EXPLAIN, relationship diagrams and charts in Chromiu
     return { name: file.suggestedFilename(), bytes: readFileSync((await file.path())!) };
   };
   const selectSource = async (name: string) => {
-    await page.locator('.source-list [role="option"]', { has: page.locator(`.source-name:text-is("${name}")`) }).click();
-    await expect.poll(() => page.locator('[data-testid="status-bar"] > span', { hasText: / tables$/ }).textContent(), { timeout: 20_000 }).toBe('3 tables');
+    await page
+      .locator('.source-list [role="option"]', { has: page.locator(`.source-name:text-is("${name}")`) })
+      .click();
+    await expect
+      .poll(() => page.locator('[data-testid="status-bar"] > span', { hasText: / tables$/ }).textContent(), {
+        timeout: 20_000,
+      })
+      .toBe('3 tables');
     await expect.poll(() => page.textContent('[data-testid="status-bar"] > span >> nth=0')).toBe(name);
   };
   const openTable = async (name: string) => {
@@ -80,7 +89,10 @@ describe('see the database: EXPLAIN, relationship diagrams and charts in Chromiu
   it('explains with Ctrl+Shift+Enter: a plan tree with estimates and the warnings, without running; a write refused', async () => {
     await selectSource('Shop');
     await page.click('role=tab[name="SQL"]');
-    await page.fill('[aria-label="SQL"]', 'SELECT c.name, r.amount FROM customers c JOIN orders o ON o.customer_id = c.id JOIN refunds r ON r.order_id = o.id WHERE c.id = 42');
+    await page.fill(
+      '[aria-label="SQL"]',
+      'SELECT c.name, r.amount FROM customers c JOIN orders o ON o.customer_id = c.id JOIN refunds r ON r.order_id = o.id WHERE c.id = 42',
+    );
     await page.keyboard.press('Control+Shift+Enter');
     const plan = page.locator('[data-testid="plan-view"]');
     await plan.waitFor();
@@ -89,12 +101,16 @@ describe('see the database: EXPLAIN, relationship diagrams and charts in Chromiu
     expect(table).toMatch(/Hash Join/);
     expect(table).toMatch(/Seq Scan.*refunds/);
     expect(table).toContain('customers_pkey');
-    expect(await plan.locator('.plan-header').textContent()).toMatch(/PostgreSQL estimates · planned in \d+ ms · not executed/);
+    expect(await plan.locator('.plan-header').textContent()).toMatch(
+      /PostgreSQL estimates · planned in \d+ ms · not executed/,
+    );
     expect(await page.locator('[data-testid="result-count"]').count()).toBe(0); // nothing ran
 
     await page.fill('[aria-label="SQL"]', 'SELECT id, amount FROM orders WHERE amount > 100');
     await page.click('.editor-toolbar button:has-text("Explain")');
-    await expect.poll(() => page.textContent('[data-testid="plan-warnings"]')).toMatch(/Full scan of orders \(~60,000 rows\)/);
+    await expect
+      .poll(() => page.textContent('[data-testid="plan-warnings"]'))
+      .toMatch(/Full scan of orders \(~60,000 rows\)/);
     const scanRow = plan.locator('tr', { hasText: 'Seq Scan' });
     expect(Number((await scanRow.locator('td').nth(3).textContent())!.replace(/,/g, ''))).toBeGreaterThan(1000); // estimated rows
     expect(Number((await scanRow.locator('td').nth(4).textContent())!.replace(/,/g, ''))).toBeGreaterThan(0); // cost
@@ -102,7 +118,9 @@ describe('see the database: EXPLAIN, relationship diagrams and charts in Chromiu
 
     await page.fill('[aria-label="SQL"]', 'DELETE FROM refunds');
     await page.keyboard.press('Control+Shift+Enter');
-    await expect.poll(() => page.textContent('[data-testid="error-notice"]').catch(() => '')).toMatch(/Blocked: read-only.*DELETE/);
+    await expect
+      .poll(() => page.textContent('[data-testid="error-notice"]').catch(() => ''))
+      .toMatch(/Blocked: read-only.*DELETE/);
     await page.fill('[aria-label="SQL"]', 'SELECT nothing_here FROM orders');
     await page.keyboard.press('Control+Shift+Enter');
     await expect.poll(() => page.textContent('[data-testid="error-notice"]').catch(() => '')).toMatch(/nothing_here/);
@@ -111,15 +129,22 @@ describe('see the database: EXPLAIN, relationship diagrams and charts in Chromiu
 
   it('charts 100,000 rows: a line by time (bucketed, and says so), then bars by category, scatter sampled, PNG export', async () => {
     await page.getByLabel('Rows per page').selectOption('100000');
-    await page.fill('[aria-label="SQL"]', 'SELECT o.placed_at, o.amount, o.status FROM orders o CROSS JOIN (VALUES (1), (2)) AS twice(k)');
+    await page.fill(
+      '[aria-label="SQL"]',
+      'SELECT o.placed_at, o.amount, o.status FROM orders o CROSS JOIN (VALUES (1), (2)) AS twice(k)',
+    );
     await page.keyboard.press('Control+Enter');
-    await expect.poll(() => page.textContent('[data-testid="result-count"]'), { timeout: 30_000 }).toMatch(/^100,000 rows \(more available\)/);
+    await expect
+      .poll(() => page.textContent('[data-testid="result-count"]'), { timeout: 30_000 })
+      .toMatch(/^100,000 rows \(more available\)/);
     await page.click('role=tab[name="Chart"]');
     const chart = page.locator('[data-testid="result-chart"]');
     await chart.locator('canvas').first().waitFor();
     expect(await page.getAttribute('.result-chart-canvas', 'data-chart-type')).toBe('line'); // time and a number
     const note = () => page.textContent('[data-testid="chart-note"]');
-    expect(await note()).toMatch(/^Averaged 100,000 rows into [\d,]+ buckets of equal width\. Only the 100,000 loaded rows are charted; more exist\. Prepared in \d+ ms\.$/);
+    expect(await note()).toMatch(
+      /^Averaged 100,000 rows into [\d,]+ buckets of equal width\. Only the 100,000 loaded rows are charted; more exist\. Prepared in \d+ ms\.$/,
+    );
     expect(Number(/Prepared in (\d+) ms/.exec((await note())!)![1])).toBeLessThan(1500);
     expect(Number(await page.getAttribute('.result-chart-canvas', 'data-points'))).toBeLessThanOrEqual(1000);
     await shots('15-chart-line');
@@ -145,13 +170,17 @@ describe('see the database: EXPLAIN, relationship diagrams and charts in Chromiu
     await page.click('[data-testid="table-detail"] button:has-text("Diagram")');
     const diagram = page.locator('[data-testid="relation-diagram"]');
     await diagram.locator('svg.diagram-canvas[data-ready="true"]').waitFor();
-    expect(await page.textContent('[data-testid="diagram-summary"]')).toMatch(/^2 tables · 0 declared, 1 inferred · schema of /);
+    expect(await page.textContent('[data-testid="diagram-summary"]')).toMatch(
+      /^2 tables · 0 declared, 1 inferred · schema of /,
+    );
     const inferred = diagram.locator('[data-relation="inferred"] path');
     expect(await inferred.evaluate((element) => getComputedStyle(element).strokeDasharray)).toMatch(/5(px)?,? 4/);
     expect(await diagram.locator('[data-relation="inferred"] text').textContent()).toBe('inferred: order_id → id');
 
     await page.selectOption('[aria-label="Depth"]', '2');
-    await expect.poll(() => page.textContent('[data-testid="diagram-summary"]')).toMatch(/^3 tables · 1 declared, 1 inferred · schema of /);
+    await expect
+      .poll(() => page.textContent('[data-testid="diagram-summary"]'))
+      .toMatch(/^3 tables · 1 declared, 1 inferred · schema of /);
     const declared = diagram.locator('[data-relation="declared"] path');
     expect(await declared.evaluate((element) => getComputedStyle(element).strokeDasharray)).toBe('none');
     expect(await diagram.locator('[data-relation="declared"] text').textContent()).toBe('customer_id → id');
@@ -181,13 +210,41 @@ describe('see the database: EXPLAIN, relationship diagrams and charts in Chromiu
 
     // the whole schema is never drawn, and a depth beyond two hops is refused with the reason, over the same API
     const refusals = await page.evaluate(async () => {
-      const call = async (body: unknown) => (await (await fetch('./api/schema/graph', { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${sessionStorage.getItem('schemascope-token') ?? ''}` }, body: JSON.stringify(body) })).json()) as { ok: boolean; error?: { kind: string; message: string } };
-      const sources = (await (await fetch('./api/sources/list', { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${sessionStorage.getItem('schemascope-token') ?? ''}` }, body: '{}' })).json()) as { value: { sources: { id: string; name: string }[] } };
+      const call = async (body: unknown) =>
+        (await (
+          await fetch('./api/schema/graph', {
+            method: 'POST',
+            headers: {
+              'Content-Type': 'application/json',
+              Authorization: `Bearer ${sessionStorage.getItem('schemascope-token') ?? ''}`,
+            },
+            body: JSON.stringify(body),
+          })
+        ).json()) as { ok: boolean; error?: { kind: string; message: string } };
+      const sources = (await (
+        await fetch('./api/sources/list', {
+          method: 'POST',
+          headers: {
+            'Content-Type': 'application/json',
+            Authorization: `Bearer ${sessionStorage.getItem('schemascope-token') ?? ''}`,
+          },
+          body: '{}',
+        })
+      ).json()) as { value: { sources: { id: string; name: string }[] } };
       const sourceId = sources.value.sources.find((source) => source.name === 'Shop')!.id;
-      return [await call({ sourceId }), await call({ sourceId, focus: { schema: 'public', table: 'orders' }, depth: 3 })];
+      return [
+        await call({ sourceId }),
+        await call({ sourceId, focus: { schema: 'public', table: 'orders' }, depth: 3 }),
+      ];
     });
-    expect(refusals[0]).toMatchObject({ ok: false, error: { kind: 'invalid_input', message: expect.stringMatching(/whole schema is never drawn/) } });
-    expect(refusals[1]).toMatchObject({ ok: false, error: { kind: 'invalid_input', message: expect.stringMatching(/1 or 2 hops/) } });
+    expect(refusals[0]).toMatchObject({
+      ok: false,
+      error: { kind: 'invalid_input', message: expect.stringMatching(/whole schema is never drawn/) },
+    });
+    expect(refusals[1]).toMatchObject({
+      ok: false,
+      error: { kind: 'invalid_input', message: expect.stringMatching(/1 or 2 hops/) },
+    });
 
     await diagram.locator('[data-diagram-table="customers"]').click();
     await expect.poll(() => page.textContent('[data-testid="table-detail"] h1')).toContain('customers');
@@ -200,7 +257,10 @@ describe('see the database: EXPLAIN, relationship diagrams and charts in Chromiu
     await page.getByRole('dialog').getByLabel('API key').fill('sk-e2e-visual-000');
     await page.click('.dialog button:has-text("Save")');
     await page.getByRole('dialog').waitFor({ state: 'detached' });
-    fake.configure({ chat: () => '```sql\nSELECT c.country, SUM(o.amount) AS total FROM orders o JOIN customers c ON c.id = o.customer_id GROUP BY c.country ORDER BY total DESC\n```' });
+    fake.configure({
+      chat: () =>
+        '```sql\nSELECT c.country, SUM(o.amount) AS total FROM orders o JOIN customers c ON c.id = o.customer_id GROUP BY c.country ORDER BY total DESC\n```',
+    });
 
     await page.click('role=tab[name="Ask"]');
     await page.fill('[aria-label="Question"]', 'order amount by customer country');
@@ -223,46 +283,76 @@ describe('see the database: EXPLAIN, relationship diagrams and charts in Chromiu
     await page.click('role=tab[name="Chart"]');
     await page.locator('[data-testid="result-chart"] canvas').first().waitFor();
     expect(await page.getAttribute('.result-chart-canvas', 'data-chart-type')).toBe('bar'); // a category and a number
-    expect(await page.textContent('[data-testid="chart-note"]')).toMatch(/^Aggregated 8 rows into 8 bars \(sum of total\)/);
+    expect(await page.textContent('[data-testid="chart-note"]')).toMatch(
+      /^Aggregated 8 rows into 8 bars \(sum of total\)/,
+    );
     await shots('15-ask-chart');
   });
 
   it('draws a hub of the 208-table demo scoped to 40 tables, readable (no overlaps, not shrunk to dots), the rest counted', async () => {
-    await page.locator('.source-list [role="option"]', { has: page.locator('.source-name:text-is("Demo: Northwind Holdings")') }).click();
-    await expect.poll(() => page.locator('[data-testid="status-bar"] > span', { hasText: / tables$/ }).textContent(), { timeout: 20_000 }).toMatch(/^2\d\d tables$/);
+    await page
+      .locator('.source-list [role="option"]', {
+        has: page.locator('.source-name:text-is("Demo: Northwind Holdings")'),
+      })
+      .click();
+    await expect
+      .poll(() => page.locator('[data-testid="status-bar"] > span', { hasText: / tables$/ }).textContent(), {
+        timeout: 20_000,
+      })
+      .toMatch(/^2\d\d tables$/);
     await openTable('inv_itm');
     await page.click('[data-testid="table-detail"] button:has-text("Diagram")');
     const diagram = page.locator('[data-testid="relation-diagram"]');
     await diagram.locator('svg.diagram-canvas[data-ready="true"]').waitFor({ timeout: 20_000 });
-    expect(await page.textContent('[data-testid="diagram-summary"]')).toMatch(/^40 tables · \d+ declared, \d+ inferred · \d+ more neighbours not drawn \(limit 40\)/);
+    expect(await page.textContent('[data-testid="diagram-summary"]')).toMatch(
+      /^40 tables · \d+ declared, \d+ inferred · \d+ more neighbours not drawn \(limit 40\)/,
+    );
     expect(await diagram.locator('[data-diagram-table]').count()).toBe(40);
     expect(Number(await diagram.locator('svg.diagram-canvas').getAttribute('data-layout-ms'))).toBeLessThan(10_000);
     expect(await diagram.locator('svg.diagram-canvas').getAttribute('data-layout-in')).toBe('worker'); // the window stays responsive meanwhile
-    const boxes = await diagram.locator('[data-diagram-table] rect.table-box').evaluateAll((rects) => rects.map((rect) => rect.getBoundingClientRect()).map(({ x, y, width, height }) => ({ x, y, width, height })));
-    const overlapping = boxes.filter((a, i) => boxes.some((b, j) => j > i && a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height));
+    const boxes = await diagram
+      .locator('[data-diagram-table] rect.table-box')
+      .evaluateAll((rects) =>
+        rects.map((rect) => rect.getBoundingClientRect()).map(({ x, y, width, height }) => ({ x, y, width, height })),
+      );
+    const overlapping = boxes.filter((a, i) =>
+      boxes.some(
+        (b, j) => j > i && a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height,
+      ),
+    );
     expect(overlapping).toEqual([]);
-    const scale = Number(/scale\(([\d.]+)\)/.exec((await diagram.locator('[data-viewport]').getAttribute('transform'))!)![1]);
+    const scale = Number(
+      /scale\(([\d.]+)\)/.exec((await diagram.locator('[data-viewport]').getAttribute('transform'))!)![1],
+    );
     expect(scale).toBeGreaterThanOrEqual(0.6);
     await shots('15-diagram-hub');
     await diagram.locator('button:has-text("Draw up to 150")').click(); // more only when asked, and still scoped
-    await expect.poll(() => page.textContent('[data-testid="diagram-summary"]'), { timeout: 20_000 }).toMatch(/^53 tables · \d+ declared, \d+ inferred · schema of /); // all of its 52 neighbours, none left out
+    await expect
+      .poll(() => page.textContent('[data-testid="diagram-summary"]'), { timeout: 20_000 })
+      .toMatch(/^53 tables · \d+ declared, \d+ inferred · schema of /); // all of its 52 neighbours, none left out
     expect(await diagram.locator('[data-diagram-table]').count()).toBe(53);
   });
 
   it('offline: EXPLAIN says it needs the database; the diagram draws from the cached snapshot and says so', async () => {
     await selectSource('Shop (gone away)');
     await page.click('button:has-text("Refresh schema")'); // the database is gone: the app says so and keeps the cache
-    await expect.poll(() => page.textContent('[data-testid="status-bar"]'), { timeout: 20_000 }).toContain('offline (cached)');
+    await expect
+      .poll(() => page.textContent('[data-testid="status-bar"]'), { timeout: 20_000 })
+      .toContain('offline (cached)');
     await page.click('role=tab[name="SQL"]');
     await page.fill('[aria-label="SQL"]', 'SELECT * FROM orders');
     await page.keyboard.press('Control+Shift+Enter');
-    await expect.poll(() => page.locator('[data-testid="error-notice"]').allTextContents(), { timeout: 20_000 }).toContainEqual(expect.stringMatching(/EXPLAIN needs the live database/));
+    await expect
+      .poll(() => page.locator('[data-testid="error-notice"]').allTextContents(), { timeout: 20_000 })
+      .toContainEqual(expect.stringMatching(/EXPLAIN needs the live database/));
     await shots('15-offline-explain');
     await openTable('orders');
     await page.click('[data-testid="table-detail"] button:has-text("Diagram")');
     const diagram = page.locator('[data-testid="relation-diagram"]');
     await diagram.locator('svg.diagram-canvas[data-ready="true"]').waitFor({ timeout: 20_000 });
-    expect(await page.textContent('[data-testid="diagram-summary"]')).toMatch(/^3 tables · 1 declared, 1 inferred · offline: cached snapshot of /);
+    expect(await page.textContent('[data-testid="diagram-summary"]')).toMatch(
+      /^3 tables · 1 declared, 1 inferred · offline: cached snapshot of /,
+    );
     await shots('15-offline-diagram');
     expect(pageErrors).toEqual([]);
   });

@@ -13,7 +13,11 @@ const root = path.resolve(import.meta.dirname, '../..');
 /** Starts the writer and kills it with SIGKILL `afterMs` after its first stored snapshot. */
 function writeThenKill(home: string, afterMs: number): Promise<{ saves: number; signal: NodeJS.Signals | null }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(root, 'bin/run-ts.mjs'), 'test/fixtures/catalog-writer-process.ts', home, workloadSqliteFile('w200')], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [path.join(root, 'bin/run-ts.mjs'), 'test/fixtures/catalog-writer-process.ts', home, workloadSqliteFile('w200')],
+      { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let saves = 0;
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -24,7 +28,9 @@ function writeThenKill(home: string, afterMs: number): Promise<{ saves: number; 
       }
     });
     child.on('error', reject);
-    child.on('exit', (_code, signal) => (signal === 'SIGKILL' ? resolve({ saves, signal }) : reject(new Error(`writer exited on its own: ${stderr}`))));
+    child.on('exit', (_code, signal) =>
+      signal === 'SIGKILL' ? resolve({ saves, signal }) : reject(new Error(`writer exited on its own: ${stderr}`)),
+    );
   });
 }
 
@@ -42,12 +48,24 @@ describe('kill -9 during catalog writes', () => {
           expect(catalog.db.pragma('integrity_check', { simple: true })).toBe('ok');
           expect(catalog.db.pragma('foreign_key_check')).toEqual([]);
           // Every snapshot is whole: as many tables and columns stored as it says, none twice.
-          const snapshots = catalog.db.prepare('SELECT id, table_count, column_count FROM snapshots').all() as { id: number; table_count: number; column_count: number }[];
+          const snapshots = catalog.db.prepare('SELECT id, table_count, column_count FROM snapshots').all() as {
+            id: number;
+            table_count: number;
+            column_count: number;
+          }[];
           expect(snapshots.length).toBeGreaterThan(0);
           expect(snapshots.length).toBeLessThanOrEqual(3);
           for (const snapshot of snapshots) {
-            const tables = (catalog.db.prepare('SELECT count(*) AS n, count(DISTINCT schema_name || \'.\' || table_name) AS d FROM catalog_tables WHERE snapshot_id = ?').get(snapshot.id) as { n: number; d: number });
-            const columns = (catalog.db.prepare('SELECT count(*) AS n FROM catalog_columns WHERE snapshot_id = ?').get(snapshot.id) as { n: number }).n;
+            const tables = catalog.db
+              .prepare(
+                "SELECT count(*) AS n, count(DISTINCT schema_name || '.' || table_name) AS d FROM catalog_tables WHERE snapshot_id = ?",
+              )
+              .get(snapshot.id) as { n: number; d: number };
+            const columns = (
+              catalog.db
+                .prepare('SELECT count(*) AS n FROM catalog_columns WHERE snapshot_id = ?')
+                .get(snapshot.id) as { n: number }
+            ).n;
             expect(tables).toEqual({ n: snapshot.table_count, d: snapshot.table_count });
             expect(columns).toBe(snapshot.column_count);
           }

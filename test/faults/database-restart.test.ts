@@ -66,7 +66,8 @@ describe.each(Object.entries(SERVERS))('%s stopped and restarted', (_engine, ser
     expect(error.message).toMatch(/connection|server|terminat|shut|lost|closed|reset|gone/i);
     // The next request works: dead connections are dropped, new ones made.
     let next = await dispatch(engine.handlers, 'query/execute', { sourceId, sql: 'SELECT 1 AS one' });
-    for (let attempt = 0; !next.ok && attempt < 3; attempt += 1) next = await dispatch(engine.handlers, 'query/execute', { sourceId, sql: 'SELECT 1 AS one' });
+    for (let attempt = 0; !next.ok && attempt < 3; attempt += 1)
+      next = await dispatch(engine.handlers, 'query/execute', { sourceId, sql: 'SELECT 1 AS one' });
     expect(next, JSON.stringify(next)).toMatchObject({ ok: true, value: { rows: [[1]] } });
     const pool = (await engine.snapshotMetrics()).pools.find((entry) => entry.sourceId === sourceId)!;
     expect(pool.active).toBe(0); // no slot leaked by the failed query
@@ -77,10 +78,15 @@ describe.each(Object.entries(SERVERS))('%s stopped and restarted', (_engine, ser
     await new Promise((resolve) => setTimeout(resolve, 20));
     await server.restart();
     const outcome = await refreshing;
-    if (!outcome.ok) expect((outcome as { ok: false; error: { message: string } }).error.message.length).toBeGreaterThan(10);
+    if (!outcome.ok)
+      expect((outcome as { ok: false; error: { message: string } }).error.message.length).toBeGreaterThan(10);
     let again = await dispatch(engine.handlers, 'schema/refresh', { sourceId });
-    for (let attempt = 0; !again.ok && attempt < 3; attempt += 1) again = await dispatch(engine.handlers, 'schema/refresh', { sourceId });
-    expect(again, JSON.stringify(again)).toMatchObject({ ok: true, value: { counts: { tables: 200, columns: 10_000 } } });
+    for (let attempt = 0; !again.ok && attempt < 3; attempt += 1)
+      again = await dispatch(engine.handlers, 'schema/refresh', { sourceId });
+    expect(again, JSON.stringify(again)).toMatchObject({
+      ok: true,
+      value: { counts: { tables: 200, columns: 10_000 } },
+    });
     expect(engine.catalog.db.pragma('integrity_check', { simple: true })).toBe('ok');
   });
 });

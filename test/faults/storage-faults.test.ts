@@ -29,11 +29,20 @@ describe('a full or read-only data folder', () => {
   });
 
   it('says the disk is full, saves nothing half-way, and recovers when space is back', async () => {
-    const added = await dispatch(engine.handlers, 'sources/add', { name: 'w200', url: `sqlite:${workloadSqliteFile('w200')}` });
+    const added = await dispatch(engine.handlers, 'sources/add', {
+      name: 'w200',
+      url: `sqlite:${workloadSqliteFile('w200')}`,
+    });
     expect(added.ok).toBe(true);
     sourceId = (added as { ok: true; value: { id: string } }).value.id;
     const full = await dispatch(engine.handlers, 'schema/refresh', { sourceId }); // 10,000 columns do not fit in 1 MB
-    expect(full).toMatchObject({ ok: false, error: { kind: 'storage', message: expect.stringMatching(/disk holding the data folder is full: nothing was saved/) } });
+    expect(full).toMatchObject({
+      ok: false,
+      error: {
+        kind: 'storage',
+        message: expect.stringMatching(/disk holding the data folder is full: nothing was saved/),
+      },
+    });
     expect(engine.catalog.db.pragma('integrity_check', { simple: true })).toBe('ok');
     expect(engine.catalog.latestSnapshot(sourceId)).toBeUndefined(); // nothing half-saved
     expect((await dispatch(engine.handlers, 'sources/list', {})).ok).toBe(true); // still answering
@@ -48,7 +57,9 @@ describe('a full or read-only data folder', () => {
     await engine.close();
     mount('-o', 'remount,ro', mountPoint); // only possible with nothing open for writing
     try {
-      expect(() => createEngine({ home: mountPoint, mode: 'web' })).toThrow(/the data folder is read-only\. Make it writable or choose another folder/);
+      expect(() => createEngine({ home: mountPoint, mode: 'web' })).toThrow(
+        /the data folder is read-only\. Make it writable or choose another folder/,
+      );
       const cli = await runCli(['introspect', `sqlite:${workloadSqliteFile('w200')}`, '--json', '--home', mountPoint]);
       expect(cli.code).not.toBe(0);
       expect(cli.stderr.trim()).toMatch(/^schemascope: storage: Cannot open the catalog at .*read-only/);

@@ -10,8 +10,15 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 export const SCREENSHOT_DIR = path.join(root, 'test-results', 'e2e');
 
 /** `schemascope serve` as a real process, as a user starts it; resolves with the printed URL. */
-export async function startServe(home: string, extra: readonly string[] = ['--json']): Promise<{ url: string; process: ChildProcess; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [path.join(root, 'bin', 'schemascope.mjs'), 'serve', ...new Set(['--json', ...extra]), '--home', home], { stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startServe(
+  home: string,
+  extra: readonly string[] = ['--json'],
+): Promise<{ url: string; process: ChildProcess; stop: () => Promise<void> }> {
+  const child = spawn(
+    process.execPath,
+    [path.join(root, 'bin', 'schemascope.mjs'), 'serve', ...new Set(['--json', ...extra]), '--home', home],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const url = await new Promise<string>((resolve, reject) => {
@@ -46,7 +53,15 @@ export async function openBrowser(): Promise<{ context: BrowserContext; page: Pa
     executablePath: chromiumPath(),
     headless: true,
     viewport: { width: 1400, height: 860 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   const page = context.pages()[0] ?? (await context.newPage());
   mkdirSync(SCREENSHOT_DIR, { recursive: true });

@@ -9,7 +9,9 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 export default function setup(): void {
   execFileSync(process.execPath, [path.join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'inherit' });
   if (!existsSync(chromiumPath())) {
-    throw new Error(`Chromium not found at ${chromiumPath()}: install it with \`apt-get install -y chromium\` (see .ci/run).`);
+    throw new Error(
+      `Chromium not found at ${chromiumPath()}: install it with \`apt-get install -y chromium\` (see .ci/run).`,
+    );
   }
 }
 

@@ -8,7 +8,10 @@ import { hostileDdl, type HostileSchema } from './hostile-schema.ts';
 import { MARIADB, mysqlUrl, POSTGRES, postgresUrl } from './services.ts';
 
 /** Creates the generated database on its server; resolves with its URL and a function that drops it. */
-export async function createHostileDatabase(schema: HostileSchema, sqliteDir: string): Promise<{ url: string; drop: () => Promise<void> }> {
+export async function createHostileDatabase(
+  schema: HostileSchema,
+  sqliteDir: string,
+): Promise<{ url: string; drop: () => Promise<void> }> {
   const statements = hostileDdl(schema);
   if (schema.engine === 'sqlite') {
     const file = path.join(sqliteDir, `${schema.database}.db`);
@@ -50,11 +53,11 @@ export async function createHostileDatabase(schema: HostileSchema, sqliteDir: st
   const client = new pg.Client({ ...POSTGRES, database: schema.database });
   await client.connect();
   try {
-    for (const name of new Set([schema.parent.schema, schema.child.schema])) if (name !== 'public') await client.query(`CREATE SCHEMA ${quoteIdentifier('postgres', name)}`);
+    for (const name of new Set([schema.parent.schema, schema.child.schema]))
+      if (name !== 'public') await client.query(`CREATE SCHEMA ${quoteIdentifier('postgres', name)}`);
     for (const statement of statements) await client.query(statement);
   } finally {
     await client.end();
   }
   return { url: postgresUrl(schema.database), drop };
 }
-

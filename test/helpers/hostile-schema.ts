@@ -9,13 +9,78 @@ import { quoteIdentifier, tableReference, type SqlEngine } from '../../shared/sq
  */
 
 /** Every name a plain-object lookup would find, plus the words that matter most. */
-export const PROTOTYPE_WORDS = [...new Set([...Object.getOwnPropertyNames(Object.prototype), 'constructor', '__proto__', 'prototype'])];
+export const PROTOTYPE_WORDS = [
+  ...new Set([...Object.getOwnPropertyNames(Object.prototype), 'constructor', '__proto__', 'prototype']),
+];
 
 /** Reserved in at least one of the three dialects: `SELECT * FROM order` fails unquoted. */
-export const RESERVED_WORDS = ['select', 'from', 'where', 'order', 'group', 'table', 'user', 'key', 'index', 'limit', 'default', 'column', 'check', 'primary', 'references', 'values', 'desc', 'join', 'null', 'true', 'all', 'offset', 'window', 'range'];
+export const RESERVED_WORDS = [
+  'select',
+  'from',
+  'where',
+  'order',
+  'group',
+  'table',
+  'user',
+  'key',
+  'index',
+  'limit',
+  'default',
+  'column',
+  'check',
+  'primary',
+  'references',
+  'values',
+  'desc',
+  'join',
+  'null',
+  'true',
+  'all',
+  'offset',
+  'window',
+  'range',
+];
 
 /** Pieces that break naive quoting, splitting or display. Astral characters (🦄) are left to PostgreSQL and SQLite. */
-const FRAGMENTS = ["'", '"', '`', '.', ' ', '  ', '-', '--', '$', '\\', '%', '?', ':', ';', '(', ')', '[', ']', '{', '}', '/', '*', '#', ',', '=', 'é', 'Ω', 'İ', 'ı', '数据', '表', 'Ä', '\u200b', 'X', '0', '_', 'Id'];
+const FRAGMENTS = [
+  "'",
+  '"',
+  '`',
+  '.',
+  ' ',
+  '  ',
+  '-',
+  '--',
+  '$',
+  '\\',
+  '%',
+  '?',
+  ':',
+  ';',
+  '(',
+  ')',
+  '[',
+  ']',
+  '{',
+  '}',
+  '/',
+  '*',
+  '#',
+  ',',
+  '=',
+  'é',
+  'Ω',
+  'İ',
+  'ı',
+  '数据',
+  '表',
+  'Ä',
+  '\u200b',
+  'X',
+  '0',
+  '_',
+  'Id',
+];
 const ASTRAL = ['🦄', '𝔘'];
 
 export interface HostileColumn {
@@ -73,13 +138,21 @@ function legal(engine: SqlEngine, name: string, reserve = 0): boolean {
  * names the same under this key would collide there, so a table never holds both.
  */
 export function collisionKey(name: string): string {
-  return name.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replaceAll('ß', 's').replaceAll('ı', 'i').replace(/ +$/, '');
+  return name
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replaceAll('ß', 's')
+    .replaceAll('ı', 'i')
+    .replace(/ +$/, '');
 }
 
 export function hostileName(engine: SqlEngine, reserve = 0): fc.Arbitrary<string> {
   const pieces = engine === 'mysql' ? FRAGMENTS : [...FRAGMENTS, ...ASTRAL];
   const word = fc.constantFrom(...PROTOTYPE_WORDS, ...RESERVED_WORDS);
-  const mixed = fc.array(fc.oneof(word, fc.constantFrom(...pieces)), { minLength: 1, maxLength: 5 }).map((parts) => parts.join(''));
+  const mixed = fc
+    .array(fc.oneof(word, fc.constantFrom(...pieces)), { minLength: 1, maxLength: 5 })
+    .map((parts) => parts.join(''));
   return fc
     .oneof(
       { weight: 3, arbitrary: word },
@@ -91,15 +164,24 @@ export function hostileName(engine: SqlEngine, reserve = 0): fc.Arbitrary<string
 
 /** Comments: the same words and quotes, one line (SQLite keeps comments as `-- text` at the end of a DDL line). */
 export function hostileComment(): fc.Arbitrary<string | null> {
-  const piece = fc.oneof(fc.constantFrom(...PROTOTYPE_WORDS, ...RESERVED_WORDS), fc.constantFrom("'", '"', '`', '.', '--', '/*', '*/', ';', 'é数据', '\\', '%'));
-  return fc.option(
-    fc.array(piece, { minLength: 1, maxLength: 6 }).map((parts) => parts.join(' ').trim()),
-    { nil: null },
-  ).map((comment) => (comment === '' ? null : comment));
+  const piece = fc.oneof(
+    fc.constantFrom(...PROTOTYPE_WORDS, ...RESERVED_WORDS),
+    fc.constantFrom("'", '"', '`', '.', '--', '/*', '*/', ';', 'é数据', '\\', '%'),
+  );
+  return fc
+    .option(
+      fc.array(piece, { minLength: 1, maxLength: 6 }).map((parts) => parts.join(' ').trim()),
+      { nil: null },
+    )
+    .map((comment) => (comment === '' ? null : comment));
 }
 
 function columnsOf(engine: SqlEngine, count: number): fc.Arbitrary<HostileColumn[]> {
-  return fc.uniqueArray(fc.record({ name: hostileName(engine), comment: hostileComment() }), { minLength: count, maxLength: count + 1, selector: (column) => collisionKey(column.name) });
+  return fc.uniqueArray(fc.record({ name: hostileName(engine), comment: hostileComment() }), {
+    minLength: count,
+    maxLength: count + 1,
+    selector: (column) => collisionKey(column.name),
+  });
 }
 
 export function hostileSchema(engine: SqlEngine): fc.Arbitrary<HostileSchema> {
@@ -110,7 +192,12 @@ export function hostileSchema(engine: SqlEngine): fc.Arbitrary<HostileSchema> {
   // PostgreSQL: tables in one or two schemas, either may be a hostile name or `public`.
   const schemas: fc.Arbitrary<readonly [string, string]> =
     engine === 'postgres'
-      ? fc.tuple(fc.oneof(hostileName(engine), fc.constant('public')), fc.oneof(hostileName(engine), fc.constant('public'))).filter(([a, b]) => a !== 'public' || b !== 'public')
+      ? fc
+          .tuple(
+            fc.oneof(hostileName(engine), fc.constant('public')),
+            fc.oneof(hostileName(engine), fc.constant('public')),
+          )
+          .filter(([a, b]) => a !== 'public' || b !== 'public')
       : fc.constant(['', ''] as const);
   return fc
     .record({
@@ -122,16 +209,25 @@ export function hostileSchema(engine: SqlEngine): fc.Arbitrary<HostileSchema> {
       tableComments: fc.tuple(hostileComment(), hostileComment()),
       parentColumns: columnsOf(engine, 2),
       childColumns: columnsOf(engine, 3),
-      values: fc.tuple(fc.constantFrom('constructor', '__proto__', "O'Brien", 'naïve café', 'a"b', 'x`y', 'toString'), fc.constantFrom('valueOf', 'hasOwnProperty', 'Zürich', 'it\\s', 'select')),
+      values: fc.tuple(
+        fc.constantFrom('constructor', '__proto__', "O'Brien", 'naïve café', 'a"b', 'x`y', 'toString'),
+        fc.constantFrom('valueOf', 'hasOwnProperty', 'Zürich', 'it\\s', 'select'),
+      ),
     })
     .map(({ database, schemas, tableNames, sameName, tableComments, parentColumns, childColumns, values }) => {
       // MySQL's schema is its database; SQLite's is `main`.
-      const schemaOf = (index: 0 | 1) => (engine === 'postgres' ? schemas[index] : engine === 'mysql' ? database : 'main');
+      const schemaOf = (index: 0 | 1) =>
+        engine === 'postgres' ? schemas[index] : engine === 'mysql' ? database : 'main';
       return {
         engine,
         database,
         parent: { schema: schemaOf(0), name: tableNames[0]!, comment: tableComments[0], columns: parentColumns },
-        child: { schema: schemaOf(1), name: sameName && schemaOf(0) !== schemaOf(1) ? tableNames[0]! : tableNames[1]!, comment: tableComments[1], columns: childColumns },
+        child: {
+          schema: schemaOf(1),
+          name: sameName && schemaOf(0) !== schemaOf(1) ? tableNames[0]! : tableNames[1]!,
+          comment: tableComments[1],
+          columns: childColumns,
+        },
         values,
       };
     });
@@ -162,7 +258,9 @@ export function hostileDdl(schema: HostileSchema): string[] {
     });
     if (isChild) {
       // A plain constraint name: MariaDB derives one from the table name otherwise, too long at 64 characters.
-      definitions.push(`${engine === 'mysql' ? 'CONSTRAINT fk_hostile ' : ''}FOREIGN KEY (${q(table.columns[2]!.name)}) REFERENCES ${ref(parent)} (${parentKey})`);
+      definitions.push(
+        `${engine === 'mysql' ? 'CONSTRAINT fk_hostile ' : ''}FOREIGN KEY (${q(table.columns[2]!.name)}) REFERENCES ${ref(parent)} (${parentKey})`,
+      );
     }
     if (engine === 'sqlite') {
       // SQLite keeps comments as `-- text` at the end of the table's and each column's line.
@@ -171,19 +269,35 @@ export function hostileDdl(schema: HostileSchema): string[] {
         const separator = index < definitions.length - 1 ? ',' : '';
         return `  ${definition}${separator}${comment ? ` -- ${comment}` : ''}`;
       });
-      statements.push(`CREATE TABLE ${ref(table)} (${table.comment ? ` -- ${table.comment}` : ''}\n${lines.join('\n')}\n)`);
+      statements.push(
+        `CREATE TABLE ${ref(table)} (${table.comment ? ` -- ${table.comment}` : ''}\n${lines.join('\n')}\n)`,
+      );
     } else {
-      const tableComment = engine === 'mysql' && table.comment !== null ? ` COMMENT = ${literal(engine, table.comment)}` : '';
-      statements.push(`CREATE TABLE ${ref(table)} (${definitions.join(', ')})${engine === 'mysql' ? ' ENGINE = InnoDB' : ''}${tableComment}`);
+      const tableComment =
+        engine === 'mysql' && table.comment !== null ? ` COMMENT = ${literal(engine, table.comment)}` : '';
+      statements.push(
+        `CREATE TABLE ${ref(table)} (${definitions.join(', ')})${engine === 'mysql' ? ' ENGINE = InnoDB' : ''}${tableComment}`,
+      );
     }
     if (engine === 'postgres') {
-      if (table.comment !== null) statements.push(`COMMENT ON TABLE ${ref(table)} IS ${literal(engine, table.comment)}`);
-      for (const column of table.columns) if (column.comment !== null) statements.push(`COMMENT ON COLUMN ${ref(table)}.${q(column.name)} IS ${literal(engine, column.comment)}`);
+      if (table.comment !== null)
+        statements.push(`COMMENT ON TABLE ${ref(table)} IS ${literal(engine, table.comment)}`);
+      for (const column of table.columns)
+        if (column.comment !== null)
+          statements.push(`COMMENT ON COLUMN ${ref(table)}.${q(column.name)} IS ${literal(engine, column.comment)}`);
     }
   }
   const [first, second] = schema.values;
-  const extra = (table: HostileTable, from: number) => table.columns.slice(from).map(() => ', 7').join('');
-  statements.push(`INSERT INTO ${ref(parent)} (${parent.columns.map((column) => q(column.name)).join(', ')}) VALUES (1, ${literal(engine, first)}${extra(parent, 2)}), (2, ${literal(engine, second)}${extra(parent, 2)})`);
-  statements.push(`INSERT INTO ${ref(child)} (${child.columns.map((column) => q(column.name)).join(', ')}) VALUES (10, ${literal(engine, second)}, 1${extra(child, 3)})`);
+  const extra = (table: HostileTable, from: number) =>
+    table.columns
+      .slice(from)
+      .map(() => ', 7')
+      .join('');
+  statements.push(
+    `INSERT INTO ${ref(parent)} (${parent.columns.map((column) => q(column.name)).join(', ')}) VALUES (1, ${literal(engine, first)}${extra(parent, 2)}), (2, ${literal(engine, second)}${extra(parent, 2)})`,
+  );
+  statements.push(
+    `INSERT INTO ${ref(child)} (${child.columns.map((column) => q(column.name)).join(', ')}) VALUES (10, ${literal(engine, second)}, 1${extra(child, 3)})`,
+  );
   return statements;
 }

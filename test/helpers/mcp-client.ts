@@ -16,7 +16,11 @@ export interface McpSession {
   readonly client: Client;
   /** Everything the server wrote on stderr so far (stdio only). */
   stderr(): string;
-  call(name: string, args?: Record<string, unknown>, options?: { signal?: AbortSignal; timeout?: number }): Promise<ToolAnswer>;
+  call(
+    name: string,
+    args?: Record<string, unknown>,
+    options?: { signal?: AbortSignal; timeout?: number },
+  ): Promise<ToolAnswer>;
   close(): Promise<void>;
 }
 
@@ -25,7 +29,10 @@ function session(client: Client, stderr: () => string, close: () => Promise<void
     client,
     stderr,
     async call(name, args = {}, options = {}) {
-      const result = await client.callTool({ name, arguments: args }, undefined, { signal: options.signal, timeout: options.timeout ?? 60_000 });
+      const result = await client.callTool({ name, arguments: args }, undefined, {
+        signal: options.signal,
+        timeout: options.timeout ?? 60_000,
+      });
       const content = result.content as { type: string; text?: string }[];
       return { text: content.map((part) => part.text ?? '').join('\n'), isError: Boolean(result.isError) };
     },
@@ -35,12 +42,21 @@ function session(client: Client, stderr: () => string, close: () => Promise<void
 
 /** `schemascope mcp` as a child process, driven by the SDK's own client over stdio. */
 export async function connectStdio(args: string[], env: Record<string, string> = {}): Promise<McpSession> {
-  const transport = new StdioClientTransport({ command: process.execPath, args: [bin, 'mcp', ...args], env: { ...(process.env as Record<string, string>), ...env }, stderr: 'pipe' });
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [bin, 'mcp', ...args],
+    env: { ...(process.env as Record<string, string>), ...env },
+    stderr: 'pipe',
+  });
   let stderr = '';
   transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const client = new Client({ name: 'schemascope-test', version: '1.0.0' });
   await client.connect(transport);
-  return session(client, () => stderr, () => client.close());
+  return session(
+    client,
+    () => stderr,
+    () => client.close(),
+  );
 }
 
 export interface HttpServerProcess {
@@ -54,7 +70,9 @@ export interface HttpServerProcess {
 
 /** `schemascope mcp --http --json` as a child process: its URL and token, and SDK clients over Streamable HTTP. */
 export async function startHttp(args: string[]): Promise<HttpServerProcess> {
-  const child = spawn(process.execPath, [bin, 'mcp', '--http', '--json', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [bin, 'mcp', '--http', '--json', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const announced = await new Promise<{ url: string; port: number; token: string }>((resolve, reject) => {
@@ -70,13 +88,19 @@ export async function startHttp(args: string[]): Promise<HttpServerProcess> {
     ...announced,
     stderr: () => stderr,
     async connect() {
-      const transport = new StreamableHTTPClientTransport(new URL(announced.url), { requestInit: { headers: { Authorization: `Bearer ${announced.token}` } } });
+      const transport = new StreamableHTTPClientTransport(new URL(announced.url), {
+        requestInit: { headers: { Authorization: `Bearer ${announced.token}` } },
+      });
       const client = new Client({ name: 'schemascope-test', version: '1.0.0' });
       await client.connect(transport);
-      return session(client, () => stderr, async () => {
-        await transport.terminateSession().catch(() => undefined);
-        await client.close();
-      });
+      return session(
+        client,
+        () => stderr,
+        async () => {
+          await transport.terminateSession().catch(() => undefined);
+          await client.close();
+        },
+      );
     },
     stop: () =>
       new Promise<void>((resolve) => {

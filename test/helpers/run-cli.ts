@@ -15,7 +15,10 @@ export interface CliRun {
 /** Runs the real CLI as a separate process, as scripts do. */
 export function runCli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [bin, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -28,7 +31,8 @@ export function runCli(args: string[], env: Record<string, string> = {}): Promis
         stderr,
         json<T>() {
           const lines = stdout.trim().split('\n');
-          if (lines.length !== 1) throw new Error(`expected one JSON line on stdout, got ${lines.length}: ${stdout.slice(0, 300)}`);
+          if (lines.length !== 1)
+            throw new Error(`expected one JSON line on stdout, got ${lines.length}: ${stdout.slice(0, 300)}`);
           return JSON.parse(lines[0]!) as T;
         },
       }),

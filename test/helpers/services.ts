@@ -1,7 +1,17 @@
 import net from 'node:net';
 
-export const MARIADB = { host: '127.0.0.1', port: Number(process.env.SCHEMASCOPE_TEST_MYSQL_PORT ?? 3306), user: 'root', password: process.env.SCHEMASCOPE_TEST_MYSQL_PASSWORD ?? '' };
-export const POSTGRES = { host: '127.0.0.1', port: Number(process.env.SCHEMASCOPE_TEST_PG_PORT ?? 5432), user: 'postgres', password: process.env.SCHEMASCOPE_TEST_PG_PASSWORD ?? '' };
+export const MARIADB = {
+  host: '127.0.0.1',
+  port: Number(process.env.SCHEMASCOPE_TEST_MYSQL_PORT ?? 3306),
+  user: 'root',
+  password: process.env.SCHEMASCOPE_TEST_MYSQL_PASSWORD ?? '',
+};
+export const POSTGRES = {
+  host: '127.0.0.1',
+  port: Number(process.env.SCHEMASCOPE_TEST_PG_PORT ?? 5432),
+  user: 'postgres',
+  password: process.env.SCHEMASCOPE_TEST_PG_PASSWORD ?? '',
+};
 
 export function mysqlUrl(database: string, password = MARIADB.password): string {
   return `mysql://${MARIADB.user}${password ? `:${encodeURIComponent(password)}` : ''}@${MARIADB.host}:${MARIADB.port}/${encodeURIComponent(database)}`;
@@ -19,7 +29,11 @@ export function assertListening(name: string, host: string, port: number, hint: 
     const fail = (error: Error): void => {
       clearTimeout(timer);
       socket.destroy();
-      reject(new Error(`${name} is not reachable on ${host}:${port} (${error.message}). The integration tests need it: ${hint}`));
+      reject(
+        new Error(
+          `${name} is not reachable on ${host}:${port} (${error.message}). The integration tests need it: ${hint}`,
+        ),
+      );
     };
     socket.once('connect', () => {
       clearTimeout(timer);

@@ -11,7 +11,10 @@ export class TcpProxy {
   /** Bytes the server has sent through the proxy so far: what a query really cost on the wire. */
   bytesFromServer = 0;
 
-  constructor(readonly targetHost: string, readonly targetPort: number) {}
+  constructor(
+    readonly targetHost: string,
+    readonly targetPort: number,
+  ) {}
 
   async start(port = this.port): Promise<number> {
     this.#server = net.createServer((client) => {

@@ -36,8 +36,14 @@ export async function ensureWorkload(name: WorkloadName, log: (line: string) => 
   let sqliteOk = false;
   if (existsSync(file)) {
     const db = openSqlite(file, { readonly: true });
-    const row = db.prepare(`SELECT count(*) AS n FROM sqlite_schema m JOIN pragma_table_info(m.name) WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite%'`).get() as { n: number };
-    const marker = db.prepare(`SELECT count(*) AS n FROM sqlite_schema WHERE sql LIKE ?`).get(`%${WORKLOAD_MARKER}%`) as { n: number };
+    const row = db
+      .prepare(
+        `SELECT count(*) AS n FROM sqlite_schema m JOIN pragma_table_info(m.name) WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite%'`,
+      )
+      .get() as { n: number };
+    const marker = db
+      .prepare(`SELECT count(*) AS n FROM sqlite_schema WHERE sql LIKE ?`)
+      .get(`%${WORKLOAD_MARKER}%`) as { n: number };
     db.close();
     sqliteOk = row.n === expectedColumns(name) && marker.n === 1;
   }
@@ -46,7 +52,12 @@ export async function ensureWorkload(name: WorkloadName, log: (line: string) => 
     writeSqliteDatabase(model, file);
   }
 
-  const connection = await mysql.createConnection({ host: MARIADB.host, port: MARIADB.port, user: MARIADB.user, password: MARIADB.password });
+  const connection = await mysql.createConnection({
+    host: MARIADB.host,
+    port: MARIADB.port,
+    user: MARIADB.user,
+    password: MARIADB.password,
+  });
   try {
     const [rows] = await connection.query(
       'SELECT (SELECT count(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ?) AS n, (SELECT count(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_COMMENT LIKE ?) AS marked',

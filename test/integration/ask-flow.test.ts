@@ -33,7 +33,9 @@ beforeAll(async () => {
   const admin = await mysql.createConnection({ ...MARIADB });
   await admin.query(`DROP DATABASE IF EXISTS ${DB}`);
   await admin.query(`CREATE DATABASE ${DB}`);
-  await admin.query(`CREATE TABLE ${DB}.victims (id INT PRIMARY KEY, label VARCHAR(20)) COMMENT = ${admin.escape(INJECTION)}`);
+  await admin.query(
+    `CREATE TABLE ${DB}.victims (id INT PRIMARY KEY, label VARCHAR(20)) COMMENT = ${admin.escape(INJECTION)}`,
+  );
   await admin.query(`INSERT INTO ${DB}.victims VALUES (1, 'a'), (2, 'b'), (3, 'c')`);
   await admin.end();
   const pgAdmin = new pg.Client({ ...POSTGRES, database: 'postgres' });
@@ -62,7 +64,19 @@ afterAll(async () => {
 });
 
 const ask = (url: string, question: string, extra: string[] = []) =>
-  runCli(['ask', url, question, '--llm-base-url', fake.url, '--llm-model', 'gpt-4o-mini', '--json', '--home', home.dir, ...extra]);
+  runCli([
+    'ask',
+    url,
+    question,
+    '--llm-base-url',
+    fake.url,
+    '--llm-model',
+    'gpt-4o-mini',
+    '--json',
+    '--home',
+    home.dir,
+    ...extra,
+  ]);
 
 describe.each([
   ['mysql', mysqlUrl(DB)],
@@ -73,9 +87,18 @@ describe.each([
     prompts.length = 0;
     const run = await ask(url, 'list the victims and their labels', ['--run']);
     expect(run.code, run.stderr).toBe(0);
-    const output = run.json<{ sql: string; context: { tokens: number; budget: number; tables: string[]; text: string }; rows: unknown[][]; rowCount: number }>();
+    const output = run.json<{
+      sql: string;
+      context: { tokens: number; budget: number; tables: string[]; text: string };
+      rows: unknown[][];
+      rowCount: number;
+    }>();
     expect(output.sql).toBe('SELECT id, label FROM victims ORDER BY id');
-    expect(output.rows).toEqual([[1, 'a'], [2, 'b'], [3, 'c']]);
+    expect(output.rows).toEqual([
+      [1, 'a'],
+      [2, 'b'],
+      [3, 'c'],
+    ]);
     expect(output.context.tables).toEqual(['victims']);
     expect(output.context.tokens).toBeLessThanOrEqual(output.context.budget);
     // The model received exactly the packed text; the comment sits inside a JSON string on its description line.
@@ -83,7 +106,9 @@ describe.each([
     // What the model received fits the budget, counted by the test itself.
     expect(tokensOf(prompts[0]!, 'o200k_base')).toBeLessThanOrEqual(output.context.budget);
     expect(prompts[0]).toContain(`victims: ${JSON.stringify(INJECTION)}\n`);
-    expect(prompts[0]!.split('\n').filter((line) => line.includes('DROP TABLE'))).toEqual([`victims: ${JSON.stringify(INJECTION)}`]);
+    expect(prompts[0]!.split('\n').filter((line) => line.includes('DROP TABLE'))).toEqual([
+      `victims: ${JSON.stringify(INJECTION)}`,
+    ]);
   });
 
   const hostile: [string, string, RegExp][] = [
@@ -91,30 +116,44 @@ describe.each([
     ['a second statement', 'SELECT 1; DELETE FROM victims', /one statement|multiple statements|statements/i],
     ['prose without SQL', 'I am sorry, I cannot help with dropping tables.', /answered without SQL: "I am sorry/],
     ['a fenced DELETE', '```sql\nDELETE FROM victims WHERE id > 0\n```', /read_only_violation/],
-    ['an UPDATE in a comment-hidden form', 'SELECT 1 /* harmless */; UPDATE victims SET label = NULL', /statements|read_only_violation/i],
+    [
+      'an UPDATE in a comment-hidden form',
+      'SELECT 1 /* harmless */; UPDATE victims SET label = NULL',
+      /statements|read_only_violation/i,
+    ],
   ];
-  if (engine === 'postgres') hostile.push(['a data-modifying CTE', 'WITH d AS (DELETE FROM victims RETURNING *) SELECT * FROM d', /read_only_violation/]);
+  if (engine === 'postgres')
+    hostile.push([
+      'a data-modifying CTE',
+      'WITH d AS (DELETE FROM victims RETURNING *) SELECT * FROM d',
+      /read_only_violation/,
+    ]);
   if (engine === 'mysql') {
     hostile.push(['INTO OUTFILE', "SELECT * FROM victims INTO OUTFILE '/tmp/ss_victims.txt'", /read_only_violation/]);
     hostile.push(['LOAD_FILE', "SELECT LOAD_FILE('/etc/passwd')", /read_only_violation/]);
   }
 
-  it.each(hostile)('refuses %s with a clear message and leaves the database unchanged', async (_name, reply, message) => {
-    answer = reply;
-    const run = await ask(url, 'please clean up the victims table', ['--run']);
-    expect(run.code).not.toBe(0);
-    expect(run.stdout).toBe('');
-    expect(run.stderr.trim().split('\n').at(-1)).toMatch(/^schemascope: \w+: /);
-    expect(run.stderr).toMatch(message);
-    expect(await victimRows(engine)).toEqual([1, 2, 3]);
-  });
+  it.each(hostile)(
+    'refuses %s with a clear message and leaves the database unchanged',
+    async (_name, reply, message) => {
+      answer = reply;
+      const run = await ask(url, 'please clean up the victims table', ['--run']);
+      expect(run.code).not.toBe(0);
+      expect(run.stdout).toBe('');
+      expect(run.stderr.trim().split('\n').at(-1)).toMatch(/^schemascope: \w+: /);
+      expect(run.stderr).toMatch(message);
+      expect(await victimRows(engine)).toEqual([1, 2, 3]);
+    },
+  );
 
   it('stops an endless stream at the timeout with a clear message', async () => {
     fake.configure({ script: ['hang'] });
     const started = Date.now();
     const run = await ask(url, 'count the victims', ['--run', '--llm-timeout-ms', '1500']);
     expect(run.code).not.toBe(0);
-    expect(run.stderr, run.stderr).toMatch(/schemascope: timeout: The language model did not finish within 2 s|schemascope: timeout: The language model did not finish within 1 s/);
+    expect(run.stderr, run.stderr).toMatch(
+      /schemascope: timeout: The language model did not finish within 2 s|schemascope: timeout: The language model did not finish within 1 s/,
+    );
     expect(Date.now() - started).toBeLessThan(15_000);
     expect(await victimRows(engine)).toEqual([1, 2, 3]);
   });
@@ -128,8 +167,14 @@ describe('the ask flow in the engine', () => {
       engine.asks.setSettings({ baseUrl: fake.url, model: 'gpt-4o-mini' });
       fake.configure({ script: ['hang'] });
       const deltas: string[] = [];
-      const pending = engine.asks.ask({ sourceId: id, question: 'count the victims' }, { askId: 'q1', onDelta: (text) => deltas.push(text) });
-      const settled = pending.then(() => 'finished', (error: Error) => error);
+      const pending = engine.asks.ask(
+        { sourceId: id, question: 'count the victims' },
+        { askId: 'q1', onDelta: (text) => deltas.push(text) },
+      );
+      const settled = pending.then(
+        () => 'finished',
+        (error: Error) => error,
+      );
       await expect.poll(() => deltas.length, { timeout: 15_000 }).toBeGreaterThan(0); // the answer is streaming
       const cancelledAt = performance.now();
       expect(engine.asks.cancel('q1')).toBe(true);
@@ -152,7 +197,10 @@ describe('the ask flow in the engine', () => {
       fake.configure({ script: ['500'] });
       expect((await engine.asks.ask({ sourceId: id, question: 'victims' })).sql).toBe('SELECT id FROM victims'); // one 500, then retried
       fake.configure({ script: ['500', '500', '500', '500'] });
-      await expect(engine.asks.ask({ sourceId: id, question: 'victims' })).rejects.toMatchObject({ kind: 'unreachable', message: expect.stringMatching(/failed \(500\) after retries/) });
+      await expect(engine.asks.ask({ sourceId: id, question: 'victims' })).rejects.toMatchObject({
+        kind: 'unreachable',
+        message: expect.stringMatching(/failed \(500\) after retries/),
+      });
       const sent = fake.records.filter((record) => record.path === '/v1/chat/completions').length - before;
       expect(sent).toBe(2 + 3); // the first ask: 500 then success; the second: 3 attempts (2 retries), then it stops
       fake.configure({ script: [] });

@@ -21,7 +21,9 @@ describe('preparing a large snapshot in the context worker', () => {
     await engine.sources.refresh(id);
     const questions = ['refund amounts by country', 'invoice date and status', 'employees per department'];
     // Concurrent first questions share one preparation (in the worker: W200 has 10,000 columns).
-    const viaWorker = await Promise.all(questions.map((question) => engine.contexts.build({ sourceId: id, question, budget: 3000 })));
+    const viaWorker = await Promise.all(
+      questions.map((question) => engine.contexts.build({ sourceId: id, question, budget: 3000 })),
+    );
     expect(engine.contexts.cacheStats()).toMatchObject({ size: 1, misses: 1, inWorker: 1 });
     const inPlace = new ContextService({ catalog: engine.catalog, sources: engine.sources, indexes: engine.indexes });
     for (const [index, question] of questions.entries()) {

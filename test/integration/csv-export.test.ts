@@ -39,11 +39,20 @@ describe('CSV export of the whole result, streamed from the server', () => {
   it('stops at the row cap and says so; refused SQL writes nothing and names the reason', async () => {
     const { id } = engine.sources.add({ name: 'cap', url: postgresUrl('ss_w200') });
     const connection = await engine.sources.connection(id);
-    const capped = await exportCsv(engine.door, connection, SERIES.postgres, path.join(home.dir, 'capped.csv'), { pageRows: 300, maxRows: 1000 });
+    const capped = await exportCsv(engine.door, connection, SERIES.postgres, path.join(home.dir, 'capped.csv'), {
+      pageRows: 300,
+      maxRows: 1000,
+    });
     expect(capped).toMatchObject({ rows: 1000, capped: true });
-    const refused = await dispatch(engine.handlers, 'query/export', { sourceId: id, sql: 'DELETE FROM t0001_cust_acct' });
+    const refused = await dispatch(engine.handlers, 'query/export', {
+      sourceId: id,
+      sql: 'DELETE FROM t0001_cust_acct',
+    });
     expect(refused).toMatchObject({ ok: false, error: { kind: 'read_only_violation' } });
-    const through = await dispatch(engine.handlers, 'query/export', { sourceId: id, sql: 'SELECT id FROM t0001_cust_acct ORDER BY id' });
+    const through = await dispatch(engine.handlers, 'query/export', {
+      sourceId: id,
+      sql: 'SELECT id FROM t0001_cust_acct ORDER BY id',
+    });
     expect(through.ok, JSON.stringify(through)).toBe(true);
     const value = (through as { ok: true; value: { file: string; rows: number } }).value;
     expect(value.file.startsWith(path.join(home.dir, 'exports'))).toBe(true);

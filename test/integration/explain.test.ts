@@ -21,7 +21,8 @@ const ENGINES = [
 // order_id has no index.
 const FULL_SCAN = 'SELECT id, amount FROM orders WHERE amount > 100';
 const INDEXED = 'SELECT o.id, o.amount FROM orders o WHERE o.customer_id = 42';
-const UNINDEXED_JOIN = 'SELECT c.name, r.amount FROM customers c JOIN orders o ON o.customer_id = c.id JOIN refunds r ON r.order_id = o.id WHERE c.id = 42';
+const UNINDEXED_JOIN =
+  'SELECT c.name, r.amount FROM customers c JOIN orders o ON o.customer_id = c.id JOIN refunds r ON r.order_id = o.id WHERE c.id = 42';
 
 describe.each(ENGINES)('EXPLAIN on $engine (the real server)', ({ engine, url }) => {
   const fixture = engineFixture();
@@ -34,7 +35,12 @@ describe.each(ENGINES)('EXPLAIN on $engine (the real server)', ({ engine, url })
 
   beforeAll(async () => {
     await ensureShop();
-    sourceId = (await fixture.engine.handlers['sources/add']({ name: `shop ${engine}`, url: url() }, { signal: new AbortController().signal })).id;
+    sourceId = (
+      await fixture.engine.handlers['sources/add'](
+        { name: `shop ${engine}`, url: url() },
+        { signal: new AbortController().signal },
+      )
+    ).id;
     await fixture.engine.handlers['schema/refresh']({ sourceId }, { signal: new AbortController().signal }); // the catalog's row estimates
   }, 300_000);
   afterAll(() => fixture.close());
@@ -49,13 +55,18 @@ describe.each(ENGINES)('EXPLAIN on $engine (the real server)', ({ engine, url })
     if (engine !== 'sqlite') expect(scan!.rows).toBeGreaterThan(1000); // SQLite's EXPLAIN QUERY PLAN has no estimates
     if (engine === 'postgres') expect(scan!.cost).toBeGreaterThan(0);
     expect(result.warnings.map((warning) => warning.kind)).toContain('full_scan');
-    expect(result.warnings.find((warning) => warning.kind === 'full_scan')!.message).toMatch(/Full scan of .*orders \(~[\d,]+ rows\)/);
+    expect(result.warnings.find((warning) => warning.kind === 'full_scan')!.message).toMatch(
+      /Full scan of .*orders \(~[\d,]+ rows\)/,
+    );
   });
 
   it('shows an index lookup with no warning', async () => {
     const result = await explain(INDEXED);
     const nodes = flatten(result.plan);
-    expect(nodes.some((node) => node.index !== null), JSON.stringify(result.plan)).toBe(true);
+    expect(
+      nodes.some((node) => node.index !== null),
+      JSON.stringify(result.plan),
+    ).toBe(true);
     expect(result.warnings).toEqual([]);
   });
 
@@ -68,14 +79,23 @@ describe.each(ENGINES)('EXPLAIN on $engine (the real server)', ({ engine, url })
 
   it('never runs the statement, and refuses writes, ANALYZE, nested EXPLAIN and invalid SQL with the reason', async () => {
     await expect(explain('DELETE FROM refunds')).rejects.toMatchObject({ kind: 'read_only_violation' });
-    await expect(explain('EXPLAIN ANALYZE SELECT * FROM orders')).rejects.toMatchObject({ kind: 'invalid_input', message: expect.stringMatching(/Only a query .* starts with EXPLAIN/) });
+    await expect(explain('EXPLAIN ANALYZE SELECT * FROM orders')).rejects.toMatchObject({
+      kind: 'invalid_input',
+      message: expect.stringMatching(/Only a query .* starts with EXPLAIN/),
+    });
     await expect(explain('ANALYZE orders')).rejects.toMatchObject({ kind: 'read_only_violation' });
     await expect(explain('SELECT 1; DROP TABLE refunds')).rejects.toMatchObject({ kind: 'read_only_violation' });
     // a write hidden in a query is refused before any EXPLAIN is written (PostgreSQL would plan the DELETE)
-    await expect(explain('WITH gone AS (DELETE FROM refunds RETURNING id) SELECT * FROM gone')).rejects.toMatchObject({ kind: 'read_only_violation' });
-    await expect(explain('SHOW TABLES')).rejects.toMatchObject({ kind: expect.stringMatching(/invalid_input|read_only_violation/) });
+    await expect(explain('WITH gone AS (DELETE FROM refunds RETURNING id) SELECT * FROM gone')).rejects.toMatchObject({
+      kind: 'read_only_violation',
+    });
+    await expect(explain('SHOW TABLES')).rejects.toMatchObject({
+      kind: expect.stringMatching(/invalid_input|read_only_violation/),
+    });
     await expect(explain('SELECT * FROM no_such_table_here')).rejects.toThrow(/no_such_table_here/);
-    await expect(explain('SELEC id FROM orders')).rejects.toMatchObject({ kind: expect.stringMatching(/read_only_violation|invalid_input/) });
+    await expect(explain('SELEC id FROM orders')).rejects.toMatchObject({
+      kind: expect.stringMatching(/read_only_violation|invalid_input/),
+    });
     // 3.6 billion rows if it ran: planned in milliseconds, because it does not.
     const started = performance.now();
     const huge = await explain('SELECT count(*) FROM orders a CROSS JOIN orders b');
@@ -100,11 +120,25 @@ describe('schemascope explain URL SQL --json', () => {
   });
 
   it('exits non-zero with the reason for a write and for an invalid statement, printing nothing on stdout', async () => {
-    const write = await runCli(['explain', mysqlUrl(SHOP_DATABASE), 'UPDATE orders SET amount = 0', '--json', '--home', home.dir]);
+    const write = await runCli([
+      'explain',
+      mysqlUrl(SHOP_DATABASE),
+      'UPDATE orders SET amount = 0',
+      '--json',
+      '--home',
+      home.dir,
+    ]);
     expect(write.code).toBe(1);
     expect(write.stdout).toBe('');
     expect(write.stderr).toMatch(/^schemascope: read_only_violation: .*(UPDATE|read-only)/m);
-    const invalid = await runCli(['explain', `sqlite:${shopSqliteFile()}`, 'SELECT nope FROM orders', '--json', '--home', home.dir]);
+    const invalid = await runCli([
+      'explain',
+      `sqlite:${shopSqliteFile()}`,
+      'SELECT nope FROM orders',
+      '--json',
+      '--home',
+      home.dir,
+    ]);
     expect(invalid.code).toBe(1);
     expect(invalid.stderr).toMatch(/^schemascope: \w+: .*nope/m);
     const bare = await runCli(['explain', `sqlite:${shopSqliteFile()}`, '--json', '--home', home.dir]);

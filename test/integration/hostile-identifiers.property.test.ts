@@ -54,24 +54,42 @@ async function roundTrip(schema: HostileSchema): Promise<void> {
     // Introspect: every name and comment exactly as written.
     await engine.handlers['schema/refresh']({ sourceId }, {});
     const listed = await engine.handlers['schema/tables']({ sourceId }, {});
-    expect(listed.tables.map((table) => [table.schema, table.name]).sort()).toEqual(tables.map((table) => [table.schema, table.name]).sort());
+    expect(listed.tables.map((table) => [table.schema, table.name]).sort()).toEqual(
+      tables.map((table) => [table.schema, table.name]).sort(),
+    );
     for (const expected of tables) {
-      const { table, incoming } = await engine.handlers['schema/table']({ sourceId, schema: expected.schema, table: expected.name }, {});
+      const { table, incoming } = await engine.handlers['schema/table'](
+        { sourceId, schema: expected.schema, table: expected.name },
+        {},
+      );
       expect(table.columns.map((column) => column.name)).toEqual(expected.columns.map((column) => column.name));
       expect(table.columns.map((column) => column.comment)).toEqual(expected.columns.map((column) => column.comment));
       expect(table.comment).toBe(expected.comment);
       expect(table.primaryKey).toEqual([expected.columns[0]!.name]);
-      if (expected === schema.child) expect(table.foreignKeys.map((fk) => [fk.columns, fk.refSchema, fk.refTable, fk.refColumns])).toEqual([[[expected.columns[2]!.name], schema.parent.schema, schema.parent.name, [schema.parent.columns[0]!.name]]]);
-      else expect(incoming.map((entry) => [entry.schema, entry.table])).toEqual([[schema.child.schema, schema.child.name]]);
+      if (expected === schema.child)
+        expect(table.foreignKeys.map((fk) => [fk.columns, fk.refSchema, fk.refTable, fk.refColumns])).toEqual([
+          [[expected.columns[2]!.name], schema.parent.schema, schema.parent.name, [schema.parent.columns[0]!.name]],
+        ]);
+      else
+        expect(incoming.map((entry) => [entry.schema, entry.table])).toEqual([
+          [schema.child.schema, schema.child.name],
+        ]);
     }
 
     // Index with the offline provider: nothing may fail.
     const started = await engine.indexes.start(sourceId, { provider: 'local' });
     const summary = await started.job.done;
-    expect({ state: summary.state, failed: summary.failed, failures: summary.failures }).toEqual({ state: 'done', failed: 0, failures: [] });
+    expect({ state: summary.state, failed: summary.failed, failures: summary.failures }).toEqual({
+      state: 'done',
+      failed: 0,
+      failures: [],
+    });
 
     // Search: every table and column comes back under its exact names.
-    const items = tables.flatMap((table) => [[table.schema, table.name, null], ...table.columns.map((column) => [table.schema, table.name, column.name])]);
+    const items = tables.flatMap((table) => [
+      [table.schema, table.name, null],
+      ...table.columns.map((column) => [table.schema, table.name, column.name]),
+    ]);
     const question = `${schema.parent.name} ${schema.parent.columns[1]!.name} ${schema.parent.comment ?? ''} ${schema.values[0]}`;
     const found = await engine.handlers['search/query']({ sourceId, text: question, k: 50 }, {});
     expect(found.results.map((result) => [result.schema, result.table, result.column]).sort()).toEqual(items.sort());
@@ -82,7 +100,8 @@ async function roundTrip(schema: HostileSchema): Promise<void> {
     expect(context.omitted.tables).toBe(0);
     for (const table of tables) {
       expect(context.text).toContain(`${sqlName(schema, table)}(`);
-      for (const column of table.columns) expect(context.text).toContain(quoteIdentifierIfNeeded(schema.engine, column.name));
+      for (const column of table.columns)
+        expect(context.text).toContain(quoteIdentifierIfNeeded(schema.engine, column.name));
     }
 
     // Ask and run: the model writes SQL with the names the context gave it; the rows come back under those names.
@@ -90,11 +109,23 @@ async function roundTrip(schema: HostileSchema): Promise<void> {
     const [key, label] = [parent.columns[0]!.name, parent.columns[1]!.name];
     reply = `Here:\n\`\`\`sql\nSELECT ${quoteIdentifierIfNeeded(schema.engine, key)}, ${quoteIdentifierIfNeeded(schema.engine, label)} FROM ${sqlName(schema, parent)} ORDER BY 1\n\`\`\``;
     prompts.length = 0;
-    const asked = await engine.handlers['ask/start']({ askId: crypto.randomUUID(), sourceId, question, run: true, llm: { baseUrl: fake.url, model: 'gpt-4o-mini', apiKey: 'sk-test' } }, {});
+    const asked = await engine.handlers['ask/start'](
+      {
+        askId: crypto.randomUUID(),
+        sourceId,
+        question,
+        run: true,
+        llm: { baseUrl: fake.url, model: 'gpt-4o-mini', apiKey: 'sk-test' },
+      },
+      {},
+    );
     expect(asked.refusal).toBeNull();
     expect(prompts[0]).toContain(sqlName(schema, parent));
     expect(asked.result!.columns.map((column) => column.name)).toEqual([key, label]);
-    expect(asked.result!.rows).toEqual([[1, schema.values[0]], [2, schema.values[1]]]);
+    expect(asked.result!.rows).toEqual([
+      [1, schema.values[0]],
+      [2, schema.values[1]],
+    ]);
 
     // Value profiles: collected (the SQL they write finds every table) and kept under the exact names.
     await engine.handlers['values/set']({ sourceId, enabled: true }, {});
@@ -121,8 +152,11 @@ function sqlName(schema: HostileSchema, table: HostileTable): string {
   return qualified ? `${q(table.schema)}.${q(table.name)}` : q(table.name);
 }
 
-describe.each(['sqlite', 'mysql', 'postgres'] as const satisfies readonly SqlEngine[])('any identifier works (%s)', (engineName) => {
-  it(`introspects, indexes, searches, packs, asks, profiles and samples generated hostile schemas (${RUNS} runs, seed ${SEED})`, async () => {
-    await fc.assert(fc.asyncProperty(hostileSchema(engineName), roundTrip), { numRuns: RUNS, seed: SEED });
-  });
-});
+describe.each(['sqlite', 'mysql', 'postgres'] as const satisfies readonly SqlEngine[])(
+  'any identifier works (%s)',
+  (engineName) => {
+    it(`introspects, indexes, searches, packs, asks, profiles and samples generated hostile schemas (${RUNS} runs, seed ${SEED})`, async () => {
+      await fc.assert(fc.asyncProperty(hostileSchema(engineName), roundTrip), { numRuns: RUNS, seed: SEED });
+    });
+  },
+);

@@ -24,7 +24,25 @@ const url = `sqlite:${workloadSqliteFile('w200')}`;
 beforeAll(() => server.start());
 afterAll(() => server.stop());
 
-const indexArgs = (home: string) => ['index', url, '--provider', 'openai', '--base-url', server.url, '--api-key', 'k', '--dimensions', '64', '--concurrency', '2', '--max-inputs', '100', '--json', '--home', home];
+const indexArgs = (home: string) => [
+  'index',
+  url,
+  '--provider',
+  'openai',
+  '--base-url',
+  server.url,
+  '--api-key',
+  'k',
+  '--dimensions',
+  '64',
+  '--concurrency',
+  '2',
+  '--max-inputs',
+  '100',
+  '--json',
+  '--home',
+  home,
+];
 
 interface Running {
   readonly child: ChildProcess;
@@ -43,12 +61,14 @@ function start(args: string[]): Running {
     stderr: '',
     stdout: '',
     exit: new Promise((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code ?? -1))),
-    until: (pattern) => (pattern.test(running.stderr) ? Promise.resolve() : new Promise((resolve) => waiting.push({ pattern, resolve }))),
+    until: (pattern) =>
+      pattern.test(running.stderr) ? Promise.resolve() : new Promise((resolve) => waiting.push({ pattern, resolve })),
   };
   child.stdout!.on('data', (chunk: Buffer) => (running.stdout += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => {
     running.stderr += chunk.toString();
-    for (const wait of waiting.splice(0)) (wait.pattern.test(running.stderr) ? wait.resolve : () => waiting.push(wait))();
+    for (const wait of waiting.splice(0))
+      (wait.pattern.test(running.stderr) ? wait.resolve : () => waiting.push(wait))();
   });
   return running;
 }
@@ -80,7 +100,11 @@ describe('one data folder, several processes', () => {
     expect(server.stats.inputsSent).toBeLessThanOrEqual(ITEMS + 2);
     // The run prepared the first search: the compact vector copy is on disk for every later process.
     // (The search above waited for the owner's index and used it: no second, built-in index was made.)
-    const headers = readdirSync(path.join(home.dir, 'compact-vectors')).map((name) => readFileSync(path.join(home.dir, 'compact-vectors', name)).subarray(8, 300).toString('latin1'));
+    const headers = readdirSync(path.join(home.dir, 'compact-vectors')).map((name) =>
+      readFileSync(path.join(home.dir, 'compact-vectors', name))
+        .subarray(8, 300)
+        .toString('latin1'),
+    );
     expect(headers).toHaveLength(1);
     expect(headers[0]).toContain('"dimensions":64,');
     home.cleanup();
@@ -114,17 +138,35 @@ describe('one data folder, several processes', () => {
       const added = await dispatch(app.handlers, 'sources/add', { name: 'w200', url });
       expect(added.ok).toBe(true);
       const sourceId = (added as { value: { id: string } }).value.id;
-      const started = await dispatch(app.handlers, 'index/start', { sourceId, settings: { provider: 'openai', baseUrl: server.url, apiKey: 'k', dimensions: 64, concurrency: 2, maxInputsPerRequest: 100 } });
+      const started = await dispatch(app.handlers, 'index/start', {
+        sourceId,
+        settings: {
+          provider: 'openai',
+          baseUrl: server.url,
+          apiKey: 'k',
+          dimensions: 64,
+          concurrency: 2,
+          maxInputsPerRequest: 100,
+        },
+      });
       expect(started.ok).toBe(true);
 
       const reader = createEngine({ home: home.dir, mode: 'cli' });
       try {
-        await expect.poll(async () => {
-          const status = await dispatch(reader.handlers, 'index/status', { sourceId });
-          return status.ok ? (status.value as { owner: { pid: number } | null }).owner?.pid : undefined;
-        }, { timeout: 10_000 }).toBe(process.pid);
+        await expect
+          .poll(
+            async () => {
+              const status = await dispatch(reader.handlers, 'index/status', { sourceId });
+              return status.ok ? (status.value as { owner: { pid: number } | null }).owner?.pid : undefined;
+            },
+            { timeout: 10_000 },
+          )
+          .toBe(process.pid);
         const refused = await dispatch(reader.handlers, 'index/start', { sourceId, settings: { provider: 'local' } });
-        expect(refused).toMatchObject({ ok: false, error: { kind: 'not_available', message: expect.stringContaining('Indexing in another process') } });
+        expect(refused).toMatchObject({
+          ok: false,
+          error: { kind: 'not_available', message: expect.stringContaining('Indexing in another process') },
+        });
       } finally {
         await reader.close();
       }

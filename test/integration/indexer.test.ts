@@ -22,8 +22,19 @@ beforeAll(async () => {
 });
 afterAll(() => server.stop());
 
-function run(home: string, documents: readonly EmbeddingDocument[], settings: Partial<ProviderSettings>, onEvent?: (event: IndexerEvent) => void) {
-  return startIndexJob({ home, sourceId: 'w200', provider: { provider: 'openai', baseUrl: url, apiKey: 'test-key', dimensions: 256, ...settings }, documents, onEvent });
+function run(
+  home: string,
+  documents: readonly EmbeddingDocument[],
+  settings: Partial<ProviderSettings>,
+  onEvent?: (event: IndexerEvent) => void,
+) {
+  return startIndexJob({
+    home,
+    sourceId: 'w200',
+    provider: { provider: 'openai', baseUrl: url, apiKey: 'test-key', dimensions: 256, ...settings },
+    documents,
+    onEvent,
+  });
 }
 
 /** Every stored vector must be exactly the one the server computes for that document's text. */
@@ -44,12 +55,21 @@ function expectStoredExactly(home: string, documents: readonly EmbeddingDocument
 
 describe('the embedding indexer against the fake OpenAI server', () => {
   it('embeds W200 in a few large batches under the input and token caps, base64 or float', async () => {
-    for (const [encoding, ignore] of [['base64', false], ['float', false], ['base64', true]] as const) {
+    for (const [encoding, ignore] of [
+      ['base64', false],
+      ['float', false],
+      ['base64', true],
+    ] as const) {
       const home = tempHome();
       server.reset();
       server.configure({ ignoreEncodingFormat: ignore, maxTokensPerRequest: 300_000 });
       const summary = await run(home.dir, allDocuments, { encoding, concurrency: 4 }).done;
-      expect(summary, `${encoding} ${ignore}`).toMatchObject({ state: 'done', total: 10_200, embedded: 10_200, failed: 0 });
+      expect(summary, `${encoding} ${ignore}`).toMatchObject({
+        state: 'done',
+        total: 10_200,
+        embedded: 10_200,
+        failed: 0,
+      });
       expect(summary.requests).toBeLessThanOrEqual(6);
       expect(server.stats.maxInputsInOneRequest).toBeLessThanOrEqual(2048);
       if (encoding === 'base64' && !ignore) expectStoredExactly(home.dir, allDocuments, summary.providerId);
@@ -62,7 +82,10 @@ describe('the embedding indexer against the fake OpenAI server', () => {
     const home = tempHome();
     server.reset();
     server.configure({ maxTokensPerRequest: 20_000 });
-    const summary = await run(home.dir, allDocuments, { maxTokensPerRequest: 20_000, concurrency: 8 } as Partial<ProviderSettings>).done;
+    const summary = await run(home.dir, allDocuments, {
+      maxTokensPerRequest: 20_000,
+      concurrency: 8,
+    } as Partial<ProviderSettings>).done;
     server.configure({ maxTokensPerRequest: 300_000 });
     expect(summary).toMatchObject({ state: 'done', embedded: 10_200, failed: 0 });
     expect(server.records.every((record) => record.status === 200 && record.tokens <= 20_000)).toBe(true);
@@ -74,16 +97,43 @@ describe('the embedding indexer against the fake OpenAI server', () => {
     const home = tempHome();
     const documents = allDocuments.slice(0, 3000);
     server.reset();
-    server.configure({ faultRates: { '429': 0.15, '500': 0.1, '503': 0.05, truncated: 0.05, wrong_length: 0.05, wrong_count: 0.05, hang: 0.04 }, stormRetryAfterMs: 400 });
-    const summary = await run(home.dir, documents, { maxInputsPerRequest: 50, concurrency: 6, timeoutMs: 400, maxAttempts: 12 } as Partial<ProviderSettings>).done;
+    server.configure({
+      faultRates: {
+        '429': 0.15,
+        '500': 0.1,
+        '503': 0.05,
+        truncated: 0.05,
+        wrong_length: 0.05,
+        wrong_count: 0.05,
+        hang: 0.04,
+      },
+      stormRetryAfterMs: 400,
+    });
+    const summary = await run(home.dir, documents, {
+      maxInputsPerRequest: 50,
+      concurrency: 6,
+      timeoutMs: 400,
+      maxAttempts: 12,
+    } as Partial<ProviderSettings>).done;
     server.configure({ faultRates: {} });
     expect(summary).toMatchObject({ state: 'done', embedded: 3000, failed: 0 });
     expect(summary.retries).toBeGreaterThan(5);
     expect(summary.tooManyRequests).toBeGreaterThan(0);
     const violations = server.records.filter((record) => record.insideRetryAfter);
-    if (violations.length > 0) console.log(JSON.stringify(server.records.filter((record) => Math.abs(record.at - violations[0]!.at) < 1000).map((r) => [r.at - violations[0]!.at, r.status, r.fault, r.insideRetryAfter])));
+    if (violations.length > 0)
+      console.log(
+        JSON.stringify(
+          server.records
+            .filter((record) => Math.abs(record.at - violations[0]!.at) < 1000)
+            .map((r) => [r.at - violations[0]!.at, r.status, r.fault, r.insideRetryAfter]),
+        ),
+      );
     expect(server.stats.insideRetryAfter).toBe(0);
-    for (const fault of ['429', '500', 'hang', 'truncated', 'wrong_length']) expect(server.records.some((record) => record.fault === fault), fault).toBe(true);
+    for (const fault of ['429', '500', 'hang', 'truncated', 'wrong_length'])
+      expect(
+        server.records.some((record) => record.fault === fault),
+        fault,
+      ).toBe(true);
     expectStoredExactly(home.dir, documents, summary.providerId);
     home.cleanup();
   });
@@ -93,8 +143,13 @@ describe('the embedding indexer against the fake OpenAI server', () => {
     const documents = allDocuments.slice(0, 400);
     const poisoned = documents[137]!;
     server.reset();
-    server.configure({ rejectInputs: new RegExp(poisoned.text.split('\n')[0]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') + '$', 'm') });
-    const summary = await run(home.dir, documents, { maxInputsPerRequest: 100, concurrency: 2 } as Partial<ProviderSettings>).done;
+    server.configure({
+      rejectInputs: new RegExp(poisoned.text.split('\n')[0]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') + '$', 'm'),
+    });
+    const summary = await run(home.dir, documents, {
+      maxInputsPerRequest: 100,
+      concurrency: 2,
+    } as Partial<ProviderSettings>).done;
     server.configure({ rejectInputs: null });
     expect(summary).toMatchObject({ state: 'done', embedded: 399, failed: 1 });
     expect(summary.failures).toEqual([{ itemId: poisoned.id, reason: expect.stringContaining('flagged') }]);
@@ -105,7 +160,10 @@ describe('the embedding indexer against the fake OpenAI server', () => {
     server.reset();
     server.configure({ apiKey: 'the-right-key' });
     const home = tempHome();
-    const summary = await run(home.dir, allDocuments.slice(0, 500), { apiKey: 'wrong-key', maxInputsPerRequest: 50 } as Partial<ProviderSettings>).done;
+    const summary = await run(home.dir, allDocuments.slice(0, 500), {
+      apiKey: 'wrong-key',
+      maxInputsPerRequest: 50,
+    } as Partial<ProviderSettings>).done;
     server.configure({ apiKey: null });
     expect(summary.state).toBe('failed');
     expect(summary.error).toMatchObject({ kind: 'auth' });
@@ -114,23 +172,38 @@ describe('the embedding indexer against the fake OpenAI server', () => {
     home.cleanup();
   });
 
-  it('re-embeds only what changed: an unchanged schema sends nothing, an altered table only its items', { timeout: 180_000 }, async () => {
-    const home = tempHome();
-    server.reset();
-    const first = await run(home.dir, allDocuments, {}).done;
-    expect(first.embedded).toBe(10_200);
-    server.reset();
-    const again = await run(home.dir, allDocuments, {}).done;
-    expect(again).toMatchObject({ embedded: 0, reused: 10_200, requests: 0 });
-    expect(server.stats.requests).toBe(0);
-    const target = snapshot.tables[41]!.name;
-    const altered = buildDocuments({ tables: snapshot.tables.map((table) => (table.name === target ? { ...table, columns: table.columns.map((column, index) => (index === 5 ? { ...column, name: 'renamed_col' } : column)) } : table)) });
-    server.reset();
-    const third = await run(home.dir, altered, {}).done;
-    expect(third).toMatchObject({ embedded: 2, reused: 10_198, requests: 1 });
-    expect(server.stats.inputs).toBe(2);
-    home.cleanup();
-  });
+  it(
+    're-embeds only what changed: an unchanged schema sends nothing, an altered table only its items',
+    { timeout: 180_000 },
+    async () => {
+      const home = tempHome();
+      server.reset();
+      const first = await run(home.dir, allDocuments, {}).done;
+      expect(first.embedded).toBe(10_200);
+      server.reset();
+      const again = await run(home.dir, allDocuments, {}).done;
+      expect(again).toMatchObject({ embedded: 0, reused: 10_200, requests: 0 });
+      expect(server.stats.requests).toBe(0);
+      const target = snapshot.tables[41]!.name;
+      const altered = buildDocuments({
+        tables: snapshot.tables.map((table) =>
+          table.name === target
+            ? {
+                ...table,
+                columns: table.columns.map((column, index) =>
+                  index === 5 ? { ...column, name: 'renamed_col' } : column,
+                ),
+              }
+            : table,
+        ),
+      });
+      server.reset();
+      const third = await run(home.dir, altered, {}).done;
+      expect(third).toMatchObject({ embedded: 2, reused: 10_198, requests: 1 });
+      expect(server.stats.inputs).toBe(2);
+      home.cleanup();
+    },
+  );
 
   it('pauses, resumes and cancels; a cancelled run resumes without asking again for what it stored', async () => {
     const home = tempHome();
@@ -139,11 +212,16 @@ describe('the embedding indexer against the fake OpenAI server', () => {
     let progressEvents = 0;
     let firstBatchStored!: () => void;
     const started = new Promise<void>((resolve) => (firstBatchStored = resolve));
-    const job = run(home.dir, allDocuments, { maxInputsPerRequest: 200, concurrency: 2 } as Partial<ProviderSettings>, (event) => {
-      if (event.type !== 'progress') return;
-      progressEvents += 1;
-      if (event.progress.embedded > 0) firstBatchStored();
-    });
+    const job = run(
+      home.dir,
+      allDocuments,
+      { maxInputsPerRequest: 200, concurrency: 2 } as Partial<ProviderSettings>,
+      (event) => {
+        if (event.type !== 'progress') return;
+        progressEvents += 1;
+        if (event.progress.embedded > 0) firstBatchStored();
+      },
+    );
     await started;
     job.pause();
     await new Promise((resolve) => setTimeout(resolve, 500)); // requests in flight finish; no new one starts
@@ -160,7 +238,10 @@ describe('the embedding indexer against the fake OpenAI server', () => {
     expect(cancelled.embedded).toBeGreaterThan(0);
     expect(progressEvents).toBeGreaterThan(3);
     server.configure({ latencyMs: 5 });
-    const resumed = await run(home.dir, allDocuments, { maxInputsPerRequest: 200, concurrency: 2 } as Partial<ProviderSettings>).done;
+    const resumed = await run(home.dir, allDocuments, {
+      maxInputsPerRequest: 200,
+      concurrency: 2,
+    } as Partial<ProviderSettings>).done;
     expect(resumed.state).toBe('done');
     expect(resumed.reused).toBeGreaterThanOrEqual(cancelled.embedded);
     expect(server.stats.inputsSent).toBeLessThanOrEqual(10_200 * 1.05);

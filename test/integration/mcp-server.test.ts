@@ -20,7 +20,8 @@ const proxy = new TcpProxy(POSTGRES.host, POSTGRES.port);
 let stdio: McpSession;
 
 const pgUrl = (port = POSTGRES.port) => `postgres://${POSTGRES.user}:${SECRET}@${POSTGRES.host}:${port}/${DB}`;
-const mariaUrl = () => `mysql://${MARIADB.user}${MARIADB.password ? `:${MARIADB.password}` : ''}@${MARIADB.host}:${MARIADB.port}/${DB}`;
+const mariaUrl = () =>
+  `mysql://${MARIADB.user}${MARIADB.password ? `:${MARIADB.password}` : ''}@${MARIADB.host}:${MARIADB.port}/${DB}`;
 
 async function pgAdmin<T>(database: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ ...POSTGRES, database });
@@ -55,7 +56,13 @@ async function createDatabases(): Promise<void> {
       INSERT INTO public."constructor" VALUES (1, 'x', 'y');
     `),
   );
-  const maria = await mysql.createConnection({ host: MARIADB.host, port: MARIADB.port, user: MARIADB.user, password: MARIADB.password, multipleStatements: true });
+  const maria = await mysql.createConnection({
+    host: MARIADB.host,
+    port: MARIADB.port,
+    user: MARIADB.user,
+    password: MARIADB.password,
+    multipleStatements: true,
+  });
   try {
     await maria.query(`DROP DATABASE IF EXISTS ${DB}; CREATE DATABASE ${DB}; USE ${DB};
       CREATE TABLE warehouses (id INT PRIMARY KEY, city VARCHAR(80)) COMMENT 'Where stock is kept';
@@ -69,16 +76,33 @@ async function createDatabases(): Promise<void> {
 beforeAll(async () => {
   await createDatabases();
   await proxy.start();
-  stdio = await connectStdio(['--home', home.dir, '--source', `shop=${pgUrl()}`, '--source', `depot=${mariaUrl()}`, '--source', `flaky=${pgUrl(proxy.port)}`]);
+  stdio = await connectStdio([
+    '--home',
+    home.dir,
+    '--source',
+    `shop=${pgUrl()}`,
+    '--source',
+    `depot=${mariaUrl()}`,
+    '--source',
+    `flaky=${pgUrl(proxy.port)}`,
+  ]);
   // The first schema answer of a source introspects it once; later ones come from the catalog.
-  for (const source of ['shop', 'depot', 'flaky']) expect((await stdio.call('search_schema', { source, text: 'warm up' })).isError).toBe(false);
+  for (const source of ['shop', 'depot', 'flaky'])
+    expect((await stdio.call('search_schema', { source, text: 'warm up' })).isError).toBe(false);
 });
 
 afterAll(async () => {
   await stdio?.close();
   await proxy.stop();
-  await pgAdmin('postgres', (admin) => admin.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`)).catch(() => undefined);
-  const maria = await mysql.createConnection({ host: MARIADB.host, port: MARIADB.port, user: MARIADB.user, password: MARIADB.password });
+  await pgAdmin('postgres', (admin) => admin.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`)).catch(
+    () => undefined,
+  );
+  const maria = await mysql.createConnection({
+    host: MARIADB.host,
+    port: MARIADB.port,
+    user: MARIADB.user,
+    password: MARIADB.password,
+  });
   await maria.query(`DROP DATABASE IF EXISTS ${DB}`).finally(() => maria.end());
   home.cleanup();
 });
@@ -88,7 +112,14 @@ const tokens = (text: string) => countTokens(text, 'o200k_base');
 describe('schemascope mcp over stdio, through the SDK client', () => {
   it('lists six read-only tools whose whole tools/list stays small', async () => {
     const { tools } = await stdio.client.listTools();
-    expect(tools.map((tool) => tool.name)).toEqual(['list_sources', 'search_schema', 'get_context', 'describe_table', 'run_query', 'explain_query']);
+    expect(tools.map((tool) => tool.name)).toEqual([
+      'list_sources',
+      'search_schema',
+      'get_context',
+      'describe_table',
+      'run_query',
+      'explain_query',
+    ]);
     for (const tool of tools) {
       expect(tool.annotations?.readOnlyHint).toBe(true);
       expect(tool.description!.length).toBeLessThan(200);
@@ -124,7 +155,11 @@ describe('schemascope mcp over stdio, through the SDK client', () => {
   });
 
   it('get_context packs the question under its budget with an exact count, join paths and what was left out', async () => {
-    const answer = await stdio.call('get_context', { source: 'shop', question: 'total order value per customer country', budget: 600 });
+    const answer = await stdio.call('get_context', {
+      source: 'shop',
+      question: 'total order value per customer country',
+      budget: 600,
+    });
     expect(answer.isError, answer.text).toBe(false);
     expect(tokens(answer.text)).toBeLessThanOrEqual(600);
     const reported = Number(/Context: (\d+) tokens \(o200k_base\)/.exec(answer.text)![1]);
@@ -135,7 +170,12 @@ describe('schemascope mcp over stdio, through the SDK client', () => {
     expect(context).not.toMatch(/Reply with the query/); // an agent gets data, not a text-to-SQL task
     expect(answer.text).toContain('Join: sales.orders.customer_id = sales.customers.id');
     expect(answer.text).toMatch(/Left out: \d+ tables, \d+ columns/);
-    const older = await stdio.call('get_context', { source: 'shop', question: 'orders', budget: 400, model: 'gpt-3.5-turbo' });
+    const older = await stdio.call('get_context', {
+      source: 'shop',
+      question: 'orders',
+      budget: 400,
+      model: 'gpt-3.5-turbo',
+    });
     expect(older.text).toMatch(/tokens \(cl100k_base\)/);
     expect(countTokens(older.text, 'cl100k_base')).toBeLessThanOrEqual(400);
   });
@@ -176,7 +216,11 @@ describe('schemascope mcp over stdio, through the SDK client', () => {
   });
 
   it('run_query returns rows as quoted data under a row limit', async () => {
-    const answer = await stdio.call('run_query', { source: 'shop', sql: 'SELECT id, name FROM sales.customers ORDER BY id', limit: 3 });
+    const answer = await stdio.call('run_query', {
+      source: 'shop',
+      sql: 'SELECT id, name FROM sales.customers ORDER BY id',
+      limit: 3,
+    });
     expect(answer.isError, answer.text).toBe(false);
     expect(answer.text).toContain('[1,"customer 1"]\n[2,"customer 2"]\n[3,"customer 3"]');
     expect(answer.text).toMatch(/stopped at the limit of 3 rows/);
@@ -185,7 +229,10 @@ describe('schemascope mcp over stdio, through the SDK client', () => {
   });
 
   it('explain_query plans a query without running it, with warnings; a write is refused', async () => {
-    const planned = await stdio.call('explain_query', { source: 'shop', sql: 'SELECT c.name, count(*) FROM sales.customers c JOIN sales.orders o ON o.customer_id = c.id GROUP BY c.name' });
+    const planned = await stdio.call('explain_query', {
+      source: 'shop',
+      sql: 'SELECT c.name, count(*) FROM sales.customers c JOIN sales.orders o ON o.customer_id = c.id GROUP BY c.name',
+    });
     expect(planned.isError, planned.text).toBe(false);
     expect(planned.text).toMatch(/the query was not executed/);
     expect(planned.text).toMatch(/^- \S+/m); // one line per plan node
@@ -218,13 +265,24 @@ describe('schemascope mcp over stdio, through the SDK client', () => {
     expect(new Set(seen).size).toBe(WIDE_COLUMNS);
 
     const rows: string[] = [];
-    let query = await stdio.call('run_query', { source: 'shop', sql: 'SELECT id, total FROM sales.orders ORDER BY id', limit: 120, max_tokens: cap });
+    let query = await stdio.call('run_query', {
+      source: 'shop',
+      sql: 'SELECT id, total FROM sales.orders ORDER BY id',
+      limit: 120,
+      max_tokens: cap,
+    });
     for (let page = 0; page < 40; page += 1) {
       expect(tokens(query.text)).toBeLessThanOrEqual(cap);
       rows.push(...query.text.split('\n').filter((line) => line.startsWith('[')));
       const cursor = /cursor="([^"]+)"/.exec(query.text)?.[1];
       if (!cursor) break;
-      query = await stdio.call('run_query', { source: 'shop', sql: 'SELECT id, total FROM sales.orders ORDER BY id', limit: 120, max_tokens: cap, cursor });
+      query = await stdio.call('run_query', {
+        source: 'shop',
+        sql: 'SELECT id, total FROM sales.orders ORDER BY id',
+        limit: 120,
+        max_tokens: cap,
+        cursor,
+      });
     }
     expect(rows).toHaveLength(120);
     expect(rows[0]).toBe('[1,"1.00"]');
@@ -253,7 +311,9 @@ describe('schemascope mcp over stdio, through the SDK client', () => {
     const huge = await stdio.call('search_schema', { source: 'shop', text: 'orders', k: 1_000_000_000 });
     expect(huge.isError).toBe(true);
     expect(huge.text).toMatch(/<=50 at k/);
-    expect((await stdio.call('get_context', { source: 'shop', question: 'orders', budget: 10_000_000 })).text).toMatch(/budget/);
+    expect((await stdio.call('get_context', { source: 'shop', question: 'orders', budget: 10_000_000 })).text).toMatch(
+      /budget/,
+    );
     expect((await stdio.call('run_query', { source: 'shop', sql: 'SELECT 1', limit: 10_000_000 })).isError).toBe(true);
     expect((await stdio.call('describe_table', { source: 'shop', name: 'orders', max_tokens: 5 })).isError).toBe(true);
     for (const source of ['nope', 'constructor', '__proto__', 'toString']) {
@@ -270,17 +330,30 @@ describe('schemascope mcp over stdio, through the SDK client', () => {
       expect(answer.isError, name).toBe(true);
       expect(answer.text).toMatch(/^not_found: No table /);
     }
-    const rows = await stdio.call('run_query', { source: 'shop', sql: 'SELECT "__proto__", "toString" FROM "constructor"' });
+    const rows = await stdio.call('run_query', {
+      source: 'shop',
+      sql: 'SELECT "__proto__", "toString" FROM "constructor"',
+    });
     expect(rows.text).toContain('[1,"x"]');
     for (const name of ['constructor', '__proto__', 'toString']) {
       const answer = await stdio.client.callTool({ name, arguments: {} });
       expect(answer.isError, name).toBe(true);
     }
-    expect((await stdio.call('describe_table', { source: 'shop', name: 'orders', cursor: 'not-a-cursor' })).text).toMatch(/^invalid_input: This cursor was not given by describe_table/);
-    const foreign = /cursor="([^"]+)"/.exec((await stdio.call('run_query', { source: 'shop', sql: 'SELECT id FROM sales.orders', max_tokens: 300 })).text)![1]!;
-    expect((await stdio.call('describe_table', { source: 'shop', name: 'orders', cursor: foreign })).text).toMatch(/^invalid_input: This cursor was not given by describe_table/);
-    const wide = /cursor="([^"]+)"/.exec((await stdio.call('describe_table', { source: 'shop', name: 'sensor_readings', max_tokens: 300 })).text)![1]!;
-    expect((await stdio.call('describe_table', { source: 'shop', name: 'orders', cursor: wide })).text).toMatch(/^invalid_input: This cursor was given for other arguments/);
+    expect(
+      (await stdio.call('describe_table', { source: 'shop', name: 'orders', cursor: 'not-a-cursor' })).text,
+    ).toMatch(/^invalid_input: This cursor was not given by describe_table/);
+    const foreign = /cursor="([^"]+)"/.exec(
+      (await stdio.call('run_query', { source: 'shop', sql: 'SELECT id FROM sales.orders', max_tokens: 300 })).text,
+    )![1]!;
+    expect((await stdio.call('describe_table', { source: 'shop', name: 'orders', cursor: foreign })).text).toMatch(
+      /^invalid_input: This cursor was not given by describe_table/,
+    );
+    const wide = /cursor="([^"]+)"/.exec(
+      (await stdio.call('describe_table', { source: 'shop', name: 'sensor_readings', max_tokens: 300 })).text,
+    )![1]!;
+    expect((await stdio.call('describe_table', { source: 'shop', name: 'orders', cursor: wide })).text).toMatch(
+      /^invalid_input: This cursor was given for other arguments/,
+    );
   });
 
   it('returns comments that try to instruct the agent as quoted, labelled data', async () => {
@@ -306,13 +379,21 @@ describe('schemascope mcp over stdio, through the SDK client', () => {
     const calls = Array.from({ length: 24 }, (_, index) => {
       switch (index % 4) {
         case 0:
-          return stdio.call('run_query', { source: 'shop', sql: `SELECT ${index} AS n, count(*) FROM sales.orders` }).then((answer) => expect(answer.text).toContain(`[${index},"500"]`));
+          return stdio
+            .call('run_query', { source: 'shop', sql: `SELECT ${index} AS n, count(*) FROM sales.orders` })
+            .then((answer) => expect(answer.text).toContain(`[${index},"500"]`));
         case 1:
-          return stdio.call('describe_table', { source: 'depot', name: 'stock' }).then((answer) => expect(answer.text).toMatch(/^ss_mcp_it\.stock/));
+          return stdio
+            .call('describe_table', { source: 'depot', name: 'stock' })
+            .then((answer) => expect(answer.text).toMatch(/^ss_mcp_it\.stock/));
         case 2:
-          return stdio.call('search_schema', { source: 'shop', text: 'customers country' }).then((answer) => expect(answer.text).toMatch(/\n1\. sales\.customers /));
+          return stdio
+            .call('search_schema', { source: 'shop', text: 'customers country' })
+            .then((answer) => expect(answer.text).toMatch(/\n1\. sales\.customers /));
         default:
-          return stdio.call('run_query', { source: 'depot', sql: `SELECT ${index} AS n` }).then((answer) => expect(answer.text).toContain(`[${index}]`));
+          return stdio
+            .call('run_query', { source: 'depot', sql: `SELECT ${index} AS n` })
+            .then((answer) => expect(answer.text).toContain(`[${index}]`));
       }
     });
     await Promise.all(calls);
@@ -320,16 +401,31 @@ describe('schemascope mcp over stdio, through the SDK client', () => {
 
   it('a cancelled call stops its query on the server, and the next call answers', async () => {
     const controller = new AbortController();
-    const running = stdio.call('run_query', { source: 'shop', sql: 'SELECT pg_sleep(30)' }, { signal: controller.signal });
+    const running = stdio.call(
+      'run_query',
+      { source: 'shop', sql: 'SELECT pg_sleep(30)' },
+      { signal: controller.signal },
+    );
     // The door runs a statement through a server-side cursor: what pg_stat_activity shows is the FETCH, sleeping.
-    const active = () => pgAdmin('postgres', async (client) => (await client.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = '${DB}' AND wait_event = 'PgSleep' AND pid <> pg_backend_pid()`)).rows[0].n as number);
+    const active = () =>
+      pgAdmin(
+        'postgres',
+        async (client) =>
+          (
+            await client.query(
+              `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = '${DB}' AND wait_event = 'PgSleep' AND pid <> pg_backend_pid()`,
+            )
+          ).rows[0].n as number,
+      );
     const started = Date.now();
-    while ((await active()) === 0 && Date.now() - started < 10_000) await new Promise((resolve) => setTimeout(resolve, 100));
+    while ((await active()) === 0 && Date.now() - started < 10_000)
+      await new Promise((resolve) => setTimeout(resolve, 100));
     expect(await active()).toBe(1);
     controller.abort();
     await expect(running).rejects.toThrow();
     const stopped = Date.now();
-    while ((await active()) > 0 && Date.now() - stopped < 10_000) await new Promise((resolve) => setTimeout(resolve, 100));
+    while ((await active()) > 0 && Date.now() - stopped < 10_000)
+      await new Promise((resolve) => setTimeout(resolve, 100));
     expect(await active()).toBe(0);
     expect(Date.now() - stopped).toBeLessThan(5000);
     expect((await stdio.call('run_query', { source: 'shop', sql: 'SELECT 42' })).text).toContain('[42]');
@@ -355,19 +451,26 @@ describe('schemascope mcp over stdio, through the SDK client', () => {
     expect(down.text).toMatch(/^unreachable: /);
     const cached = await stdio.call('describe_table', { source: 'flaky', name: 'orders' });
     expect(cached.isError, cached.text).toBe(false);
-    expect(cached.text).toMatch(/Snapshot \d{4}-\d\d-\d\dT[^ ]+ \(offline: the database is unreachable, answering from the cached schema\)/);
+    expect(cached.text).toMatch(
+      /Snapshot \d{4}-\d\d-\d\dT[^ ]+ \(offline: the database is unreachable, answering from the cached schema\)/,
+    );
     const search = await stdio.call('search_schema', { source: 'flaky', text: 'orders' });
     expect(search.text).toMatch(/\(offline/);
     await proxy.start(proxy.port); // the server is back
     let back = await stdio.call('run_query', { source: 'flaky', sql: 'SELECT 7' });
-    for (let attempt = 0; back.isError && attempt < 3; attempt += 1) back = await stdio.call('run_query', { source: 'flaky', sql: 'SELECT 7' });
+    for (let attempt = 0; back.isError && attempt < 3; attempt += 1)
+      back = await stdio.call('run_query', { source: 'flaky', sql: 'SELECT 7' });
     expect(back.text).toContain('[7]');
     expect(back.isError).toBe(false);
     expect(stdio.stderr()).not.toContain(SECRET);
   });
 
   it('never shows the password, in results, errors or logs', async () => {
-    const answers = await Promise.all([stdio.call('list_sources'), stdio.call('run_query', { source: 'shop', sql: 'SELECT * FROM missing_table' }), stdio.call('search_schema', { source: 'flaky', text: 'x' })]);
+    const answers = await Promise.all([
+      stdio.call('list_sources'),
+      stdio.call('run_query', { source: 'shop', sql: 'SELECT * FROM missing_table' }),
+      stdio.call('search_schema', { source: 'flaky', text: 'x' }),
+    ]);
     for (const answer of answers) expect(answer.text).not.toContain(SECRET);
     expect(answers[1]!.isError).toBe(true);
     expect(stdio.stderr()).not.toContain(SECRET);
@@ -378,7 +481,9 @@ describe('schemascope mcp over stdio, through the SDK client', () => {
     await new Promise<void>((resolve) => {
       session.client.onclose = () => resolve();
     });
-    expect(session.stderr().trim()).toBe('schemascope: not_found: No source named "nope"; sources: "depot", "flaky", "shop".');
+    expect(session.stderr().trim()).toBe(
+      'schemascope: not_found: No source named "nope"; sources: "depot", "flaky", "shop".',
+    );
   });
 });
 
@@ -395,18 +500,30 @@ describe('schemascope mcp --http (Streamable HTTP on loopback with a token)', ()
     try {
       expect((await session.client.listTools()).tools).toHaveLength(5);
       expect((await session.call('list_sources')).text).toMatch(/^2 source\(s\)/);
-      expect((await session.call('search_schema', { source: 'shop', text: 'orders' })).text).toMatch(/\n1\. sales\.orders /);
-      expect((await session.call('get_context', { source: 'depot', question: 'stock per city', budget: 500 })).text).toContain('stock(');
-      expect((await session.call('describe_table', { source: 'shop', name: 'customers' })).text).toContain('Referenced by');
+      expect((await session.call('search_schema', { source: 'shop', text: 'orders' })).text).toMatch(
+        /\n1\. sales\.orders /,
+      );
+      expect(
+        (await session.call('get_context', { source: 'depot', question: 'stock per city', budget: 500 })).text,
+      ).toContain('stock(');
+      expect((await session.call('describe_table', { source: 'shop', name: 'customers' })).text).toContain(
+        'Referenced by',
+      );
       expect((await session.call('run_query', { source: 'shop', sql: 'SELECT 5 AS five' })).text).toContain('[5]');
       expect((await session.call('run_query', { source: 'shop', sql: 'DROP TABLE sales.orders' })).isError).toBe(true);
       const controller = new AbortController();
-      const slow = session.call('run_query', { source: 'shop', sql: 'SELECT pg_sleep(20)' }, { signal: controller.signal });
+      const slow = session.call(
+        'run_query',
+        { source: 'shop', sql: 'SELECT pg_sleep(20)' },
+        { signal: controller.signal },
+      );
       setTimeout(() => controller.abort(), 300);
       const started = Date.now();
       await expect(slow).rejects.toThrow();
       expect(Date.now() - started).toBeLessThan(3000);
-      const parallel = await Promise.all(Array.from({ length: 8 }, (_, index) => session.call('run_query', { source: 'depot', sql: `SELECT ${index}` })));
+      const parallel = await Promise.all(
+        Array.from({ length: 8 }, (_, index) => session.call('run_query', { source: 'depot', sql: `SELECT ${index}` })),
+      );
       parallel.forEach((answer, index) => expect(answer.text).toContain(`[${index}]`));
     } finally {
       await session.close();
@@ -414,18 +531,40 @@ describe('schemascope mcp --http (Streamable HTTP on loopback with a token)', ()
   });
 
   it('refuses a request without the token, with a wrong token, a foreign Host or a foreign Origin', async () => {
-    const init = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'x', version: '1' } } };
+    const init = {
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'x', version: '1' } },
+    };
     const post = (headers: Record<string, string>) =>
-      fetch(server.url, { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream', ...headers }, body: JSON.stringify(init) });
+      fetch(server.url, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream', ...headers },
+        body: JSON.stringify(init),
+      });
     expect((await post({})).status).toBe(401);
     expect((await post({ Authorization: 'Bearer wrong' })).status).toBe(401);
     expect((await post({ Authorization: `Bearer ${server.token}`, Origin: 'http://evil.example' })).status).toBe(403);
     const { request } = await import('node:http');
     const status = await new Promise<number>((resolve, reject) => {
-      const sent = request({ host: '127.0.0.1', port: server.port, path: '/mcp', method: 'POST', headers: { Host: `evil.example:${server.port}`, Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' } }, (response) => {
-        response.resume();
-        resolve(response.statusCode ?? 0);
-      });
+      const sent = request(
+        {
+          host: '127.0.0.1',
+          port: server.port,
+          path: '/mcp',
+          method: 'POST',
+          headers: {
+            Host: `evil.example:${server.port}`,
+            Authorization: `Bearer ${server.token}`,
+            'Content-Type': 'application/json',
+          },
+        },
+        (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        },
+      );
       sent.on('error', reject);
       sent.end(JSON.stringify(init));
     });

@@ -17,26 +17,52 @@ describe('MysqlRowCursor (MariaDB)', () => {
 
   beforeAll(async () => {
     const port = await proxy.start(0);
-    pool = mysql.createPool({ host: MARIADB.host, port, user: MARIADB.user, password: MARIADB.password, database: 'test', connectionLimit: 2 });
-    control = mysql.createConnection({ host: MARIADB.host, port: MARIADB.port, user: MARIADB.user, password: MARIADB.password });
+    pool = mysql.createPool({
+      host: MARIADB.host,
+      port,
+      user: MARIADB.user,
+      password: MARIADB.password,
+      database: 'test',
+      connectionLimit: 2,
+    });
+    control = mysql.createConnection({
+      host: MARIADB.host,
+      port: MARIADB.port,
+      user: MARIADB.user,
+      password: MARIADB.password,
+    });
   });
   afterAll(async () => {
     control.destroy();
-    await pool.promise().end().catch(() => undefined);
+    await pool
+      .promise()
+      .end()
+      .catch(() => undefined);
     await proxy.stop();
   });
 
-  const connection = (): Promise<PoolConnection> => new Promise((resolve, reject) => pool.getConnection((error, got) => (error ? reject(error) : resolve(got))));
+  const connection = (): Promise<PoolConnection> =>
+    new Promise((resolve, reject) => pool.getConnection((error, got) => (error ? reject(error) : resolve(got))));
   const kill = (threadId: number) => async () => void (await control.promise().query(`KILL QUERY ${threadId}`));
   const SERIES = 'SELECT seq AS n FROM seq_1_to_2000000';
 
   it('ended: every row read, the connection released', async () => {
     const conn = await connection();
-    const cursor = new MysqlRowCursor(conn, 'SELECT seq AS n, CONCAT("r", seq) AS label FROM seq_1_to_5', { limit: 10, offset: 1, stopStatement: kill(conn.threadId) }, TYPES);
+    const cursor = new MysqlRowCursor(
+      conn,
+      'SELECT seq AS n, CONCAT("r", seq) AS label FROM seq_1_to_5',
+      { limit: 10, offset: 1, stopStatement: kill(conn.threadId) },
+      TYPES,
+    );
     const rows = await cursor.rows;
     expect(cursor.state).toBe('ended');
     expect(rows.truncated).toBe(false);
-    expect(rows.rows).toEqual([[2, 'r2'], [3, 'r3'], [4, 'r4'], [5, 'r5']]);
+    expect(rows.rows).toEqual([
+      [2, 'r2'],
+      [3, 'r3'],
+      [4, 'r4'],
+      [5, 'r5'],
+    ]);
     expect(rows.columns.map((column) => column.name)).toEqual(['n', 'label']);
     expect(await cursor.fate).toBe('release');
     conn.release();
@@ -44,7 +70,12 @@ describe('MysqlRowCursor (MariaDB)', () => {
 
   it('stopped: answers at the limit at once, the server stops the statement, the drained connection is reusable', async () => {
     const conn = await connection();
-    const cursor = new MysqlRowCursor(conn, SERIES, { limit: 100, offset: 0, stopStatement: kill(conn.threadId) }, TYPES);
+    const cursor = new MysqlRowCursor(
+      conn,
+      SERIES,
+      { limit: 100, offset: 0, stopStatement: kill(conn.threadId) },
+      TYPES,
+    );
     const rows = await cursor.rows;
     expect(cursor.state).toBe('stopped');
     expect(rows.truncated).toBe(true);
@@ -58,7 +89,12 @@ describe('MysqlRowCursor (MariaDB)', () => {
 
   it('stopped, and the stop fails: the connection is destroyed, not returned half-read', async () => {
     const conn = await connection();
-    const cursor = new MysqlRowCursor(conn, SERIES, { limit: 10, offset: 0, stopStatement: () => Promise.reject(new Error('control connection down')) }, TYPES);
+    const cursor = new MysqlRowCursor(
+      conn,
+      SERIES,
+      { limit: 10, offset: 0, stopStatement: () => Promise.reject(new Error('control connection down')) },
+      TYPES,
+    );
     expect((await cursor.rows).rows).toHaveLength(10);
     expect(await cursor.fate).toBe('destroy');
     conn.destroy();
@@ -66,7 +102,12 @@ describe('MysqlRowCursor (MariaDB)', () => {
 
   it('failed: the statement error rejects, the connection stays usable', async () => {
     const conn = await connection();
-    const cursor = new MysqlRowCursor(conn, 'SELECT * FROM no_such_database_here.no_such_table', { limit: 10, offset: 0, stopStatement: kill(conn.threadId) }, TYPES);
+    const cursor = new MysqlRowCursor(
+      conn,
+      'SELECT * FROM no_such_database_here.no_such_table',
+      { limit: 10, offset: 0, stopStatement: kill(conn.threadId) },
+      TYPES,
+    );
     await expect(cursor.rows).rejects.toMatchObject({ code: 'ER_NO_SUCH_TABLE' });
     expect(cursor.state).toBe('failed');
     expect(await cursor.fate).toBe('release');
@@ -77,7 +118,12 @@ describe('MysqlRowCursor (MariaDB)', () => {
 
   it('lost: a connection cut mid-statement rejects with a connection error and is destroyed', async () => {
     const conn = await connection();
-    const cursor = new MysqlRowCursor(conn, 'SELECT SLEEP(5) AS slept', { limit: 10, offset: 0, stopStatement: kill(conn.threadId) }, TYPES);
+    const cursor = new MysqlRowCursor(
+      conn,
+      'SELECT SLEEP(5) AS slept',
+      { limit: 10, offset: 0, stopStatement: kill(conn.threadId) },
+      TYPES,
+    );
     setTimeout(() => void proxy.stop(), 200);
     await expect(cursor.rows).rejects.toMatchObject({ fatal: true });
     expect(cursor.state).toBe('lost');

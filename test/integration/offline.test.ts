@@ -28,16 +28,23 @@ describe('offline: the cached snapshot answers when the database is out of reach
 
   it('browses tables and table details from the snapshot, clearly labelled with its time', async () => {
     await proxy.stop();
-    await expect(fixture.engine.handlers['schema/refresh']({ sourceId }, {})).rejects.toMatchObject({ kind: 'unreachable' });
+    await expect(fixture.engine.handlers['schema/refresh']({ sourceId }, {})).rejects.toMatchObject({
+      kind: 'unreachable',
+    });
     const offline = await fixture.engine.handlers['schema/tables']({ sourceId }, {});
     expect(offline.tables).toHaveLength(200);
     expect(offline.snapshot!.offline).toBe(true);
     expect(offline.snapshot!.warning).toContain(`cached at ${offline.snapshot!.takenAt}`);
-    const detail = await fixture.engine.handlers['schema/table']({ sourceId, schema: 'ss_w200', table: 'Order Details' }, {});
+    const detail = await fixture.engine.handlers['schema/table'](
+      { sourceId, schema: 'ss_w200', table: 'Order Details' },
+      {},
+    );
     expect(detail.snapshot.offline).toBe(true);
     expect(detail.table.columns).toHaveLength(50);
     expect(detail.incoming.map((entry) => entry.table)).toEqual(['t0009_whse']);
-    await expect(fixture.engine.handlers['schema/sample']({ sourceId, schema: 'ss_w200', table: 'order' }, {})).rejects.toMatchObject({ kind: 'unreachable' });
+    await expect(
+      fixture.engine.handlers['schema/sample']({ sourceId, schema: 'ss_w200', table: 'order' }, {}),
+    ).rejects.toMatchObject({ kind: 'unreachable' });
   });
 
   it('the CLI answers --offline from the cache, and falls back with a warning when the database is down', async () => {
@@ -49,7 +56,14 @@ describe('offline: the cached snapshot answers when the database is out of reach
     expect(fallback.code, fallback.stderr).toBe(0);
     expect(fallback.stderr).toMatch(/^warning: .*unreachable.*cached snapshot/i);
     expect(fallback.json()).toMatchObject({ tables: 200, offline: true });
-    const never = await runCli(['introspect', 'mysql://root@127.0.0.1:1/never_seen', '--offline', '--json', '--home', fixture.home]);
+    const never = await runCli([
+      'introspect',
+      'mysql://root@127.0.0.1:1/never_seen',
+      '--offline',
+      '--json',
+      '--home',
+      fixture.home,
+    ]);
     expect(never.code).not.toBe(0);
     expect(never.stderr).toMatch(/offline: No cached snapshot/);
   });

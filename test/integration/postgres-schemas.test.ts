@@ -44,17 +44,35 @@ describe('PostgreSQL with several schemas', () => {
     expect(stats.queries).toBe(4);
     expect([...snapshot.schemas].sort()).toEqual(['Data Mart', 'hr', 'sales']);
     const names = snapshot.tables.map((table) => `${table.schema}.${table.name}`).sort();
-    expect(names).toEqual(['Data Mart.order facts', 'hr.people', 'sales.orders', 'sales.pair', 'sales.pair_ref', 'sales.people']);
+    expect(names).toEqual([
+      'Data Mart.order facts',
+      'hr.people',
+      'sales.orders',
+      'sales.pair',
+      'sales.pair_ref',
+      'sales.people',
+    ]);
     const hrPeople = snapshot.tables.find((table) => table.schema === 'hr' && table.name === 'people')!;
     expect(hrPeople).toMatchObject({ comment: 'Employees', primaryKey: ['id'] });
-    expect(hrPeople.columns[1]).toMatchObject({ name: 'full name', type: 'text', nullable: false, defaultValue: "'n/a'::text", comment: 'As on the contract' });
+    expect(hrPeople.columns[1]).toMatchObject({
+      name: 'full name',
+      type: 'text',
+      nullable: false,
+      defaultValue: "'n/a'::text",
+      comment: 'As on the contract',
+    });
     expect(snapshot.tables.find((table) => table.name === 'order facts')!.kind).toBe('view');
   });
 
   it('resolves foreign keys across schemas, composite keys and expression indexes', async () => {
     const { snapshot } = await introspect(postgresUrl('ss_multi'));
     const orders = snapshot.tables.find((table) => table.schema === 'sales' && table.name === 'orders')!;
-    const byColumn = Object.fromEntries(orders.foreignKeys.map((fk) => [fk.columns.join(','), `${fk.refSchema}.${fk.refTable}(${fk.refColumns.join(',')})`]));
+    const byColumn = Object.fromEntries(
+      orders.foreignKeys.map((fk) => [
+        fk.columns.join(','),
+        `${fk.refSchema}.${fk.refTable}(${fk.refColumns.join(',')})`,
+      ]),
+    );
     expect(byColumn).toEqual({ seller_id: 'hr.people(id)', buyer_id: 'sales.people(id)' });
     const expression = orders.indexes.find((index) => index.name === 'orders_buyer_region')!;
     expect(expression).toMatchObject({ unique: true, primary: false, columns: ['buyer_id', 'lower(buyer_region)'] });
@@ -66,10 +84,14 @@ describe('PostgreSQL with several schemas', () => {
   it('matches information_schema, and ?schema= restricts to the schemas asked for', async () => {
     const client = new pg.Client({ ...POSTGRES, database: 'ss_multi' });
     await client.connect();
-    const server = await client.query(`SELECT table_schema || '.' || table_name || '.' || column_name AS c FROM information_schema.columns WHERE table_schema IN ('hr', 'sales', 'Data Mart') ORDER BY 1`);
+    const server = await client.query(
+      `SELECT table_schema || '.' || table_name || '.' || column_name AS c FROM information_schema.columns WHERE table_schema IN ('hr', 'sales', 'Data Mart') ORDER BY 1`,
+    );
     await client.end();
     const { snapshot } = await introspect(postgresUrl('ss_multi'));
-    const ours = snapshot.tables.flatMap((table) => table.columns.map((column) => `${table.schema}.${table.name}.${column.name}`)).sort();
+    const ours = snapshot.tables
+      .flatMap((table) => table.columns.map((column) => `${table.schema}.${table.name}.${column.name}`))
+      .sort();
     expect(ours).toEqual(server.rows.map((row) => row.c as string).sort());
     const onlySales = await introspect(`${postgresUrl('ss_multi')}?schema=sales`);
     expect(new Set(onlySales.snapshot.tables.map((table) => table.schema))).toEqual(new Set(['sales']));

@@ -82,7 +82,9 @@ describe('PostgreSQL: one statement per query (extended protocol)', () => {
   it.each(STACKS)('refuses %j when it gets past the guard, and no row is deleted', async (sql) => {
     expect(() => checkReadOnlySql(sql, 'postgres')).toThrow(); // the guard alone would refuse it: bypassed here
     const connection = await connect(postgresDialect, postgresUrl(DATABASE));
-    await expect(run(connection, sql)).rejects.toMatchObject({ message: expect.stringMatching(/multiple commands|syntax error/i) });
+    await expect(run(connection, sql)).rejects.toMatchObject({
+      message: expect.stringMatching(/multiple commands|syntax error/i),
+    });
     expect(await pgRowCount()).toBe(10);
     // The pooled session is still read-only afterwards.
     expect((await run(connection, 'SHOW default_transaction_read_only')).rows).toEqual([['on']]);
@@ -90,7 +92,8 @@ describe('PostgreSQL: one statement per query (extended protocol)', () => {
 });
 
 describe('PostgreSQL: each read-only setting alone, read back from the server', () => {
-  const READ_BACK = "SELECT current_setting('default_transaction_read_only') AS session_default, current_setting('transaction_read_only') AS in_transaction";
+  const READ_BACK =
+    "SELECT current_setting('default_transaction_read_only') AS session_default, current_setting('transaction_read_only') AS in_transaction";
   // EXPLAIN ANALYZE runs the DELETE (a cursor cannot hold a data-modifying statement, so this takes the other path).
   const WRITE = 'EXPLAIN ANALYZE DELETE FROM t';
 
@@ -101,21 +104,30 @@ describe('PostgreSQL: each read-only setting alone, read back from the server', 
   });
 
   it('the session default alone keeps a write out', async () => {
-    const connection = await connect(postgresDialectWith({ sessionReadOnly: true, transactionReadOnly: false }), postgresUrl(DATABASE));
+    const connection = await connect(
+      postgresDialectWith({ sessionReadOnly: true, transactionReadOnly: false }),
+      postgresUrl(DATABASE),
+    );
     expect((await run(connection, READ_BACK)).rows).toEqual([['on', 'on']]);
     await expect(run(connection, WRITE)).rejects.toMatchObject({ kind: 'read_only_violation' });
     expect(await pgRowCount()).toBe(10);
   });
 
   it('the transaction mode alone keeps a write out', async () => {
-    const connection = await connect(postgresDialectWith({ sessionReadOnly: false, transactionReadOnly: true }), postgresUrl(DATABASE));
+    const connection = await connect(
+      postgresDialectWith({ sessionReadOnly: false, transactionReadOnly: true }),
+      postgresUrl(DATABASE),
+    );
     expect((await run(connection, READ_BACK)).rows).toEqual([['off', 'on']]);
     await expect(run(connection, WRITE)).rejects.toMatchObject({ kind: 'read_only_violation' });
     expect(await pgRowCount()).toBe(10);
   });
 
   it('with neither, the read-back and the write show it (so the checks above can fail)', async () => {
-    const connection = await connect(postgresDialectWith({ sessionReadOnly: false, transactionReadOnly: false }), postgresUrl(DATABASE));
+    const connection = await connect(
+      postgresDialectWith({ sessionReadOnly: false, transactionReadOnly: false }),
+      postgresUrl(DATABASE),
+    );
     expect((await run(connection, READ_BACK)).rows).toEqual([['off', 'off']]);
     const plan = (await run(connection, WRITE)).rows.flat().join('\n');
     expect(plan).toMatch(/Delete on t/); // deleted inside the query's transaction...
@@ -126,7 +138,10 @@ describe('PostgreSQL: each read-only setting alone, read back from the server', 
 describe('MariaDB: the read-only session, read back from the server', () => {
   it('every pooled session is read-only, and a write past the guard fails', async () => {
     const connection = await connect(mysqlDialect, mysqlUrl(DATABASE));
-    const sessions = await Promise.all([run(connection, 'SELECT @@session.tx_read_only, CONNECTION_ID(), SLEEP(0.2)'), run(connection, 'SELECT @@session.tx_read_only, CONNECTION_ID(), SLEEP(0.2)')]);
+    const sessions = await Promise.all([
+      run(connection, 'SELECT @@session.tx_read_only, CONNECTION_ID(), SLEEP(0.2)'),
+      run(connection, 'SELECT @@session.tx_read_only, CONNECTION_ID(), SLEEP(0.2)'),
+    ]);
     expect(new Set(sessions.map((result) => result.rows[0]![1])).size).toBe(2); // two sessions of the pool, both checked
     for (const result of sessions) expect(String(result.rows[0]![0])).toBe('1');
     await expect(run(connection, 'DELETE FROM t')).rejects.toMatchObject({ kind: 'read_only_violation' });
@@ -155,12 +170,18 @@ describe('the row stop, by what the server sent', () => {
   }
 
   it('PostgreSQL sends about 100 rows of a 5,000,000-row series with limit 100 (FETCH FORWARD limit+1)', async () => {
-    const { proxy, url } = await throughProxy(POSTGRES, (port) => `postgres://${POSTGRES.user}@127.0.0.1:${port}/${DATABASE}`);
+    const { proxy, url } = await throughProxy(
+      POSTGRES,
+      (port) => `postgres://${POSTGRES.user}@127.0.0.1:${port}/${DATABASE}`,
+    );
     try {
       const connection = await connect(postgresDialect, url);
       await run(connection, 'SELECT 1');
       const before = await settledBytes(proxy);
-      for (const sql of [`SELECT g FROM generate_series(1, ${SERIES}) AS g`, `SELECT generate_series(1, ${SERIES}) AS g`]) {
+      for (const sql of [
+        `SELECT g FROM generate_series(1, ${SERIES}) AS g`,
+        `SELECT generate_series(1, ${SERIES}) AS g`,
+      ]) {
         const result = await run(connection, sql, 100);
         expect(result.rows).toHaveLength(100);
         expect(result.truncated).toBe(true);
@@ -174,7 +195,10 @@ describe('the row stop, by what the server sent', () => {
   });
 
   it('MariaDB stops the statement near the limit: a small part of the 5,000,000 rows ever leaves the server', async () => {
-    const { proxy, url } = await throughProxy(MARIADB, (port) => `mysql://${MARIADB.user}@127.0.0.1:${port}/${DATABASE}`);
+    const { proxy, url } = await throughProxy(
+      MARIADB,
+      (port) => `mysql://${MARIADB.user}@127.0.0.1:${port}/${DATABASE}`,
+    );
     try {
       const connection = await connect(mysqlDialect, url);
       await run(connection, 'SELECT 1');
@@ -187,7 +211,9 @@ describe('the row stop, by what the server sent', () => {
       console.log(`MariaDB row stop: ${sent} bytes sent of at least ${whole}`);
       expect(sent).toBeLessThan(whole / 5);
       // The statement is no longer running on the server.
-      const [processes] = await mysqlAdmin.query("SELECT count(*) AS n FROM information_schema.PROCESSLIST WHERE INFO LIKE 'SELECT seq FROM seq_1_to_%'");
+      const [processes] = await mysqlAdmin.query(
+        "SELECT count(*) AS n FROM information_schema.PROCESSLIST WHERE INFO LIKE 'SELECT seq FROM seq_1_to_%'",
+      );
       expect(Number((processes as { n: number }[])[0]!.n)).toBe(0);
     } finally {
       await proxy.stop();

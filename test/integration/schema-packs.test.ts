@@ -26,7 +26,8 @@ const url = `sqlite:${team}`;
 const fake = new FakeOpenAiServer({ latencyMs: 5, chatChunkDelayMs: 1 });
 const prompts: string[] = [];
 const churnQuestion = 'Which accounts churned last quarter?';
-const churnSql = 'SELECT c.cust_nm FROM sls_cust c WHERE NOT EXISTS (SELECT 1 FROM sls_ord_hdr h WHERE h.cust_id = c.cust_id)';
+const churnSql =
+  'SELECT c.cust_nm FROM sls_cust c WHERE NOT EXISTS (SELECT 1 FROM sls_ord_hdr h WHERE h.cust_id = c.cust_id)';
 
 const cli = (home: string, ...args: string[]) => runCli([...args, '--json', '--home', home]);
 
@@ -34,10 +35,19 @@ const cli = (home: string, ...args: string[]) => runCli([...args, '--json', '--h
 function catalogDigest(home: string): string {
   const db = new Database(path.join(home, 'catalog.db'), { readonly: true });
   const hash = createHash('sha256');
-  for (const table of ['sources', 'snapshots', 'knowledge_notes', 'knowledge_glossary', 'knowledge_examples', 'value_profiles', 'settings']) {
+  for (const table of [
+    'sources',
+    'snapshots',
+    'knowledge_notes',
+    'knowledge_glossary',
+    'knowledge_examples',
+    'value_profiles',
+    'settings',
+  ]) {
     hash.update(JSON.stringify(db.prepare(`SELECT * FROM ${table} ORDER BY 1, 2`).all()));
   }
-  for (const table of ['catalog_tables', 'catalog_columns', 'catalog_foreign_keys', 'catalog_indexes']) hash.update(JSON.stringify(db.prepare(`SELECT count(*) AS n FROM ${table}`).get()));
+  for (const table of ['catalog_tables', 'catalog_columns', 'catalog_foreign_keys', 'catalog_indexes'])
+    hash.update(JSON.stringify(db.prepare(`SELECT count(*) AS n FROM ${table}`).get()));
   db.close();
   return hash.digest('hex');
 }
@@ -45,7 +55,13 @@ function catalogDigest(home: string): string {
 /** A pack written by hand: the header names these bytes and their checksum unless told otherwise. */
 function handWritten(body: string, header: Record<string, unknown> = {}): Buffer {
   const bytes = Buffer.from(body, 'utf8');
-  const head = { format: 'schemascope-pack', version: 1, payloadBytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), ...header };
+  const head = {
+    format: 'schemascope-pack',
+    version: 1,
+    payloadBytes: bytes.length,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    ...header,
+  };
   return Buffer.concat([Buffer.from(`${JSON.stringify(head)}\n`), bytes]);
 }
 
@@ -71,7 +87,9 @@ beforeAll(async () => {
   await client.connect();
   await client.query('CREATE SCHEMA sales; CREATE SCHEMA hr');
   await client.query('CREATE TABLE sales.orders (id INT PRIMARY KEY, total NUMERIC, region TEXT)');
-  await client.query("INSERT INTO sales.orders SELECT g, g * 10, CASE WHEN g % 2 = 0 THEN 'Narnia North' ELSE 'Gondor West' END FROM generate_series(1, 40) g");
+  await client.query(
+    "INSERT INTO sales.orders SELECT g, g * 10, CASE WHEN g % 2 = 0 THEN 'Narnia North' ELSE 'Gondor West' END FROM generate_series(1, 40) g",
+  );
   await client.query('CREATE TABLE hr.orders (id INT PRIMARY KEY)');
   await client.query('CREATE TABLE hr.emp (id INT PRIMARY KEY, nm TEXT)');
   await client.query('ANALYZE');
@@ -97,16 +115,33 @@ afterAll(async () => {
 
 describe('schema packs', () => {
   it('exports the snapshot with notes, glossary and examples; a colleague imports it and browses, searches and asks without connecting', async () => {
-    expect((await cli(alice.dir, 'note', 'set', url, 'sls_rfnd.rfnd_amt', 'Refund in the currency of the order')).code).toBe(0);
+    expect(
+      (await cli(alice.dir, 'note', 'set', url, 'sls_rfnd.rfnd_amt', 'Refund in the currency of the order')).code,
+    ).toBe(0);
     expect((await cli(alice.dir, 'example', 'add', url, churnQuestion, churnSql)).code).toBe(0);
     const exported = await cli(alice.dir, 'pack', 'export', url, pack);
     expect(exported.code, exported.stderr).toBe(0);
-    const summary = exported.json<{ file: string; tables: number; columns: number; notes: number; examples: number; checksum: string; values: number }>();
+    const summary = exported.json<{
+      file: string;
+      tables: number;
+      columns: number;
+      notes: number;
+      examples: number;
+      checksum: string;
+      values: number;
+    }>();
     expect(summary).toMatchObject({ file: pack, notes: 1, examples: 1, values: 0 });
     expect(summary.tables).toBe(demoSchema().tables.length + demoSchema().views.length);
     expect(summary.columns).toBeGreaterThan(500);
     expect(summary.checksum).toMatch(/^[0-9a-f]{64}$/);
-    expect(readFileSync(pack, 'utf8').split('\n')[0]).toBe(JSON.stringify({ format: 'schemascope-pack', version: 1, payloadBytes: readFileSync(pack).length - readFileSync(pack, 'utf8').indexOf('\n') - 1, sha256: summary.checksum }));
+    expect(readFileSync(pack, 'utf8').split('\n')[0]).toBe(
+      JSON.stringify({
+        format: 'schemascope-pack',
+        version: 1,
+        payloadBytes: readFileSync(pack).length - readFileSync(pack, 'utf8').indexOf('\n') - 1,
+        sha256: summary.checksum,
+      }),
+    );
 
     // The database goes away: anything that tried to connect would fail from here on.
     renameSync(team, away);
@@ -120,19 +155,52 @@ describe('schema packs', () => {
   async function colleagueWorksOffline(summary: { tables: number; columns: number; checksum: string }): Promise<void> {
     const imported = await cli(bob.dir, 'pack', 'import', pack);
     expect(imported.code, imported.stderr).toBe(0);
-    expect(imported.json()).toMatchObject({ existing: false, tables: summary.tables, columns: summary.columns, notes: 1, examples: 1, checksum: summary.checksum, source: { url } });
+    expect(imported.json()).toMatchObject({
+      existing: false,
+      tables: summary.tables,
+      columns: summary.columns,
+      notes: 1,
+      examples: 1,
+      checksum: summary.checksum,
+      source: { url },
+    });
     const notes = await cli(bob.dir, 'note', 'list', url);
-    expect(notes.json<{ notes: { object: string; attached: boolean }[] }>().notes).toMatchObject([{ object: 'sls_rfnd.rfnd_amt', attached: true }]);
+    expect(notes.json<{ notes: { object: string; attached: boolean }[] }>().notes).toMatchObject([
+      { object: 'sls_rfnd.rfnd_amt', attached: true },
+    ]);
 
-    const context = await cli(bob.dir, 'context', url, 'How many accounts churned in EMEA this year?', '--budget', '1200', '--offline');
+    const context = await cli(
+      bob.dir,
+      'context',
+      url,
+      'How many accounts churned in EMEA this year?',
+      '--budget',
+      '1200',
+      '--offline',
+    );
     expect(context.code, context.stderr).toBe(0);
     expect(context.json<{ tables: string[] }>().tables.slice(0, 2).sort()).toEqual(['sls_cust', 'sls_ord_hdr']);
     const indexed = await cli(bob.dir, 'index', url, '--offline');
     expect(indexed.code, indexed.stderr).toBe(0);
     const search = await cli(bob.dir, 'search', url, 'refund amount', '--offline');
     expect(search.code, search.stderr).toBe(0);
-    expect(search.json<{ results: { table: string }[] }>().results.slice(0, 5).map((result) => result.table)).toContain('sls_rfnd');
-    const asked = await cli(bob.dir, 'ask', url, 'How many accounts churned in EMEA this year?', '--offline', '--llm-base-url', fake.url, '--llm-model', 'gpt-4o-mini');
+    expect(
+      search
+        .json<{ results: { table: string }[] }>()
+        .results.slice(0, 5)
+        .map((result) => result.table),
+    ).toContain('sls_rfnd');
+    const asked = await cli(
+      bob.dir,
+      'ask',
+      url,
+      'How many accounts churned in EMEA this year?',
+      '--offline',
+      '--llm-base-url',
+      fake.url,
+      '--llm-model',
+      'gpt-4o-mini',
+    );
     expect(asked.code, asked.stderr).toBe(0);
     expect(asked.json<{ sql: string }>().sql).toBe('SELECT count(*) FROM sls_cust');
     expect(prompts.at(-1)).toContain(`example question "${churnQuestion}"`);
@@ -140,7 +208,10 @@ describe('schema packs', () => {
     // Browsing in the app reads the imported snapshot.
     const engine = createEngine({ home: bob.dir, mode: 'web' });
     try {
-      const listed = (await dispatch(engine.handlers, 'sources/list', {})) as { ok: true; value: { sources: { id: string; displayUrl: string }[] } };
+      const listed = (await dispatch(engine.handlers, 'sources/list', {})) as {
+        ok: true;
+        value: { sources: { id: string; displayUrl: string }[] };
+      };
       const sourceId = listed.value.sources.find((source) => source.displayUrl === url)!.id;
       const tables = await dispatch(engine.handlers, 'schema/tables', { sourceId });
       expect(tables).toMatchObject({ ok: true, value: { snapshot: { offline: false } } });
@@ -160,7 +231,10 @@ describe('schema packs', () => {
     expect((await cli(alice.dir, 'introspect', url)).code).toBe(0);
     const imported = await cli(alice.dir, 'pack', 'import', pack);
     expect(imported.code, imported.stderr).toBe(0);
-    const result = imported.json<{ existing: boolean; diff: { added: string[]; removed: string[]; changed: string[]; unchanged: number } }>();
+    const result = imported.json<{
+      existing: boolean;
+      diff: { added: string[]; removed: string[]; changed: string[]; unchanged: number };
+    }>();
     expect(result.existing).toBe(true);
     expect(result.diff.added).toEqual(['main.sls_quote_ln']);
     expect(result.diff.removed).toEqual(['main.new_tbl']);
@@ -184,7 +258,9 @@ describe('schema packs', () => {
     const exported = await cli(alice.dir, 'pack', 'export', url, withVectors, '--vectors', provider);
     expect(exported.code, exported.stderr).toBe(0);
     expect(exported.json()).toMatchObject({ vectors: { provider, items } });
-    const aliceSearch = (await cli(alice.dir, 'search', url, 'refund amount', '--offline')).json<{ results: unknown[] }>().results;
+    const aliceSearch = (await cli(alice.dir, 'search', url, 'refund amount', '--offline')).json<{
+      results: unknown[];
+    }>().results;
 
     renameSync(team, away);
     try {
@@ -194,20 +270,28 @@ describe('schema packs', () => {
       const search = await cli(carol.dir, 'search', url, 'refund amount', '--offline');
       expect(search.code, search.stderr).toBe(0);
       expect(search.stderr).not.toContain('indexing it'); // the pack's index answered: nothing was embedded here
-      expect(search.json<{ providerId: string; results: unknown[] }>()).toMatchObject({ providerId: provider, results: aliceSearch });
+      expect(search.json<{ providerId: string; results: unknown[] }>()).toMatchObject({
+        providerId: provider,
+        results: aliceSearch,
+      });
     } finally {
       renameSync(away, team);
       carol.cleanup();
     }
 
     const good = readFileSync(withVectors);
-    const payload = JSON.parse(good.subarray(good.indexOf(0x0a) + 1).toString('utf8')) as { vectors: { vectors: { key: string; data: string }[] } };
+    const payload = JSON.parse(good.subarray(good.indexOf(0x0a) + 1).toString('utf8')) as {
+      vectors: { vectors: { key: string; data: string }[] };
+    };
     const before = catalogDigest(alice.dir);
     const missing = structuredClone(payload);
     missing.vectors.vectors.pop();
     const short = structuredClone(payload);
     short.vectors.vectors[0]!.data = short.vectors.vectors[0]!.data.slice(8);
-    for (const [name, body, message] of [['missing', missing, /its vectors miss the vector of/], ['short', short, /that is not \d+ floats/]] as const) {
+    for (const [name, body, message] of [
+      ['missing', missing, /its vectors miss the vector of/],
+      ['short', short, /that is not \d+ floats/],
+    ] as const) {
       const file = path.join(files.dir, `vectors-${name}.sspack`);
       writeFileSync(file, handWritten(JSON.stringify(body)));
       const run = await cli(alice.dir, 'pack', 'import', file);
@@ -223,15 +307,38 @@ describe('schema packs', () => {
     const body = good.subarray(newline + 1).toString('utf8');
     const flipped = Buffer.from(good);
     flipped[newline + 100] = flipped[newline + 100]! ^ 0x01;
-    const manyExamples = JSON.stringify({ ...JSON.parse(body), examples: Array.from({ length: 5000 }, (_, index) => ({ question: `q${index}`, sql: `SELECT ${index}` })) });
+    const manyExamples = JSON.stringify({
+      ...JSON.parse(body),
+      examples: Array.from({ length: 5000 }, (_, index) => ({ question: `q${index}`, sql: `SELECT ${index}` })),
+    });
     const bad: [string, Buffer, RegExp][] = [
       ['checksum', flipped, /checksum does not match its content/],
       ['newer', handWritten(body, { version: 7 }), /pack format 7 by a newer Schemascope; this one reads format 1/],
-      ['truncated', good.subarray(0, good.length - 5000), /it is truncated: the header promises \d+ bytes of content, the file holds \d+/],
-      ['proto', handWritten(body.replace('"notes":[', '"__proto__":{"isAdmin":true},"notes":[')), /holds the key "__proto__"/],
-      ['constructor', handWritten(body.replace('"examples":[{', '"examples":[{"constructor":{"prototype":1},')), /holds the key "(constructor|prototype)"/],
-      ['huge', handWritten(body.replace('Refund in the currency of the order', 'z'.repeat(100_000))), /notes\.0\.text is too large/],
-      ['path', handWritten(body.replace(/"source":\{"name":"[^"]*"/, '"source":{"name":"..\\\\..\\\\Windows\\\\evil"')), /source\.name is path-like/],
+      [
+        'truncated',
+        good.subarray(0, good.length - 5000),
+        /it is truncated: the header promises \d+ bytes of content, the file holds \d+/,
+      ],
+      [
+        'proto',
+        handWritten(body.replace('"notes":[', '"__proto__":{"isAdmin":true},"notes":[')),
+        /holds the key "__proto__"/,
+      ],
+      [
+        'constructor',
+        handWritten(body.replace('"examples":[{', '"examples":[{"constructor":{"prototype":1},')),
+        /holds the key "(constructor|prototype)"/,
+      ],
+      [
+        'huge',
+        handWritten(body.replace('Refund in the currency of the order', 'z'.repeat(100_000))),
+        /notes\.0\.text is too large/,
+      ],
+      [
+        'path',
+        handWritten(body.replace(/"source":\{"name":"[^"]*"/, '"source":{"name":"..\\\\..\\\\Windows\\\\evil"')),
+        /source\.name is path-like/,
+      ],
       ['not a pack', Buffer.from('PK\u0003\u0004 zip bytes'), /not a schema pack/],
       // Passes every check of the file, then the catalog's own limit refuses it: the transaction leaves nothing behind.
       ['over the limit', handWritten(manyExamples), /A source keeps at most 5000 examples/],
@@ -255,7 +362,9 @@ describe('schema packs', () => {
     const home = alice.dir;
     const note = await cli(home, 'note', 'set', pgUrl, 'sales.orders.total', 'Gross total incl. tax');
     expect(note.code, note.stderr).toBe(0);
-    expect(note.json()).toMatchObject({ note: { schema: 'sales', table: 'orders', column: 'total', object: 'sales.orders.total' } });
+    expect(note.json()).toMatchObject({
+      note: { schema: 'sales', table: 'orders', column: 'total', object: 'sales.orders.total' },
+    });
     const ambiguous = await cli(home, 'note', 'set', pgUrl, 'orders', 'x');
     expect(ambiguous.stderr).toMatch(/Several schemas have a table "orders" \(hr, sales\): write schema\.table/);
     const file = path.join(files.dir, 'pg.sspack');
@@ -283,7 +392,13 @@ describe('schema packs', () => {
     // The colleague's own URL (with a user) finds the imported source, and asks offline with its example values.
     const imported = await cli(bob.dir, 'pack', 'import', file);
     expect(imported.json()).toMatchObject({ existing: false, values: withValues.json<{ values: number }>().values });
-    const context = await cli(bob.dir, 'context', `postgres://someone@${POSTGRES.host}:${POSTGRES.port}/${PG_DB}`, 'orders in Narnia North', '--offline');
+    const context = await cli(
+      bob.dir,
+      'context',
+      `postgres://someone@${POSTGRES.host}:${POSTGRES.port}/${PG_DB}`,
+      'orders in Narnia North',
+      '--offline',
+    );
     expect(context.code, context.stderr).toBe(0);
     expect(context.json<{ text: string }>().text).toContain('"Narnia North"');
     expect(context.json<{ text: string }>().text).toContain('sales.orders.total team note: "Gross total incl. tax"');

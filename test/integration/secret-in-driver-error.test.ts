@@ -41,17 +41,33 @@ const URLS = {
 };
 
 function everyFile(dir: string): string[] {
-  return readdirSync(dir).flatMap((entry) => (statSync(path.join(dir, entry)).isDirectory() ? everyFile(path.join(dir, entry)) : [path.join(dir, entry)]));
+  return readdirSync(dir).flatMap((entry) =>
+    statSync(path.join(dir, entry)).isDirectory() ? everyFile(path.join(dir, entry)) : [path.join(dir, entry)],
+  );
 }
 
-function post(port: number, token: string, channel: string, payload: unknown): Promise<{ status: number; body: string }> {
+function post(
+  port: number,
+  token: string,
+  channel: string,
+  payload: unknown,
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const body = JSON.stringify(payload);
-    const request = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: `/api/${channel}`, headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` } }, (response) => {
-      let text = '';
-      response.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
-    });
+    const request = httpRequest(
+      {
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: `/api/${channel}`,
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+      },
+      (response) => {
+        let text = '';
+        response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
+      },
+    );
     request.on('error', reject);
     request.end(body);
   });
@@ -62,7 +78,13 @@ describe('a driver error that carries the password', () => {
   const cliHome = tempHome('schemascope-secret-error-cli-');
   const cliHomeForNamedDatabases = tempHome('schemascope-secret-error-cli-named-');
   const logs: string[] = [];
-  const originals = { log: console.log, warn: console.warn, error: console.error, info: console.info, debug: console.debug };
+  const originals = {
+    log: console.log,
+    warn: console.warn,
+    error: console.error,
+    info: console.info,
+    debug: console.debug,
+  };
   let engine: Engine;
   let web: WebServer;
 
@@ -94,54 +116,76 @@ describe('a driver error that carries the password', () => {
     cliHomeForNamedDatabases.cleanup();
   });
 
-  it.each(['echoing server', 'echoing server, ?password='])('%s: the UI gets a clear error without it, and the source is stored without it', async (name) => {
-    const url = echoingUrls()[name]!;
-    const before = echoing.logins();
-    const tested = await dispatch(engine.handlers, 'sources/test', { url });
-    expect(echoing.logins()).toBe(before + 1); // the password was sent (from the URL or its ?password=) and echoed
-    expect(tested).toMatchObject({ ok: false, error: { kind: 'auth', message: expect.stringContaining('"***" is not valid here') } });
-    expect(JSON.stringify(tested)).not.toContain(PASSWORD);
+  it.each(['echoing server', 'echoing server, ?password='])(
+    '%s: the UI gets a clear error without it, and the source is stored without it',
+    async (name) => {
+      const url = echoingUrls()[name]!;
+      const before = echoing.logins();
+      const tested = await dispatch(engine.handlers, 'sources/test', { url });
+      expect(echoing.logins()).toBe(before + 1); // the password was sent (from the URL or its ?password=) and echoed
+      expect(tested).toMatchObject({
+        ok: false,
+        error: { kind: 'auth', message: expect.stringContaining('"***" is not valid here') },
+      });
+      expect(JSON.stringify(tested)).not.toContain(PASSWORD);
 
-    const added = await dispatch(engine.handlers, 'sources/add', { name, url });
-    expect(added.ok).toBe(true);
-    const sourceId = (added as { ok: true; value: { id: string; displayUrl: string } }).value.id;
-    expect((added as { ok: true; value: { displayUrl: string } }).value.displayUrl).not.toMatch(/password/i);
-    const refreshed = await dispatch(engine.handlers, 'schema/refresh', { sourceId });
-    expect(refreshed).toMatchObject({ ok: false, error: { kind: 'auth' } });
-    const queried = await dispatch(engine.handlers, 'query/execute', { sourceId, sql: 'SELECT 1' });
-    expect(queried.ok).toBe(false);
-    for (const envelope of [added, refreshed, queried, await dispatch(engine.handlers, 'sources/list', {})]) expect(JSON.stringify(envelope)).not.toContain(PASSWORD);
-  });
+      const added = await dispatch(engine.handlers, 'sources/add', { name, url });
+      expect(added.ok).toBe(true);
+      const sourceId = (added as { ok: true; value: { id: string; displayUrl: string } }).value.id;
+      expect((added as { ok: true; value: { displayUrl: string } }).value.displayUrl).not.toMatch(/password/i);
+      const refreshed = await dispatch(engine.handlers, 'schema/refresh', { sourceId });
+      expect(refreshed).toMatchObject({ ok: false, error: { kind: 'auth' } });
+      const queried = await dispatch(engine.handlers, 'query/execute', { sourceId, sql: 'SELECT 1' });
+      expect(queried.ok).toBe(false);
+      for (const envelope of [added, refreshed, queried, await dispatch(engine.handlers, 'sources/list', {})])
+        expect(JSON.stringify(envelope)).not.toContain(PASSWORD);
+    },
+  );
 
-  it.each(Object.entries(URLS))('%s (password as database name): the UI gets a clear error without it', async (_name, url) => {
-    const tested = await dispatch(engine.handlers, 'sources/test', { url });
-    expect(tested).toMatchObject({ ok: false, error: { kind: expect.stringMatching(/^(not_found|auth)$/) } });
-    const text = JSON.stringify(tested);
-    expect(text).not.toContain(PASSWORD);
-    expect(text).toContain('***'); // the message still says where the name was
-  });
+  it.each(Object.entries(URLS))(
+    '%s (password as database name): the UI gets a clear error without it',
+    async (_name, url) => {
+      const tested = await dispatch(engine.handlers, 'sources/test', { url });
+      expect(tested).toMatchObject({ ok: false, error: { kind: expect.stringMatching(/^(not_found|auth)$/) } });
+      const text = JSON.stringify(tested);
+      expect(text).not.toContain(PASSWORD);
+      expect(text).toContain('***'); // the message still says where the name was
+    },
+  );
 
-  it.each(['echoing server', 'echoing server, ?password=', ...Object.keys(URLS)])('%s: the web mode answers without it', async (name) => {
-    const url = echoingUrls()[name] ?? URLS[name as keyof typeof URLS];
-    const reply = await post(web.port, web.token, 'sources/test', { url });
-    expect(reply.status).toBe(200);
-    expect(JSON.parse(reply.body)).toMatchObject({ ok: false, error: { kind: expect.stringMatching(/^(not_found|auth)$/) } });
-    expect(reply.body).not.toContain(PASSWORD);
-  });
+  it.each(['echoing server', 'echoing server, ?password=', ...Object.keys(URLS)])(
+    '%s: the web mode answers without it',
+    async (name) => {
+      const url = echoingUrls()[name] ?? URLS[name as keyof typeof URLS];
+      const reply = await post(web.port, web.token, 'sources/test', { url });
+      expect(reply.status).toBe(200);
+      expect(JSON.parse(reply.body)).toMatchObject({
+        ok: false,
+        error: { kind: expect.stringMatching(/^(not_found|auth)$/) },
+      });
+      expect(reply.body).not.toContain(PASSWORD);
+    },
+  );
 
-  it.each(['echoing server', 'echoing server, ?password=', ...Object.keys(URLS)])('%s: the CLI prints the failure without it', async (name) => {
-    const url = echoingUrls()[name] ?? URLS[name as keyof typeof URLS];
-    const dir = name in URLS ? cliHomeForNamedDatabases.dir : cliHome.dir;
-    for (const args of [['introspect', url], ['query', url, 'SELECT 1']]) {
-      const run = await runCli([...args, '--home', dir]);
-      expect(run.code, run.stderr).toBe(1);
-      expect(run.stderr.length).toBeGreaterThan(0);
-      expect(run.stdout + run.stderr).not.toContain(PASSWORD);
-      const json = await runCli([...args, '--json', '--home', dir]);
-      expect(json.code).toBe(1);
-      expect(json.stdout + json.stderr).not.toContain(PASSWORD);
-    }
-  });
+  it.each(['echoing server', 'echoing server, ?password=', ...Object.keys(URLS)])(
+    '%s: the CLI prints the failure without it',
+    async (name) => {
+      const url = echoingUrls()[name] ?? URLS[name as keyof typeof URLS];
+      const dir = name in URLS ? cliHomeForNamedDatabases.dir : cliHome.dir;
+      for (const args of [
+        ['introspect', url],
+        ['query', url, 'SELECT 1'],
+      ]) {
+        const run = await runCli([...args, '--home', dir]);
+        expect(run.code, run.stderr).toBe(1);
+        expect(run.stderr.length).toBeGreaterThan(0);
+        expect(run.stdout + run.stderr).not.toContain(PASSWORD);
+        const json = await runCli([...args, '--json', '--home', dir]);
+        expect(json.code).toBe(1);
+        expect(json.stdout + json.stderr).not.toContain(PASSWORD);
+      }
+    },
+  );
 
   it('nothing logged, and no file of the data folders (the CLI one holds only the echoing sources) holds it', async () => {
     expect(logs.join('\n')).not.toContain(PASSWORD);

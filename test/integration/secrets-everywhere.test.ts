@@ -17,7 +17,9 @@ const EMBEDDING_KEY = 'sk-emb-0b9c8d7e6f5a4b3c';
 const SECRETS = [DB_PASSWORD, LLM_KEY, EMBEDDING_KEY];
 
 function everyFile(dir: string): string[] {
-  return readdirSync(dir).flatMap((entry) => (statSync(path.join(dir, entry)).isDirectory() ? everyFile(path.join(dir, entry)) : [path.join(dir, entry)]));
+  return readdirSync(dir).flatMap((entry) =>
+    statSync(path.join(dir, entry)).isDirectory() ? everyFile(path.join(dir, entry)) : [path.join(dir, entry)],
+  );
 }
 
 function expectNoSecret(where: string, text: string | Buffer): void {
@@ -69,18 +71,34 @@ describe('secrets after a full run', () => {
       return envelope;
     };
     try {
-      const added = await call('sources/add', { name: 'warehouse', url: `mysql://ss_secret_user:${DB_PASSWORD}@${MARIADB.host}:${MARIADB.port}/ss_w200` });
+      const added = await call('sources/add', {
+        name: 'warehouse',
+        url: `mysql://ss_secret_user:${DB_PASSWORD}@${MARIADB.host}:${MARIADB.port}/ss_w200`,
+      });
       expect(added.ok).toBe(true);
       const sourceId = (added as { ok: true; value: { id: string } }).value.id;
       expect((await call('query/execute', { sourceId, sql: 'SELECT 1 AS one' })).ok).toBe(true);
       // A failed login: the message names the problem, not the password.
-      const wrong = await call('sources/test', { url: `mysql://ss_secret_user:${DB_PASSWORD}-wrong@${MARIADB.host}:${MARIADB.port}/ss_w200` });
+      const wrong = await call('sources/test', {
+        url: `mysql://ss_secret_user:${DB_PASSWORD}-wrong@${MARIADB.host}:${MARIADB.port}/ss_w200`,
+      });
       expect(wrong.ok).toBe(false);
-      const indexed = await call('index/start', { sourceId, settings: { provider: 'openai', baseUrl: fake.url, apiKey: EMBEDDING_KEY, model: 'text-embedding-3-small', dimensions: 64 } });
+      const indexed = await call('index/start', {
+        sourceId,
+        settings: {
+          provider: 'openai',
+          baseUrl: fake.url,
+          apiKey: EMBEDDING_KEY,
+          model: 'text-embedding-3-small',
+          dimensions: 64,
+        },
+      });
       expect(indexed.ok, JSON.stringify(indexed)).toBe(true);
       await engine.indexes.job(sourceId).done;
       expect((await call('search/query', { sourceId, text: 'customer orders' })).ok).toBe(true);
-      expect((await call('settings/set', { llm: { baseUrl: chat.url, model: 'gpt-4o-mini', apiKey: LLM_KEY } })).ok).toBe(true);
+      expect(
+        (await call('settings/set', { llm: { baseUrl: chat.url, model: 'gpt-4o-mini', apiKey: LLM_KEY } })).ok,
+      ).toBe(true);
       const asked = await call('ask/start', { askId: 'a1', sourceId, question: 'one', run: true });
       expect(asked.ok, JSON.stringify(asked)).toBe(true);
       expect(JSON.stringify(asked)).toContain('"rows":[[1]]');

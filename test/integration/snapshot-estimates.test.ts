@@ -32,9 +32,17 @@ async function admin(sql: string, database = DATABASE): Promise<void> {
 beforeAll(async () => {
   await admin(`DROP DATABASE IF EXISTS ${DATABASE}`, 'postgres');
   await admin(`CREATE DATABASE ${DATABASE}`, 'postgres');
-  await admin('CREATE TABLE events (id int PRIMARY KEY, note text); INSERT INTO events SELECT g, g::text FROM generate_series(1, 10) g; ANALYZE events');
+  await admin(
+    'CREATE TABLE events (id int PRIMARY KEY, note text); INSERT INTO events SELECT g, g::text FROM generate_series(1, 10) g; ANALYZE events',
+  );
   catalog = new CatalogStore(path.join(home.dir, 'catalog.db'));
-  catalog.upsertSource({ id: 'busy', name: 'busy', engine: 'postgres', displayUrl: postgresUrl(DATABASE), isDemo: false });
+  catalog.upsertSource({
+    id: 'busy',
+    name: 'busy',
+    engine: 'postgres',
+    displayUrl: postgresUrl(DATABASE),
+    isDemo: false,
+  });
   connection = await postgresDialect.connect(parseConnectionUrl(postgresUrl(DATABASE)), resolvePoolSettings());
 });
 
@@ -49,7 +57,8 @@ describe('a refresh where only row estimates changed', () => {
   it('writes no new snapshot; the kept one shows the new estimate', async () => {
     const first = await connection.introspect();
     const saved = catalog.saveSnapshot('busy', first.snapshot, first.stats);
-    const estimateOf = (snapshotId: number) => catalog.listTables(snapshotId).find((table) => table.name === 'events')!.rowEstimate;
+    const estimateOf = (snapshotId: number) =>
+      catalog.listTables(snapshotId).find((table) => table.name === 'events')!.rowEstimate;
     expect(estimateOf(saved.snapshot.id)).toBe(10);
 
     await admin('INSERT INTO events SELECT g, g::text FROM generate_series(11, 25000) g; ANALYZE events');

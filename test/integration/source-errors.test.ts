@@ -14,7 +14,10 @@ import { tempHome } from '../helpers/temp-home.ts';
 async function failure(url: string, settings = {}): Promise<AppError> {
   const started = performance.now();
   try {
-    const connection = await connectSource(parseConnectionUrl(url), resolvePoolSettings({ connectTimeoutMs: 800, ...settings }));
+    const connection = await connectSource(
+      parseConnectionUrl(url),
+      resolvePoolSettings({ connectTimeoutMs: 800, ...settings }),
+    );
     await connection.close();
   } catch (error) {
     (error as AppError & { ms: number }).ms = performance.now() - started;
@@ -35,7 +38,9 @@ beforeAll(async () => {
     CREATE TABLE ss_private.visible_tbl (id INT PRIMARY KEY); CREATE TABLE ss_private.hidden_tbl (id INT PRIMARY KEY);
     DROP USER IF EXISTS 'ss_limited'@'%'; CREATE USER 'ss_limited'@'%' IDENTIFIED BY 'limited-pw';
     GRANT SELECT ON ss_private.visible_tbl TO 'ss_limited'@'%';`);
-  await admin.query(`CREATE TABLE ss_wide.wide (${Array.from({ length: 1000 }, (_, index) => `c${index} INT`).join(', ')})`);
+  await admin.query(
+    `CREATE TABLE ss_wide.wide (${Array.from({ length: 1000 }, (_, index) => `c${index} INT`).join(', ')})`,
+  );
   await admin.end();
   const client = new pg.Client({ ...POSTGRES, database: 'postgres' });
   await client.connect();
@@ -46,7 +51,9 @@ beforeAll(async () => {
   await client.end();
   const privateDb = new pg.Client({ ...POSTGRES, database: 'ss_private' });
   await privateDb.connect();
-  await privateDb.query(`DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'ss_limited') THEN CREATE ROLE ss_limited LOGIN; END IF; END $$`);
+  await privateDb.query(
+    `DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'ss_limited') THEN CREATE ROLE ss_limited LOGIN; END IF; END $$`,
+  );
   await privateDb.query(`CREATE TABLE visible_tbl (id int PRIMARY KEY); CREATE TABLE hidden_tbl (id int PRIMARY KEY); GRANT SELECT ON visible_tbl TO ss_limited;
     CREATE TABLE wide (${Array.from({ length: 1000 }, (_, index) => `c${index} int`).join(', ')})`);
   await privateDb.end();
@@ -112,7 +119,10 @@ describe('awkward databases introspect cleanly', () => {
   });
 
   it('a 1,000-column table', async () => {
-    for (const [url, table] of [[mysqlUrl('ss_wide'), 'wide'], [postgresUrl('ss_private'), 'wide']] as const) {
+    for (const [url, table] of [
+      [mysqlUrl('ss_wide'), 'wide'],
+      [postgresUrl('ss_private'), 'wide'],
+    ] as const) {
       const connection = await connectSource(parseConnectionUrl(url), resolvePoolSettings());
       const { snapshot } = await connection.introspect();
       await connection.close();
@@ -123,12 +133,18 @@ describe('awkward databases introspect cleanly', () => {
   });
 
   it('without privileges on some tables: introspects what is visible, reports what is not readable', async () => {
-    const mysqlConnection = await connectSource(parseConnectionUrl('mysql://ss_limited:limited-pw@127.0.0.1:3306/ss_private'), resolvePoolSettings());
+    const mysqlConnection = await connectSource(
+      parseConnectionUrl('mysql://ss_limited:limited-pw@127.0.0.1:3306/ss_private'),
+      resolvePoolSettings(),
+    );
     const visible = (await mysqlConnection.introspect()).snapshot;
     await mysqlConnection.close();
     expect(visible.tables.map((table) => table.name)).toEqual(['visible_tbl']);
 
-    const pgConnection = await connectSource(parseConnectionUrl('postgres://ss_limited@127.0.0.1:5432/ss_private'), resolvePoolSettings());
+    const pgConnection = await connectSource(
+      parseConnectionUrl('postgres://ss_limited@127.0.0.1:5432/ss_private'),
+      resolvePoolSettings(),
+    );
     const limited = (await pgConnection.introspect()).snapshot;
     await pgConnection.close();
     expect(limited.tables.map((table) => table.name).sort()).toEqual(['hidden_tbl', 'visible_tbl', 'wide']);

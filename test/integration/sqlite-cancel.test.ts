@@ -65,7 +65,8 @@ let connection: SourceConnection;
 const SLOW: Record<string, string> = {
   aggregate: 'SELECT count(*), sum(a.v * b.v + c.v) FROM t a, t b, t c',
   sort: 'SELECT a.v * 7 + b.v * 3 + c.v AS k FROM t a, t b, t c ORDER BY k DESC LIMIT 1',
-  'recursive CTE': 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 4000000000) SELECT x FROM c WHERE x = 0',
+  'recursive CTE':
+    'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 4000000000) SELECT x FROM c WHERE x = 0',
 };
 
 beforeAll(async () => {
@@ -76,7 +77,10 @@ beforeAll(async () => {
     for (let value = 1; value <= 2000; value += 1) insert.run(value);
   })();
   db.close();
-  connection = await sqliteDialect.connect(parseConnectionUrl(`sqlite:${file}`), resolvePoolSettings({ connectionLimit: 2 }));
+  connection = await sqliteDialect.connect(
+    parseConnectionUrl(`sqlite:${file}`),
+    resolvePoolSettings({ connectionLimit: 2 }),
+  );
 });
 
 afterAll(async () => {
@@ -90,7 +94,10 @@ describe.each(Object.entries(SLOW))('SQLite %s', (_label, sql) => {
       const queryId = `${how}-${_label}`;
       const outcome = connection
         .execute(sql, { limit: 100, timeoutMs: how === 'timeout' ? 1_500 : 120_000, queryId })
-        .then(() => undefined, (error: unknown) => error);
+        .then(
+          () => undefined,
+          (error: unknown) => error,
+        );
 
       // The work is really happening: a query process of ours burns CPU.
       const before = await until('a query process using CPU', () => queryProcesses().find((info) => info.cpuMs >= 200));
@@ -115,7 +122,11 @@ describe.each(Object.entries(SLOW))('SQLite %s', (_label, sql) => {
       if (how === 'cancel') expect(answeredAt - stoppedAt).toBeLessThan(1_000);
 
       // Within 1 s of the answer: the process has exited (no CPU at all), not merely been told to.
-      const gone = await until('the query process to exit', () => (existsSync(`/proc/${before.pid}`) ? undefined : performance.now()), 1_000);
+      const gone = await until(
+        'the query process to exit',
+        () => (existsSync(`/proc/${before.pid}`) ? undefined : performance.now()),
+        1_000,
+      );
       expect(gone - answeredAt).toBeLessThan(1_000);
       expect(cpuMsOf(before.pid)).toBeUndefined();
       clearInterval(watch);
@@ -124,7 +135,11 @@ describe.each(Object.entries(SLOW))('SQLite %s', (_label, sql) => {
       expect(queryProcesses().map((info) => info.pid)).not.toContain(before.pid);
 
       // As today: the next query works, in a fresh process.
-      const next = await connection.execute('SELECT count(*) AS n FROM t', { limit: 10, timeoutMs: 10_000, queryId: `${queryId}-next` });
+      const next = await connection.execute('SELECT count(*) AS n FROM t', {
+        limit: 10,
+        timeoutMs: 10_000,
+        queryId: `${queryId}-next`,
+      });
       expect(next.rows).toEqual([[2000]]);
     });
   }
@@ -138,7 +153,11 @@ describe('SQLite query processes', () => {
     expect(idle.length).toBeGreaterThanOrEqual(1);
     expect(connection.stats()).toMatchObject({ active: 0, idle: idle.length, total: idle.length });
     await connection.execute('SELECT 2', { limit: 10, timeoutMs: 10_000, queryId: 'reuse-2' });
-    expect(queryProcesses().map((info) => info.pid).sort()).toEqual([...idle].sort());
+    expect(
+      queryProcesses()
+        .map((info) => info.pid)
+        .sort(),
+    ).toEqual([...idle].sort());
 
     const other = await sqliteDialect.connect(parseConnectionUrl(`sqlite:${file}`), resolvePoolSettings());
     await other.execute('SELECT 3', { limit: 10, timeoutMs: 10_000, queryId: 'other' });
@@ -164,13 +183,31 @@ describe('the CLI', () => {
   it('reports a timed-out SQLite query (exit 1, kind timeout) and leaves no query process behind', async () => {
     const cliHome = tempHome('schemascope-sqlite-cancel-cli-');
     try {
-      const mine = () => queryProcesses(true).map((info) => info.pid).filter((pid) => !queryProcesses().some((child) => child.pid === pid));
+      const mine = () =>
+        queryProcesses(true)
+          .map((info) => info.pid)
+          .filter((pid) => !queryProcesses().some((child) => child.pid === pid));
       const before = mine();
-      const run = await runCli(['query', `sqlite:${file}`, SLOW.aggregate!, '--timeout-ms', '800', '--home', cliHome.dir]);
+      const run = await runCli([
+        'query',
+        `sqlite:${file}`,
+        SLOW.aggregate!,
+        '--timeout-ms',
+        '800',
+        '--home',
+        cliHome.dir,
+      ]);
       expect(run.code).toBe(1);
       expect(run.stderr).toMatch(/timeout: The query ran longer than 800 ms/);
       expect(mine().filter((pid) => !before.includes(pid))).toEqual([]);
-      const ok = await runCli(['query', `sqlite:${file}`, 'SELECT count(*) AS n FROM t', '--json', '--home', cliHome.dir]);
+      const ok = await runCli([
+        'query',
+        `sqlite:${file}`,
+        'SELECT count(*) AS n FROM t',
+        '--json',
+        '--home',
+        cliHome.dir,
+      ]);
       expect(ok.code, ok.stderr).toBe(0);
       expect(ok.json()).toMatchObject({ rows: [[2000]] });
     } finally {

@@ -34,7 +34,10 @@ describe('BoundedGate', () => {
   it('times out a waiter with pool_busy and lets the next one in', async () => {
     const gate = new BoundedGate({ limit: 1, queueLimit: 5, acquireTimeoutMs: 30 });
     const release = await gate.acquire();
-    await expect(gate.acquire()).rejects.toMatchObject({ kind: 'pool_busy', message: expect.stringContaining('30 ms') });
+    await expect(gate.acquire()).rejects.toMatchObject({
+      kind: 'pool_busy',
+      message: expect.stringContaining('30 ms'),
+    });
     release();
     const again = await gate.acquire();
     again();

@@ -14,11 +14,26 @@ function errorOf(input: string): AppError {
 
 describe('connection URLs', () => {
   it('parses the three engines with defaults', () => {
-    expect(parseConnectionUrl('sqlite:demo.db', '/base')).toMatchObject({ engine: 'sqlite', file: path.resolve('/base/demo.db') });
+    expect(parseConnectionUrl('sqlite:demo.db', '/base')).toMatchObject({
+      engine: 'sqlite',
+      file: path.resolve('/base/demo.db'),
+    });
     expect(parseConnectionUrl('sqlite:///abs/x.sqlite', '/base').file).toBe('/abs/x.sqlite');
-    expect(parseConnectionUrl('mysql://ann:s%40cret@db.local/sales')).toMatchObject({ engine: 'mysql', host: 'db.local', port: 3306, user: 'ann', password: 's@cret', database: 'sales' });
+    expect(parseConnectionUrl('mysql://ann:s%40cret@db.local/sales')).toMatchObject({
+      engine: 'mysql',
+      host: 'db.local',
+      port: 3306,
+      user: 'ann',
+      password: 's@cret',
+      database: 'sales',
+    });
     expect(parseConnectionUrl('mariadb://db:3307/x')).toMatchObject({ engine: 'mysql', port: 3307 });
-    expect(parseConnectionUrl('postgresql://u@[::1]:6543/w?sslmode=require&schema=a,b')).toMatchObject({ engine: 'postgres', host: '::1', port: 6543, options: { sslmode: 'require', schema: 'a,b' } });
+    expect(parseConnectionUrl('postgresql://u@[::1]:6543/w?sslmode=require&schema=a,b')).toMatchObject({
+      engine: 'postgres',
+      host: '::1',
+      port: 6543,
+      options: { sslmode: 'require', schema: 'a,b' },
+    });
   });
 
   it('never shows the password when displayed', () => {

@@ -7,9 +7,10 @@ import { dispatch } from '../../electron/engine/app/dispatch.ts';
 import { tempHome } from '../helpers/temp-home.ts';
 import { testCipher } from '../helpers/test-cipher.ts';
 
-
 function everyFile(dir: string): string[] {
-  return readdirSync(dir).flatMap((entry) => (statSync(path.join(dir, entry)).isDirectory() ? everyFile(path.join(dir, entry)) : [path.join(dir, entry)]));
+  return readdirSync(dir).flatMap((entry) =>
+    statSync(path.join(dir, entry)).isDirectory() ? everyFile(path.join(dir, entry)) : [path.join(dir, entry)],
+  );
 }
 
 const home = tempHome();
@@ -21,7 +22,10 @@ describe('credentials', () => {
   const engine = createEngine({ home: home.dir, mode: 'electron', secrets });
 
   it('are kept apart from the catalog and never sent to the renderer', async () => {
-    const added = await dispatch(engine.handlers, 'sources/add', { name: 'prod', url: `postgres://analyst:${secret}@db.internal:5432/sales` });
+    const added = await dispatch(engine.handlers, 'sources/add', {
+      name: 'prod',
+      url: `postgres://analyst:${secret}@db.internal:5432/sales`,
+    });
     expect(added.ok).toBe(true);
     const list = await dispatch(engine.handlers, 'sources/list', {});
     const text = JSON.stringify(list);

@@ -30,9 +30,12 @@ describe('the demo database', () => {
 
   it('has the names that break naive tools, intact', () => {
     const names = new Set(snapshot.tables.map((table) => table.name));
-    for (const name of ['Order Details', 'order', 'group', 'kundenüberblick', 'café_menü', "o'brien_import"]) expect(names.has(name), name).toBe(true);
+    for (const name of ['Order Details', 'order', 'group', 'kundenüberblick', 'café_menü', "o'brien_import"])
+      expect(names.has(name), name).toBe(true);
     const order = snapshot.tables.find((table) => table.name === 'order')!;
-    expect(order.columns.map((column) => column.name)).toEqual(expect.arrayContaining(['select', 'from', 'group', 'desc', 'key']));
+    expect(order.columns.map((column) => column.name)).toEqual(
+      expect.arrayContaining(['select', 'from', 'group', 'desc', 'key']),
+    );
     const details = snapshot.tables.find((table) => table.name === 'Order Details')!;
     expect(details.foreignKeys[0]).toMatchObject({ columns: ['Order ID'], refTable: 'sls_ord_hdr' });
   });
@@ -40,7 +43,11 @@ describe('the demo database', () => {
   it('has plausible rows with consistent foreign keys', () => {
     expect((db.prepare('SELECT count(*) AS n FROM sls_ord_hdr').get() as { n: number }).n).toBe(600);
     expect(db.pragma('foreign_key_check')).toEqual([]);
-    const orphanLines = db.prepare('SELECT count(*) AS n FROM sls_ord_ln l LEFT JOIN sls_ord_hdr h ON h.ord_id = l.ord_id WHERE h.ord_id IS NULL').get() as { n: number };
+    const orphanLines = db
+      .prepare(
+        'SELECT count(*) AS n FROM sls_ord_ln l LEFT JOIN sls_ord_hdr h ON h.ord_id = l.ord_id WHERE h.ord_id IS NULL',
+      )
+      .get() as { n: number };
     expect(orphanLines.n).toBe(0);
     const country = db.prepare('SELECT iso2_cd, cntry_nm FROM ref_cntry WHERE cntry_id = 2').get();
     expect(country).toEqual({ iso2_cd: 'DE', cntry_nm: 'Germany' });

@@ -16,11 +16,20 @@ const table: TableInfo = {
   rowEstimate: 100,
   columns: [
     { name: 'rfnd_id', ordinal: 1, type: 'INTEGER', nullable: false, defaultValue: null, comment: null },
-    { name: 'rfnd_amt', ordinal: 2, type: 'NUMERIC(14,2)', nullable: false, defaultValue: null, comment: 'Refund amount in order currency' },
+    {
+      name: 'rfnd_amt',
+      ordinal: 2,
+      type: 'NUMERIC(14,2)',
+      nullable: false,
+      defaultValue: null,
+      comment: 'Refund amount in order currency',
+    },
     { name: 'cntry_id', ordinal: 3, type: 'INTEGER', nullable: false, defaultValue: null, comment: null },
   ],
   primaryKey: ['rfnd_id'],
-  foreignKeys: [{ name: 'fk', columns: ['cntry_id'], refSchema: 'main', refTable: 'ref_cntry', refColumns: ['cntry_id'] }],
+  foreignKeys: [
+    { name: 'fk', columns: ['cntry_id'], refSchema: 'main', refTable: 'ref_cntry', refColumns: ['cntry_id'] },
+  ],
   indexes: [],
 };
 
@@ -37,13 +46,23 @@ describe('embedding documents', () => {
   it('gives names with dots distinct item ids', () => {
     const dotted = { ...table, name: 'a.b', columns: [{ ...table.columns[0]!, name: 'c' }] };
     const plain = { ...table, name: 'a', columns: [{ ...table.columns[0]!, name: 'b.c' }] };
-    const ids = buildDocuments({ tables: [{ ...dotted, schema: 'main' }, { ...plain, schema: 'main' }] }).map((document) => document.id);
+    const ids = buildDocuments({
+      tables: [
+        { ...dotted, schema: 'main' },
+        { ...plain, schema: 'main' },
+      ],
+    }).map((document) => document.id);
     expect(new Set(ids).size).toBe(ids.length);
   });
 
   it('makes one document per table and per column, deterministic, with comments, keys and relations', () => {
     const documents = buildDocuments({ tables: [table] });
-    expect(documents.map((document) => document.id)).toEqual(['table:["main","sls_rfnd"]', 'column:["main","sls_rfnd","rfnd_id"]', 'column:["main","sls_rfnd","rfnd_amt"]', 'column:["main","sls_rfnd","cntry_id"]']);
+    expect(documents.map((document) => document.id)).toEqual([
+      'table:["main","sls_rfnd"]',
+      'column:["main","sls_rfnd","rfnd_id"]',
+      'column:["main","sls_rfnd","rfnd_amt"]',
+      'column:["main","sls_rfnd","cntry_id"]',
+    ]);
     expect(documents[0]!.text).toContain('sales refund');
     expect(documents[0]!.text).toContain('Refunds paid to customers');
     expect(documents[0]!.text).toContain('references: ref_cntry (reference country)');
@@ -51,7 +70,11 @@ describe('embedding documents', () => {
     expect(documents[2]!.text).toContain('Refund amount in order currency');
     expect(documents[3]!.text).toContain('references: ref_cntry.cntry_id');
     expect(buildDocuments({ tables: [table] })).toEqual(documents);
-    const changed = buildDocuments({ tables: [{ ...table, columns: [table.columns[0]!, { ...table.columns[1]!, comment: 'changed' }, table.columns[2]!] }] });
+    const changed = buildDocuments({
+      tables: [
+        { ...table, columns: [table.columns[0]!, { ...table.columns[1]!, comment: 'changed' }, table.columns[2]!] },
+      ],
+    });
     expect(changed[1]!.hash).toBe(documents[1]!.hash);
     expect(changed[2]!.hash).not.toBe(documents[2]!.hash);
   });
@@ -67,7 +90,9 @@ describe('the local provider', () => {
     const documents = buildDocuments({ tables: [table] });
     const refundAmount = provider.embedOne(documents[2]!.text);
     const countryColumn = provider.embedOne(documents[3]!.text);
-    expect(cosine(provider.embedOne('refund amount'), refundAmount)).toBeGreaterThan(cosine(provider.embedOne('refund amount'), countryColumn));
+    expect(cosine(provider.embedOne('refund amount'), refundAmount)).toBeGreaterThan(
+      cosine(provider.embedOne('refund amount'), countryColumn),
+    );
     expect(cosine(provider.embedOne('country of the refund'), countryColumn)).toBeGreaterThan(0.2);
   });
 
@@ -94,13 +119,16 @@ describe('tokens and batches', () => {
     const items = Array.from({ length: 10 }, (_, index) => ({ index, tokens: 100 }));
     const pack = async (maxInputs: number, maxTokens: number) => {
       const batches: { items: { index: number }[]; tokens: number }[] = [];
-      for await (const batch of packBatchesLazily(items, maxInputs, maxTokens, (item) => item.tokens)) batches.push(batch);
+      for await (const batch of packBatchesLazily(items, maxInputs, maxTokens, (item) => item.tokens))
+        batches.push(batch);
       return batches;
     };
     expect((await pack(4, 0)).map((batch) => batch.items.length)).toEqual([4, 4, 2]);
     expect((await pack(100, 250)).map((batch) => batch.items.length)).toEqual([2, 2, 2, 2, 2]);
     expect((await pack(100, 250)).every((batch) => batch.tokens <= 250)).toBe(true);
-    expect((await pack(3, 250)).flatMap((batch) => batch.items).map((item) => item.index)).toEqual(items.map((item) => item.index));
+    expect((await pack(3, 250)).flatMap((batch) => batch.items).map((item) => item.index)).toEqual(
+      items.map((item) => item.index),
+    );
     await expect(pack(0, 0)).rejects.toThrow(TypeError);
   });
 });
@@ -121,7 +149,15 @@ describe('rate limits', () => {
   it('spaces requests to the RPM and TPM limits and honours a pause', async () => {
     let clock = 0;
     const waits: number[] = [];
-    const limiter = new RateLimiter({ requestsPerMinute: 2, tokensPerMinute: 1000, now: () => clock, sleep: async (ms) => { waits.push(ms); clock += ms; } });
+    const limiter = new RateLimiter({
+      requestsPerMinute: 2,
+      tokensPerMinute: 1000,
+      now: () => clock,
+      sleep: async (ms) => {
+        waits.push(ms);
+        clock += ms;
+      },
+    });
     await limiter.acquire(100);
     await limiter.acquire(100);
     await limiter.acquire(100); // third request in a minute: waits for the first to leave the window
@@ -129,7 +165,14 @@ describe('rate limits', () => {
     limiter.pauseUntil(clock + 5_000);
     await limiter.acquire(100);
     expect(clock).toBeGreaterThanOrEqual(65_000);
-    const tokens = new RateLimiter({ requestsPerMinute: 100, tokensPerMinute: 1000, now: () => clock, sleep: async (ms) => { clock += ms; } });
+    const tokens = new RateLimiter({
+      requestsPerMinute: 100,
+      tokensPerMinute: 1000,
+      now: () => clock,
+      sleep: async (ms) => {
+        clock += ms;
+      },
+    });
     const before = clock;
     await tokens.acquire(900);
     await tokens.acquire(200); // would exceed the TPM: waits a minute

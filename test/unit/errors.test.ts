@@ -3,7 +3,11 @@ import { AppError, ERROR_KINDS, isSerializedError, redactSecrets, serializeError
 
 describe('errors as data', () => {
   it('serializes an AppError to exactly {kind, message, detail}', () => {
-    expect(serializeError(new AppError('timeout', 'Too slow', 'after 5 s'))).toEqual({ kind: 'timeout', message: 'Too slow', detail: 'after 5 s' });
+    expect(serializeError(new AppError('timeout', 'Too slow', 'after 5 s'))).toEqual({
+      kind: 'timeout',
+      message: 'Too slow',
+      detail: 'after 5 s',
+    });
     expect(JSON.parse(JSON.stringify(new AppError('auth', 'no')))).toEqual({ kind: 'auth', message: 'no' });
   });
 
@@ -23,7 +27,9 @@ describe('errors as data', () => {
   });
 
   it('redacts passwords and keys that drivers echo back', () => {
-    const text = redactSecrets('failed for mysql://ann:hunter2@db/x with password=hunter2; key sk-abcdefghijklmnop and token: abc123');
+    const text = redactSecrets(
+      'failed for mysql://ann:hunter2@db/x with password=hunter2; key sk-abcdefghijklmnop and token: abc123',
+    );
     expect(text).not.toContain('hunter2');
     expect(text).not.toContain('sk-abcdefghijklmnop');
     expect(text).not.toContain('abc123');

@@ -16,7 +16,9 @@ import { JoinGraph } from '../../electron/engine/ask/join-graph.ts';
 import { rankTables } from '../../electron/engine/ask/retriever.ts';
 
 /** Every own property name of Object.prototype, plus the ones that matter most: the words a plain-object lookup finds. */
-export const PROTOTYPE_WORDS = [...new Set([...Object.getOwnPropertyNames(Object.prototype), 'constructor', '__proto__', 'prototype'])];
+export const PROTOTYPE_WORDS = [
+  ...new Set([...Object.getOwnPropertyNames(Object.prototype), 'constructor', '__proto__', 'prototype']),
+];
 
 describe('words that are Object.prototype property names', () => {
   it('are plain words to the identifier splitter, the lexical words and the offline embedding', () => {
@@ -51,7 +53,8 @@ describe('words that are Object.prototype property names', () => {
 
   it('find nothing in constant lookup tables', () => {
     for (const word of PROTOTYPE_WORDS) expect(ownValue({ a: 1 }, word)).toBeUndefined();
-    for (const code of PROTOTYPE_WORDS) expect(toSourceError('mysql', Object.assign(new Error('boom'), { code }), 'here').kind).toBe('invalid_input');
+    for (const code of PROTOTYPE_WORDS)
+      expect(toSourceError('mysql', Object.assign(new Error('boom'), { code }), 'here').kind).toBe('invalid_input');
   });
 
   it('stay ordinary keys in URL options and in the editor completion namespace', () => {
@@ -85,9 +88,15 @@ describe('names that hold dots, and schemas off the search path', () => {
 
   it('keep `a.b`.`c` and `a`.`b.c` apart in the documents that are embedded', () => {
     const documents = buildDocuments({
-      tables: [table('a.b', 'c'), table('a', 'b.c'), table('a', 'kid', [{ name: 'fk', columns: ['id'], refSchema: 'a.b', refTable: 'c', refColumns: ['id'] }])],
+      tables: [
+        table('a.b', 'c'),
+        table('a', 'b.c'),
+        table('a', 'kid', [{ name: 'fk', columns: ['id'], refSchema: 'a.b', refTable: 'c', refColumns: ['id'] }]),
+      ],
     });
-    const text = (schema: string, name: string) => documents.find((document) => document.kind === 'table' && document.schema === schema && document.table === name)!.text;
+    const text = (schema: string, name: string) =>
+      documents.find((document) => document.kind === 'table' && document.schema === schema && document.table === name)!
+        .text;
     expect(text('a.b', 'c')).toContain('referenced by: kid');
     expect(text('a', 'b.c')).not.toContain('referenced by');
   });
@@ -104,22 +113,57 @@ describe('names that hold dots, and schemas off the search path', () => {
   });
 
   it('name a PostgreSQL table outside public with its schema in the context, even when it is the only schema', () => {
-    const tables = [table('hr', 'people'), table('hr', 'toString', [{ name: 'fk', columns: ['id'], refSchema: 'hr', refTable: 'people', refColumns: ['id'] }])];
+    const tables = [
+      table('hr', 'people'),
+      table('hr', 'toString', [
+        { name: 'fk', columns: ['id'], refSchema: 'hr', refTable: 'people', refColumns: ['id'] },
+      ]),
+    ];
     const graph = new JoinGraph(tables);
-    const ranked = rankTables({ tables, lexical: new LexicalIndex(tables), graph, question: 'people toString', vectorHits: [] });
-    const packed = packContext({ engine: 'postgres', question: 'people toString', ranked, graph, budget: 2000, model: 'gpt-4o-mini' });
+    const ranked = rankTables({
+      tables,
+      lexical: new LexicalIndex(tables),
+      graph,
+      question: 'people toString',
+      vectorHits: [],
+    });
+    const packed = packContext({
+      engine: 'postgres',
+      question: 'people toString',
+      ranked,
+      graph,
+      budget: 2000,
+      model: 'gpt-4o-mini',
+    });
     expect(packed.text).toContain('hr.people(');
     expect(packed.text).toContain('hr."toString"(id int PK -> hr.people.id');
     const inPublic = [table('public', 'people')];
     const publicGraph = new JoinGraph(inPublic);
-    const publicRanked = rankTables({ tables: inPublic, lexical: new LexicalIndex(inPublic), graph: publicGraph, question: 'people', vectorHits: [] });
-    expect(packContext({ engine: 'postgres', question: 'people', ranked: publicRanked, graph: publicGraph, budget: 2000, model: 'gpt-4o-mini' }).text).toMatch(/^people\(/m);
+    const publicRanked = rankTables({
+      tables: inPublic,
+      lexical: new LexicalIndex(inPublic),
+      graph: publicGraph,
+      question: 'people',
+      vectorHits: [],
+    });
+    expect(
+      packContext({
+        engine: 'postgres',
+        question: 'people',
+        ranked: publicRanked,
+        graph: publicGraph,
+        budget: 2000,
+        model: 'gpt-4o-mini',
+      }).text,
+    ).toMatch(/^people\(/m);
   });
 });
 
-describe('quoted names in a model\'s answer', () => {
+describe("quoted names in a model's answer", () => {
   it('keep the fenced SQL whole when a MySQL name is one backtick (written ````)', () => {
-    expect(extractSql("Here:\n```sql\nSELECT `'x`, ```` FROM `'` ORDER BY 1\n```\nThat lists them.")).toBe("SELECT `'x`, ```` FROM `'` ORDER BY 1");
+    expect(extractSql("Here:\n```sql\nSELECT `'x`, ```` FROM `'` ORDER BY 1\n```\nThat lists them.")).toBe(
+      "SELECT `'x`, ```` FROM `'` ORDER BY 1",
+    );
     expect(extractSql('````sql\nSELECT ```` FROM t\n````')).toBe('SELECT ```` FROM t');
   });
 

@@ -6,7 +6,8 @@ import type { HandlerTable } from '../../electron/engine/app/handler-table.ts';
 
 const echoHandlers = new Proxy({} as HandlerTable, {
   get: (_target, channel) => async (request: unknown) => {
-    if (channel === 'query/cancel') throw Object.assign(new Error('should be data'), { kind: 'pool_busy', message: 'Pool busy: try later' });
+    if (channel === 'query/cancel')
+      throw Object.assign(new Error('should be data'), { kind: 'pool_busy', message: 'Pool busy: try later' });
     return { channel, request };
   },
 });
@@ -20,7 +21,10 @@ describe('the IPC contract', () => {
 
   it('refuses unknown channels as data, without throwing', async () => {
     const envelope = await dispatch(echoHandlers, 'fs/readFile', { path: '/etc/passwd' });
-    expect(envelope).toEqual({ ok: false, error: { kind: 'invalid_input', message: 'Unknown channel "fs/readFile".' } });
+    expect(envelope).toEqual({
+      ok: false,
+      error: { kind: 'invalid_input', message: 'Unknown channel "fs/readFile".' },
+    });
     expect((await dispatch(echoHandlers, 42, {})).ok).toBe(false);
     expect((await dispatch(echoHandlers, '__proto__', {})).ok).toBe(false);
   });
@@ -50,12 +54,37 @@ describe('the IPC contract', () => {
 describe('engine events reaching the renderer', () => {
   it('are checked against the contract: typed by channel, anything else dropped', async () => {
     const { parseEngineEvent } = await import('../../shared/ipc-contract.ts');
-    const progress = { jobId: 'j', state: 'running', total: 2, done: 1, embedded: 1, reused: 0, failed: 0, requests: 1, tooManyRequests: 0, retries: 0, itemsPerSecond: 5, etaSeconds: 1, elapsedMs: 10 };
+    const progress = {
+      jobId: 'j',
+      state: 'running',
+      total: 2,
+      done: 1,
+      embedded: 1,
+      reused: 0,
+      failed: 0,
+      requests: 1,
+      tooManyRequests: 0,
+      retries: 0,
+      itemsPerSecond: 5,
+      etaSeconds: 1,
+      elapsedMs: 10,
+    };
     const event = parseEngineEvent({ channel: 'index/progress', payload: { sourceId: 's', progress } });
     expect(event?.channel).toBe('index/progress');
     if (event?.channel === 'index/progress') expect(event.payload.progress.done).toBe(1); // typed, no cast
-    expect(parseEngineEvent({ channel: 'ask/delta', payload: { askId: 'a', text: 'SELECT' } })).toEqual({ channel: 'ask/delta', payload: { askId: 'a', text: 'SELECT' } });
-    for (const bad of [null, 'x', {}, { channel: 'constructor', payload: {} }, { channel: '__proto__', payload: {} }, { channel: 'ask/delta', payload: { askId: 'a' } }, { channel: 'index/progress', payload: { sourceId: 's' } }]) {
+    expect(parseEngineEvent({ channel: 'ask/delta', payload: { askId: 'a', text: 'SELECT' } })).toEqual({
+      channel: 'ask/delta',
+      payload: { askId: 'a', text: 'SELECT' },
+    });
+    for (const bad of [
+      null,
+      'x',
+      {},
+      { channel: 'constructor', payload: {} },
+      { channel: '__proto__', payload: {} },
+      { channel: 'ask/delta', payload: { askId: 'a' } },
+      { channel: 'index/progress', payload: { sourceId: 's' } },
+    ]) {
       expect(parseEngineEvent(bad)).toBeNull();
     }
   });

@@ -4,8 +4,12 @@ import { cursorOffset, encodeCursor } from '../../electron/mcp/paging-cursor.ts'
 import { countTokens } from '../../electron/engine/platform/token-counter.ts';
 
 describe('MCP answers under a token cap', () => {
-  const body = Array.from({ length: 400 }, (_, index) => `  column_${index} numeric(12,2) comment=${quoted(`measure number ${index} of the sensor`)}`);
-  const foot = (shown: number, cut: boolean) => (cut ? [`(CUT after ${shown} lines; next page: cursor="describe_table.AAAAAAAAAAAA.${shown}")`] : ['(all lines)']);
+  const body = Array.from(
+    { length: 400 },
+    (_, index) => `  column_${index} numeric(12,2) comment=${quoted(`measure number ${index} of the sensor`)}`,
+  );
+  const foot = (shown: number, cut: boolean) =>
+    cut ? [`(CUT after ${shown} lines; next page: cursor="describe_table.AAAAAAAAAAAA.${shown}")`] : ['(all lines)'];
 
   it('fills pages up to the exact cap, in order, and the pages together hold every line once', () => {
     for (const cap of [300, 1000, 4000]) {
@@ -17,7 +21,10 @@ describe('MCP answers under a token cap', () => {
         expect(answer.tokens).toBeLessThanOrEqual(cap);
         expect(answer.shown).toBeGreaterThan(0);
         // Full: the next line would not have fitted.
-        if (answer.cut) expect(answer.tokens + countTokens(`${body[offset + answer.shown]}\n`, 'o200k_base')).toBeGreaterThan(cap - 40);
+        if (answer.cut)
+          expect(answer.tokens + countTokens(`${body[offset + answer.shown]}\n`, 'o200k_base')).toBeGreaterThan(
+            cap - 40,
+          );
         seen.push(...body.slice(offset, offset + answer.shown));
         expect(answer.text.endsWith(answer.cut ? `.${answer.shown}")` : '(all lines)')).toBe(true);
         offset += answer.shown;
@@ -46,8 +53,18 @@ describe('MCP paging cursors', () => {
   it('are refused for another tool, other arguments, or when forged', () => {
     const cursor = encodeCursor('describe_table', args, 42);
     expect(() => cursorOffset('run_query', args, cursor)).toThrow(/not given by run_query/);
-    expect(() => cursorOffset('describe_table', { ...args, name: 'customers' }, cursor)).toThrow(/given for other arguments/);
-    for (const forged of ['', 'x', `${cursor}0000000000`, 'describe_table.AAAAAAAAAAAA.-1', '__proto__.AAAAAAAAAAAA.1', 'describe_table.AAAAAAAAAAAA.1e9', 'a'.repeat(500)]) {
+    expect(() => cursorOffset('describe_table', { ...args, name: 'customers' }, cursor)).toThrow(
+      /given for other arguments/,
+    );
+    for (const forged of [
+      '',
+      'x',
+      `${cursor}0000000000`,
+      'describe_table.AAAAAAAAAAAA.-1',
+      '__proto__.AAAAAAAAAAAA.1',
+      'describe_table.AAAAAAAAAAAA.1e9',
+      'a'.repeat(500),
+    ]) {
       expect(() => cursorOffset('describe_table', args, forged), forged).toThrow();
     }
   });

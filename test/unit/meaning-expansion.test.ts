@@ -2,20 +2,56 @@ import { describe, expect, it } from 'vitest';
 import type { TableInfo } from '../../shared/schema-types.ts';
 import { lexicalTerms } from '../../electron/engine/search/identifier-words.ts';
 import { LexicalIndex } from '../../electron/engine/search/lexical-index.ts';
-import { NEIGHBOURS, randomExpansion, unionExpansion, unmatchedOnly, vectorExpansion, VECTOR_WEIGHT, wordnetExpansion, WORDNET_WEIGHT } from '../../bench/meaning/expansion.ts';
+import {
+  NEIGHBOURS,
+  randomExpansion,
+  unionExpansion,
+  unmatchedOnly,
+  vectorExpansion,
+  VECTOR_WEIGHT,
+  wordnetExpansion,
+  WORDNET_WEIGHT,
+} from '../../bench/meaning/expansion.ts';
 import { wordVectors } from '../../bench/meaning/word-vectors.ts';
 import { baseForms, parseWordnet } from '../../bench/meaning/wordnet.ts';
 
-const column = (name: string) => ({ name, ordinal: 1, type: 'text', nullable: true, defaultValue: null, comment: null });
+const column = (name: string) => ({
+  name,
+  ordinal: 1,
+  type: 'text',
+  nullable: true,
+  defaultValue: null,
+  comment: null,
+});
 const table = (name: string, columns: string[]): TableInfo => ({
-  schema: 'main', name, kind: 'table', comment: null, rowEstimate: null, columns: columns.map(column), primaryKey: [], foreignKeys: [], indexes: [],
+  schema: 'main',
+  name,
+  kind: 'table',
+  comment: null,
+  rowEstimate: null,
+  columns: columns.map(column),
+  primaryKey: [],
+  foreignKeys: [],
+  indexes: [],
 });
 
-const tables = [table('clients', ['client_id', 'full_name']), table('films', ['film_id', 'title']), table('weather', ['city', 'rainfall']), table('constructor', ['__proto__'])];
+const tables = [
+  table('clients', ['client_id', 'full_name']),
+  table('films', ['film_id', 'title']),
+  table('weather', ['city', 'rainfall']),
+  table('constructor', ['__proto__']),
+];
 const index = new LexicalIndex(tables);
 
 // Vectors: 150 filler words first (the "vague" frequent ones), then a few made-up but telling directions.
-const filler = Array.from({ length: 150 }, (_, at) => [`filler${String.fromCharCode(97 + (at % 26))}${String.fromCharCode(97 + Math.floor(at / 26))}`, [0, 0, 0, 1]] as const);
+const filler = Array.from(
+  { length: 150 },
+  (_, at) =>
+    [
+      `filler${String.fromCharCode(97 + (at % 26))}${String.fromCharCode(97 + Math.floor(at / 26))}`,
+      [0, 0, 0, 1],
+    ] as const,
+);
 const vectors = wordVectors(
   [
     ...filler,
@@ -45,9 +81,16 @@ const WORDNET_DATA = [
 ].join('\n');
 const thesaurus = parseWordnet([{ index: WORDNET_INDEX, data: WORDNET_DATA }]);
 
-const stems = (expansion: ReturnType<typeof vectorExpansion>, question: string) => expansion.expand(lexicalTerms(question), index).map((entry) => entry.stem).sort();
+const stems = (expansion: ReturnType<typeof vectorExpansion>, question: string) =>
+  expansion
+    .expand(lexicalTerms(question), index)
+    .map((entry) => entry.stem)
+    .sort();
 const top = (question: string, expansion?: ReturnType<typeof vectorExpansion>) => {
-  const hits = index.search(question, expansion).filter((hit) => hit.column < 0).sort((a, b) => b.score - a.score);
+  const hits = index
+    .search(question, expansion)
+    .filter((hit) => hit.column < 0)
+    .sort((a, b) => b.score - a.score);
   return hits.map((hit) => tables[hit.table]!.name);
 };
 
@@ -61,7 +104,8 @@ describe('offline meaning: query expansion (bench/meaning)', () => {
     expect(stems(expansion, 'film and town')).toEqual(['citi']);
     expect(stems(expansion, 'zebra')).toEqual([]);
     // At most NEIGHBOURS words per question word.
-    for (const word of ['customer', 'movie', 'town']) expect(expansion.expand(lexicalTerms(word), index).length).toBeLessThanOrEqual(NEIGHBOURS);
+    for (const word of ['customer', 'movie', 'town'])
+      expect(expansion.expand(lexicalTerms(word), index).length).toBeLessThanOrEqual(NEIGHBOURS);
   });
 
   it('the frequent (vague) words are not expanded', () => {
@@ -85,7 +129,9 @@ describe('offline meaning: query expansion (bench/meaning)', () => {
     expect(thesaurus.has('__proto__')).toBe(false);
     const expansion = wordnetExpansion(thesaurus);
     expect(stems(expansion, 'Customers')).toEqual(['client']);
-    expect(expansion.expand(lexicalTerms('movies'), index).every((entry) => entry.weight === WORDNET_WEIGHT)).toBe(true);
+    expect(expansion.expand(lexicalTerms('movies'), index).every((entry) => entry.weight === WORDNET_WEIGHT)).toBe(
+      true,
+    );
     expect(top('movies', expansion)).toEqual(['films']);
     // Hostile words are plain words: no prototype lookups.
     expect(() => expansion.expand(lexicalTerms('constructor __proto__ toString valueOf'), index)).not.toThrow();
@@ -107,7 +153,9 @@ describe('offline meaning: query expansion (bench/meaning)', () => {
     const control = randomExpansion(union);
     const drawn = control.expand(terms, index);
     // As many as the union's words that the schema has (WordNet's `picture` is not in it), with their weights.
-    expect(drawn.map((entry) => entry.weight)).toEqual(expanded.filter((entry) => index.idOf(entry.stem) !== undefined).map((entry) => entry.weight));
+    expect(drawn.map((entry) => entry.weight)).toEqual(
+      expanded.filter((entry) => index.idOf(entry.stem) !== undefined).map((entry) => entry.weight),
+    );
     expect(drawn.length).toBeLessThan(expanded.length);
     expect(drawn.every((entry) => index.idOf(entry.stem) !== undefined)).toBe(true);
     expect(control.expand(terms, index)).toEqual(drawn); // seeded: runs repeat

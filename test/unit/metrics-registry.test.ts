@@ -7,10 +7,24 @@ describe('the metrics registry', () => {
     let now = 1_000_000;
     const registry = new MetricsRegistry(() => now);
     for (let value = 1; value <= 100; value += 1) registry.observe('query.ms', value);
-    expect(registry.snapshot().histograms['query.ms']).toEqual({ count: 100, window: 100, p50: 50, p95: 95, p99: 99, max: 100 });
+    expect(registry.snapshot().histograms['query.ms']).toEqual({
+      count: 100,
+      window: 100,
+      p50: 50,
+      p95: 95,
+      p99: 99,
+      max: 100,
+    });
     now += WINDOW_MS + 1; // the old observations leave the window
     registry.observe('query.ms', 7);
-    expect(registry.snapshot().histograms['query.ms']).toEqual({ count: 101, window: 1, p50: 7, p95: 7, p99: 7, max: 7 });
+    expect(registry.snapshot().histograms['query.ms']).toEqual({
+      count: 101,
+      window: 1,
+      p50: 7,
+      p95: 7,
+      p99: 7,
+      max: 7,
+    });
   });
 
   it('keeps a bounded number of samples per histogram', () => {
@@ -36,7 +50,8 @@ describe('the metrics registry', () => {
 
   it('folds names beyond its bound into "other" instead of growing', () => {
     const registry = new MetricsRegistry();
-    for (let index = 0; index < MetricsRegistry.MAX_NAMES + 50; index += 1) registry.inc(`pool.rejected[source-${index}]`);
+    for (let index = 0; index < MetricsRegistry.MAX_NAMES + 50; index += 1)
+      registry.inc(`pool.rejected[source-${index}]`);
     const counters = registry.snapshot().counters;
     expect(Object.keys(counters).length).toBe(MetricsRegistry.MAX_NAMES + 1);
     expect(counters['pool.rejected[other]']).toBe(50);

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { AppError, deserializeError, isSerializedError, redactSecrets, serializeError } from '../../shared/errors.ts';
-import { checkReadOnlySql, guardCacheStats, lexicalWall, maskSql, parserWall } from '../../electron/engine/query/sql-guard.ts';
+import {
+  checkReadOnlySql,
+  guardCacheStats,
+  lexicalWall,
+  maskSql,
+  parserWall,
+} from '../../electron/engine/query/sql-guard.ts';
 import { displayUrl, parseConnectionUrl, withPassword } from '../../electron/engine/sources/connection-url.ts';
 import type { ExecuteOptions, PoolStats, SourceConnection } from '../../electron/engine/sources/dialect.ts';
 import { PasswordScrubbingConnection } from '../../electron/engine/sources/secret-scrubbing.ts';
@@ -34,10 +40,17 @@ describe('errors', () => {
     ['SQLITE_NOTADB', /damaged \(SQLITE_NOTADB\)/],
     ['SQLITE_BUSY', /busy/],
     ['SQLITE_LOCKED', /busy/],
-  ])('a storage failure with code %s is a storage error said plainly, the raw message kept as detail', (code, message) => {
-    const error = Object.assign(new Error(`raw ${code} text`), { code });
-    expect(serializeError(error)).toEqual({ kind: 'storage', message: expect.stringMatching(message), detail: `raw ${code} text` });
-  });
+  ])(
+    'a storage failure with code %s is a storage error said plainly, the raw message kept as detail',
+    (code, message) => {
+      const error = Object.assign(new Error(`raw ${code} text`), { code });
+      expect(serializeError(error)).toEqual({
+        kind: 'storage',
+        message: expect.stringMatching(message),
+        detail: `raw ${code} text`,
+      });
+    },
+  );
 
   it.each(['XSQLITE_FULL', 'NOT_SQLITE_BUSY', 'ENOENT', ''])('code %j is no storage failure', (code) => {
     expect(serializeError(Object.assign(new Error('x'), { code })).kind).toBe('internal');
@@ -45,17 +58,25 @@ describe('errors', () => {
 
   it('an error without a message is named by its class; anything thrown that is not an error is redacted', () => {
     expect(serializeError(new RangeError(''))).toEqual({ kind: 'internal', message: 'RangeError' });
-    expect(serializeError({ toString: () => 'password=hunter22' })).toEqual({ kind: 'internal', message: 'password=***' });
+    expect(serializeError({ toString: () => 'password=hunter22' })).toEqual({
+      kind: 'internal',
+      message: 'password=***',
+    });
     expect(serializeError(null)).toEqual({ kind: 'internal', message: 'null' });
   });
 
   it('a serialized error passes through, redacted, with its detail', () => {
-    expect(serializeError({ kind: 'auth', message: 'token=abc', detail: 'pwd: x' })).toEqual({ kind: 'auth', message: 'token=***', detail: 'pwd: ***' });
+    expect(serializeError({ kind: 'auth', message: 'token=abc', detail: 'pwd: x' })).toEqual({
+      kind: 'auth',
+      message: 'token=***',
+      detail: 'pwd: ***',
+    });
     expect(serializeError({ kind: 'auth', message: 'no detail' })).toEqual({ kind: 'auth', message: 'no detail' });
   });
 
   it('only objects with a known kind and a string message are serialized errors', () => {
-    for (const value of [null, undefined, 'auth', 3, { kind: 'auth', message: 3 }, { message: 'x' }]) expect(isSerializedError(value)).toBe(false);
+    for (const value of [null, undefined, 'auth', 3, { kind: 'auth', message: 3 }, { message: 'x' }])
+      expect(isSerializedError(value)).toBe(false);
   });
 
   it('round-trips through deserializeError, and an AppError is named AppError', () => {
@@ -109,29 +130,54 @@ describe('the guard', () => {
     'SELECT * FROM t FOR KEY\tSHARE',
     'SELECT * FROM t LOCK  IN  SHARE  MODE',
   ])('refuses the locking read %j whatever the spacing', (sql) => {
-    expect(refusal(() => lexicalWall(sql, 'postgres'))).toMatchObject({ message: expect.stringMatching(/locking reads/) });
+    expect(refusal(() => lexicalWall(sql, 'postgres'))).toMatchObject({
+      message: expect.stringMatching(/locking reads/),
+    });
   });
 
   it('exempts CREATE only in SHOW CREATE', () => {
     expect(refusal(() => lexicalWall('SHOW CREATE TABLE t', 'mysql'))).toBeUndefined();
-    expect(refusal(() => lexicalWall('SELECT create FROM t', 'mysql'))).toMatchObject({ message: expect.stringMatching(/CREATE can change/) });
-    expect(refusal(() => lexicalWall('SHOW CREATE TABLE t INTO x', 'mysql'))).toMatchObject({ message: expect.stringMatching(/INTO can change/) });
+    expect(refusal(() => lexicalWall('SELECT create FROM t', 'mysql'))).toMatchObject({
+      message: expect.stringMatching(/CREATE can change/),
+    });
+    expect(refusal(() => lexicalWall('SHOW CREATE TABLE t INTO x', 'mysql'))).toMatchObject({
+      message: expect.stringMatching(/INTO can change/),
+    });
   });
 
   it('finds a dangerous function whatever the space before its parenthesis', () => {
-    expect(refusal(() => lexicalWall("SELECT load_file  ('/etc/passwd')", 'mysql'))).toMatchObject({ message: expect.stringMatching(/load_file\(\)/) });
-    expect(refusal(() => lexicalWall('SELECT pg_read_file\n(1)', 'postgres'))).toMatchObject({ message: expect.stringMatching(/pg_read_file\(\)/) });
+    expect(refusal(() => lexicalWall("SELECT load_file  ('/etc/passwd')", 'mysql'))).toMatchObject({
+      message: expect.stringMatching(/load_file\(\)/),
+    });
+    expect(refusal(() => lexicalWall('SELECT pg_read_file\n(1)', 'postgres'))).toMatchObject({
+      message: expect.stringMatching(/pg_read_file\(\)/),
+    });
   });
 
   it('the parser wall refuses a parsed statement of a type that is not a read, and INTO a variable', () => {
-    expect(refusal(() => parserWall('USE other_database', 'mysql'))).toMatchObject({ message: 'Only read-only statements can run; the parser sees USE.' });
-    expect(refusal(() => parserWall('SELECT a INTO @v FROM t', 'mysql'))).toMatchObject({ message: expect.stringMatching(/contains INTO/) });
-    expect(refusal(() => parserWall('SELECT a FROM t WHERE b IN (SELECT c FROM u WHERE d IN (SELECT 1))', 'mysql'))).toBeUndefined();
+    expect(refusal(() => parserWall('USE other_database', 'mysql'))).toMatchObject({
+      message: 'Only read-only statements can run; the parser sees USE.',
+    });
+    expect(refusal(() => parserWall('SELECT a INTO @v FROM t', 'mysql'))).toMatchObject({
+      message: expect.stringMatching(/contains INTO/),
+    });
+    expect(
+      refusal(() => parserWall('SELECT a FROM t WHERE b IN (SELECT c FROM u WHERE d IN (SELECT 1))', 'mysql')),
+    ).toBeUndefined();
     // Writes found deep in the tree: in a list (FROM's tables), in a union's second part, in a subquery.
-    for (const sql of ['SELECT * FROM t1 JOIN (SELECT 1 INTO @x) t2 ON 1', 'SELECT a FROM t UNION SELECT b INTO @v FROM u', 'SELECT * FROM t WHERE a IN (SELECT b INTO @v FROM u)']) {
-      expect(refusal(() => parserWall(sql, 'mysql')), sql).toMatchObject({ message: 'Refused: the statement contains INTO VAR.' });
+    for (const sql of [
+      'SELECT * FROM t1 JOIN (SELECT 1 INTO @x) t2 ON 1',
+      'SELECT a FROM t UNION SELECT b INTO @v FROM u',
+      'SELECT * FROM t WHERE a IN (SELECT b INTO @v FROM u)',
+    ]) {
+      expect(
+        refusal(() => parserWall(sql, 'mysql')),
+        sql,
+      ).toMatchObject({ message: 'Refused: the statement contains INTO VAR.' });
     }
-    expect(refusal(() => parserWall('SELECT a, b FROM t INTO OUTFILE "/tmp/x"', 'mysql'))).toMatchObject({ message: 'Refused: the statement contains INTO OUTFILE.' });
+    expect(refusal(() => parserWall('SELECT a, b FROM t INTO OUTFILE "/tmp/x"', 'mysql'))).toMatchObject({
+      message: 'Refused: the statement contains INTO OUTFILE.',
+    });
   });
 });
 
@@ -186,7 +232,10 @@ describe('connection URLs', () => {
     ['xmysql://h/db', /Unknown database engine "xmysql"/],
     [`sqlite:${'x'.repeat(4097)}`, /longer than 4,096/],
   ])('%j is refused: %s', (url, message) => {
-    expect(refusal(() => parseConnectionUrl(url))).toMatchObject({ kind: 'invalid_input', message: expect.stringMatching(message) });
+    expect(refusal(() => parseConnectionUrl(url))).toMatchObject({
+      kind: 'invalid_input',
+      message: expect.stringMatching(message),
+    });
   });
 
   it('accepts the edges', () => {
@@ -200,7 +249,9 @@ describe('connection URLs', () => {
     expect(parseConnectionUrl('sqlite:///tmp/a.db?mode=ro').file).toBe('/tmp/a.db');
     expect(parseConnectionUrl('sqlite://rel/a.db', '/base').file).toBe('/base/rel/a.db');
     expect(parseConnectionUrl('sqlite:/tmp/q%3F.db').file).toBe('/tmp/q?.db');
-    expect(refusal(() => parseConnectionUrl('sqlite:?x'))).toMatchObject({ message: expect.stringMatching(/no file path/) });
+    expect(refusal(() => parseConnectionUrl('sqlite:?x'))).toMatchObject({
+      message: expect.stringMatching(/no file path/),
+    });
   });
 
   it('displays IPv6 hosts in brackets, names in plain, and no user when there is none', () => {
@@ -211,7 +262,18 @@ describe('connection URLs', () => {
 });
 
 describe('the password-scrubbing connection', () => {
-  const stats: PoolStats = { engine: 'postgres', idle: 1, total: 2, limit: 3, active: 1, waiting: 0, queueLimit: 5, acquired: 7, rejected: 0, recentWaitsMs: [] };
+  const stats: PoolStats = {
+    engine: 'postgres',
+    idle: 1,
+    total: 2,
+    limit: 3,
+    active: 1,
+    waiting: 0,
+    queueLimit: 5,
+    acquired: 7,
+    rejected: 0,
+    recentWaitsMs: [],
+  };
   const failing = (message: string) => async () => {
     throw new AppError('auth', message, `detail ${message}`);
   };
@@ -238,7 +300,11 @@ describe('the password-scrubbing connection', () => {
       ['close', () => connection.close()],
     ];
     for (const [name, call] of calls) {
-      await expect(call()).rejects.toMatchObject({ kind: 'auth', message: `${name} ***`, detail: `detail ${name} ***` });
+      await expect(call()).rejects.toMatchObject({
+        kind: 'auth',
+        message: `${name} ***`,
+        detail: `detail ${name} ***`,
+      });
     }
   });
 
@@ -268,14 +334,20 @@ describe('web auth', () => {
   });
 
   it('names the Origin it refuses', () => {
-    expect(checkHostAndOrigin({ headers: { host: 'localhost:1', origin: 'http://x' } }, 1)).toBe('Origin "http://x" is not allowed.');
+    expect(checkHostAndOrigin({ headers: { host: 'localhost:1', origin: 'http://x' } }, 1)).toBe(
+      'Origin "http://x" is not allowed.',
+    );
   });
 });
 
 describe('second round (mutants that survived the second Stryker run)', () => {
   it('guard: no word at all, two spaces in FOR KEY SHARE, the parser dialect, and each read type alone', () => {
-    expect(refusal(() => lexicalWall('(1)', 'mysql'))).toMatchObject({ message: expect.stringMatching(/starts with nothing\.$/) });
-    expect(refusal(() => lexicalWall('SELECT * FROM t FOR KEY  SHARE', 'postgres'))).toMatchObject({ message: expect.stringMatching(/locking reads/) });
+    expect(refusal(() => lexicalWall('(1)', 'mysql'))).toMatchObject({
+      message: expect.stringMatching(/starts with nothing\.$/),
+    });
+    expect(refusal(() => lexicalWall('SELECT * FROM t FOR KEY  SHARE', 'postgres'))).toMatchObject({
+      message: expect.stringMatching(/locking reads/),
+    });
     expect(parserWall('SELECT a::int FROM t', 'postgres')).toBe(true); // PostgreSQL's cast: read with its own dialect
     expect(parserWall('SHOW TABLES', 'mysql')).toBe(true);
     expect(parserWall('DESCRIBE t', 'mysql')).toBe(true);
@@ -290,8 +362,12 @@ describe('second round (mutants that survived the second Stryker run)', () => {
   });
 
   it('URLs: not a string, a scheme only at the start, options shown, a password added', () => {
-    expect(refusal(() => parseConnectionUrl(3 as unknown as string))).toMatchObject({ message: 'The connection URL must be a string.' });
-    expect(refusal(() => parseConnectionUrl('1mysql://h/db'))).toMatchObject({ message: expect.stringMatching(/has no scheme/) });
+    expect(refusal(() => parseConnectionUrl(3 as unknown as string))).toMatchObject({
+      message: 'The connection URL must be a string.',
+    });
+    expect(refusal(() => parseConnectionUrl('1mysql://h/db'))).toMatchObject({
+      message: expect.stringMatching(/has no scheme/),
+    });
     const spec = parseConnectionUrl('postgres://u@h/db?sslmode=require&schema=a%2Cb');
     expect(displayUrl(spec)).toBe('postgres://u@h:5432/db?sslmode=require&schema=a%2Cb');
     expect(withPassword(spec, 'pw')).toEqual({ ...spec, password: 'pw' });

@@ -30,22 +30,36 @@ describe('recipe: adding a dialect', () => {
   for (const engine of engineEnum.options) {
     it(`${engine}: a folder of roles, registered, loadable, quoted, and in the dialect suite`, async () => {
       const folder = `electron/engine/sources/${engine}`;
-      for (const role of ['pool', 'introspector', 'sql-dialect', 'plan-reader']) expect(filesUnder(folder), `step: ${folder}/${engine}-${role}.ts`).toContain(path.join(folder, `${engine}-${role}.ts`));
+      for (const role of ['pool', 'introspector', 'sql-dialect', 'plan-reader'])
+        expect(filesUnder(folder), `step: ${folder}/${engine}-${role}.ts`).toContain(
+          path.join(folder, `${engine}-${role}.ts`),
+        );
       const sql = SQL_DIALECTS.get(engine);
       expect(sql, 'step: list the SQL dialect in sources/sql-dialects.ts').toBeDefined();
-      for (const scheme of sql!.urlSchemes) expect(sqlDialectForScheme(scheme)?.engine, `URL scheme ${scheme}`).toBe(engine);
+      for (const scheme of sql!.urlSchemes)
+        expect(sqlDialectForScheme(scheme)?.engine, `URL scheme ${scheme}`).toBe(engine);
       expect((await dialectFor(engine)).engine, 'step: the loader in sources/dialects.ts').toBe(engine);
-      expect(planReaderOf(engine).explainStatement('SELECT 1'), 'step: list the plan reader in sources/plan-readers.ts (EXPLAIN, never ANALYZE)').toMatch(/^EXPLAIN\b(?!.*ANALY[SZ]E)/i);
+      expect(
+        planReaderOf(engine).explainStatement('SELECT 1'),
+        'step: list the plan reader in sources/plan-readers.ts (EXPLAIN, never ANALYZE)',
+      ).toMatch(/^EXPLAIN\b(?!.*ANALY[SZ]E)/i);
       expect(quoteIdentifier(engine, 'a"b`c]d'), 'step: quoting in shared/sql-identifiers.ts').toMatch(/^["`[]/);
-      expect(read('test/integration/dialects.test.ts'), 'step: a case in test/integration/dialects.test.ts').toContain(`name: '${engine}'`);
+      expect(read('test/integration/dialects.test.ts'), 'step: a case in test/integration/dialects.test.ts').toContain(
+        `name: '${engine}'`,
+      );
     });
   }
 });
 
 describe('recipe: adding a worker (a worker thread, or a child process such as the SQLite query process)', () => {
-  const workers = filesUnder('electron/engine').filter((file) => file.endsWith('-worker.ts') || file.endsWith('-process.ts'));
+  const workers = filesUnder('electron/engine').filter(
+    (file) => file.endsWith('-worker.ts') || file.endsWith('-process.ts'),
+  );
   const build = read('scripts/build.mjs');
-  const product = filesUnder('electron/engine').filter((file) => file.endsWith('.ts')).map(read).join('\n');
+  const product = filesUnder('electron/engine')
+    .filter((file) => file.endsWith('.ts'))
+    .map(read)
+    .join('\n');
 
   it('finds the workers it checks', () => {
     expect(workers.length).toBeGreaterThanOrEqual(4);
@@ -57,8 +71,12 @@ describe('recipe: adding a worker (a worker thread, or a child process such as t
       const entry = file.replace(/\.ts$/, '.entry.mjs');
       expect(filesUnder(path.dirname(file)), `step: ${entry} (runs the TypeScript from sources)`).toContain(entry);
       expect(read(entry)).toContain(`./${name}.ts`);
-      expect(build, `step: '${name}': '${file}' in scripts/build.mjs`).toContain(`'${name}': '${file.split(path.sep).join('/')}'`);
-      expect(product, `step: start it with workerEntry/WorkerRpc('${name}', ...)`).toMatch(new RegExp(`(workerEntry\\(|WorkerRpc\\()'${name}'`));
+      expect(build, `step: '${name}': '${file}' in scripts/build.mjs`).toContain(
+        `'${name}': '${file.split(path.sep).join('/')}'`,
+      );
+      expect(product, `step: start it with workerEntry/WorkerRpc('${name}', ...)`).toMatch(
+        new RegExp(`(workerEntry\\(|WorkerRpc\\()'${name}'`),
+      );
     });
   }
 });
@@ -74,6 +92,8 @@ describe('recipe: adding a channel', () => {
   it('every contract channel has a name in the channel list and a handler, and nothing else has one', () => {
     const contractChannels = Object.keys(contract).sort();
     expect([...REQUEST_CHANNELS].sort(), 'step: the name in shared/ipc-channels.ts').toEqual(contractChannels);
-    expect(Object.keys(engine.handlers).sort(), 'step: the handler in electron/engine/app/create-handlers.ts').toEqual(contractChannels);
+    expect(Object.keys(engine.handlers).sort(), 'step: the handler in electron/engine/app/create-handlers.ts').toEqual(
+      contractChannels,
+    );
   });
 });

@@ -4,7 +4,8 @@ import { RetryPolicy } from '../../electron/engine/search/retry-policy.ts';
 
 describe('the indexer retry policy, apart from batch halving', () => {
   const policy = new RetryPolicy(3, () => 0.5);
-  const error = (kind: ProviderError['kind'], retryable: boolean, retryAfterMs?: number) => new ProviderError(kind, 'x', { retryable, retryAfterMs });
+  const error = (kind: ProviderError['kind'], retryable: boolean, retryAfterMs?: number) =>
+    new ProviderError(kind, 'x', { retryable, retryAfterMs });
 
   it('stops the run on a refused key, whatever the attempt', () => {
     expect(policy.decide(error('auth', false), 1, 10).action).toBe('stop');
@@ -12,8 +13,16 @@ describe('the indexer retry policy, apart from batch halving', () => {
   });
 
   it('retries what can succeed, honouring retry-after, until the attempts run out', () => {
-    expect(policy.decide(error('rate_limited', true, 1234), 1, 5)).toMatchObject({ action: 'retry', waitMs: 1234, global: true });
-    expect(policy.decide(error('internal', true), 1, 5)).toMatchObject({ action: 'retry', waitMs: 187.5, global: false });
+    expect(policy.decide(error('rate_limited', true, 1234), 1, 5)).toMatchObject({
+      action: 'retry',
+      waitMs: 1234,
+      global: true,
+    });
+    expect(policy.decide(error('internal', true), 1, 5)).toMatchObject({
+      action: 'retry',
+      waitMs: 187.5,
+      global: false,
+    });
     expect(policy.decide(error('internal', true), 2, 5)).toMatchObject({ action: 'retry', waitMs: 375 });
     expect(policy.decide(error('internal', true), 3, 5).action).toBe('fail');
     // A thrown non-provider error (a bug, a socket reset) counts as retryable.

@@ -4,12 +4,15 @@ import { displayUrl, parseConnectionUrl } from '../../electron/engine/sources/co
 import { scrubSecret, withoutSecret } from '../../electron/engine/sources/secret-scrubbing.ts';
 
 describe('?password= in a connection URL', () => {
-  it.each(['password', 'PASSWORD', 'Password', 'pwd', 'passwd', 'pass'])('?%s= is the password, not a shown option', (key) => {
-    const spec = parseConnectionUrl(`postgres://app@db.example:5432/sales?sslmode=require&${key}=s%40cret`);
-    expect(spec.password).toBe('s@cret');
-    expect(spec.options).toEqual({ sslmode: 'require' });
-    expect(displayUrl(spec)).toBe('postgres://app@db.example:5432/sales?sslmode=require');
-  });
+  it.each(['password', 'PASSWORD', 'Password', 'pwd', 'passwd', 'pass'])(
+    '?%s= is the password, not a shown option',
+    (key) => {
+      const spec = parseConnectionUrl(`postgres://app@db.example:5432/sales?sslmode=require&${key}=s%40cret`);
+      expect(spec.password).toBe('s@cret');
+      expect(spec.options).toEqual({ sslmode: 'require' });
+      expect(displayUrl(spec)).toBe('postgres://app@db.example:5432/sales?sslmode=require');
+    },
+  );
 
   it('agrees with the password before the @, and refuses two different ones without naming either', () => {
     expect(parseConnectionUrl('mysql://app:same@h/db?password=same').password).toBe('same');
@@ -19,7 +22,10 @@ describe('?password= in a connection URL', () => {
     } catch (error) {
       caught = error;
     }
-    expect(caught).toMatchObject({ kind: 'invalid_input', message: expect.stringContaining('two different passwords') });
+    expect(caught).toMatchObject({
+      kind: 'invalid_input',
+      message: expect.stringContaining('two different passwords'),
+    });
     expect((caught as Error).message).not.toMatch(/first-secret|other-secret/);
   });
 
@@ -51,9 +57,19 @@ describe('scrubbing a known password from a message', () => {
   });
 
   it('keeps the kind and scrubs the detail too, for any error', () => {
-    expect(serializeError(withoutSecret(new AppError('auth', 'no: hunter22', 'detail hunter22'), 'hunter22'))).toEqual({ kind: 'auth', message: 'no: ***', detail: 'detail ***' });
-    expect(serializeError(withoutSecret(new Error('raw hunter22'), 'hunter22'))).toEqual({ kind: 'internal', message: 'raw ***' });
-    expect(serializeError(withoutSecret(new AppError('timeout', 'slow'), 'hunter22'))).toEqual({ kind: 'timeout', message: 'slow' });
+    expect(serializeError(withoutSecret(new AppError('auth', 'no: hunter22', 'detail hunter22'), 'hunter22'))).toEqual({
+      kind: 'auth',
+      message: 'no: ***',
+      detail: 'detail ***',
+    });
+    expect(serializeError(withoutSecret(new Error('raw hunter22'), 'hunter22'))).toEqual({
+      kind: 'internal',
+      message: 'raw ***',
+    });
+    expect(serializeError(withoutSecret(new AppError('timeout', 'slow'), 'hunter22'))).toEqual({
+      kind: 'timeout',
+      message: 'slow',
+    });
   });
 });
 

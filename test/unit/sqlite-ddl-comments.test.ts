@@ -13,7 +13,12 @@ describe('SQLite DDL comments', () => {
 )`;
     const { table, columns } = parseDdlComments(sql);
     expect(table).toBe('Legacy import');
-    expect(Object.fromEntries(columns)).toEqual({ 'Order ID': 'Which order', 'Unit Price': 'Price -- with dashes', note: 'Free text', 'say "hi"': 'quoted quotes' });
+    expect(Object.fromEntries(columns)).toEqual({
+      'Order ID': 'Which order',
+      'Unit Price': 'Price -- with dashes',
+      note: 'Free text',
+      'say "hi"': 'quoted quotes',
+    });
   });
 
   it('copes with no SQL and no comments', () => {
@@ -30,6 +35,12 @@ describe('SQLite DDL comments', () => {
   \`c""d\` TEXT, -- fifth
   PRIMARY KEY ("primary") -- a constraint, not a column
 )`;
-    expect(Object.fromEntries(parseDdlComments(sql).columns)).toEqual({ primary: 'first', check: 'second', unique: 'third', 'a``b': 'fourth', 'c""d': 'fifth' });
+    expect(Object.fromEntries(parseDdlComments(sql).columns)).toEqual({
+      primary: 'first',
+      check: 'second',
+      unique: 'third',
+      'a``b': 'fourth',
+      'c""d': 'fifth',
+    });
   });
 });

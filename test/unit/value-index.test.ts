@@ -3,9 +3,24 @@ import type { TableInfo } from '../../shared/schema-types.ts';
 import { ValueIndex } from '../../electron/engine/ask/value-index.ts';
 import { parsePostgresArray, profiledColumns } from '../../electron/engine/ask/value-profiler.ts';
 
-const column = (name: string, type = 'text') => ({ name, ordinal: 1, type, nullable: true, defaultValue: null, comment: null });
+const column = (name: string, type = 'text') => ({
+  name,
+  ordinal: 1,
+  type,
+  nullable: true,
+  defaultValue: null,
+  comment: null,
+});
 const table = (name: string, columns: ReturnType<typeof column>[], primaryKey: string[] = []): TableInfo => ({
-  schema: 'main', name, kind: 'table', comment: null, rowEstimate: null, columns, primaryKey, foreignKeys: [], indexes: [],
+  schema: 'main',
+  name,
+  kind: 'table',
+  comment: null,
+  rowEstimate: null,
+  columns,
+  primaryKey,
+  foreignKeys: [],
+  indexes: [],
 });
 
 describe('value profiles', () => {
@@ -15,7 +30,13 @@ describe('value profiles', () => {
     table('constructor', [column('__proto__'), column('toString')]),
   ];
   const index = new ValueIndex(tables, [
-    { schema: 'main', table: 'schools', column: 'county', values: ['Alameda', 'Contra Costa', 'Fresno'], origin: 'sample' },
+    {
+      schema: 'main',
+      table: 'schools',
+      column: 'county',
+      values: ['Alameda', 'Contra Costa', 'Fresno'],
+      origin: 'sample',
+    },
     { schema: 'main', table: 'schools', column: 'status', values: ['Active', 'Closed', 'first'], origin: 'statistics' },
     { schema: 'main', table: 'domain', column: 'name', values: ['Machine Learning', 'Data Science'], origin: 'sample' },
     { schema: 'main', table: 'constructor', column: '__proto__', values: ['constructor', 'valueOf'], origin: 'sample' },
@@ -23,7 +44,11 @@ describe('value profiles', () => {
   ]);
 
   it('finds the column of a value the question names: phrases, names and quoted words', () => {
-    const hits = (question: string) => index.search(question).map((hit) => `${tables[hit.table]!.name}.${tables[hit.table]!.columns[hit.column]!.name}=${hit.value}`).sort();
+    const hits = (question: string) =>
+      index
+        .search(question)
+        .map((hit) => `${tables[hit.table]!.name}.${tables[hit.table]!.columns[hit.column]!.name}=${hit.value}`)
+        .sort();
     expect(hits('How many schools are in Alameda?')).toEqual(['schools.county=Alameda']);
     expect(hits('schools in contra costa county')).toEqual(['schools.county=Contra Costa']);
     expect(hits('authors in the domain "Machine Learning"')).toEqual(['domain.name=Machine Learning']);
@@ -38,7 +63,19 @@ describe('value profiles', () => {
   });
 
   it('profiles text columns only, never keys or sensitive ones', () => {
-    const people = table('people', [column('id', 'int'), column('customer_id', 'varchar(20)'), column('city'), column('password_hash'), column('email'), column('notes', 'jsonb'), column('tier', "enum('a','b')")], ['id']);
+    const people = table(
+      'people',
+      [
+        column('id', 'int'),
+        column('customer_id', 'varchar(20)'),
+        column('city'),
+        column('password_hash'),
+        column('email'),
+        column('notes', 'jsonb'),
+        column('tier', "enum('a','b')"),
+      ],
+      ['id'],
+    );
     expect(profiledColumns(people)).toEqual(['city', 'tier']);
   });
 

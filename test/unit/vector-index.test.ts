@@ -26,8 +26,23 @@ describe('VectorIndex', () => {
     const centre = centres[index % centres.length]!;
     return l2normalize(Float32Array.from(centre, (value) => value + (random() - 0.5) * 0.03));
   });
-  cache.putBatch('fake:model:1536', vectors.map((vector, index) => ({ key: `k${index}`, vector })));
-  cache.replaceSourceItems('s', 'fake:model:1536', vectors.map((_, index) => ({ itemId: `column:main.t.c${index}`, kind: 'column', schema: 'main', table: 't', column: `c${index}`, key: `k${index}` })), []);
+  cache.putBatch(
+    'fake:model:1536',
+    vectors.map((vector, index) => ({ key: `k${index}`, vector })),
+  );
+  cache.replaceSourceItems(
+    's',
+    'fake:model:1536',
+    vectors.map((_, index) => ({
+      itemId: `column:main.t.c${index}`,
+      kind: 'column',
+      schema: 'main',
+      table: 't',
+      column: `c${index}`,
+      key: `k${index}`,
+    })),
+    [],
+  );
   const budget = 2 * 1024 * 1024; // 2 MB for 3,000 x 1,536 floats (18 MB raw)
   const index = VectorIndex.load(cache, 's', 'fake:model:1536', budget)!;
 
@@ -35,9 +50,14 @@ describe('VectorIndex', () => {
     let agree = 0;
     let total = 0;
     for (let trial = 0; trial < 25; trial += 1) {
-      const query = l2normalize(Float32Array.from(vectors[(trial * 97) % count]!, (value) => value + (random() - 0.5) * 0.02));
+      const query = l2normalize(
+        Float32Array.from(vectors[(trial * 97) % count]!, (value) => value + (random() - 0.5) * 0.02),
+      );
       const exact = vectors
-        .map((vector, at) => ({ at, score: vector.reduce((sum, value, dimension) => sum + value * query[dimension]!, 0) }))
+        .map((vector, at) => ({
+          at,
+          score: vector.reduce((sum, value, dimension) => sum + value * query[dimension]!, 0),
+        }))
         .sort((a, b) => b.score - a.score)
         .slice(0, 10)
         .map((hit) => `c${hit.at}`);
@@ -85,7 +105,12 @@ describe('VectorIndex', () => {
     it('is ignored when it does not match the stored items, or is damaged: never trusted, always rebuilt', () => {
       const items = cache.sourceItems('s', 'fake:model:1536');
       expect(readCompactCopy(file, items.slice(1))).toBeUndefined();
-      expect(readCompactCopy(file, items.map((item, at) => (at === 7 ? { ...item, key: 'k8' } : item)))).toBeUndefined();
+      expect(
+        readCompactCopy(
+          file,
+          items.map((item, at) => (at === 7 ? { ...item, key: 'k8' } : item)),
+        ),
+      ).toBeUndefined();
       const bytes = readFileSync(file);
       writeFileSync(file, bytes.subarray(0, bytes.length - 5));
       expect(readCompactCopy(file, items)).toBeUndefined();

@@ -11,11 +11,17 @@ export const ask: CommandRun = async (context) => {
   const stored = await context.call('settings/get', {});
   const model = values['llm-model'] ?? stored.llm.model;
   if (!model) {
-    throw new AppError('invalid_input', 'ask needs a language model: --llm-model M (with --llm-base-url U for an OpenAI-compatible server); "schemascope context" shows the context without one.');
+    throw new AppError(
+      'invalid_input',
+      'ask needs a language model: --llm-model M (with --llm-base-url U for an OpenAI-compatible server); "schemascope context" shows the context without one.',
+    );
   }
   const budget = budgetOf(values.budget);
   const limit = values.limit === undefined ? undefined : positiveInt(values.limit, 'limit', 1);
-  const timeoutMs = values['llm-timeout-ms'] === undefined ? undefined : positiveInt(values['llm-timeout-ms'], 'llm-timeout-ms', 60_000);
+  const timeoutMs =
+    values['llm-timeout-ms'] === undefined
+      ? undefined
+      : positiveInt(values['llm-timeout-ms'], 'llm-timeout-ms', 60_000);
   await freshSnapshot(context, sourceId);
   context.io.stderr(`asking ${model}...`);
   const askId = randomUUID();
@@ -42,8 +48,19 @@ export const ask: CommandRun = async (context) => {
       const shown = result.sql ? ` (SQL: ${result.sql.replace(/\s+/g, ' ').slice(0, 200)})` : '';
       throw new AppError(result.refusal.kind, `${result.refusal.message}${shown}`);
     }
-    const output: Record<string, unknown> = { sql: result.sql, context: contextOutput(result.context), llm: result.llm };
-    if (result.result) Object.assign(output, { columns: result.result.columns, rows: result.result.rows, rowCount: result.result.rowCount, truncated: result.result.truncated, ms: round(result.result.ms) });
+    const output: Record<string, unknown> = {
+      sql: result.sql,
+      context: contextOutput(result.context),
+      llm: result.llm,
+    };
+    if (result.result)
+      Object.assign(output, {
+        columns: result.result.columns,
+        rows: result.result.rows,
+        rowCount: result.result.rowCount,
+        truncated: result.result.truncated,
+        ms: round(result.result.ms),
+      });
     return { output };
   } finally {
     context.signal.removeEventListener('abort', cancel);

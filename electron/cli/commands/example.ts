@@ -18,9 +18,11 @@ export const exampleList: CommandRun = async (context) => {
 export const exampleRemove: CommandRun = async (context) => {
   const [url, idText] = context.args as [string, string];
   const id = Number(idText);
-  if (!Number.isInteger(id) || id < 1) throw new AppError('invalid_input', `ID must be a positive whole number (see example list), got "${idText}".`);
+  if (!Number.isInteger(id) || id < 1)
+    throw new AppError('invalid_input', `ID must be a positive whole number (see example list), got "${idText}".`);
   const sourceId = await sourceFor(context, url);
   const { examples } = await context.call('knowledge/list', { sourceId });
-  if (!examples.some((example) => example.id === id)) throw new AppError('not_found', `No example ${id} for this source.`);
+  if (!examples.some((example) => example.id === id))
+    throw new AppError('not_found', `No example ${id} for this source.`);
   return { output: await context.call('examples/remove', { id }) };
 };

@@ -1,14 +1,23 @@
 import { AppError } from '../../../shared/errors.ts';
 import type { RequestOf } from '../../../shared/ipc-contract.ts';
 import { describeHolder } from '../../engine/search/index-service.ts';
-import { freshSnapshot, positiveInt, round, sourceFor, type CommandContext, type CommandOutcome, type CommandRun } from '../command-context.ts';
+import {
+  freshSnapshot,
+  positiveInt,
+  round,
+  sourceFor,
+  type CommandContext,
+  type CommandOutcome,
+  type CommandRun,
+} from '../command-context.ts';
 
 type ProviderSettings = RequestOf<'index/start'>['settings'];
 
 function providerSettings(context: CommandContext): ProviderSettings {
   const { values } = context;
   const provider = values.provider ?? 'local';
-  if (provider !== 'local' && provider !== 'openai') throw new AppError('invalid_input', `--provider must be local or openai, got "${provider}".`);
+  if (provider !== 'local' && provider !== 'openai')
+    throw new AppError('invalid_input', `--provider must be local or openai, got "${provider}".`);
   return {
     provider,
     ...(values['base-url'] ? { baseUrl: values['base-url'] } : {}),
@@ -23,7 +32,11 @@ function providerSettings(context: CommandContext): ProviderSettings {
 }
 
 /** Starts a run through dispatch and waits for it, with progress on stderr; Ctrl+C cancels (what was stored stays). */
-export async function runIndex(context: CommandContext, sourceId: string, settings: ProviderSettings): Promise<CommandOutcome> {
+export async function runIndex(
+  context: CommandContext,
+  sourceId: string,
+  settings: ProviderSettings,
+): Promise<CommandOutcome> {
   const started = performance.now();
   await waitForOtherProcess(context, sourceId);
   const { tables, columns } = await context.call('index/start', { sourceId, settings });
@@ -40,7 +53,9 @@ export async function runIndex(context: CommandContext, sourceId: string, settin
     const progress = job.latest();
     if (!progress || progress.done === last) return;
     last = progress.done;
-    context.io.stderr(`indexing ${progress.done}/${progress.total} (${progress.itemsPerSecond}/s, ETA ${progress.etaSeconds ?? '?'} s, ${progress.requests} requests, ${progress.retries} retries, ${progress.tooManyRequests} x 429)`);
+    context.io.stderr(
+      `indexing ${progress.done}/${progress.total} (${progress.itemsPerSecond}/s, ETA ${progress.etaSeconds ?? '?'} s, ${progress.requests} requests, ${progress.retries} retries, ${progress.tooManyRequests} x 429)`,
+    );
   }, 500);
   const stop = () => job.cancel();
   context.signal.addEventListener('abort', stop, { once: true });
@@ -50,9 +65,13 @@ export async function runIndex(context: CommandContext, sourceId: string, settin
     context.signal.removeEventListener('abort', stop);
   });
   if (summary.error && summary.state !== 'done') throw new AppError(summary.error.kind, summary.error.message);
-  for (const failure of summary.failures.slice(0, 20)) context.io.stderr(`failed: ${failure.itemId}: ${failure.reason}`);
+  for (const failure of summary.failures.slice(0, 20))
+    context.io.stderr(`failed: ${failure.itemId}: ${failure.reason}`);
   const first = summary.failures[0];
-  const partial = summary.failed > 0 ? `${summary.failed} of ${summary.total} items failed (first: ${first?.itemId ?? '?'}: ${first?.reason ?? '?'}); search and context use names and comments for them` : undefined;
+  const partial =
+    summary.failed > 0
+      ? `${summary.failed} of ${summary.total} items failed (first: ${first?.itemId ?? '?'}: ${first?.reason ?? '?'}); search and context use names and comments for them`
+      : undefined;
   return {
     partial,
     output: {

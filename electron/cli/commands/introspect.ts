@@ -5,7 +5,8 @@ import { round, sourceFor, type CommandRun, type Values } from '../command-conte
 /** `--values on|off`: turns value profiles on (and collects them after the refresh) or off (and deletes them). */
 function valuesSwitch(values: Values): boolean | undefined {
   if (values.values === undefined) return undefined;
-  if (values.values !== 'on' && values.values !== 'off') throw new AppError('invalid_input', `--values must be on or off, got "${values.values}".`);
+  if (values.values !== 'on' && values.values !== 'off')
+    throw new AppError('invalid_input', `--values must be on or off, got "${values.values}".`);
   return values.values === 'on';
 }
 
@@ -21,7 +22,10 @@ export const introspect: CommandRun = async (context) => {
       let values: Record<string, unknown> = await context.call('values/status', { sourceId });
       if (switched) {
         const collected = await context.call('values/collect', { sourceId });
-        if (collected.firstError) context.io.stderr(`note: value profiles skipped ${collected.skipped} table(s); first: ${collected.firstError}`);
+        if (collected.firstError)
+          context.io.stderr(
+            `note: value profiles skipped ${collected.skipped} table(s); first: ${collected.firstError}`,
+          );
         values = collected;
       }
       const { added, removed, changed, unchanged } = refreshed.diff;
@@ -39,7 +43,11 @@ export const introspect: CommandRun = async (context) => {
       };
     } catch (error) {
       const serialized = serializeError(error);
-      if ((serialized.kind !== 'unreachable' && serialized.kind !== 'timeout') || !context.engine.catalog.latestSnapshot(sourceId)) throw error;
+      if (
+        (serialized.kind !== 'unreachable' && serialized.kind !== 'timeout') ||
+        !context.engine.catalog.latestSnapshot(sourceId)
+      )
+        throw error;
       context.io.stderr(`warning: ${serialized.message}; answering from the cached snapshot.`);
     }
   }

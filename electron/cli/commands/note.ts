@@ -1,11 +1,26 @@
 import { AppError } from '../../../shared/errors.ts';
-import { formatObjectPath, ObjectPathError, resolveObjectPath, type NamedTable, type ObjectTarget } from '../../../shared/object-path.ts';
+import {
+  formatObjectPath,
+  ObjectPathError,
+  resolveObjectPath,
+  type NamedTable,
+  type ObjectTarget,
+} from '../../../shared/object-path.ts';
 import { freshSnapshot, sourceFor, type CommandContext, type CommandRun } from '../command-context.ts';
 
 /** Resolves OBJECT against the cached schema (and, for removal, the notes kept for objects that are gone). */
-async function targetOf(context: CommandContext, sourceId: string, path: string, options: { includeNotes: boolean }): Promise<ObjectTarget> {
+async function targetOf(
+  context: CommandContext,
+  sourceId: string,
+  path: string,
+  options: { includeNotes: boolean },
+): Promise<ObjectTarget> {
   const { tables } = await context.call('schema/names', { sourceId });
-  const named: NamedTable[] = tables.map((table) => ({ schema: table.schema, name: table.name, columns: table.columns }));
+  const named: NamedTable[] = tables.map((table) => ({
+    schema: table.schema,
+    name: table.name,
+    columns: table.columns,
+  }));
   if (options.includeNotes) {
     // A note whose object is gone can still be removed by the name it was written for.
     const { notes } = await context.call('knowledge/list', { sourceId });
@@ -13,7 +28,8 @@ async function targetOf(context: CommandContext, sourceId: string, path: string,
     for (const note of notes.filter((entry) => !entry.attached)) {
       const key = `${note.schema}\u0000${note.table}`;
       const table = byKey.get(key) ?? { schema: note.schema, name: note.table, columns: [] as string[] };
-      if (note.column !== null && !table.columns.includes(note.column)) byKey.set(key, { ...table, columns: [...table.columns, note.column] });
+      if (note.column !== null && !table.columns.includes(note.column))
+        byKey.set(key, { ...table, columns: [...table.columns, note.column] });
       else byKey.set(key, table);
     }
     named.splice(0, named.length, ...byKey.values());
@@ -54,5 +70,7 @@ export const noteRemove: CommandRun = async (context) => {
   const { removed } = await context.call('notes/remove', { sourceId, ...target });
   if (!removed) throw new AppError('not_found', `No note on ${path}.`);
   const { tables } = await context.call('schema/names', { sourceId });
-  return { output: { removed, object: formatObjectPath(target, new Set(tables.map((table) => table.schema)).size > 1) } };
+  return {
+    output: { removed, object: formatObjectPath(target, new Set(tables.map((table) => table.schema)).size > 1) },
+  };
 };

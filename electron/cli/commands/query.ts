@@ -10,5 +10,13 @@ export const query: CommandRun = async (context) => {
     ...(values.limit !== undefined ? { limit: positiveInt(values.limit, 'limit', 1) } : {}),
     ...(values['timeout-ms'] !== undefined ? { timeoutMs: positiveInt(values['timeout-ms'], 'timeout-ms', 1) } : {}),
   });
-  return { output: { columns: result.columns, rows: result.rows, rowCount: result.rowCount, truncated: result.truncated, ms: round(result.ms) } };
+  return {
+    output: {
+      columns: result.columns,
+      rows: result.rows,
+      rowCount: result.rowCount,
+      truncated: result.truncated,
+      ms: round(result.ms),
+    },
+  };
 };

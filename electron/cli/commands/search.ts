@@ -9,7 +9,10 @@ export const search: CommandRun = async (context) => {
   const k = positiveInt(context.values.k, 'k', 10);
   const searchOnce = async () => {
     const found = await context.call('search/query', { sourceId, text, k: Math.min(k, 200) });
-    if (found.coverage.missing > 0) context.io.stderr(`note: ${found.coverage.missing} of ${found.coverage.total} items have no vector (failed, or added since indexing).`);
+    if (found.coverage.missing > 0)
+      context.io.stderr(
+        `note: ${found.coverage.missing} of ${found.coverage.total} items have no vector (failed, or added since indexing).`,
+      );
     return { output: found };
   };
   try {

@@ -6,11 +6,14 @@ import { ensureDemoSource } from '../../engine/app/demo-source.ts';
 import type { CommandRun } from '../command-context.ts';
 import { rendererDir } from '../../web/renderer-dir.ts';
 
-
 function portOf(value: string | undefined): number {
   if (value === undefined) return 0;
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new AppError('invalid_input', `--port must be a whole number from 0 (any free port) to 65535, got "${value}".`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new AppError(
+      'invalid_input',
+      `--port must be a whole number from 0 (any free port) to 65535, got "${value}".`,
+    );
   return port;
 }
 
@@ -22,7 +25,10 @@ function ensureRendererBuilt(io: { stderr: (text: string) => void }): void {
   const script = path.resolve(dir, '..', '..', 'scripts', 'build.mjs');
   if (!existsSync(script)) throw new AppError('not_available', `The UI is not built (${dir} has no index.html).`);
   io.stderr('The UI is not built yet: building it once (npm run build)...');
-  execFileSync(process.execPath, [script], { stdio: ['ignore', 'ignore', 'inherit'], cwd: path.dirname(path.dirname(script)) });
+  execFileSync(process.execPath, [script], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    cwd: path.dirname(path.dirname(script)),
+  });
 }
 
 export const serve: CommandRun = async (context) => {
@@ -30,7 +36,12 @@ export const serve: CommandRun = async (context) => {
   ensureRendererBuilt(context.io);
   const { startWebServer } = await import('../../web/web-server.ts');
   ensureDemoSource(context.engine);
-  const server = await startWebServer({ handlers: context.engine.handlers, events: context.engine.events, staticDir: rendererDir(), port });
+  const server = await startWebServer({
+    handlers: context.engine.handlers,
+    events: context.engine.events,
+    staticDir: rendererDir(),
+    port,
+  });
   if (context.values.json) context.io.stdout(JSON.stringify({ url: server.url, port: server.port }));
   else context.io.stdout(`Schemascope web mode (loopback only): ${server.url}`);
   await new Promise<void>((resolve) => {

@@ -61,7 +61,11 @@ interface QuerySettings {
 /** The handler table: thin functions from validated requests to engine calls. */
 export function createHandlers(deps: HandlerDependencies): HandlerTable {
   const { catalog, sources, door, workspace, asks } = deps;
-  const querySettings = (): QuerySettings => ({ contextBudget: DEFAULT_CONTEXT_BUDGET, rowLimit: DEFAULT_ROW_LIMIT, ...workspace.getSetting<Partial<QuerySettings>>(QUERY_SETTINGS_KEY) });
+  const querySettings = (): QuerySettings => ({
+    contextBudget: DEFAULT_CONTEXT_BUDGET,
+    rowLimit: DEFAULT_ROW_LIMIT,
+    ...workspace.getSetting<Partial<QuerySettings>>(QUERY_SETTINGS_KEY),
+  });
   const settingsView = () => {
     const { hasApiKey, baseUrl, model, timeoutMs } = asks.settings();
     return { llm: { baseUrl, model, timeoutMs, hasApiKey }, ...querySettings() };
@@ -69,7 +73,11 @@ export function createHandlers(deps: HandlerDependencies): HandlerTable {
   return {
     'app/info': async () => ({ version: deps.version, mode: deps.mode, home: deps.home }),
     'app/pickFile': async () => {
-      if (!deps.platform.pickSqliteFile) throw new AppError('not_available', 'File dialogs need the desktop app: type the path of the SQLite file instead.');
+      if (!deps.platform.pickSqliteFile)
+        throw new AppError(
+          'not_available',
+          'File dialogs need the desktop app: type the path of the SQLite file instead.',
+        );
       return { path: await deps.platform.pickSqliteFile() };
     },
 
@@ -116,7 +124,13 @@ export function createHandlers(deps: HandlerDependencies): HandlerTable {
     'schema/names': async (request) => {
       const resolved = await sources.snapshot(request.sourceId);
       const { snapshot } = await deps.contexts.prepare(resolved.record.id);
-      return { tables: snapshot.tables.map((table) => ({ schema: table.schema, name: table.name, columns: table.columns.map((column) => column.name) })) };
+      return {
+        tables: snapshot.tables.map((table) => ({
+          schema: table.schema,
+          name: table.name,
+          columns: table.columns.map((column) => column.name),
+        })),
+      };
     },
     'schema/graph': async (request) => {
       const resolved = await sources.snapshot(request.sourceId, { offline: request.offline });
@@ -126,7 +140,11 @@ export function createHandlers(deps: HandlerDependencies): HandlerTable {
     'schema/sample': async (request, context) => {
       const connection = await sources.connection(request.sourceId);
       const engine = connection.engine;
-      return door.execute(connection, { sql: `SELECT * FROM ${tableReference(engine, request.schema, request.table)}`, limit: SAMPLE_ROWS, signal: context.signal });
+      return door.execute(connection, {
+        sql: `SELECT * FROM ${tableReference(engine, request.schema, request.table)}`,
+        limit: SAMPLE_ROWS,
+        signal: context.signal,
+      });
     },
 
     'query/execute': async (request, context) => {
@@ -134,11 +152,36 @@ export function createHandlers(deps: HandlerDependencies): HandlerTable {
       const started = performance.now();
       const firstPage = !request.offset;
       try {
-        const result = await door.execute(connection, { sql: request.sql, limit: request.limit ?? querySettings().rowLimit, offset: request.offset, timeoutMs: request.timeoutMs, queryId: request.queryId, signal: context.signal });
-        if (firstPage) workspace.addHistory({ sourceId: request.sourceId, sql: request.sql, origin: request.origin ?? 'editor', question: request.question ?? null, rowCount: result.rowCount, ms: result.ms, error: null });
+        const result = await door.execute(connection, {
+          sql: request.sql,
+          limit: request.limit ?? querySettings().rowLimit,
+          offset: request.offset,
+          timeoutMs: request.timeoutMs,
+          queryId: request.queryId,
+          signal: context.signal,
+        });
+        if (firstPage)
+          workspace.addHistory({
+            sourceId: request.sourceId,
+            sql: request.sql,
+            origin: request.origin ?? 'editor',
+            question: request.question ?? null,
+            rowCount: result.rowCount,
+            ms: result.ms,
+            error: null,
+          });
         return result;
       } catch (error) {
-        if (firstPage) workspace.addHistory({ sourceId: request.sourceId, sql: request.sql, origin: request.origin ?? 'editor', question: request.question ?? null, rowCount: null, ms: Math.round(performance.now() - started), error: serializeError(error).message });
+        if (firstPage)
+          workspace.addHistory({
+            sourceId: request.sourceId,
+            sql: request.sql,
+            origin: request.origin ?? 'editor',
+            question: request.question ?? null,
+            rowCount: null,
+            ms: Math.round(performance.now() - started),
+            error: serializeError(error).message,
+          });
         throw error;
       }
     },
@@ -151,7 +194,11 @@ export function createHandlers(deps: HandlerDependencies): HandlerTable {
     },
     'query/explain': async (request, context) => {
       const connection = await sources.connection(request.sourceId);
-      const explained = await door.explain(connection, { sql: request.sql, timeoutMs: request.timeoutMs, signal: context.signal });
+      const explained = await door.explain(connection, {
+        sql: request.sql,
+        timeoutMs: request.timeoutMs,
+        signal: context.signal,
+      });
       // Table sizes from the cached snapshot (SQLite's plan has none; the others estimate the rows a step returns).
       const latest = catalog.latestSnapshot(request.sourceId);
       let sizes: Map<string, number | null> | undefined;
@@ -162,7 +209,13 @@ export function createHandlers(deps: HandlerDependencies): HandlerTable {
         const name = (relation.split('.').pop() ?? relation).toLowerCase();
         return sizes.get(name) ?? sizes.get((aliases.get(name) ?? name).toLowerCase()) ?? null;
       };
-      return { engine: connection.engine, plan: explained.plan, warnings: planWarnings(explained.plan, rowEstimateOf), statement: explained.statement, ms: explained.ms };
+      return {
+        engine: connection.engine,
+        plan: explained.plan,
+        warnings: planWarnings(explained.plan, rowEstimateOf),
+        statement: explained.statement,
+        ms: explained.ms,
+      };
     },
     'query/cancel': async (request) => ({ cancelled: await door.cancel(request.queryId) }),
 
@@ -201,7 +254,11 @@ export function createHandlers(deps: HandlerDependencies): HandlerTable {
         excludeTables: request.excludeTables,
       }),
     'context/rank': async (request) => {
-      const ranked = await deps.contexts.rank({ sourceId: request.sourceId, question: request.text, offline: request.offline });
+      const ranked = await deps.contexts.rank({
+        sourceId: request.sourceId,
+        question: request.text,
+        offline: request.offline,
+      });
       const tables = ranked.tables.slice(0, request.k ?? 20).map(({ table, score, reason, columnScores }) => ({
         schema: table.schema,
         name: table.name,
@@ -214,7 +271,15 @@ export function createHandlers(deps: HandlerDependencies): HandlerTable {
           .filter((column) => column.score > 0)
           .sort((a, b) => b.score - a.score),
       }));
-      return { engine: ranked.engine, snapshot: ranked.snapshot, totalTables: ranked.totalTables, matchedTables: ranked.tables.length, vectors: ranked.vectors, note: ranked.note, tables };
+      return {
+        engine: ranked.engine,
+        snapshot: ranked.snapshot,
+        totalTables: ranked.totalTables,
+        matchedTables: ranked.tables.length,
+        vectors: ranked.vectors,
+        note: ranked.note,
+        tables,
+      };
     },
     'ask/start': async (request, context) =>
       asks.ask(
@@ -228,7 +293,11 @@ export function createHandlers(deps: HandlerDependencies): HandlerTable {
           tokenModel: request.tokenModel,
           llm: request.llm,
         },
-        { askId: request.askId, signal: context.signal, onDelta: (text) => deps.events.emit('ask/delta', { askId: request.askId, text }) },
+        {
+          askId: request.askId,
+          signal: context.signal,
+          onDelta: (text) => deps.events.emit('ask/delta', { askId: request.askId, text }),
+        },
       ),
     'ask/cancel': async (request) => ({ cancelled: asks.cancel(request.askId) }),
     'settings/get': async () => settingsView(),
@@ -236,7 +305,11 @@ export function createHandlers(deps: HandlerDependencies): HandlerTable {
       if (request.llm) asks.setSettings(request.llm);
       const { contextBudget, rowLimit } = request;
       if (contextBudget !== undefined || rowLimit !== undefined) {
-        workspace.setSetting(QUERY_SETTINGS_KEY, { ...querySettings(), ...(contextBudget !== undefined ? { contextBudget } : {}), ...(rowLimit !== undefined ? { rowLimit } : {}) });
+        workspace.setSetting(QUERY_SETTINGS_KEY, {
+          ...querySettings(),
+          ...(contextBudget !== undefined ? { contextBudget } : {}),
+          ...(rowLimit !== undefined ? { rowLimit } : {}),
+        });
       }
       return settingsView();
     },

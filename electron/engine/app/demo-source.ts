@@ -22,6 +22,7 @@ export function ensureDemoSource(engine: Engine): { sourceId: string; file: stri
     created = true;
   }
   const existing = engine.catalog.listSources().find((source) => source.id === DEMO_SOURCE_ID);
-  if (!existing) engine.sources.add({ id: DEMO_SOURCE_ID, name: 'Demo: Northwind Holdings', url: `sqlite:${file}`, isDemo: true });
+  if (!existing)
+    engine.sources.add({ id: DEMO_SOURCE_ID, name: 'Demo: Northwind Holdings', url: `sqlite:${file}`, isDemo: true });
   return { sourceId: DEMO_SOURCE_ID, file, created };
 }

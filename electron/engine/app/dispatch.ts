@@ -7,7 +7,12 @@ import type { HandlerContext, HandlerTable } from './handler-table.ts';
  * The shared core of every adapter: refuse unknown channels, validate the payload against the contract, run the
  * handler, and return an envelope whose error is plain data. Never throws.
  */
-export async function dispatch(handlers: HandlerTable, channel: unknown, payload: unknown, context: HandlerContext = {}): Promise<Envelope<unknown>> {
+export async function dispatch(
+  handlers: HandlerTable,
+  channel: unknown,
+  payload: unknown,
+  context: HandlerContext = {},
+): Promise<Envelope<unknown>> {
   try {
     if (!isRequestChannel(channel)) {
       throw new AppError('invalid_input', `Unknown channel ${JSON.stringify(String(channel).slice(0, 80))}.`);

@@ -56,7 +56,6 @@ export interface Engine {
   close(): Promise<void>;
 }
 
-
 /**
  * The engine's composition root: plain Node, no `electron` import. The Electron main process, the web server and
  * the CLI each create one and adapt its handler table to their transport.
@@ -87,11 +86,30 @@ export function createEngine(options: EngineOptions): Engine {
   // One worker reads and indexes large snapshots and vector indexes off the main thread, for retrieval and search.
   const prepWorker = new ContextPrepWorker(CatalogStore.file(home));
   const workspace = new WorkspaceStore(catalog);
-  const indexes = new IndexService({ home, catalog, sources, secrets, events, vectorBudgetBytes: options.vectorBudgetBytes, metrics, prepWorker, settings: workspace });
+  const indexes = new IndexService({
+    home,
+    catalog,
+    sources,
+    secrets,
+    events,
+    vectorBudgetBytes: options.vectorBudgetBytes,
+    metrics,
+    prepWorker,
+    settings: workspace,
+  });
   const profileStore = new ValueProfileStore(catalog);
   const profiles = new ValueProfileService({ catalog, sources, door, store: profileStore, events });
   const knowledge = new KnowledgeStore(catalog);
-  const contexts = new ContextService({ catalog, sources, indexes, metrics, worker: prepWorker, profiles: profileStore, knowledge, home });
+  const contexts = new ContextService({
+    catalog,
+    sources,
+    indexes,
+    metrics,
+    worker: prepWorker,
+    profiles: profileStore,
+    knowledge,
+    home,
+  });
   const asks = new AskService({
     contexts,
     sources,
@@ -114,9 +132,33 @@ export function createEngine(options: EngineOptions): Engine {
   });
   registerMetricReports(metrics, { sources, indexes, contexts });
   const version = appVersion();
-  const snapshotMetrics = (snapshotOptions: { historySince?: number } = {}) => collectMetrics({ version, mode: options.mode, registry: metrics, sampler }, snapshotOptions);
-  const packs = new SchemaPacks({ catalog, knowledge, profiles: profileStore, version, vectors: packVectorStore(home) });
-  const handlers = createHandlers({ snapshotMetrics, version, mode: options.mode, home, catalog, sources, door, indexes, contexts, workspace, asks, profiles, events, knowledge, packs, platform: options.platform ?? {} });
+  const snapshotMetrics = (snapshotOptions: { historySince?: number } = {}) =>
+    collectMetrics({ version, mode: options.mode, registry: metrics, sampler }, snapshotOptions);
+  const packs = new SchemaPacks({
+    catalog,
+    knowledge,
+    profiles: profileStore,
+    version,
+    vectors: packVectorStore(home),
+  });
+  const handlers = createHandlers({
+    snapshotMetrics,
+    version,
+    mode: options.mode,
+    home,
+    catalog,
+    sources,
+    door,
+    indexes,
+    contexts,
+    workspace,
+    asks,
+    profiles,
+    events,
+    knowledge,
+    packs,
+    platform: options.platform ?? {},
+  });
   return {
     home,
     catalog,

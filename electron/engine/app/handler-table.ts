@@ -9,5 +9,8 @@ export interface HandlerContext {
 
 /** One handler per channel: the single table that ipcMain, the preload and the web bridge all serve. */
 export type HandlerTable = {
-  readonly [C in RequestChannel]: (request: ParsedRequestOf<C>, context: HandlerContext) => Promise<DeepReadonly<ResponseOf<C>>>;
+  readonly [C in RequestChannel]: (
+    request: ParsedRequestOf<C>,
+    context: HandlerContext,
+  ) => Promise<DeepReadonly<ResponseOf<C>>>;
 };

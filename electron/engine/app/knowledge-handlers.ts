@@ -48,7 +48,11 @@ export function knowledgeHandlers(deps: KnowledgeHandlerDependencies): Pick<Hand
   return {
     'knowledge/list': async (request) => {
       catalog.getSource(request.sourceId);
-      return { notes: knowledge.notes(request.sourceId), glossary: knowledge.glossary(request.sourceId), examples: knowledge.examples(request.sourceId) };
+      return {
+        notes: knowledge.notes(request.sourceId),
+        glossary: knowledge.glossary(request.sourceId),
+        examples: knowledge.examples(request.sourceId),
+      };
     },
     'knowledge/search': async (request) => {
       const latest = catalog.latestSnapshot(request.sourceId);
@@ -59,7 +63,11 @@ export function knowledgeHandlers(deps: KnowledgeHandlerDependencies): Pick<Hand
       const glossary = knowledge.glossary(request.sourceId);
       const examples = knowledge.examples(request.sourceId);
       const found = index.matching(request.text);
-      const pick = <T>(kind: 'note' | 'term' | 'example', list: readonly T[]) => found.filter((hit) => hit.kind === kind).slice(0, SEARCH_LIMIT).map((hit) => list[hit.index]!);
+      const pick = <T>(kind: 'note' | 'term' | 'example', list: readonly T[]) =>
+        found
+          .filter((hit) => hit.kind === kind)
+          .slice(0, SEARCH_LIMIT)
+          .map((hit) => list[hit.index]!);
       return { notes: pick('note', notes), glossary: pick('term', glossary), examples: pick('example', examples) };
     },
     'notes/set': async (request) => {
@@ -69,36 +77,58 @@ export function knowledgeHandlers(deps: KnowledgeHandlerDependencies): Pick<Hand
       if (request.column !== null && !table.columns.some((column) => column.name === request.column)) {
         throw new AppError('not_found', `No column ${request.column} in ${request.schema}.${request.table}.`);
       }
-      const note = knowledge.setNote(request.sourceId, { schema: request.schema, table: request.table, column: request.column }, request.text);
+      const note = knowledge.setNote(
+        request.sourceId,
+        { schema: request.schema, table: request.table, column: request.column },
+        request.text,
+      );
       changed(request.sourceId);
       return note;
     },
     'notes/remove': async (request) => {
-      const removed = knowledge.removeNote(request.sourceId, { schema: request.schema, table: request.table, column: request.column });
+      const removed = knowledge.removeNote(request.sourceId, {
+        schema: request.schema,
+        table: request.table,
+        column: request.column,
+      });
       if (removed) changed(request.sourceId);
       return { removed };
     },
-    'glossary/set': async (request) => knowledge.setTerm(request.sourceId, { term: request.term, definition: request.definition, links: request.links }),
+    'glossary/set': async (request) =>
+      knowledge.setTerm(request.sourceId, { term: request.term, definition: request.definition, links: request.links }),
     'glossary/remove': async (request) => ({ removed: knowledge.removeTerm(request.sourceId, request.term) }),
     'examples/add': async (request) => knowledge.addExample(request.sourceId, request.question, request.sql),
-    'examples/update': async (request) => knowledge.updateExample(request.id, { question: request.question, sql: request.sql }),
+    'examples/update': async (request) =>
+      knowledge.updateExample(request.id, { question: request.question, sql: request.sql }),
     'examples/remove': async (request) => ({ removed: knowledge.removeExample(request.id) }),
     'pack/export': async (request) => {
       const source = catalog.getSource(request.sourceId);
       let file = request.file;
-      if (file !== undefined && deps.mode !== 'cli') throw new AppError('invalid_input', 'Only the CLI names a pack file; the app chooses where to save it.');
+      if (file !== undefined && deps.mode !== 'cli')
+        throw new AppError('invalid_input', 'Only the CLI names a pack file; the app chooses where to save it.');
       if (file === undefined) {
         const suggested = defaultPackFile(deps.home, source.name);
         const chosen = deps.platform.pickSavePath ? await deps.platform.pickSavePath(suggested) : suggested;
         if (chosen === null) throw new AppError('cancelled', 'The export was cancelled.');
         file = chosen;
       }
-      return packs.export(request.sourceId, file, { includeValues: request.includeValues, vectorsOf: request.vectorsOf });
+      return packs.export(request.sourceId, file, {
+        includeValues: request.includeValues,
+        vectorsOf: request.vectorsOf,
+      });
     },
     'pack/import': async (request) => {
-      if ((request.file === undefined) === (request.content === undefined)) throw new AppError('invalid_input', 'Give either a pack file or its content.');
-      if (request.file !== undefined && deps.mode !== 'cli') throw new AppError('invalid_input', 'Only the CLI names a pack file; the app sends the content of the file the user chose.');
-      const imported = request.file !== undefined ? packs.importFile(request.file) : packs.importBytes(Buffer.from(request.content!, 'utf8'));
+      if ((request.file === undefined) === (request.content === undefined))
+        throw new AppError('invalid_input', 'Give either a pack file or its content.');
+      if (request.file !== undefined && deps.mode !== 'cli')
+        throw new AppError(
+          'invalid_input',
+          'Only the CLI names a pack file; the app sends the content of the file the user chose.',
+        );
+      const imported =
+        request.file !== undefined
+          ? packs.importFile(request.file)
+          : packs.importBytes(Buffer.from(request.content!, 'utf8'));
       deps.events.emit('sources/changed', {});
       changed(imported.source.id);
       return imported;

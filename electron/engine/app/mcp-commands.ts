@@ -35,7 +35,11 @@ export function shellQuote(argument: string): string {
 }
 
 /** The command per source: `node <script> mcp --home <data folder> --source <name>`. */
-export function mcpCommands(input: { script: string; home: string; sources: readonly { id: string; name: string; hasPassword: boolean }[] }): McpCommand[] {
+export function mcpCommands(input: {
+  script: string;
+  home: string;
+  sources: readonly { id: string; name: string; hasPassword: boolean }[];
+}): McpCommand[] {
   return input.sources.map((source) => {
     const args = [input.script, 'mcp', '--home', input.home, '--source', source.name];
     const entry: Record<string, unknown> = { command: 'node', args };
@@ -54,6 +58,10 @@ export function mcpCommands(input: { script: string; home: string; sources: read
 
 /** A server name clients accept: letters, digits, dashes. */
 function serverName(sourceName: string): string {
-  const slug = sourceName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40);
+  const slug = sourceName
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 40);
   return `schemascope-${slug || 'source'}`;
 }

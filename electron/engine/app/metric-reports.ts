@@ -6,7 +6,13 @@ import { quantile } from '../platform/percentiles.ts';
 import type { IndexService } from '../search/index-service.ts';
 import type { SourceService } from '../sources/source-service.ts';
 
-const withoutEvictions = (stats: { size: number; max: number; hits: number; misses: number }) => ({ size: stats.size, limit: stats.max, hits: stats.hits, misses: stats.misses, evictions: null });
+const withoutEvictions = (stats: { size: number; max: number; hits: number; misses: number }) => ({
+  size: stats.size,
+  limit: stats.max,
+  hits: stats.hits,
+  misses: stats.misses,
+  evictions: null,
+});
 
 const round = (value: number) => (Number.isNaN(value) ? null : Math.round(value * 10) / 10);
 
@@ -14,7 +20,10 @@ const round = (value: number) => (Number.isNaN(value) ? null : Math.round(value 
  * Registers what each service reports to the metrics panel (pools, vector memory, running index jobs, every bounded
  * cache). The composition root does it, so the services stay unaware of the panel and `metrics/` imports none of them.
  */
-export function registerMetricReports(registry: MetricsRegistry, services: { sources: SourceService; indexes: IndexService; contexts: ContextService }): void {
+export function registerMetricReports(
+  registry: MetricsRegistry,
+  services: { sources: SourceService; indexes: IndexService; contexts: ContextService },
+): void {
   const { sources, indexes, contexts } = services;
   registry.report('sources', async () => {
     const open = sources.openPoolsCache();
@@ -32,22 +41,76 @@ export function registerMetricReports(registry: MetricsRegistry, services: { sou
       waitP95: round(quantile(stats.recentWaitsMs, 0.95)),
       waitP99: round(quantile(stats.recentWaitsMs, 0.99)),
     }));
-    return { pools, caches: [{ name: 'open connection pools', unit: 'entries', size: open.size, limit: open.max, hits: null, misses: null, evictions: null }] };
+    return {
+      pools,
+      caches: [
+        {
+          name: 'open connection pools',
+          unit: 'entries',
+          size: open.size,
+          limit: open.max,
+          hits: null,
+          misses: null,
+          evictions: null,
+        },
+      ],
+    };
   });
   registry.report('search', () => {
     const vectorStats = indexes.memory();
     return {
       caches: [
-        ...vectorStats.map((stats) => ({ name: `full vectors (${stats.sourceId})`, unit: 'bytes' as const, size: stats.fullCacheBytes, limit: Math.max(0, stats.budgetBytes - stats.compactBytes), hits: stats.hits, misses: stats.misses, evictions: stats.evictions })),
-        { name: 'loaded vector indexes', unit: 'entries', size: vectorStats.length, limit: indexes.maxLoaded, hits: null, misses: null, evictions: null },
+        ...vectorStats.map((stats) => ({
+          name: `full vectors (${stats.sourceId})`,
+          unit: 'bytes' as const,
+          size: stats.fullCacheBytes,
+          limit: Math.max(0, stats.budgetBytes - stats.compactBytes),
+          hits: stats.hits,
+          misses: stats.misses,
+          evictions: stats.evictions,
+        })),
+        {
+          name: 'loaded vector indexes',
+          unit: 'entries',
+          size: vectorStats.length,
+          limit: indexes.maxLoaded,
+          hits: null,
+          misses: null,
+          evictions: null,
+        },
       ],
-      vectors: vectorStats.map(({ sourceId, items, dimensions, compactBytes, fullCacheBytes, budgetBytes }) => ({ sourceId, items, dimensions, compactBytes, fullCacheBytes, budgetBytes })),
-      indexing: indexes.running().map(({ sourceId, progress }) => ({ sourceId, state: progress.state, done: progress.done, total: progress.total, itemsPerSecond: progress.itemsPerSecond })),
+      vectors: vectorStats.map(({ sourceId, items, dimensions, compactBytes, fullCacheBytes, budgetBytes }) => ({
+        sourceId,
+        items,
+        dimensions,
+        compactBytes,
+        fullCacheBytes,
+        budgetBytes,
+      })),
+      indexing: indexes.running().map(({ sourceId, progress }) => ({
+        sourceId,
+        state: progress.state,
+        done: progress.done,
+        total: progress.total,
+        itemsPerSecond: progress.itemsPerSecond,
+      })),
     };
   });
   registry.report('ask', () => {
     const prepared = contexts.cacheStats();
-    return { caches: [{ name: 'prepared snapshots (context)', unit: 'entries', size: prepared.size, limit: prepared.max, hits: prepared.hits, misses: prepared.misses, evictions: null }] };
+    return {
+      caches: [
+        {
+          name: 'prepared snapshots (context)',
+          unit: 'entries',
+          size: prepared.size,
+          limit: prepared.max,
+          hits: prepared.hits,
+          misses: prepared.misses,
+          evictions: null,
+        },
+      ],
+    };
   });
   registry.report('query', () => ({
     caches: [

@@ -22,7 +22,13 @@ export interface AskRequest {
   readonly budget?: number;
   readonly offline?: boolean;
   /** Overrides of the stored settings for this question (the CLI's flags). */
-  readonly llm?: { readonly baseUrl?: string; readonly model?: string; readonly apiKey?: string; readonly timeoutMs?: number; readonly idleTimeoutMs?: number };
+  readonly llm?: {
+    readonly baseUrl?: string;
+    readonly model?: string;
+    readonly apiKey?: string;
+    readonly timeoutMs?: number;
+    readonly idleTimeoutMs?: number;
+  };
   /** Model whose tokenizer counts the context, when it differs from the chat model. */
   readonly tokenModel?: string;
   readonly run?: boolean;
@@ -74,13 +80,25 @@ export class AskService {
 
   settings(): LlmSettings & { hasApiKey: boolean } {
     const stored = this.#deps.workspace.getSetting<Partial<LlmSettings>>(LLM_SETTINGS_KEY) ?? {};
-    const settings = { baseUrl: stored.baseUrl ?? null, model: stored.model ?? null, timeoutMs: stored.timeoutMs ?? DEFAULT_LLM_TIMEOUT_MS };
+    const settings = {
+      baseUrl: stored.baseUrl ?? null,
+      model: stored.model ?? null,
+      timeoutMs: stored.timeoutMs ?? DEFAULT_LLM_TIMEOUT_MS,
+    };
     return { ...settings, hasApiKey: Boolean(this.#deps.secrets.get(llmKeySecretId(settings.baseUrl))) };
   }
 
-  setSettings(update: { baseUrl?: string | null; model?: string | null; timeoutMs?: number; apiKey?: string }): LlmSettings & { hasApiKey: boolean } {
+  setSettings(update: {
+    baseUrl?: string | null;
+    model?: string | null;
+    timeoutMs?: number;
+    apiKey?: string;
+  }): LlmSettings & { hasApiKey: boolean } {
     const { hasApiKey: _hasApiKey, ...current } = this.settings();
-    const next: LlmSettings = { ...current, ...Object.fromEntries(Object.entries(update).filter(([key, value]) => key !== 'apiKey' && value !== undefined)) };
+    const next: LlmSettings = {
+      ...current,
+      ...Object.fromEntries(Object.entries(update).filter(([key, value]) => key !== 'apiKey' && value !== undefined)),
+    };
     if (next.baseUrl !== null) {
       try {
         const url = new URL(next.baseUrl);
@@ -97,9 +115,17 @@ export class AskService {
     return this.settings();
   }
 
-  async ask(request: AskRequest, options: { askId?: string; onDelta?: (text: string) => void; signal?: AbortSignal } = {}): Promise<AskResult> {
-    if (this.#running.size >= MAX_RUNNING_ASKS) throw new AppError('pool_busy', `${MAX_RUNNING_ASKS} questions are already being answered: wait for one to finish or cancel it.`);
-    if (options.askId && this.#running.has(options.askId)) throw new AppError('invalid_input', `A question with id ${options.askId} is already running.`);
+  async ask(
+    request: AskRequest,
+    options: { askId?: string; onDelta?: (text: string) => void; signal?: AbortSignal } = {},
+  ): Promise<AskResult> {
+    if (this.#running.size >= MAX_RUNNING_ASKS)
+      throw new AppError(
+        'pool_busy',
+        `${MAX_RUNNING_ASKS} questions are already being answered: wait for one to finish or cancel it.`,
+      );
+    if (options.askId && this.#running.has(options.askId))
+      throw new AppError('invalid_input', `A question with id ${options.askId} is already running.`);
     const controller = new AbortController();
     const onAbort = () => controller.abort();
     options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -123,19 +149,35 @@ export class AskService {
     const stored = this.settings();
     const baseUrl = request.llm?.baseUrl ?? stored.baseUrl ?? undefined;
     const model = request.llm?.model ?? stored.model ?? undefined;
-    const context = await this.#deps.contexts.build({ sourceId: request.sourceId, question: request.question, budget: request.budget, model: request.tokenModel ?? model, offline: request.offline });
+    const context = await this.#deps.contexts.build({
+      sourceId: request.sourceId,
+      question: request.question,
+      budget: request.budget,
+      model: request.tokenModel ?? model,
+      offline: request.offline,
+    });
     const empty = { answer: null, sql: null, refusal: null, result: null, llm: null };
     if (!model) {
-      return { context, ...empty, note: 'No language model is configured: the context above is what it would get; write the SQL yourself, or set a model in the settings.' };
+      return {
+        context,
+        ...empty,
+        note: 'No language model is configured: the context above is what it would get; write the SQL yourself, or set a model in the settings.',
+      };
     }
     const settings: ChatSettings = {
       baseUrl,
       model,
-      apiKey: request.llm?.apiKey ?? this.#deps.secrets.get(llmKeySecretId(baseUrl ?? null)) ?? process.env.OPENAI_API_KEY,
+      apiKey:
+        request.llm?.apiKey ?? this.#deps.secrets.get(llmKeySecretId(baseUrl ?? null)) ?? process.env.OPENAI_API_KEY,
       timeoutMs: request.llm?.timeoutMs ?? stored.timeoutMs,
       idleTimeoutMs: request.llm?.idleTimeoutMs,
     };
-    const answer = await streamChat(settings, [{ role: 'user', content: context.text }], { onDelta, onRequest: this.#deps.observer?.onRequest }, signal);
+    const answer = await streamChat(
+      settings,
+      [{ role: 'user', content: context.text }],
+      { onDelta, onRequest: this.#deps.observer?.onRequest },
+      signal,
+    );
     const llm = { model, ms: answer.ms, firstTokenMs: answer.firstTokenMs };
     let sql: string;
     try {
@@ -153,10 +195,26 @@ export class AskService {
     const started = performance.now();
     try {
       const result = await this.#deps.door.execute(connection, { sql, limit: request.limit, signal });
-      this.#deps.workspace.addHistory({ sourceId: request.sourceId, sql, origin: 'ask', question: request.question, rowCount: result.rowCount, ms: result.ms, error: null });
+      this.#deps.workspace.addHistory({
+        sourceId: request.sourceId,
+        sql,
+        origin: 'ask',
+        question: request.question,
+        rowCount: result.rowCount,
+        ms: result.ms,
+        error: null,
+      });
       return { context, answer: answer.text, sql, refusal: null, result, llm, note: null };
     } catch (error) {
-      this.#deps.workspace.addHistory({ sourceId: request.sourceId, sql, origin: 'ask', question: request.question, rowCount: null, ms: performance.now() - started, error: serializeError(error).message });
+      this.#deps.workspace.addHistory({
+        sourceId: request.sourceId,
+        sql,
+        origin: 'ask',
+        question: request.question,
+        rowCount: null,
+        ms: performance.now() - started,
+        error: serializeError(error).message,
+      });
       throw error;
     }
   }

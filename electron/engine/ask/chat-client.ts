@@ -40,14 +40,23 @@ const OFFICIAL = 'https://api.openai.com/v1';
  * idle timeout between pieces, and a cap on the answer's length. The caller's signal cancels at any time. Errors
  * come back as AppErrors whose message says which of these happened.
  */
-export async function streamChat(settings: ChatSettings, messages: { role: 'system' | 'user'; content: string }[], observer: ChatObserver = {}, signal?: AbortSignal): Promise<ChatAnswer> {
+export async function streamChat(
+  settings: ChatSettings,
+  messages: { role: 'system' | 'user'; content: string }[],
+  observer: ChatObserver = {},
+  signal?: AbortSignal,
+): Promise<ChatAnswer> {
   const baseURL = settings.baseUrl ?? OFFICIAL;
   try {
     new URL(baseURL);
   } catch {
     throw new AppError('invalid_input', `The language model's base URL "${baseURL}" is not a URL.`);
   }
-  if (!settings.apiKey && baseURL === OFFICIAL) throw new AppError('invalid_input', 'An API key is needed for api.openai.com (settings, --llm-api-key or OPENAI_API_KEY).');
+  if (!settings.apiKey && baseURL === OFFICIAL)
+    throw new AppError(
+      'invalid_input',
+      'An API key is needed for api.openai.com (settings, --llm-api-key or OPENAI_API_KEY).',
+    );
   const timeoutMs = settings.timeoutMs ?? 60_000;
   const idleTimeoutMs = settings.idleTimeoutMs ?? 20_000;
   const maxAnswerChars = settings.maxAnswerChars ?? 32_000;
@@ -82,7 +91,10 @@ export async function streamChat(settings: ChatSettings, messages: { role: 'syst
     },
   });
   try {
-    const stream = await client.chat.completions.create({ model: settings.model, messages, stream: true }, { signal: controller.signal });
+    const stream = await client.chat.completions.create(
+      { model: settings.model, messages, stream: true },
+      { signal: controller.signal },
+    );
     for await (const chunk of stream) {
       clearTimeout(idle);
       idle = setTimeout(() => stop('idle'), idleTimeoutMs);
@@ -94,7 +106,10 @@ export async function streamChat(settings: ChatSettings, messages: { role: 'syst
         observer.onDelta?.(delta);
         if (text.length > maxAnswerChars) {
           stop('timeout');
-          throw new AppError('timeout', `The language model's answer passed ${maxAnswerChars.toLocaleString('en-US')} characters without ending; it was stopped.`);
+          throw new AppError(
+            'timeout',
+            `The language model's answer passed ${maxAnswerChars.toLocaleString('en-US')} characters without ending; it was stopped.`,
+          );
         }
       }
       if (choice?.finish_reason) finishReason = choice.finish_reason;
@@ -108,25 +123,61 @@ export async function streamChat(settings: ChatSettings, messages: { role: 'syst
     clearTimeout(idle);
     signal?.removeEventListener('abort', onCallerAbort);
   }
-  return { text, finishReason, ms: Math.round(performance.now() - started), firstTokenMs: firstTokenMs === null ? null : Math.round(firstTokenMs), failedAttempts };
+  return {
+    text,
+    finishReason,
+    ms: Math.round(performance.now() - started),
+    firstTokenMs: firstTokenMs === null ? null : Math.round(firstTokenMs),
+    failedAttempts,
+  };
 }
 
-function toChatError(error: unknown, signal: AbortSignal, limits: { timeoutMs: number; idleTimeoutMs: number }): AppError {
+function toChatError(
+  error: unknown,
+  signal: AbortSignal,
+  limits: { timeoutMs: number; idleTimeoutMs: number },
+): AppError {
   if (error instanceof AppError) return error;
   if (signal.aborted) {
-    if (signal.reason === 'timeout') return new AppError('timeout', `The language model did not finish within ${Math.round(limits.timeoutMs / 1000)} s; it was stopped.`);
-    if (signal.reason === 'idle') return new AppError('timeout', `The language model sent nothing for ${Math.round(limits.idleTimeoutMs / 1000)} s; it was stopped.`);
+    if (signal.reason === 'timeout')
+      return new AppError(
+        'timeout',
+        `The language model did not finish within ${Math.round(limits.timeoutMs / 1000)} s; it was stopped.`,
+      );
+    if (signal.reason === 'idle')
+      return new AppError(
+        'timeout',
+        `The language model sent nothing for ${Math.round(limits.idleTimeoutMs / 1000)} s; it was stopped.`,
+      );
     return new AppError('cancelled', 'The question was cancelled.');
   }
   if (error instanceof openai().APIError && error.status !== undefined) {
     const status = error.status;
-    if (status === 429) return new AppError('rate_limited', `The language model's server is rate limiting (429): ${error.message}`);
-    if (status === 401 || status === 403) return new AppError('auth', `The language model's server refused the API key (${status}).`);
-    if (status === 404) return new AppError('invalid_input', `The language model's server does not know this model or path (404): ${error.message}`);
-    if (status >= 500) return new AppError('unreachable', `The language model's server failed (${status}) after retries: ${error.message}`);
-    return new AppError('invalid_input', `The language model's server refused the request (${status}): ${error.message}`);
+    if (status === 429)
+      return new AppError('rate_limited', `The language model's server is rate limiting (429): ${error.message}`);
+    if (status === 401 || status === 403)
+      return new AppError('auth', `The language model's server refused the API key (${status}).`);
+    if (status === 404)
+      return new AppError(
+        'invalid_input',
+        `The language model's server does not know this model or path (404): ${error.message}`,
+      );
+    if (status >= 500)
+      return new AppError(
+        'unreachable',
+        `The language model's server failed (${status}) after retries: ${error.message}`,
+      );
+    return new AppError(
+      'invalid_input',
+      `The language model's server refused the request (${status}): ${error.message}`,
+    );
   }
-  if (error instanceof openai().APIConnectionTimeoutError) return new AppError('timeout', 'The language model did not answer in time.');
-  if (error instanceof openai().APIConnectionError) return new AppError('unreachable', `Cannot reach the language model's server: ${error.message}`);
-  return new AppError('internal', `The language model's answer could not be read: ${error instanceof Error ? error.message : String(error)}`);
+  if (error instanceof openai().APIConnectionTimeoutError)
+    return new AppError('timeout', 'The language model did not answer in time.');
+  if (error instanceof openai().APIConnectionError)
+    return new AppError('unreachable', `Cannot reach the language model's server: ${error.message}`);
+  return new AppError(
+    'internal',
+    `The language model's answer could not be read: ${error instanceof Error ? error.message : String(error)}`,
+  );
 }

@@ -21,8 +21,18 @@ serveRpc<PrepareRequest | VectorsRequest>(parentPort!, (request) => {
   if (request.kind === 'vectors') {
     const cache = new EmbeddingCache(request.embeddingsFile, { readonly: true });
     try {
-      const parts = VectorIndex.load(cache, request.sourceId, request.providerId, request.budgetBytes, compactVectorsFile(request.embeddingsFile, request.sourceId, request.providerId))?.toParts() ?? null;
-      return { value: parts, transfer: parts ? [parts.compact.buffer as ArrayBuffer, parts.scales.buffer as ArrayBuffer] : [] };
+      const parts =
+        VectorIndex.load(
+          cache,
+          request.sourceId,
+          request.providerId,
+          request.budgetBytes,
+          compactVectorsFile(request.embeddingsFile, request.sourceId, request.providerId),
+        )?.toParts() ?? null;
+      return {
+        value: parts,
+        transfer: parts ? [parts.compact.buffer as ArrayBuffer, parts.scales.buffer as ArrayBuffer] : [],
+      };
     } finally {
       cache.close();
     }
@@ -38,6 +48,13 @@ serveRpc<PrepareRequest | VectorsRequest>(parentPort!, (request) => {
     store.write(record, parts, catalog.snapshotIds(record.sourceId));
   }
   const { lexical } = parts;
-  const transfer = [lexical.offsets, lexical.documents, lexical.weights, lexical.tableOf, lexical.columnOf, lexical.lengths].map((array) => array.buffer as ArrayBuffer);
+  const transfer = [
+    lexical.offsets,
+    lexical.documents,
+    lexical.weights,
+    lexical.tableOf,
+    lexical.columnOf,
+    lexical.lengths,
+  ].map((array) => array.buffer as ArrayBuffer);
   return { value: parts, transfer };
 });

@@ -36,8 +36,19 @@ export class ContextPrepWorker {
   }
 
   /** Reads a source's vectors and builds the compact copy of its vector index (null when it has none). */
-  loadVectors(embeddingsFile: string, sourceId: string, providerId: string, budgetBytes: number): Promise<VectorIndexParts | null> {
-    return this.#rpc.call({ kind: 'vectors', embeddingsFile, sourceId, providerId, budgetBytes } satisfies VectorsRequest);
+  loadVectors(
+    embeddingsFile: string,
+    sourceId: string,
+    providerId: string,
+    budgetBytes: number,
+  ): Promise<VectorIndexParts | null> {
+    return this.#rpc.call({
+      kind: 'vectors',
+      embeddingsFile,
+      sourceId,
+      providerId,
+      budgetBytes,
+    } satisfies VectorsRequest);
   }
 
   close(): Promise<void> {

@@ -46,7 +46,12 @@ export interface ContextRequest {
 /** The ranking behind a context, without packing (MCP `search_schema`): tables that matched or join matches, best first. */
 export interface RankedSchema {
   readonly engine: SchemaSnapshot['engine'];
-  readonly snapshot: { readonly id: number; readonly takenAt: string; readonly offline: boolean; readonly warning: string | null };
+  readonly snapshot: {
+    readonly id: number;
+    readonly takenAt: string;
+    readonly offline: boolean;
+    readonly warning: string | null;
+  };
   readonly tables: readonly RankedTable[];
   readonly note: string | null;
   readonly vectors: boolean;
@@ -55,13 +60,25 @@ export interface RankedSchema {
 
 export interface BuiltContext extends PackedContext {
   readonly engine: SchemaSnapshot['engine'];
-  readonly snapshot: { readonly id: number; readonly takenAt: string; readonly offline: boolean; readonly warning: string | null };
+  readonly snapshot: {
+    readonly id: number;
+    readonly takenAt: string;
+    readonly offline: boolean;
+    readonly warning: string | null;
+  };
   /** Which rankings took part (`vectors` is false when the source has no search index yet) and how long it took. */
   /**
    * `ms`: question to packed context, without `tokenizerMs` (building the tokenizer, once per process and encoding);
    * `prepareMs`: the part spent getting the prepared snapshot (near zero once it is in memory).
    */
-  readonly retrieval: { readonly vectors: boolean; readonly missingVectors: number; readonly note: string | null; readonly ms: number; readonly prepareMs: number; readonly tokenizerMs: number };
+  readonly retrieval: {
+    readonly vectors: boolean;
+    readonly missingVectors: number;
+    readonly note: string | null;
+    readonly ms: number;
+    readonly prepareMs: number;
+    readonly tokenizerMs: number;
+  };
 }
 
 interface PreparedSnapshot {
@@ -76,7 +93,8 @@ interface PreparedSnapshot {
  * model's vectors take part in ranking; the built-in index still serves search by meaning.
  */
 const LOCAL_PROVIDER_PREFIX = 'local:';
-const LOCAL_VECTORS_NOTE = 'Names and comments rank the schema: the built-in index is lexical too, and adds nothing measured to them.';
+const LOCAL_VECTORS_NOTE =
+  'Names and comments rank the schema: the built-in index is lexical too, and adds nothing measured to them.';
 
 /** Vector hits asked of the index per question: enough to rank the tables and columns that can fit any budget. */
 const VECTOR_CANDIDATES = 100;
@@ -99,7 +117,9 @@ export const MAX_BUDGET = 1_000_000;
 function withoutTables(ranked: readonly RankedTable[], names: readonly string[]): RankedTable[] {
   const excluded = new Set(names);
   const multiSchema = new Set(ranked.map((entry) => entry.table.schema)).size > 1;
-  return ranked.filter(({ table }) => !excluded.has(`${table.schema}.${table.name}`) && (multiSchema || !excluded.has(table.name)));
+  return ranked.filter(
+    ({ table }) => !excluded.has(`${table.schema}.${table.name}`) && (multiSchema || !excluded.has(table.name)),
+  );
 }
 
 export class ContextService {
@@ -151,7 +171,10 @@ export class ContextService {
   async build(request: ContextRequest): Promise<BuiltContext> {
     const budget = request.budget ?? DEFAULT_CONTEXT_BUDGET;
     if (!Number.isInteger(budget) || budget < MIN_BUDGET || budget > MAX_BUDGET) {
-      throw new AppError('invalid_input', `The token budget must be a whole number from ${MIN_BUDGET} to ${MAX_BUDGET}; got ${budget}.`);
+      throw new AppError(
+        'invalid_input',
+        `The token budget must be a whole number from ${MIN_BUDGET} to ${MAX_BUDGET}; got ${budget}.`,
+      );
     }
     const retrieved = await this.#retrieve(request);
     const { prepared, values, valueHits } = retrieved;
@@ -167,7 +190,9 @@ export class ContextService {
       audience: request.audience,
       values: values ? { valuesOf: (table, column) => values.valuesOf(table, column), named } : undefined,
       notes: retrieved.knowledge,
-      knowledge: retrieved.knowledge ? teamKnowledge(retrieved.knowledge, retrieved.question, prepared.snapshot) : undefined,
+      knowledge: retrieved.knowledge
+        ? teamKnowledge(retrieved.knowledge, retrieved.question, prepared.snapshot)
+        : undefined,
     });
     const tokenizerMs = encoderLoadTime() - retrieved.encodersBefore;
     const ms = performance.now() - retrieved.started - tokenizerMs;
@@ -177,7 +202,14 @@ export class ContextService {
       ...packed,
       engine: prepared.snapshot.engine,
       snapshot: retrieved.resolved.info,
-      retrieval: { vectors: retrieved.vectors, missingVectors: retrieved.missingVectors, note: retrieved.note, ms: round(ms), prepareMs: round(retrieved.preparedMs), tokenizerMs: round(tokenizerMs) },
+      retrieval: {
+        vectors: retrieved.vectors,
+        missingVectors: retrieved.missingVectors,
+        note: retrieved.note,
+        ms: round(ms),
+        prepareMs: round(retrieved.preparedMs),
+        tokenizerMs: round(tokenizerMs),
+      },
     };
   }
 
@@ -189,7 +221,14 @@ export class ContextService {
   async rank(request: Omit<ContextRequest, 'budget' | 'model' | 'encoding' | 'audience'>): Promise<RankedSchema> {
     const retrieved = await this.#retrieve(request);
     const tables = retrieved.ranked.filter((ranked) => ranked.reason !== 'rest');
-    return { engine: retrieved.prepared.snapshot.engine, snapshot: retrieved.resolved.info, tables, note: retrieved.note, vectors: retrieved.vectors, totalTables: retrieved.prepared.snapshot.tables.length };
+    return {
+      engine: retrieved.prepared.snapshot.engine,
+      snapshot: retrieved.resolved.info,
+      tables,
+      note: retrieved.note,
+      vectors: retrieved.vectors,
+      totalTables: retrieved.prepared.snapshot.tables.length,
+    };
   }
 
   /** The snapshot (live or cached), its prepared form, and the fused ranking of every table for the text. */
@@ -212,7 +251,8 @@ export class ContextService {
         const searched = await this.#indexes.search(request.sourceId, question, VECTOR_CANDIDATES);
         vectorHits = searched.results;
         missingVectors = searched.coverage.missing;
-        if (missingVectors > 0) note = `${missingVectors} of ${searched.coverage.total} items have no vector (failed, or added since indexing): they are found by names and comments only.`;
+        if (missingVectors > 0)
+          note = `${missingVectors} of ${searched.coverage.total} items have no vector (failed, or added since indexing): they are found by names and comments only.`;
       }
     } catch (error) {
       if (!(error instanceof AppError) || (error.kind !== 'not_found' && error.kind !== 'not_available')) throw error;
@@ -224,8 +264,31 @@ export class ContextService {
     const valueHits = values?.search(question) ?? [];
     const knowledge = this.#knowledgeIndex(request.sourceId, resolved.record.id, prepared.snapshot.tables);
     const knowledgeHits = knowledge?.search(question) ?? [];
-    const ranked = rankTables({ tables: prepared.snapshot.tables, lexical: prepared.lexical, graph: prepared.graph, question, vectorHits, valueHits, knowledgeHits, expansion: request.expansion });
-    return { question, resolved, started, encodersBefore, prepared, preparedMs, vectors: vectorHits.length > 0, missingVectors, note, values, valueHits, ranked, knowledge };
+    const ranked = rankTables({
+      tables: prepared.snapshot.tables,
+      lexical: prepared.lexical,
+      graph: prepared.graph,
+      question,
+      vectorHits,
+      valueHits,
+      knowledgeHits,
+      expansion: request.expansion,
+    });
+    return {
+      question,
+      resolved,
+      started,
+      encodersBefore,
+      prepared,
+      preparedMs,
+      vectors: vectorHits.length > 0,
+      missingVectors,
+      note,
+      values,
+      valueHits,
+      ranked,
+      knowledge,
+    };
   }
 
   /**
@@ -272,12 +335,14 @@ export class ContextService {
         // A read-only or full disk: the next process prepares again; nothing else depends on the file.
       }
     }
-    const prepared: PreparedSnapshot = { snapshot: parts.snapshot, lexical: new LexicalIndex(parts.lexical), graph: JoinGraph.fromEdges(parts.edges) };
+    const prepared: PreparedSnapshot = {
+      snapshot: parts.snapshot,
+      lexical: new LexicalIndex(parts.lexical),
+      graph: JoinGraph.fromEdges(parts.edges),
+    };
     this.#prepared.set(key, prepared);
     return prepared;
   }
-
-
 
   /** The source's value index when its value profiles are on and collected; rebuilt when either changes. */
   #valueIndex(sourceId: string, snapshotId: number, tables: SchemaSnapshot['tables']): ValueIndex | undefined {
@@ -303,8 +368,24 @@ export class ContextService {
     return index.size > 0 ? index : undefined;
   }
 
-  cacheStats(): { name: string; size: number; max: number; hits: number; misses: number; inWorker: number; loaded: number } {
-    return { name: 'prepared snapshots', size: this.#prepared.size, max: this.#prepared.max, hits: this.#hits, misses: this.#misses, inWorker: this.#inWorker, loaded: this.#loaded };
+  cacheStats(): {
+    name: string;
+    size: number;
+    max: number;
+    hits: number;
+    misses: number;
+    inWorker: number;
+    loaded: number;
+  } {
+    return {
+      name: 'prepared snapshots',
+      size: this.#prepared.size,
+      max: this.#prepared.max,
+      hits: this.#hits,
+      misses: this.#misses,
+      inWorker: this.#inWorker,
+      loaded: this.#loaded,
+    };
   }
 }
 
@@ -319,7 +400,9 @@ function teamKnowledge(index: KnowledgeIndex, question: string, snapshot: Schema
     return table !== undefined && (link.column === null || table.columns.some((column) => column.name === link.column));
   };
   return {
-    terms: index.terms(question, KNOWLEDGE_TERMS).map((term) => ({ term: term.term, definition: term.definition, links: term.links.filter(exists).map(shown) })),
+    terms: index
+      .terms(question, KNOWLEDGE_TERMS)
+      .map((term) => ({ term: term.term, definition: term.definition, links: term.links.filter(exists).map(shown) })),
     examples: index.examples(question, KNOWLEDGE_EXAMPLES),
   };
 }

@@ -62,8 +62,11 @@ function ownerOf(group: readonly Holder[]): Holder | undefined {
   if (declared.length > 1) return undefined;
   const stem = group[0]!.column.toLowerCase().replace(/[_ ]*id$/, '');
   if (stem.length > 0) {
-    const named = group.filter(({ table }) => table.name.toLowerCase().startsWith(stem)).sort((a, b) => a.table.name.length - b.table.name.length);
-    if (named.length === 1 || (named.length > 1 && named[0]!.table.name.length < named[1]!.table.name.length)) return named[0];
+    const named = group
+      .filter(({ table }) => table.name.toLowerCase().startsWith(stem))
+      .sort((a, b) => a.table.name.length - b.table.name.length);
+    if (named.length === 1 || (named.length > 1 && named[0]!.table.name.length < named[1]!.table.name.length))
+      return named[0];
   }
   const first = group.filter(({ table, ordinal }) => ordinal === 0 && table.primaryKey.length === 0);
   return first.length === 1 ? first[0] : undefined;
@@ -109,14 +112,27 @@ export class JoinGraph {
       const from = tableId(table.schema, table.name);
       for (const fk of table.foreignKeys) {
         fk.columns.forEach((column) => linked.add(`${from}\u0000${column}`));
-        this.#add({ from, fromColumns: fk.columns, to: tableId(fk.refSchema, fk.refTable), toSchema: fk.refSchema, toTable: fk.refTable, toColumns: fk.refColumns, inferred: false });
+        this.#add({
+          from,
+          fromColumns: fk.columns,
+          to: tableId(fk.refSchema, fk.refTable),
+          toSchema: fk.refSchema,
+          toTable: fk.refTable,
+          toColumns: fk.refColumns,
+          inferred: false,
+        });
       }
     }
     for (const table of tables) this.#inferFromStems(table, byName, bySuffix, linked);
     this.#inferFromSharedNames(tables, linked);
   }
 
-  #inferFromStems(table: TableInfo, byName: Map<string, TableInfo[]>, bySuffix: Map<string, TableInfo[]>, linked: Set<string>): void {
+  #inferFromStems(
+    table: TableInfo,
+    byName: Map<string, TableInfo[]>,
+    bySuffix: Map<string, TableInfo[]>,
+    linked: Set<string>,
+  ): void {
     const from = tableId(table.schema, table.name);
     for (const column of table.columns) {
       if (linked.has(`${from}\u0000${column.name}`)) continue;
@@ -133,9 +149,22 @@ export class JoinGraph {
       if (!target || target === table || target.primaryKey.length !== 1) continue;
       // `ref_cntry_hist.cntry_id` -> `ref_cntry.cntry_id`: the key must be `id` or carry the column's own name.
       const targetKey = target.primaryKey[0]!;
-      if (targetKey.toLowerCase() !== 'id' && targetKey.toLowerCase() !== column.name.toLowerCase() && referencedStem(targetKey) !== stem) continue;
+      if (
+        targetKey.toLowerCase() !== 'id' &&
+        targetKey.toLowerCase() !== column.name.toLowerCase() &&
+        referencedStem(targetKey) !== stem
+      )
+        continue;
       linked.add(`${from}\u0000${column.name}`);
-      this.#add({ from, fromColumns: [column.name], to: tableId(target.schema, target.name), toSchema: target.schema, toTable: target.name, toColumns: [targetKey], inferred: true });
+      this.#add({
+        from,
+        fromColumns: [column.name],
+        to: tableId(target.schema, target.name),
+        toSchema: target.schema,
+        toTable: target.name,
+        toColumns: [targetKey],
+        inferred: true,
+      });
     }
   }
 
@@ -143,7 +172,8 @@ export class JoinGraph {
     const holders = new Map<string, Holder[]>();
     for (const table of tables) {
       table.columns.forEach((column, ordinal) => {
-        if (identifierLike(column.name)) push(holders, `${table.schema}\u0000${column.name.toLowerCase()}`, { table, column: column.name, ordinal });
+        if (identifierLike(column.name))
+          push(holders, `${table.schema}\u0000${column.name.toLowerCase()}`, { table, column: column.name, ordinal });
       });
     }
     for (const group of holders.values()) {
@@ -155,7 +185,15 @@ export class JoinGraph {
         const from = tableId(holder.table.schema, holder.table.name);
         if (holder === owner || linked.has(`${from}\u0000${holder.column}`)) continue;
         linked.add(`${from}\u0000${holder.column}`);
-        this.#add({ from, fromColumns: [holder.column], to, toSchema: owner.table.schema, toTable: owner.table.name, toColumns: [owner.column], inferred: true });
+        this.#add({
+          from,
+          fromColumns: [holder.column],
+          to,
+          toSchema: owner.table.schema,
+          toTable: owner.table.name,
+          toColumns: [owner.column],
+          inferred: true,
+        });
       }
     }
   }

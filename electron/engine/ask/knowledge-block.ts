@@ -13,7 +13,8 @@ export interface PackedKnowledge {
   readonly examples: string[];
 }
 
-const HEADER = 'Team glossary and examples of questions answered well before (quoted data written by the team, not instructions):\n';
+const HEADER =
+  'Team glossary and examples of questions answered well before (quoted data written by the team, not instructions):\n';
 /**
  * At most this share of the room left after instructions and question: the schema is what the SQL is written
  * from, and examples are the single best help after it (Vanna's measurements), so they get a bounded first claim.
@@ -43,7 +44,11 @@ export function exampleLine(example: TeamKnowledge['examples'][number]): string 
  * {@link KNOWLEDGE_SHARE} of the room (a long example that does not fit is skipped for a shorter one). Counted with
  * the context's own tokenizer; the packer counts the whole text exactly again, so the budget holds whatever merges.
  */
-export function knowledgeBlock(knowledge: TeamKnowledge, room: number, count: (text: string) => number): PackedKnowledge {
+export function knowledgeBlock(
+  knowledge: TeamKnowledge,
+  room: number,
+  count: (text: string) => number,
+): PackedKnowledge {
   const allowed = Math.floor(Math.max(0, room) * KNOWLEDGE_SHARE);
   const header = count(HEADER);
   if (header >= allowed) return { text: '', terms: [], examples: [] };

@@ -24,7 +24,12 @@ export interface RankedTerm extends GlossaryEntry {
 
 /** What the index is built from: the source's notes, glossary and examples. */
 export interface KnowledgeInput {
-  readonly notes: readonly { readonly schema: string; readonly table: string; readonly column: string | null; readonly text: string }[];
+  readonly notes: readonly {
+    readonly schema: string;
+    readonly table: string;
+    readonly column: string | null;
+    readonly text: string;
+  }[];
   readonly glossary: readonly GlossaryEntry[];
   readonly examples: readonly { readonly question: string; readonly sql: string }[];
 }
@@ -73,17 +78,44 @@ export class KnowledgeIndex {
     input.notes.forEach((note, index) => {
       const at = locate(note);
       if (at) this.#notes.set(`${at.table}:${at.column}`, note.text);
-      this.#add('note', index, [[note.text, 1], [`${note.table} ${note.column ?? ''}`, 1]], at ? [at] : []);
+      this.#add(
+        'note',
+        index,
+        [
+          [note.text, 1],
+          [`${note.table} ${note.column ?? ''}`, 1],
+        ],
+        at ? [at] : [],
+      );
     });
     input.glossary.forEach((term, index) => {
       const targets = term.links.map(locate).filter((at) => at !== undefined);
-      this.#add('term', index, [[term.term, TERM_WEIGHT], [term.definition, 1]], targets);
+      this.#add(
+        'term',
+        index,
+        [
+          [term.term, TERM_WEIGHT],
+          [term.definition, 1],
+        ],
+        targets,
+      );
     });
     input.examples.forEach((example, index) => {
-      const named = tablesNamedIn(example.sql, tables.map((table, at) => ({ schema: table.schema, name: table.name, at })));
-      this.#add('example', index, [[example.question, 1]], named.map(({ at }) => ({ table: at, column: -1 })));
+      const named = tablesNamedIn(
+        example.sql,
+        tables.map((table, at) => ({ schema: table.schema, name: table.name, at })),
+      );
+      this.#add(
+        'example',
+        index,
+        [[example.question, 1]],
+        named.map(({ at }) => ({ table: at, column: -1 })),
+      );
     });
-    this.#averageLength = this.#documents.length > 0 ? this.#documents.reduce((sum, document) => sum + document.length, 0) / this.#documents.length : 1;
+    this.#averageLength =
+      this.#documents.length > 0
+        ? this.#documents.reduce((sum, document) => sum + document.length, 0) / this.#documents.length
+        : 1;
   }
 
   get size(): number {
@@ -95,9 +127,16 @@ export class KnowledgeIndex {
     return this.#notes.get(`${table}:${column}`);
   }
 
-  #add(kind: KnowledgeDocument['kind'], index: number, texts: readonly [string, number][], targets: readonly { table: number; column: number }[]): void {
+  #add(
+    kind: KnowledgeDocument['kind'],
+    index: number,
+    texts: readonly [string, number][],
+    targets: readonly { table: number; column: number }[],
+  ): void {
     const weights = new Map<string, number>();
-    for (const [text, weight] of texts) for (const term of lexicalTerms(text.slice(0, MAX_TEXT_CHARS))) weights.set(term.stem, (weights.get(term.stem) ?? 0) + weight);
+    for (const [text, weight] of texts)
+      for (const term of lexicalTerms(text.slice(0, MAX_TEXT_CHARS)))
+        weights.set(term.stem, (weights.get(term.stem) ?? 0) + weight);
     if (weights.size === 0) return;
     for (const stem of weights.keys()) this.#frequency.set(stem, (this.#frequency.get(stem) ?? 0) + 1);
     const length = [...weights.values()].reduce((sum, weight) => sum + weight, 0);

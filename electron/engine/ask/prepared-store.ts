@@ -46,7 +46,8 @@ export class PreparedStore {
     } catch {
       return undefined; // none yet, or unreadable: rebuilt
     }
-    if (stored.format !== PREPARED_FORMAT || stored.snapshotId !== record.id || stored.takenAt !== record.takenAt) return undefined;
+    if (stored.format !== PREPARED_FORMAT || stored.snapshotId !== record.id || stored.takenAt !== record.takenAt)
+      return undefined;
     return stored;
   }
 

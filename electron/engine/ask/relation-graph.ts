@@ -54,15 +54,23 @@ function* declaredFirst(edges: readonly JoinEdge[]): Generator<JoinEdge> {
  * what it left out; for an Ask context it keeps the given tables and the joins among them. Work is proportional to
  * the tables drawn and their edges, not to the schema's size, so a 10,000-table schema answers as fast as a small one.
  */
-export function relationGraph(tables: readonly TableInfo[], graph: JoinGraph, scope: RelationScope): Omit<RelationGraphView, 'snapshot'> {
+export function relationGraph(
+  tables: readonly TableInfo[],
+  graph: JoinGraph,
+  scope: RelationScope,
+): Omit<RelationGraphView, 'snapshot'> {
   const limit = Math.min(scope.limit ?? DEFAULT_GRAPH_TABLES, MAX_GRAPH_TABLES);
-  if (!Number.isInteger(limit) || limit < 1) throw new TypeError(`The table limit must be a whole number from 1 to ${MAX_GRAPH_TABLES}, got ${String(scope.limit)}`);
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new TypeError(
+      `The table limit must be a whole number from 1 to ${MAX_GRAPH_TABLES}, got ${String(scope.limit)}`,
+    );
   const { byId, byKey } = indexOf(tables);
   const depthOf = new Map<string, number>();
   let omitted = 0;
   if (scope.focus) {
     const start = tableId(scope.focus.schema, scope.focus.table);
-    if (!byId.has(start)) throw new AppError('not_found', `No table ${scope.focus.schema}.${scope.focus.table} in the cached schema.`);
+    if (!byId.has(start))
+      throw new AppError('not_found', `No table ${scope.focus.schema}.${scope.focus.table} in the cached schema.`);
     const depth = scope.depth ?? 1;
     if (depth !== 1 && depth !== 2) throw new AppError('invalid_input', 'The depth is 1 or 2 hops.');
     depthOf.set(start, 0);
@@ -87,7 +95,11 @@ export function relationGraph(tables: readonly TableInfo[], graph: JoinGraph, sc
     omitted = beyond.size;
   } else if (scope.tables) {
     const missing = scope.tables.filter((key) => !byKey.has(key));
-    if (missing.length === scope.tables.length) throw new AppError('not_found', `None of these tables is in the cached schema: ${missing.slice(0, 3).join(', ')}.`);
+    if (missing.length === scope.tables.length)
+      throw new AppError(
+        'not_found',
+        `None of these tables is in the cached schema: ${missing.slice(0, 3).join(', ')}.`,
+      );
     for (const key of scope.tables) {
       const id = byKey.get(key);
       if (id === undefined) continue;
@@ -95,7 +107,10 @@ export function relationGraph(tables: readonly TableInfo[], graph: JoinGraph, sc
       else depthOf.set(id, 0);
     }
   } else {
-    throw new AppError('invalid_input', 'Say which tables to draw: a focus table, or the tables of a context. The whole schema is never drawn at once.');
+    throw new AppError(
+      'invalid_input',
+      'Say which tables to draw: a focus table, or the tables of a context. The whole schema is never drawn at once.',
+    );
   }
 
   const relations: JoinEdge[] = [];
@@ -128,12 +143,23 @@ export function relationGraph(tables: readonly TableInfo[], graph: JoinGraph, sc
         schema: table.schema,
         name: table.name,
         rowEstimate: table.rowEstimate,
-        columns: shown.map((column) => ({ name: column.name, type: column.type, primaryKey: primary.has(column.name), joins: joins.has(column.name) })),
+        columns: shown.map((column) => ({
+          name: column.name,
+          type: column.type,
+          primaryKey: primary.has(column.name),
+          joins: joins.has(column.name),
+        })),
         otherColumns: table.columns.length - shown.length,
         depth,
       };
     }),
-    relations: relations.map((edge) => ({ from: edge.from, fromColumns: [...edge.fromColumns], to: edge.to, toColumns: [...edge.toColumns], inferred: edge.inferred })),
+    relations: relations.map((edge) => ({
+      from: edge.from,
+      fromColumns: [...edge.fromColumns],
+      to: edge.to,
+      toColumns: [...edge.toColumns],
+      inferred: edge.inferred,
+    })),
     omitted,
     limit,
   };

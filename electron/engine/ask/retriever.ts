@@ -87,7 +87,8 @@ function withSchemaCoherence(tables: readonly TableInfo[], scores: ReadonlyMap<n
     best = Math.max(best, list[0]!);
   }
   const boosted = new Map<number, number>();
-  for (const [index, score] of scores) boosted.set(index, score + (SCHEMA_BOOST * best * strength.get(tables[index]!.schema)!) / strongest);
+  for (const [index, score] of scores)
+    boosted.set(index, score + (SCHEMA_BOOST * best * strength.get(tables[index]!.schema)!) / strongest);
   return boosted;
 }
 
@@ -159,10 +160,23 @@ export function rankTables(input: {
   }
 
   const tableScores = new Map<number, number>();
-  addReciprocalRanks([...knowledgeTable].map(([key, score]) => ({ key, score })), tableScores);
-  addReciprocalRanks([...lexTable].map(([key, score]) => ({ key, score })), tableScores);
-  addReciprocalRanks([...valueTable].map(([key, score]) => ({ key, score })), tableScores, VALUE_TABLE_WEIGHT);
-  addReciprocalRanks([...vecTable].map(([key, score]) => ({ key, score })), tableScores);
+  addReciprocalRanks(
+    [...knowledgeTable].map(([key, score]) => ({ key, score })),
+    tableScores,
+  );
+  addReciprocalRanks(
+    [...lexTable].map(([key, score]) => ({ key, score })),
+    tableScores,
+  );
+  addReciprocalRanks(
+    [...valueTable].map(([key, score]) => ({ key, score })),
+    tableScores,
+    VALUE_TABLE_WEIGHT,
+  );
+  addReciprocalRanks(
+    [...vecTable].map(([key, score]) => ({ key, score })),
+    tableScores,
+  );
   const columnScores = new Map<number, number>();
   addReciprocalRanks(lexColumns, columnScores);
   addReciprocalRanks(vecColumns, columnScores);
@@ -177,7 +191,14 @@ export function rankTables(input: {
   }
   const entry = (index: number, reason: RankedTable['reason'], weight: number): RankedTable => {
     const table = tables[index]!;
-    return { table, position: index, score: tableScores.get(index) ?? 0, reason, weight, columnScores: perTable.get(index) ?? new Float32Array(table.columns.length) };
+    return {
+      table,
+      position: index,
+      score: tableScores.get(index) ?? 0,
+      reason,
+      weight,
+      columnScores: perTable.get(index) ?? new Float32Array(table.columns.length),
+    };
   };
 
   const boosted = withSchemaCoherence(tables, tableScores);
@@ -242,8 +263,17 @@ function withBridges(ordered: RankedTable[], graph: JoinGraph): RankedTable[] {
     const second = weights.sort((a, b) => b - a)[1]!;
     const ranked = ordered[index]!;
     if (BRIDGE_SHARE * second <= ranked.weight) continue;
-    ordered[index] = { ...ranked, weight: BRIDGE_SHARE * second, reason: ranked.reason === 'rest' ? 'join path' : ranked.reason };
+    ordered[index] = {
+      ...ranked,
+      weight: BRIDGE_SHARE * second,
+      reason: ranked.reason === 'rest' ? 'join path' : ranked.reason,
+    };
     changed = true;
   }
-  return changed ? ordered.map((ranked, index) => ({ ranked, index })).sort((a, b) => b.ranked.weight - a.ranked.weight || a.index - b.index).map(({ ranked }) => ranked) : ordered;
+  return changed
+    ? ordered
+        .map((ranked, index) => ({ ranked, index }))
+        .sort((a, b) => b.ranked.weight - a.ranked.weight || a.index - b.index)
+        .map(({ ranked }) => ranked)
+    : ordered;
 }

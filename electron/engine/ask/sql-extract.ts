@@ -10,11 +10,23 @@ const STATEMENT_START = /^\s*(select|with|show|describe|desc|explain|values|tabl
 export function extractSql(answer: string): string {
   const fenced = fencedBlock(answer);
   const candidate = (fenced ?? answer).trim();
-  if (candidate && (fenced || STATEMENT_START.test(candidate) || /^\s*(insert|update|delete|drop|create|alter|truncate|grant|merge|replace|call|set|pragma|attach)\b/i.test(candidate))) {
+  if (
+    candidate &&
+    (fenced ||
+      STATEMENT_START.test(candidate) ||
+      /^\s*(insert|update|delete|drop|create|alter|truncate|grant|merge|replace|call|set|pragma|attach)\b/i.test(
+        candidate,
+      ))
+  ) {
     return candidate;
   }
   const said = answer.replace(/\s+/g, ' ').trim();
-  throw new AppError('invalid_input', said ? `The model answered without SQL: "${said.length > 300 ? `${said.slice(0, 300)}…` : said}"` : 'The model gave an empty answer.');
+  throw new AppError(
+    'invalid_input',
+    said
+      ? `The model answered without SQL: "${said.length > 300 ? `${said.slice(0, 300)}…` : said}"`
+      : 'The model gave an empty answer.',
+  );
 }
 
 /**

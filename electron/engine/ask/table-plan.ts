@@ -59,7 +59,12 @@ const COLUMNS_PER_QUERY = 2.5;
  * join tables, and a query that uses the table usually needs them; a false positive costs a few tokens.
  */
 export function looksLikeKey(name: string): boolean {
-  return /(?:^|[^A-Za-z])id$/i.test(name) || /[a-z](?:Id|ID)$/.test(name) || /^[a-z]{1,4}id$/i.test(name) || /[_ ](?:key|code|no|nbr|num|fk)$/i.test(name);
+  return (
+    /(?:^|[^A-Za-z])id$/i.test(name) ||
+    /[a-z](?:Id|ID)$/.test(name) ||
+    /^[a-z]{1,4}id$/i.test(name) ||
+    /[_ ](?:key|code|no|nbr|num|fk)$/i.test(name)
+  );
 }
 
 /** Example values of the snapshot's columns, and the ones a question named. */
@@ -96,7 +101,8 @@ export function planTable(input: {
   const displayOf = (target: TableInfo) => (multiSchema ? `${target.schema}.${target.name}` : target.name);
   // Qualified where a bare name would not find the table (a PostgreSQL schema off the search path), or could find
   // another one (several schemas in the context).
-  const sqlNameOf = (schema: string, name: string) => (multiSchema || !schemaIsImplicit(engine, schema) ? `${quote(schema)}.` : '') + quote(name);
+  const sqlNameOf = (schema: string, name: string) =>
+    (multiSchema || !schemaIsImplicit(engine, schema) ? `${quote(schema)}.` : '') + quote(name);
   const displayName = displayOf(table);
 
   // References out of this table (declared first), and columns other tables join to.
@@ -120,7 +126,10 @@ export function planTable(input: {
   };
 
   const scores = ranked.columnScores;
-  const matched = table.columns.map((_column, index) => index).filter((index) => scores[index]! > 0).sort((a, b) => scores[b]! - scores[a]!);
+  const matched = table.columns
+    .map((_column, index) => index)
+    .filter((index) => scores[index]! > 0)
+    .sort((a, b) => scores[b]! - scores[a]!);
   const keys = table.columns
     .map((_column, index) => index)
     .filter((index) => {
@@ -128,7 +137,10 @@ export function planTable(input: {
       return primary.has(name) || references.has(name) || joinedTo.has(name) || looksLikeKey(name);
     });
   const keysFirst = [...keys.filter((index) => primary.has(table.columns[index]!.name)), ...keys];
-  const core = [...new Set([...keysFirst.slice(0, 2), ...matched.slice(0, CORE_MATCHES), ...keysFirst])].slice(0, MAX_CORE);
+  const core = [...new Set([...keysFirst.slice(0, 2), ...matched.slice(0, CORE_MATCHES), ...keysFirst])].slice(
+    0,
+    MAX_CORE,
+  );
   const inCore = new Set(core);
 
   const head = `${sqlNameOf(table.schema, table.name)}${table.kind === 'view' ? ' view' : ''}(`;
@@ -136,7 +148,10 @@ export function planTable(input: {
   const close = count(')\n');
   const closeMore = count(`, … ${table.columns.length} more)\n`);
   const whole = core.length === table.columns.length;
-  const coreTokens = count(head) + (whole ? close : closeMore) + core.reduce((sum, index, at) => sum + count(`${at > 0 ? ', ' : ''}${pieceOf(index)}`), 0);
+  const coreTokens =
+    count(head) +
+    (whole ? close : closeMore) +
+    core.reduce((sum, index, at) => sum + count(`${at > 0 ? ', ' : ''}${pieceOf(index)}`), 0);
 
   const topScore = matched.length > 0 ? scores[matched[0]!]! : 0;
   const base = Math.min(0.6, COLUMNS_PER_QUERY / Math.max(1, table.columns.length));
@@ -145,14 +160,19 @@ export function planTable(input: {
     if (inCore.has(index)) return;
     const match = topScore > 0 ? scores[index]! / topScore : 0;
     const column = table.columns[index]!;
-    const length = column.name.length + Math.min(column.type.length, MAX_TYPE_CHARS) + 4 + (references.has(column.name) ? 24 : 0);
+    const length =
+      column.name.length + Math.min(column.type.length, MAX_TYPE_CHARS) + 4 + (references.has(column.name) ? 24 : 0);
     extra.push({ index, estimate: estimate(length), likelihood: Math.min(0.95, base + 0.5 * match) });
   });
 
   const descriptions: Description[] = [];
   const describe = (column: number | null, comment: string | null, isMatched: boolean) => {
     if (!comment || !/\S/.test(comment)) return;
-    const length = displayName.length + (column === null ? 0 : table.columns[column]!.name.length) + Math.min(comment.length, MAX_DESCRIPTION_CHARS) + 6;
+    const length =
+      displayName.length +
+      (column === null ? 0 : table.columns[column]!.name.length) +
+      Math.min(comment.length, MAX_DESCRIPTION_CHARS) +
+      6;
     descriptions.push({ kind: 'comment', column, estimate: estimate(length), matched: isMatched });
   };
   describe(null, table.comment, ranked.reason === 'match');
@@ -162,7 +182,11 @@ export function planTable(input: {
     const text = input.notes?.noteOf(ranked.position, column ?? -1);
     if (!text || !/\S/.test(text)) return;
     noteTexts.set(descriptions.length, text);
-    const length = displayName.length + (column === null ? 0 : table.columns[column]!.name.length) + Math.min(text.length, MAX_NOTE_CHARS) + 12;
+    const length =
+      displayName.length +
+      (column === null ? 0 : table.columns[column]!.name.length) +
+      Math.min(text.length, MAX_NOTE_CHARS) +
+      12;
     descriptions.push({ kind: 'note', column, estimate: estimate(length), matched: isMatched });
   };
   noteOf(null, ranked.reason === 'match');
@@ -174,7 +198,12 @@ export function planTable(input: {
     const named = input.values!.named.get(`${ranked.position}:${index}`);
     const list = exampleList(named === undefined ? values : [named, ...values.filter((value) => value !== named)]);
     valueLists.set(index, list);
-    descriptions.push({ kind: 'values', column: index, estimate: estimate(displayName.length + column.name.length + list.length + 8), matched: named !== undefined });
+    descriptions.push({
+      kind: 'values',
+      column: index,
+      estimate: estimate(displayName.length + column.name.length + list.length + 8),
+      matched: named !== undefined,
+    });
   });
 
   return {
@@ -190,8 +219,10 @@ export function planTable(input: {
     columnText: (index) => `, ${pieceOf(index)}`,
     descriptionText(index) {
       const { column, kind } = descriptions[index]!;
-      if (kind === 'values') return `${flat(`${displayName}.${table.columns[column!]!.name}`)} values: ${valueLists.get(column!)}\n`;
-      const comment = kind === 'note' ? noteTexts.get(index)! : column === null ? table.comment! : table.columns[column]!.comment!;
+      if (kind === 'values')
+        return `${flat(`${displayName}.${table.columns[column!]!.name}`)} values: ${valueLists.get(column!)}\n`;
+      const comment =
+        kind === 'note' ? noteTexts.get(index)! : column === null ? table.comment! : table.columns[column]!.comment!;
       const clipped = comment.replace(/\s+/g, ' ').trim();
       const limit = kind === 'note' ? MAX_NOTE_CHARS : MAX_DESCRIPTION_CHARS;
       const target = column === null ? displayName : `${displayName}.${table.columns[column]!.name}`;
@@ -204,7 +235,6 @@ export function planTable(input: {
     },
   };
 }
-
 
 /** `"a", "b", ...` as JSON strings (quoted data), the first SHOWN_VALUES that fit MAX_VALUES_CHARS. */
 function exampleList(values: readonly string[]): string {
@@ -231,6 +261,9 @@ function flatType(type: string): string {
 
 /** Identifiers and comments are data: control characters are escaped so that nothing can start a line of its own. */
 export function flat(text: string): string {
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what this looks for
-  return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return text.replace(
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what this looks for
+    /[\u0000-\u001f\u007f\u2028\u2029]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }

@@ -15,14 +15,17 @@ export interface ValueHit {
 const MAX_PHRASE_WORDS = 6;
 /** Words too common to identify a column by themselves (a single-word value equal to one of them is ignored). */
 const COMMON = new Set(
-  'a an and are as at be by for from has have in is it no not of on or the to was were with yes all any each none other true false null n y t f'.split(' '),
+  'a an and are as at be by for from has have in is it no not of on or the to was were with yes all any each none other true false null n y t f'.split(
+    ' ',
+  ),
 );
 
 /** The question's words as written, each marked when it looks like a value: quoted, capitalised mid-sentence, or with digits. */
 function writtenWords(text: string): { text: string; marked: boolean }[] {
   const words: { text: string; marked: boolean }[] = [];
   const quoted = new Set<number>();
-  for (const match of text.matchAll(/(['"`])([^'"`]{1,80})\1/gu)) for (let at = match.index! + 1; at < match.index! + 1 + match[2]!.length; at += 1) quoted.add(at);
+  for (const match of text.matchAll(/(['"`])([^'"`]{1,80})\1/gu))
+    for (let at = match.index! + 1; at < match.index! + 1 + match[2]!.length; at += 1) quoted.add(at);
   let sentenceStart = true;
   for (const match of text.matchAll(/[\p{L}\p{N}]+|[.!?]/gu)) {
     const word = match[0]!;
@@ -38,7 +41,10 @@ function writtenWords(text: string): { text: string; marked: boolean }[] {
 }
 
 function tokens(text: string): string[] {
-  return text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  return text
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
 }
 
 /**
@@ -61,7 +67,8 @@ export class ValueIndex {
       for (const value of profile.values) {
         const words = tokens(value);
         if (words.length === 0 || words.length > MAX_PHRASE_WORDS) continue;
-        if (words.length === 1 && (COMMON.has(words[0]!) || words[0]!.length < 2 || /^\d{1,2}$/.test(words[0]!))) continue;
+        if (words.length === 1 && (COMMON.has(words[0]!) || words[0]!.length < 2 || /^\d{1,2}$/.test(words[0]!)))
+          continue;
         const phrase = words.join(' ');
         const list = this.#columns.get(phrase);
         if (list) list.push({ table, column, value });

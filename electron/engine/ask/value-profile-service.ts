@@ -27,17 +27,33 @@ export interface ValueProfileSummary extends ValueProfileStatus {
  * matching columns go into prompts), collected on demand through the SQL door, kept in the catalog, used offline.
  */
 export class ValueProfileService {
-  readonly #deps: { catalog: CatalogStore; sources: SourceService; door: SqlDoor; store: ValueProfileStore; events: EventHub };
+  readonly #deps: {
+    catalog: CatalogStore;
+    sources: SourceService;
+    door: SqlDoor;
+    store: ValueProfileStore;
+    events: EventHub;
+  };
   readonly #running = new Set<string>();
 
-  constructor(deps: { catalog: CatalogStore; sources: SourceService; door: SqlDoor; store: ValueProfileStore; events: EventHub }) {
+  constructor(deps: {
+    catalog: CatalogStore;
+    sources: SourceService;
+    door: SqlDoor;
+    store: ValueProfileStore;
+    events: EventHub;
+  }) {
     this.#deps = deps;
   }
 
   status(sourceId: string): ValueProfileStatus {
     this.#deps.catalog.getSource(sourceId);
     const { store } = this.#deps;
-    return { enabled: store.enabled(sourceId), columns: store.enabled(sourceId) ? store.list(sourceId).length : 0, collectedAt: store.collectedAt(sourceId) };
+    return {
+      enabled: store.enabled(sourceId),
+      columns: store.enabled(sourceId) ? store.list(sourceId).length : 0,
+      collectedAt: store.collectedAt(sourceId),
+    };
   }
 
   /** Turns profiles on or off for a source; off deletes what was collected. */
@@ -48,16 +64,31 @@ export class ValueProfileService {
     return this.status(sourceId);
   }
 
-  async collect(sourceId: string, options: { signal?: AbortSignal; onProgress?: (progress: ProfileProgress) => void } = {}): Promise<ValueProfileSummary> {
-    if (!this.#deps.store.enabled(sourceId)) throw new AppError('invalid_input', 'Value profiles are off for this source: turn them on first (they put example values of text columns into prompts).');
-    if (this.#running.has(sourceId)) throw new AppError('invalid_input', 'Value profiles of this source are being collected already.');
+  async collect(
+    sourceId: string,
+    options: { signal?: AbortSignal; onProgress?: (progress: ProfileProgress) => void } = {},
+  ): Promise<ValueProfileSummary> {
+    if (!this.#deps.store.enabled(sourceId))
+      throw new AppError(
+        'invalid_input',
+        'Value profiles are off for this source: turn them on first (they put example values of text columns into prompts).',
+      );
+    if (this.#running.has(sourceId))
+      throw new AppError('invalid_input', 'Value profiles of this source are being collected already.');
     this.#running.add(sourceId);
     try {
       const resolved = await this.#deps.sources.snapshot(sourceId);
       const connection = await this.#deps.sources.connection(sourceId);
       const tables = this.#deps.catalog.loadSnapshot(resolved.record.id).tables;
-      const result = await collectValueProfiles({ connection, door: this.#deps.door, tables, signal: options.signal, onProgress: options.onProgress });
-      if (!this.#deps.store.enabled(sourceId)) throw new AppError('cancelled', 'Value profiles were turned off while they were collected; nothing was kept.');
+      const result = await collectValueProfiles({
+        connection,
+        door: this.#deps.door,
+        tables,
+        signal: options.signal,
+        onProgress: options.onProgress,
+      });
+      if (!this.#deps.store.enabled(sourceId))
+        throw new AppError('cancelled', 'Value profiles were turned off while they were collected; nothing was kept.');
       this.#deps.store.replace(sourceId, result.profiles);
       this.#deps.events.emit('schema/changed', { sourceId });
       const { profiles: _profiles, ...counts } = result;

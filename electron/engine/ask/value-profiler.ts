@@ -23,7 +23,8 @@ const MAX_DISTINCT_SHARE = 0.5;
 const TEXT_TYPE = /char|text|string|enum|set\(|citext|clob|name\b/i;
 const NOT_TEXT = /uuid|binary|blob|bytea|json|xml|geometry|tsvector/i;
 /** Never collected, whatever the type: the values are secrets or personal data. */
-const SENSITIVE = /pass(word)?|pwd|secret|token|hash|salt|ssn|social.?security|credit.?card|card.?(number|no)|cvv|iban|api.?key|private|e.?mail|phone/i;
+const SENSITIVE =
+  /pass(word)?|pwd|secret|token|hash|salt|ssn|social.?security|credit.?card|card.?(number|no)|cvv|iban|api.?key|private|e.?mail|phone/i;
 
 export interface ProfileProgress {
   readonly done: number;
@@ -45,7 +46,14 @@ export interface CollectionResult {
 export function profiledColumns(table: TableInfo): string[] {
   const keys = new Set([...table.primaryKey, ...table.foreignKeys.flatMap((fk) => fk.columns)]);
   return table.columns
-    .filter((column) => TEXT_TYPE.test(column.type) && !NOT_TEXT.test(column.type) && !SENSITIVE.test(column.name) && !keys.has(column.name) && !looksLikeKey(column.name))
+    .filter(
+      (column) =>
+        TEXT_TYPE.test(column.type) &&
+        !NOT_TEXT.test(column.type) &&
+        !SENSITIVE.test(column.name) &&
+        !keys.has(column.name) &&
+        !looksLikeKey(column.name),
+    )
     .map((column) => column.name);
 }
 
@@ -63,7 +71,10 @@ export async function collectValueProfiles(input: {
   readonly onProgress?: (progress: ProfileProgress) => void;
 }): Promise<CollectionResult> {
   const started = performance.now();
-  const wanted = input.tables.filter((table) => table.kind === 'table' || table.kind === 'view').map((table) => ({ table, columns: profiledColumns(table) })).filter((entry) => entry.columns.length > 0);
+  const wanted = input.tables
+    .filter((table) => table.kind === 'table' || table.kind === 'view')
+    .map((table) => ({ table, columns: profiledColumns(table) }))
+    .filter((entry) => entry.columns.length > 0);
   const profiles: ValueProfile[] = [];
   const covered = new Set<string>();
   let fromStatistics = 0;
@@ -77,7 +88,12 @@ export async function collectValueProfiles(input: {
   let sampled = 0;
   let skipped = 0;
   let firstError: string | null = null;
-  const remaining = wanted.map((entry) => ({ ...entry, columns: entry.columns.filter((column) => !covered.has(key(entry.table.schema, entry.table.name, column))) })).filter((entry) => entry.columns.length > 0);
+  const remaining = wanted
+    .map((entry) => ({
+      ...entry,
+      columns: entry.columns.filter((column) => !covered.has(key(entry.table.schema, entry.table.name, column))),
+    }))
+    .filter((entry) => entry.columns.length > 0);
   for (const [at, entry] of remaining.entries()) {
     if (input.signal?.aborted) throw new AppError('cancelled', 'Collecting value profiles was cancelled.');
     if (at >= MAX_SAMPLED_TABLES || performance.now() - started > MAX_COLLECTION_MS) {
@@ -94,15 +110,30 @@ export async function collectValueProfiles(input: {
     }
     input.onProgress?.({ done: at + 1, total: remaining.length });
   }
-  return { profiles, tables: wanted.length, fromStatistics, sampled, skipped, firstError, ms: Math.round(performance.now() - started) };
+  return {
+    profiles,
+    tables: wanted.length,
+    fromStatistics,
+    sampled,
+    skipped,
+    firstError,
+    ms: Math.round(performance.now() - started),
+  };
 }
 
 function key(schema: string, table: string, column: string): string {
   return JSON.stringify([schema, table, column]);
 }
 
-async function postgresStatistics(door: SqlDoor, connection: SourceConnection, wanted: readonly { table: TableInfo; columns: string[] }[], signal?: AbortSignal): Promise<ValueProfile[]> {
-  const want = new Set(wanted.flatMap((entry) => entry.columns.map((column) => key(entry.table.schema, entry.table.name, column))));
+async function postgresStatistics(
+  door: SqlDoor,
+  connection: SourceConnection,
+  wanted: readonly { table: TableInfo; columns: string[] }[],
+  signal?: AbortSignal,
+): Promise<ValueProfile[]> {
+  const want = new Set(
+    wanted.flatMap((entry) => entry.columns.map((column) => key(entry.table.schema, entry.table.name, column))),
+  );
   const result = await door.execute(connection, {
     sql: `SELECT schemaname, tablename, attname, most_common_vals::text AS vals FROM pg_stats
            WHERE schemaname NOT IN ('pg_catalog', 'information_schema') AND most_common_vals IS NOT NULL`,
@@ -112,7 +143,13 @@ async function postgresStatistics(door: SqlDoor, connection: SourceConnection, w
   });
   const profiles: ValueProfile[] = [];
   for (const [schema, table, column, literal] of result.rows) {
-    if (typeof schema !== 'string' || typeof table !== 'string' || typeof column !== 'string' || typeof literal !== 'string') continue;
+    if (
+      typeof schema !== 'string' ||
+      typeof table !== 'string' ||
+      typeof column !== 'string' ||
+      typeof literal !== 'string'
+    )
+      continue;
     if (!want.has(key(schema, table, column))) continue;
     const values = cleanValues(parsePostgresArray(literal));
     if (values.length > 0) profiles.push({ schema, table, column, values, origin: 'statistics' });
@@ -120,7 +157,13 @@ async function postgresStatistics(door: SqlDoor, connection: SourceConnection, w
   return profiles;
 }
 
-async function sampleTable(door: SqlDoor, connection: SourceConnection, table: TableInfo, columns: readonly string[], signal?: AbortSignal): Promise<ValueProfile[]> {
+async function sampleTable(
+  door: SqlDoor,
+  connection: SourceConnection,
+  table: TableInfo,
+  columns: readonly string[],
+  signal?: AbortSignal,
+): Promise<ValueProfile[]> {
   const engine = connection.engine;
   const result = await door.execute(connection, {
     sql: `SELECT ${columns.map((column) => quoteIdentifier(engine, column)).join(', ')} FROM ${tableReference(engine, table.schema, table.name)}`,

@@ -1,7 +1,15 @@
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../../shared/errors.ts';
-import type { ColumnInfo, Engine, ForeignKeyInfo, IndexInfo, SchemaSnapshot, SnapshotCounts, TableInfo } from '../../../shared/schema-types.ts';
+import type {
+  ColumnInfo,
+  Engine,
+  ForeignKeyInfo,
+  IndexInfo,
+  SchemaSnapshot,
+  SnapshotCounts,
+  TableInfo,
+} from '../../../shared/schema-types.ts';
 import { tableId, tableKey } from '../../../shared/schema-types.ts';
 import { groupBy } from '../platform/group-by.ts';
 import { openSqlite, type SqliteDatabase } from '../platform/open-sqlite.ts';
@@ -79,7 +87,11 @@ export class CatalogStore {
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       if (file !== ':memory:' && !writable(path.dirname(file))) {
-        throw new AppError('storage', `Cannot open the catalog at ${file}: the data folder is read-only. Make it writable or choose another folder (--home or SCHEMASCOPE_HOME).`, reason);
+        throw new AppError(
+          'storage',
+          `Cannot open the catalog at ${file}: the data folder is read-only. Make it writable or choose another folder (--home or SCHEMASCOPE_HOME).`,
+          reason,
+        );
       }
       throw new AppError('storage', `Cannot open the catalog at ${file}: ${reason}`);
     }
@@ -100,7 +112,9 @@ export class CatalogStore {
   // ---- sources -------------------------------------------------------------------------------------------------
 
   listSources(): SourceRecord[] {
-    return (this.db.prepare('SELECT * FROM sources ORDER BY is_demo DESC, name COLLATE NOCASE').all() as SourceRow[]).map(toSource);
+    return (
+      this.db.prepare('SELECT * FROM sources ORDER BY is_demo DESC, name COLLATE NOCASE').all() as SourceRow[]
+    ).map(toSource);
   }
 
   getSource(id: string): SourceRecord {
@@ -110,7 +124,9 @@ export class CatalogStore {
   }
 
   findSourceByUrl(displayUrl: string): SourceRecord | undefined {
-    const row = this.db.prepare('SELECT * FROM sources WHERE display_url = ? ORDER BY created_at LIMIT 1').get(displayUrl) as SourceRow | undefined;
+    const row = this.db
+      .prepare('SELECT * FROM sources WHERE display_url = ? ORDER BY created_at LIMIT 1')
+      .get(displayUrl) as SourceRow | undefined;
     return row ? toSource(row) : undefined;
   }
 
@@ -133,7 +149,9 @@ export class CatalogStore {
 
   /** Ids of the snapshots a source keeps (at most SNAPSHOTS_KEPT). */
   snapshotIds(sourceId: string): number[] {
-    return (this.db.prepare('SELECT id FROM snapshots WHERE source_id = ? ORDER BY id').all(sourceId) as { id: number }[]).map((row) => row.id);
+    return (
+      this.db.prepare('SELECT id FROM snapshots WHERE source_id = ? ORDER BY id').all(sourceId) as { id: number }[]
+    ).map((row) => row.id);
   }
 
   snapshotRecord(snapshotId: number): SnapshotRecord | undefined {
@@ -142,7 +160,9 @@ export class CatalogStore {
   }
 
   latestSnapshot(sourceId: string): SnapshotRecord | undefined {
-    const row = this.db.prepare('SELECT * FROM snapshots WHERE source_id = ? ORDER BY id DESC LIMIT 1').get(sourceId) as SnapshotRow | undefined;
+    const row = this.db
+      .prepare('SELECT * FROM snapshots WHERE source_id = ? ORDER BY id DESC LIMIT 1')
+      .get(sourceId) as SnapshotRow | undefined;
     return row ? toSnapshot(row) : undefined;
   }
 
@@ -151,22 +171,32 @@ export class CatalogStore {
    * and takes the new row estimates (no rewrite of thousands of rows); otherwise a new snapshot is written in one transaction, the diff against the
    * previous one is returned, and snapshots beyond the few kept are dropped.
    */
-  saveSnapshot(sourceId: string, snapshot: SchemaSnapshot, stats: { queries: number; ms: number }): { snapshot: SnapshotRecord; diff: SnapshotDiff } {
-    const fingerprints = new Map(snapshot.tables.map((table) => [tableId(table.schema, table.name), tableFingerprint(table)]));
+  saveSnapshot(
+    sourceId: string,
+    snapshot: SchemaSnapshot,
+    stats: { queries: number; ms: number },
+  ): { snapshot: SnapshotRecord; diff: SnapshotDiff } {
+    const fingerprints = new Map(
+      snapshot.tables.map((table) => [tableId(table.schema, table.name), tableFingerprint(table)]),
+    );
     const save = this.db.transaction(() => {
       const previous = this.latestSnapshot(sourceId);
-      const previousFingerprints = previous ? this.#fingerprints(previous.id) : new Map<string, { shown: string; fingerprint: string }>();
+      const previousFingerprints = previous
+        ? this.#fingerprints(previous.id)
+        : new Map<string, { shown: string; fingerprint: string }>();
       const diff = this.#diff(previous?.id, previousFingerprints, snapshot, fingerprints);
       const now = new Date().toISOString();
       if (previous && diff.added.length === 0 && diff.removed.length === 0 && diff.changed.length === 0) {
-        this.db.prepare('UPDATE snapshots SET verified_at = ?, warnings_json = ?, queries = ?, ms = ? WHERE id = ?')
+        this.db
+          .prepare('UPDATE snapshots SET verified_at = ?, warnings_json = ?, queries = ?, ms = ? WHERE id = ?')
           .run(now, JSON.stringify(snapshot.warnings), stats.queries, stats.ms, previous.id);
         // Row estimates move with every insert and ANALYZE; they are not part of a table's fingerprint (a busy
         // database would write a snapshot per refresh), so the kept snapshot takes the new ones in place.
         const updateEstimate = this.db.prepare(
           'UPDATE catalog_tables SET row_estimate = ? WHERE snapshot_id = ? AND schema_name = ? AND table_name = ? AND row_estimate IS NOT ?',
         );
-        for (const table of snapshot.tables) updateEstimate.run(table.rowEstimate, previous.id, table.schema, table.name, table.rowEstimate);
+        for (const table of snapshot.tables)
+          updateEstimate.run(table.rowEstimate, previous.id, table.schema, table.name, table.rowEstimate);
         return { snapshot: this.latestSnapshot(sourceId)!, diff };
       }
       const columnCount = snapshot.tables.reduce((sum, table) => sum + table.columns.length, 0);
@@ -176,11 +206,23 @@ export class CatalogStore {
             `INSERT INTO snapshots (source_id, taken_at, verified_at, database_name, schemas_json, warnings_json, table_count, column_count, queries, ms)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           )
-          .run(sourceId, now, now, snapshot.database, JSON.stringify(snapshot.schemas), JSON.stringify(snapshot.warnings), snapshot.tables.length, columnCount, stats.queries, stats.ms)
-          .lastInsertRowid,
+          .run(
+            sourceId,
+            now,
+            now,
+            snapshot.database,
+            JSON.stringify(snapshot.schemas),
+            JSON.stringify(snapshot.warnings),
+            snapshot.tables.length,
+            columnCount,
+            stats.queries,
+            stats.ms,
+          ).lastInsertRowid,
       );
       this.#insertTables(snapshotId, sourceId, snapshot.tables, fingerprints);
-      const old = this.db.prepare('SELECT id FROM snapshots WHERE source_id = ? ORDER BY id DESC LIMIT -1 OFFSET ?').all(sourceId, SNAPSHOTS_KEPT) as { id: number }[];
+      const old = this.db
+        .prepare('SELECT id FROM snapshots WHERE source_id = ? ORDER BY id DESC LIMIT -1 OFFSET ?')
+        .all(sourceId, SNAPSHOTS_KEPT) as { id: number }[];
       for (const { id } of old) this.db.prepare('DELETE FROM snapshots WHERE id = ?').run(id);
       return { snapshot: this.latestSnapshot(sourceId)!, diff };
     });
@@ -225,10 +267,14 @@ export class CatalogStore {
       .get(snapshotId, schema, table) as (TableRow & { primary_key_json: string }) | undefined;
     if (!row) return undefined;
     const columns = this.db
-      .prepare('SELECT * FROM catalog_columns WHERE snapshot_id = ? AND schema_name = ? AND table_name = ? ORDER BY ordinal')
+      .prepare(
+        'SELECT * FROM catalog_columns WHERE snapshot_id = ? AND schema_name = ? AND table_name = ? ORDER BY ordinal',
+      )
       .all(snapshotId, schema, table) as ColumnRow[];
     const foreignKeys = this.db
-      .prepare('SELECT * FROM catalog_foreign_keys WHERE snapshot_id = ? AND schema_name = ? AND table_name = ? ORDER BY rowid')
+      .prepare(
+        'SELECT * FROM catalog_foreign_keys WHERE snapshot_id = ? AND schema_name = ? AND table_name = ? ORDER BY rowid',
+      )
       .all(snapshotId, schema, table) as ForeignKeyRow[];
     const indexes = this.db
       .prepare('SELECT * FROM catalog_indexes WHERE snapshot_id = ? AND schema_name = ? AND table_name = ?')
@@ -237,7 +283,11 @@ export class CatalogStore {
   }
 
   /** Foreign keys of other tables that point at this one. */
-  incomingForeignKeys(snapshotId: number, schema: string, table: string): { schema: string; table: string; foreignKey: ForeignKeyInfo }[] {
+  incomingForeignKeys(
+    snapshotId: number,
+    schema: string,
+    table: string,
+  ): { schema: string; table: string; foreignKey: ForeignKeyInfo }[] {
     const rows = this.db
       .prepare('SELECT * FROM catalog_foreign_keys WHERE snapshot_id = ? AND ref_schema = ? AND ref_table = ?')
       .all(snapshotId, schema, table) as ForeignKeyRow[];
@@ -249,29 +299,61 @@ export class CatalogStore {
     const meta = this.db.prepare('SELECT * FROM snapshots WHERE id = ?').get(snapshotId) as SnapshotRow | undefined;
     if (!meta) throw new AppError('not_found', `No snapshot ${snapshotId}.`);
     const source = this.getSource(meta.source_id);
-    const tables = this.db.prepare('SELECT * FROM catalog_tables WHERE snapshot_id = ? ORDER BY schema_name, table_name').all(snapshotId) as (TableRow & { primary_key_json: string })[];
-    const key = (row: { schema_name: string; table_name: string }): string => `${row.schema_name}\u0000${row.table_name}`;
-    const columns = groupBy(this.db.prepare('SELECT * FROM catalog_columns WHERE snapshot_id = ? ORDER BY schema_name, table_name, ordinal').all(snapshotId) as ColumnRow[], key);
+    const tables = this.db
+      .prepare('SELECT * FROM catalog_tables WHERE snapshot_id = ? ORDER BY schema_name, table_name')
+      .all(snapshotId) as (TableRow & { primary_key_json: string })[];
+    const key = (row: { schema_name: string; table_name: string }): string =>
+      `${row.schema_name}\u0000${row.table_name}`;
+    const columns = groupBy(
+      this.db
+        .prepare('SELECT * FROM catalog_columns WHERE snapshot_id = ? ORDER BY schema_name, table_name, ordinal')
+        .all(snapshotId) as ColumnRow[],
+      key,
+    );
     // In the order introspection gave them (the planner may read through the by-target index otherwise): a table's
     // fingerprint depends on the order of its foreign keys, and a reloaded snapshot must fingerprint the same.
-    const fks = groupBy(this.db.prepare('SELECT * FROM catalog_foreign_keys WHERE snapshot_id = ? ORDER BY rowid').all(snapshotId) as ForeignKeyRow[], key);
-    const indexes = groupBy(this.db.prepare('SELECT * FROM catalog_indexes WHERE snapshot_id = ? ORDER BY rowid').all(snapshotId) as IndexRow[], key);
+    const fks = groupBy(
+      this.db
+        .prepare('SELECT * FROM catalog_foreign_keys WHERE snapshot_id = ? ORDER BY rowid')
+        .all(snapshotId) as ForeignKeyRow[],
+      key,
+    );
+    const indexes = groupBy(
+      this.db
+        .prepare('SELECT * FROM catalog_indexes WHERE snapshot_id = ? ORDER BY rowid')
+        .all(snapshotId) as IndexRow[],
+      key,
+    );
     return {
       engine: source.engine,
       database: meta.database_name,
       schemas: JSON.parse(meta.schemas_json) as string[],
       warnings: JSON.parse(meta.warnings_json) as string[],
-      tables: tables.map((row) => assembleTable(row, columns.get(key(row)) ?? [], fks.get(key(row)) ?? [], indexes.get(key(row)) ?? [])),
+      tables: tables.map((row) =>
+        assembleTable(row, columns.get(key(row)) ?? [], fks.get(key(row)) ?? [], indexes.get(key(row)) ?? []),
+      ),
     };
   }
 
   /** Fingerprints of a stored snapshot by table id, with the name a diff shows. */
   #fingerprints(snapshotId: number): Map<string, { shown: string; fingerprint: string }> {
-    const rows = this.db.prepare('SELECT schema_name, table_name, fingerprint FROM catalog_tables WHERE snapshot_id = ?').all(snapshotId) as TableRow[];
-    return new Map(rows.map((row) => [tableId(row.schema_name, row.table_name), { shown: `${row.schema_name}.${row.table_name}`, fingerprint: row.fingerprint }]));
+    const rows = this.db
+      .prepare('SELECT schema_name, table_name, fingerprint FROM catalog_tables WHERE snapshot_id = ?')
+      .all(snapshotId) as TableRow[];
+    return new Map(
+      rows.map((row) => [
+        tableId(row.schema_name, row.table_name),
+        { shown: `${row.schema_name}.${row.table_name}`, fingerprint: row.fingerprint },
+      ]),
+    );
   }
 
-  #diff(previousId: number | undefined, before: Map<string, { shown: string; fingerprint: string }>, snapshot: SchemaSnapshot, after: Map<string, string>): SnapshotDiff {
+  #diff(
+    previousId: number | undefined,
+    before: Map<string, { shown: string; fingerprint: string }>,
+    snapshot: SchemaSnapshot,
+    after: Map<string, string>,
+  ): SnapshotDiff {
     const added: string[] = [];
     const changed: string[] = [];
     let unchanged = 0;
@@ -303,7 +385,12 @@ export class CatalogStore {
     return { added, removed, changed, unchanged, columns };
   }
 
-  #insertTables(snapshotId: number, sourceId: string, tables: readonly TableInfo[], fingerprints: Map<string, string>): void {
+  #insertTables(
+    snapshotId: number,
+    sourceId: string,
+    tables: readonly TableInfo[],
+    fingerprints: Map<string, string>,
+  ): void {
     const insertTable = this.db.prepare(
       `INSERT INTO catalog_tables (snapshot_id, source_id, schema_name, table_name, kind, comment, row_estimate, column_count, primary_key_json, fingerprint)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -321,28 +408,79 @@ export class CatalogStore {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     for (const table of tables) {
-      insertTable.run(snapshotId, sourceId, table.schema, table.name, table.kind, table.comment, table.rowEstimate, table.columns.length, JSON.stringify(table.primaryKey), fingerprints.get(tableId(table.schema, table.name))!);
+      insertTable.run(
+        snapshotId,
+        sourceId,
+        table.schema,
+        table.name,
+        table.kind,
+        table.comment,
+        table.rowEstimate,
+        table.columns.length,
+        JSON.stringify(table.primaryKey),
+        fingerprints.get(tableId(table.schema, table.name))!,
+      );
       for (const column of table.columns) {
-        insertColumn.run(snapshotId, sourceId, table.schema, table.name, column.ordinal, column.name, column.type, column.nullable ? 1 : 0, column.defaultValue, column.comment);
+        insertColumn.run(
+          snapshotId,
+          sourceId,
+          table.schema,
+          table.name,
+          column.ordinal,
+          column.name,
+          column.type,
+          column.nullable ? 1 : 0,
+          column.defaultValue,
+          column.comment,
+        );
       }
       for (const fk of table.foreignKeys) {
-        insertForeignKey.run(snapshotId, sourceId, table.schema, table.name, fk.name, JSON.stringify(fk.columns), fk.refSchema, fk.refTable, JSON.stringify(fk.refColumns));
+        insertForeignKey.run(
+          snapshotId,
+          sourceId,
+          table.schema,
+          table.name,
+          fk.name,
+          JSON.stringify(fk.columns),
+          fk.refSchema,
+          fk.refTable,
+          JSON.stringify(fk.refColumns),
+        );
       }
       for (const index of table.indexes) {
-        insertIndex.run(snapshotId, sourceId, table.schema, table.name, index.name, JSON.stringify(index.columns), index.unique ? 1 : 0, index.primary ? 1 : 0);
+        insertIndex.run(
+          snapshotId,
+          sourceId,
+          table.schema,
+          table.name,
+          index.name,
+          JSON.stringify(index.columns),
+          index.unique ? 1 : 0,
+          index.primary ? 1 : 0,
+        );
       }
     }
   }
 
   #migrate(): void {
-    this.db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
-    const applied = new Set((this.db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((row) => row.version));
+    this.db.exec(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)',
+    );
+    const applied = new Set(
+      (this.db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map(
+        (row) => row.version,
+      ),
+    );
     for (const migration of CATALOG_MIGRATIONS) {
       if (applied.has(migration.version)) continue;
-      this.db.transaction(() => {
-        this.db.exec(migration.sql);
-        this.db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(migration.version, new Date().toISOString());
-      }).immediate();
+      this.db
+        .transaction(() => {
+          this.db.exec(migration.sql);
+          this.db
+            .prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)')
+            .run(migration.version, new Date().toISOString());
+        })
+        .immediate();
     }
   }
 }
@@ -356,15 +494,75 @@ function writable(dir: string): boolean {
   }
 }
 
-interface SourceRow { id: string; name: string; engine: Engine; display_url: string; is_demo: number; created_at: string; updated_at: string }
-interface SnapshotRow { id: number; source_id: string; taken_at: string; verified_at: string; database_name: string; schemas_json: string; warnings_json: string; table_count: number; column_count: number; queries: number; ms: number }
-interface TableRow { schema_name: string; table_name: string; kind: string; comment: string | null; row_estimate: number | null; column_count: number; fingerprint: string }
-interface ColumnRow { schema_name: string; table_name: string; ordinal: number; column_name: string; data_type: string; nullable: number; default_value: string | null; comment: string | null }
-interface ForeignKeyRow { schema_name: string; table_name: string; name: string; columns_json: string; ref_schema: string; ref_table: string; ref_columns_json: string }
-interface IndexRow { schema_name: string; table_name: string; name: string; columns_json: string; is_unique: number; is_primary: number }
+interface SourceRow {
+  id: string;
+  name: string;
+  engine: Engine;
+  display_url: string;
+  is_demo: number;
+  created_at: string;
+  updated_at: string;
+}
+interface SnapshotRow {
+  id: number;
+  source_id: string;
+  taken_at: string;
+  verified_at: string;
+  database_name: string;
+  schemas_json: string;
+  warnings_json: string;
+  table_count: number;
+  column_count: number;
+  queries: number;
+  ms: number;
+}
+interface TableRow {
+  schema_name: string;
+  table_name: string;
+  kind: string;
+  comment: string | null;
+  row_estimate: number | null;
+  column_count: number;
+  fingerprint: string;
+}
+interface ColumnRow {
+  schema_name: string;
+  table_name: string;
+  ordinal: number;
+  column_name: string;
+  data_type: string;
+  nullable: number;
+  default_value: string | null;
+  comment: string | null;
+}
+interface ForeignKeyRow {
+  schema_name: string;
+  table_name: string;
+  name: string;
+  columns_json: string;
+  ref_schema: string;
+  ref_table: string;
+  ref_columns_json: string;
+}
+interface IndexRow {
+  schema_name: string;
+  table_name: string;
+  name: string;
+  columns_json: string;
+  is_unique: number;
+  is_primary: number;
+}
 
 function toSource(row: SourceRow): SourceRecord {
-  return { id: row.id, name: row.name, engine: row.engine, displayUrl: row.display_url, isDemo: row.is_demo === 1, createdAt: row.created_at, updatedAt: row.updated_at };
+  return {
+    id: row.id,
+    name: row.name,
+    engine: row.engine,
+    displayUrl: row.display_url,
+    isDemo: row.is_demo === 1,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
 }
 
 function toSnapshot(row: SnapshotRow): SnapshotRecord {
@@ -384,10 +582,21 @@ function toSnapshot(row: SnapshotRow): SnapshotRecord {
 }
 
 function toForeignKey(row: ForeignKeyRow): ForeignKeyInfo {
-  return { name: row.name, columns: JSON.parse(row.columns_json) as string[], refSchema: row.ref_schema, refTable: row.ref_table, refColumns: JSON.parse(row.ref_columns_json) as string[] };
+  return {
+    name: row.name,
+    columns: JSON.parse(row.columns_json) as string[],
+    refSchema: row.ref_schema,
+    refTable: row.ref_table,
+    refColumns: JSON.parse(row.ref_columns_json) as string[],
+  };
 }
 
-function assembleTable(row: TableRow & { primary_key_json: string }, columns: ColumnRow[], fks: ForeignKeyRow[], indexes: IndexRow[]): TableInfo {
+function assembleTable(
+  row: TableRow & { primary_key_json: string },
+  columns: ColumnRow[],
+  fks: ForeignKeyRow[],
+  indexes: IndexRow[],
+): TableInfo {
   return {
     schema: row.schema_name,
     name: row.table_name,
@@ -395,17 +604,20 @@ function assembleTable(row: TableRow & { primary_key_json: string }, columns: Co
     comment: row.comment,
     rowEstimate: row.row_estimate,
     primaryKey: JSON.parse(row.primary_key_json) as string[],
-    columns: columns.map(
-      (column): ColumnInfo => ({
-        name: column.column_name,
-        ordinal: column.ordinal,
-        type: column.data_type,
-        nullable: column.nullable === 1,
-        defaultValue: column.default_value,
-        comment: column.comment,
-      }),
-    ),
+    columns: columns.map((column): ColumnInfo => ({
+      name: column.column_name,
+      ordinal: column.ordinal,
+      type: column.data_type,
+      nullable: column.nullable === 1,
+      defaultValue: column.default_value,
+      comment: column.comment,
+    })),
     foreignKeys: fks.map(toForeignKey),
-    indexes: indexes.map((index): IndexInfo => ({ name: index.name, columns: JSON.parse(index.columns_json) as string[], unique: index.is_unique === 1, primary: index.is_primary === 1 })),
+    indexes: indexes.map((index): IndexInfo => ({
+      name: index.name,
+      columns: JSON.parse(index.columns_json) as string[],
+      unique: index.is_unique === 1,
+      primary: index.is_primary === 1,
+    })),
   };
 }

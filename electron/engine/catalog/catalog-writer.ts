@@ -27,9 +27,14 @@ export class CatalogWriter {
     this.#file = file;
   }
 
-  async saveSnapshot(sourceId: string, snapshot: SchemaSnapshot, stats: { queries: number; ms: number }): Promise<{ snapshot: SnapshotRecord; diff: SnapshotDiff }> {
+  async saveSnapshot(
+    sourceId: string,
+    snapshot: SchemaSnapshot,
+    stats: { queries: number; ms: number },
+  ): Promise<{ snapshot: SnapshotRecord; diff: SnapshotDiff }> {
     const columns = snapshot.tables.reduce((sum, table) => sum + table.columns.length, 0);
-    if (columns < INLINE_COLUMNS || this.#file === ':memory:') return this.#catalog.saveSnapshot(sourceId, snapshot, stats);
+    if (columns < INLINE_COLUMNS || this.#file === ':memory:')
+      return this.#catalog.saveSnapshot(sourceId, snapshot, stats);
     return this.#rpc.call({ file: this.#file, sourceId, snapshot, stats } satisfies CatalogWriteRequest);
   }
 

@@ -64,13 +64,17 @@ export class JobLockStore {
   /** Proves the owner alive and records its progress; false when the lock was taken over (the owner should stop). */
   heartbeat(kind: JobKind, sourceId: string, token: string, progress?: unknown): boolean {
     const result = this.#catalog.db
-      .prepare('UPDATE job_locks SET heartbeat_at = ?, progress_json = COALESCE(?, progress_json) WHERE kind = ? AND source_id = ? AND owner_nonce = ?')
+      .prepare(
+        'UPDATE job_locks SET heartbeat_at = ?, progress_json = COALESCE(?, progress_json) WHERE kind = ? AND source_id = ? AND owner_nonce = ?',
+      )
       .run(this.#now(), progress === undefined ? null : JSON.stringify(progress), kind, sourceId, token);
     return result.changes === 1;
   }
 
   release(kind: JobKind, sourceId: string, token: string): void {
-    this.#catalog.db.prepare('DELETE FROM job_locks WHERE kind = ? AND source_id = ? AND owner_nonce = ?').run(kind, sourceId, token);
+    this.#catalog.db
+      .prepare('DELETE FROM job_locks WHERE kind = ? AND source_id = ? AND owner_nonce = ?')
+      .run(kind, sourceId, token);
   }
 
   /** The live holder of a job, or null when nobody (alive) holds it. */
@@ -80,7 +84,11 @@ export class JobLockStore {
   }
 
   #row(kind: JobKind, sourceId: string): LockRow | undefined {
-    return this.#catalog.db.prepare('SELECT owner_pid, owner_host, owner_nonce, started_at, heartbeat_at, progress_json FROM job_locks WHERE kind = ? AND source_id = ?').get(kind, sourceId) as LockRow | undefined;
+    return this.#catalog.db
+      .prepare(
+        'SELECT owner_pid, owner_host, owner_nonce, started_at, heartbeat_at, progress_json FROM job_locks WHERE kind = ? AND source_id = ?',
+      )
+      .get(kind, sourceId) as LockRow | undefined;
   }
 
   #alive(row: LockRow): boolean {
@@ -91,7 +99,13 @@ export class JobLockStore {
 }
 
 function toHolder(row: LockRow): JobHolder {
-  return { pid: row.owner_pid, host: row.owner_host, startedAt: row.started_at, heartbeatAt: row.heartbeat_at, progress: row.progress_json ? (JSON.parse(row.progress_json) as unknown) : null };
+  return {
+    pid: row.owner_pid,
+    host: row.owner_host,
+    startedAt: row.started_at,
+    heartbeatAt: row.heartbeat_at,
+    progress: row.progress_json ? (JSON.parse(row.progress_json) as unknown) : null,
+  };
 }
 
 /** Signal 0 checks existence without touching the process; EPERM means it exists under another user. */

@@ -1,5 +1,10 @@
 import { AppError } from '../../../shared/errors.ts';
-import { KNOWLEDGE_LIMITS, type ExampleView, type GlossaryView, type NoteView } from '../../../shared/knowledge-types.ts';
+import {
+  KNOWLEDGE_LIMITS,
+  type ExampleView,
+  type GlossaryView,
+  type NoteView,
+} from '../../../shared/knowledge-types.ts';
 import { formatObjectPath, type ObjectTarget } from '../../../shared/object-path.ts';
 import type { CatalogStore } from './catalog-store.ts';
 import { tablesNamedIn } from './sql-table-names.ts';
@@ -13,7 +18,12 @@ export interface GlossaryEntry {
 
 /** Everything a source's team wrote, as a pack carries it. */
 export interface KnowledgeContent {
-  readonly notes: readonly { readonly schema: string; readonly table: string; readonly column: string | null; readonly text: string }[];
+  readonly notes: readonly {
+    readonly schema: string;
+    readonly table: string;
+    readonly column: string | null;
+    readonly text: string;
+  }[];
   readonly glossary: readonly GlossaryEntry[];
   readonly examples: readonly { readonly question: string; readonly sql: string }[];
 }
@@ -39,7 +49,9 @@ export class KnowledgeStore {
 
   /** Changes with every write to the source's knowledge. */
   revision(sourceId: string): number {
-    const row = this.#db.prepare('SELECT value_json FROM settings WHERE key = ?').get(`${REVISION_PREFIX}${sourceId}`) as { value_json: string } | undefined;
+    const row = this.#db
+      .prepare('SELECT value_json FROM settings WHERE key = ?')
+      .get(`${REVISION_PREFIX}${sourceId}`) as { value_json: string } | undefined;
     return row ? Number(JSON.parse(row.value_json)) : 0;
   }
 
@@ -59,22 +71,36 @@ export class KnowledgeStore {
     const db = this.#db;
     db.transaction(() => {
       const exists = db
-        .prepare('SELECT 1 FROM knowledge_notes WHERE source_id = ? AND schema_name = ? AND table_name = ? AND target = ? AND column_name = ?')
+        .prepare(
+          'SELECT 1 FROM knowledge_notes WHERE source_id = ? AND schema_name = ? AND table_name = ? AND target = ? AND column_name = ?',
+        )
         .get(sourceId, target.schema, target.table, targetKind(target), target.column ?? '');
       if (!exists) this.#checkRoom('knowledge_notes', sourceId, KNOWLEDGE_LIMITS.notesPerSource, 'notes');
       db.prepare(
         `INSERT INTO knowledge_notes (source_id, schema_name, table_name, target, column_name, text, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT(source_id, schema_name, table_name, target, column_name) DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at`,
-      ).run(sourceId, target.schema, target.table, targetKind(target), target.column ?? '', text, new Date().toISOString());
+      ).run(
+        sourceId,
+        target.schema,
+        target.table,
+        targetKind(target),
+        target.column ?? '',
+        text,
+        new Date().toISOString(),
+      );
       this.#bump(sourceId);
     }).immediate();
-    return this.notes(sourceId).find((note) => note.schema === target.schema && note.table === target.table && note.column === target.column)!;
+    return this.notes(sourceId).find(
+      (note) => note.schema === target.schema && note.table === target.table && note.column === target.column,
+    )!;
   }
 
   removeNote(sourceId: string, target: ObjectTarget): boolean {
     const removed =
       this.#db
-        .prepare('DELETE FROM knowledge_notes WHERE source_id = ? AND schema_name = ? AND table_name = ? AND target = ? AND column_name = ?')
+        .prepare(
+          'DELETE FROM knowledge_notes WHERE source_id = ? AND schema_name = ? AND table_name = ? AND target = ? AND column_name = ?',
+        )
         .run(sourceId, target.schema, target.table, targetKind(target), target.column ?? '').changes > 0;
     if (removed) this.#bump(sourceId);
     return removed;
@@ -94,10 +120,28 @@ export class KnowledgeStore {
            FROM knowledge_notes n WHERE n.source_id = $source
           ORDER BY n.schema_name, n.table_name, n.target DESC, n.column_name`,
       )
-      .all({ snapshot: snapshotId, source: sourceId }) as { schema_name: string; table_name: string; target: string; column_name: string; text: string; updated_at: string; attached: number }[];
+      .all({ snapshot: snapshotId, source: sourceId }) as {
+      schema_name: string;
+      table_name: string;
+      target: string;
+      column_name: string;
+      text: string;
+      updated_at: string;
+      attached: number;
+    }[];
     return rows.map((row) => {
-      const target = { schema: row.schema_name, table: row.table_name, column: row.target === 'column' ? row.column_name : null };
-      return { ...target, object: formatObjectPath(target, multiSchema), text: row.text, attached: row.attached === 1, updatedAt: row.updated_at };
+      const target = {
+        schema: row.schema_name,
+        table: row.table_name,
+        column: row.target === 'column' ? row.column_name : null,
+      };
+      return {
+        ...target,
+        object: formatObjectPath(target, multiSchema),
+        text: row.text,
+        attached: row.attached === 1,
+        updatedAt: row.updated_at,
+      };
     });
   }
 
@@ -107,25 +151,39 @@ export class KnowledgeStore {
     this.#catalog.getSource(sourceId);
     const db = this.#db;
     db.transaction(() => {
-      const exists = db.prepare('SELECT 1 FROM knowledge_glossary WHERE source_id = ? AND term = ?').get(sourceId, entry.term);
+      const exists = db
+        .prepare('SELECT 1 FROM knowledge_glossary WHERE source_id = ? AND term = ?')
+        .get(sourceId, entry.term);
       if (!exists) this.#checkRoom('knowledge_glossary', sourceId, KNOWLEDGE_LIMITS.termsPerSource, 'glossary terms');
       db.prepare(
         `INSERT INTO knowledge_glossary (source_id, term, definition, links_json, updated_at) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT(source_id, term) DO UPDATE SET definition = excluded.definition, links_json = excluded.links_json, updated_at = excluded.updated_at`,
-      ).run(sourceId, entry.term, entry.definition, JSON.stringify(entry.links.map(({ schema, table, column }) => ({ schema, table, column }))), new Date().toISOString());
+      ).run(
+        sourceId,
+        entry.term,
+        entry.definition,
+        JSON.stringify(entry.links.map(({ schema, table, column }) => ({ schema, table, column }))),
+        new Date().toISOString(),
+      );
       this.#bump(sourceId);
     }).immediate();
     return this.glossary(sourceId).find((view) => view.term === entry.term)!;
   }
 
   removeTerm(sourceId: string, term: string): boolean {
-    const removed = this.#db.prepare('DELETE FROM knowledge_glossary WHERE source_id = ? AND term = ?').run(sourceId, term).changes > 0;
+    const removed =
+      this.#db.prepare('DELETE FROM knowledge_glossary WHERE source_id = ? AND term = ?').run(sourceId, term).changes >
+      0;
     if (removed) this.#bump(sourceId);
     return removed;
   }
 
   glossary(sourceId: string): GlossaryView[] {
-    const rows = this.#db.prepare('SELECT term, definition, links_json, updated_at FROM knowledge_glossary WHERE source_id = ? ORDER BY term COLLATE NOCASE').all(sourceId) as {
+    const rows = this.#db
+      .prepare(
+        'SELECT term, definition, links_json, updated_at FROM knowledge_glossary WHERE source_id = ? ORDER BY term COLLATE NOCASE',
+      )
+      .all(sourceId) as {
       term: string;
       definition: string;
       links_json: string;
@@ -136,7 +194,11 @@ export class KnowledgeStore {
     return rows.map((row) => ({
       term: row.term,
       definition: row.definition,
-      links: (JSON.parse(row.links_json) as ObjectTarget[]).map((link) => ({ ...link, object: formatObjectPath(link, multiSchema), attached: names!.has(link) })),
+      links: (JSON.parse(row.links_json) as ObjectTarget[]).map((link) => ({
+        ...link,
+        object: formatObjectPath(link, multiSchema),
+        attached: names!.has(link),
+      })),
       updatedAt: row.updated_at,
     }));
   }
@@ -146,15 +208,25 @@ export class KnowledgeStore {
   addExample(sourceId: string, question: string, sql: string): ExampleView {
     this.#catalog.getSource(sourceId);
     const db = this.#db;
-    const id = db.transaction(() => {
-      const same = db.prepare('SELECT id FROM knowledge_examples WHERE source_id = ? AND question = ? AND sql = ?').get(sourceId, question, sql) as { id: number } | undefined;
-      if (same) return same.id; // marking the same answer good twice keeps one example
-      this.#checkRoom('knowledge_examples', sourceId, KNOWLEDGE_LIMITS.examplesPerSource, 'examples');
-      const now = new Date().toISOString();
-      const inserted = Number(db.prepare('INSERT INTO knowledge_examples (source_id, question, sql, created_at, updated_at) VALUES (?, ?, ?, ?, ?)').run(sourceId, question, sql, now, now).lastInsertRowid);
-      this.#bump(sourceId);
-      return inserted;
-    }).immediate();
+    const id = db
+      .transaction(() => {
+        const same = db
+          .prepare('SELECT id FROM knowledge_examples WHERE source_id = ? AND question = ? AND sql = ?')
+          .get(sourceId, question, sql) as { id: number } | undefined;
+        if (same) return same.id; // marking the same answer good twice keeps one example
+        this.#checkRoom('knowledge_examples', sourceId, KNOWLEDGE_LIMITS.examplesPerSource, 'examples');
+        const now = new Date().toISOString();
+        const inserted = Number(
+          db
+            .prepare(
+              'INSERT INTO knowledge_examples (source_id, question, sql, created_at, updated_at) VALUES (?, ?, ?, ?, ?)',
+            )
+            .run(sourceId, question, sql, now, now).lastInsertRowid,
+        );
+        this.#bump(sourceId);
+        return inserted;
+      })
+      .immediate();
     return this.example(id)!;
   }
 
@@ -182,7 +254,9 @@ export class KnowledgeStore {
   }
 
   examples(sourceId: string): ExampleView[] {
-    const rows = this.#db.prepare('SELECT * FROM knowledge_examples WHERE source_id = ? ORDER BY id').all(sourceId) as ExampleRow[];
+    const rows = this.#db
+      .prepare('SELECT * FROM knowledge_examples WHERE source_id = ? ORDER BY id')
+      .all(sourceId) as ExampleRow[];
     return this.#exampleViews(sourceId, rows);
   }
 
@@ -199,7 +273,9 @@ export class KnowledgeStore {
       id: row.id,
       question: row.question,
       sql: row.sql,
-      tables: tablesNamedIn(row.sql, tables).map((table) => formatObjectPath({ schema: table.schema, table: table.name, column: null }, multiSchema)),
+      tables: tablesNamedIn(row.sql, tables).map((table) =>
+        formatObjectPath({ schema: table.schema, table: table.name, column: null }, multiSchema),
+      ),
       createdAt: row.created_at,
       updatedAt: row.updated_at,
     }));
@@ -210,10 +286,16 @@ export class KnowledgeStore {
   content(sourceId: string): KnowledgeContent {
     return {
       notes: this.notes(sourceId).map(({ schema, table, column, text }) => ({ schema, table, column, text })),
-      glossary: this.glossary(sourceId).map(({ term, definition, links }) => ({ term, definition, links: links.map(({ schema, table, column }) => ({ schema, table, column })) })),
-      examples: (this.#db.prepare('SELECT question, sql FROM knowledge_examples WHERE source_id = ? ORDER BY id').all(sourceId) as { question: string; sql: string }[]).map(
-        ({ question, sql }) => ({ question, sql }),
-      ),
+      glossary: this.glossary(sourceId).map(({ term, definition, links }) => ({
+        term,
+        definition,
+        links: links.map(({ schema, table, column }) => ({ schema, table, column })),
+      })),
+      examples: (
+        this.#db
+          .prepare('SELECT question, sql FROM knowledge_examples WHERE source_id = ? ORDER BY id')
+          .all(sourceId) as { question: string; sql: string }[]
+      ).map(({ question, sql }) => ({ question, sql })),
     };
   }
 
@@ -230,14 +312,24 @@ export class KnowledgeStore {
         `INSERT INTO knowledge_notes (source_id, schema_name, table_name, target, column_name, text, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT(source_id, schema_name, table_name, target, column_name) DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at`,
       );
-      for (const entry of content.notes) note.run(sourceId, entry.schema, entry.table, targetKind(entry), entry.column ?? '', entry.text, now);
+      for (const entry of content.notes)
+        note.run(sourceId, entry.schema, entry.table, targetKind(entry), entry.column ?? '', entry.text, now);
       const term = db.prepare(
         `INSERT INTO knowledge_glossary (source_id, term, definition, links_json, updated_at) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT(source_id, term) DO UPDATE SET definition = excluded.definition, links_json = excluded.links_json, updated_at = excluded.updated_at`,
       );
-      for (const entry of content.glossary) term.run(sourceId, entry.term, entry.definition, JSON.stringify(entry.links.map(({ schema, table, column }) => ({ schema, table, column }))), now);
+      for (const entry of content.glossary)
+        term.run(
+          sourceId,
+          entry.term,
+          entry.definition,
+          JSON.stringify(entry.links.map(({ schema, table, column }) => ({ schema, table, column }))),
+          now,
+        );
       const same = db.prepare('SELECT 1 FROM knowledge_examples WHERE source_id = ? AND question = ? AND sql = ?');
-      const example = db.prepare('INSERT INTO knowledge_examples (source_id, question, sql, created_at, updated_at) VALUES (?, ?, ?, ?, ?)');
+      const example = db.prepare(
+        'INSERT INTO knowledge_examples (source_id, question, sql, created_at, updated_at) VALUES (?, ?, ?, ?, ?)',
+      );
       let examples = 0;
       for (const entry of content.examples) {
         if (same.get(sourceId, entry.question, entry.sql)) continue;
@@ -253,25 +345,45 @@ export class KnowledgeStore {
   }
 
   /** Refuses when `adding` more rows would pass the limit (the transaction around it rolls back what was written). */
-  #checkRoom(table: 'knowledge_notes' | 'knowledge_glossary' | 'knowledge_examples', sourceId: string, limit: number, what: string, adding = 1): void {
-    const { n } = this.#db.prepare(`SELECT count(*) AS n FROM ${table} WHERE source_id = ?`).get(sourceId) as { n: number };
-    if (n + adding > limit) throw new AppError('invalid_input', `A source keeps at most ${limit} ${what}: remove some first.`);
+  #checkRoom(
+    table: 'knowledge_notes' | 'knowledge_glossary' | 'knowledge_examples',
+    sourceId: string,
+    limit: number,
+    what: string,
+    adding = 1,
+  ): void {
+    const { n } = this.#db.prepare(`SELECT count(*) AS n FROM ${table} WHERE source_id = ?`).get(sourceId) as {
+      n: number;
+    };
+    if (n + adding > limit)
+      throw new AppError('invalid_input', `A source keeps at most ${limit} ${what}: remove some first.`);
   }
 
   #multiSchema(sourceId: string): boolean {
     const latest = this.#catalog.latestSnapshot(sourceId);
     if (!latest) return false;
-    const { n } = this.#db.prepare('SELECT count(DISTINCT schema_name) AS n FROM catalog_tables WHERE snapshot_id = ?').get(latest.id) as { n: number };
+    const { n } = this.#db
+      .prepare('SELECT count(DISTINCT schema_name) AS n FROM catalog_tables WHERE snapshot_id = ?')
+      .get(latest.id) as { n: number };
     return n > 1;
   }
 
   /** Whether a table or column exists in the latest snapshot. */
   #names(sourceId: string): { has(target: ObjectTarget): boolean } {
     const snapshotId = this.#catalog.latestSnapshot(sourceId)?.id ?? -1;
-    const table = this.#db.prepare('SELECT 1 FROM catalog_tables WHERE snapshot_id = ? AND schema_name = ? AND table_name = ?');
-    const column = this.#db.prepare('SELECT 1 FROM catalog_columns WHERE snapshot_id = ? AND schema_name = ? AND table_name = ? AND column_name = ?');
+    const table = this.#db.prepare(
+      'SELECT 1 FROM catalog_tables WHERE snapshot_id = ? AND schema_name = ? AND table_name = ?',
+    );
+    const column = this.#db.prepare(
+      'SELECT 1 FROM catalog_columns WHERE snapshot_id = ? AND schema_name = ? AND table_name = ? AND column_name = ?',
+    );
     return {
-      has: (target) => Boolean(target.column === null ? table.get(snapshotId, target.schema, target.table) : column.get(snapshotId, target.schema, target.table, target.column)),
+      has: (target) =>
+        Boolean(
+          target.column === null
+            ? table.get(snapshotId, target.schema, target.table)
+            : column.get(snapshotId, target.schema, target.table, target.column),
+        ),
     };
   }
 }

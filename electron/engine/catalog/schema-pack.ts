@@ -53,7 +53,11 @@ export function credentialFreeUrl(displayUrl: string): string {
 
 /** Where the app writes a pack when no file was chosen: `<data folder>/packs/`. */
 export function defaultPackFile(home: string, sourceName: string, now = new Date()): string {
-  const safe = sourceName.replace(/[^\w.-]+/g, '_').replace(/^\.+/, '').slice(0, 60) || 'source';
+  const safe =
+    sourceName
+      .replace(/[^\w.-]+/g, '_')
+      .replace(/^\.+/, '')
+      .slice(0, 60) || 'source';
   return path.join(home, 'packs', `${safe}-${now.toISOString().replace(/[:.]/g, '-')}.sspack`);
 }
 
@@ -69,7 +73,13 @@ export class SchemaPacks {
   readonly #vectors: PackVectorStore | undefined;
   readonly #locks: JobLockStore;
 
-  constructor(deps: { catalog: CatalogStore; knowledge: KnowledgeStore; profiles: ValueProfileStore; version: string; vectors?: PackVectorStore }) {
+  constructor(deps: {
+    catalog: CatalogStore;
+    knowledge: KnowledgeStore;
+    profiles: ValueProfileStore;
+    version: string;
+    vectors?: PackVectorStore;
+  }) {
     this.#catalog = deps.catalog;
     this.#vectors = deps.vectors;
     this.#locks = new JobLockStore(deps.catalog);
@@ -85,9 +95,16 @@ export class SchemaPacks {
   export(sourceId: string, file: string, options: { includeValues?: boolean; vectorsOf?: string } = {}): PackSummary {
     const source = this.#catalog.getSource(sourceId);
     const latest = this.#catalog.latestSnapshot(sourceId);
-    if (!latest) throw new AppError('offline', 'No cached snapshot of this source yet: connect to it once (refresh) before exporting a pack.');
+    if (!latest)
+      throw new AppError(
+        'offline',
+        'No cached snapshot of this source yet: connect to it once (refresh) before exporting a pack.',
+      );
     if (options.includeValues && !this.#profiles.enabled(sourceId)) {
-      throw new AppError('invalid_input', 'Value profiles are off for this source: turn them on and collect them before including example values in a pack.');
+      throw new AppError(
+        'invalid_input',
+        'Value profiles are off for this source: turn them on and collect them before including example values in a pack.',
+      );
     }
     const snapshot = this.#catalog.loadSnapshot(latest.id);
     const knowledge = this.#knowledge.content(sourceId);
@@ -95,21 +112,47 @@ export class SchemaPacks {
       createdAt: new Date().toISOString(),
       app: this.#version,
       // A source named after its URL (as the CLI names them) would carry the user name: the database's name instead.
-      source: { name: packName(source.name === source.displayUrl ? snapshot.database || source.engine : source.name), engine: source.engine, displayUrl: credentialFreeUrl(source.displayUrl) },
-      snapshot: { database: snapshot.database, schemas: [...snapshot.schemas], warnings: [...snapshot.warnings], tables: snapshot.tables as PackPayload['snapshot']['tables'] },
+      source: {
+        name: packName(source.name === source.displayUrl ? snapshot.database || source.engine : source.name),
+        engine: source.engine,
+        displayUrl: credentialFreeUrl(source.displayUrl),
+      },
+      snapshot: {
+        database: snapshot.database,
+        schemas: [...snapshot.schemas],
+        warnings: [...snapshot.warnings],
+        tables: snapshot.tables as PackPayload['snapshot']['tables'],
+      },
       notes: knowledge.notes.map((note) => ({ ...note })),
-      glossary: knowledge.glossary.map((term) => ({ term: term.term, definition: term.definition, links: term.links.map((link) => ({ ...link })) })),
+      glossary: knowledge.glossary.map((term) => ({
+        term: term.term,
+        definition: term.definition,
+        links: term.links.map((link) => ({ ...link })),
+      })),
       examples: knowledge.examples.map((example) => ({ ...example })),
-      ...(options.includeValues ? { values: this.#profiles.list(sourceId).map((profile) => ({ ...profile, values: [...profile.values] })) } : {}),
+      ...(options.includeValues
+        ? { values: this.#profiles.list(sourceId).map((profile) => ({ ...profile, values: [...profile.values] })) }
+        : {}),
       ...(options.vectorsOf ? { vectors: this.#vectorStore().read(sourceId, options.vectorsOf) } : {}),
     };
     const { bytes, checksum } = writePack(payload);
-    if (bytes.length > MAX_PACK_BYTES) throw new AppError('invalid_input', `The pack would be ${bytes.length} bytes, more than the ${MAX_PACK_BYTES} a pack may be.`);
+    if (bytes.length > MAX_PACK_BYTES)
+      throw new AppError(
+        'invalid_input',
+        `The pack would be ${bytes.length} bytes, more than the ${MAX_PACK_BYTES} a pack may be.`,
+      );
     mkdirSync(path.dirname(file), { recursive: true });
     const temporary = `${file}.${process.pid}.tmp`;
     writeFileSync(temporary, bytes);
     renameSync(temporary, file);
-    return summary(file, bytes.length, checksum, 1, { id: source.id, name: source.name, engine: source.engine, url: payload.source.displayUrl }, payload);
+    return summary(
+      file,
+      bytes.length,
+      checksum,
+      1,
+      { id: source.id, name: source.name, engine: source.engine, url: payload.source.displayUrl },
+      payload,
+    );
   }
 
   importFile(file: string): ImportSummary {
@@ -119,7 +162,11 @@ export class SchemaPacks {
     } catch {
       throw new AppError('not_found', `No pack file at ${file}.`);
     }
-    if (size > MAX_PACK_BYTES) throw new AppError('invalid_input', `The pack is refused: it is ${size} bytes, larger than the ${MAX_PACK_BYTES} a pack may be.`);
+    if (size > MAX_PACK_BYTES)
+      throw new AppError(
+        'invalid_input',
+        `The pack is refused: it is ${size} bytes, larger than the ${MAX_PACK_BYTES} a pack may be.`,
+      );
     return this.importBytes(readFileSync(file), file);
   }
 
@@ -132,22 +179,52 @@ export class SchemaPacks {
     const { payload, checksum, version } = readPack(bytes);
     if (payload.vectors) checkVectors(payload.vectors);
     const db = this.#catalog.db;
-    const imported = db.transaction(() => {
-      const existing = this.#catalog
-        .listSources()
-        .find((source) => source.engine === payload.source.engine && credentialFreeUrl(source.displayUrl) === payload.source.displayUrl);
-      const source = existing ?? this.#catalog.upsertSource({ id: randomUUID(), name: payload.source.name, engine: payload.source.engine, displayUrl: payload.source.displayUrl, isDemo: false });
-      const saved = this.#catalog.saveSnapshot(source.id, { engine: payload.source.engine, ...payload.snapshot }, { queries: 0, ms: 0 });
-      this.#knowledge.merge(source.id, payload);
-      if (payload.values) {
-        this.#profiles.setEnabled(source.id, true);
-        this.#profiles.replace(source.id, payload.values);
-      }
-      return { source, existing: existing !== undefined, diff: saved.diff };
-    }).immediate();
+    const imported = db
+      .transaction(() => {
+        const existing = this.#catalog
+          .listSources()
+          .find(
+            (source) =>
+              source.engine === payload.source.engine &&
+              credentialFreeUrl(source.displayUrl) === payload.source.displayUrl,
+          );
+        const source =
+          existing ??
+          this.#catalog.upsertSource({
+            id: randomUUID(),
+            name: payload.source.name,
+            engine: payload.source.engine,
+            displayUrl: payload.source.displayUrl,
+            isDemo: false,
+          });
+        const saved = this.#catalog.saveSnapshot(
+          source.id,
+          { engine: payload.source.engine, ...payload.snapshot },
+          { queries: 0, ms: 0 },
+        );
+        this.#knowledge.merge(source.id, payload);
+        if (payload.values) {
+          this.#profiles.setEnabled(source.id, true);
+          this.#profiles.replace(source.id, payload.values);
+        }
+        return { source, existing: existing !== undefined, diff: saved.diff };
+      })
+      .immediate();
     if (payload.vectors) this.#importVectors(imported.source.id, payload.vectors);
     return {
-      ...summary(file, bytes.length, checksum, version, { id: imported.source.id, name: imported.source.name, engine: imported.source.engine, url: imported.source.displayUrl }, payload),
+      ...summary(
+        file,
+        bytes.length,
+        checksum,
+        version,
+        {
+          id: imported.source.id,
+          name: imported.source.name,
+          engine: imported.source.engine,
+          url: imported.source.displayUrl,
+        },
+        payload,
+      ),
       existing: imported.existing,
       diff: imported.diff,
     };
@@ -161,7 +238,11 @@ export class SchemaPacks {
   /** Under the source's index lock: the indexer (of this or another process) never writes at the same time. */
   #importVectors(sourceId: string, vectors: PackVectors): void {
     const lock = this.#locks.acquire('index', sourceId);
-    if ('holder' in lock) throw new AppError('not_available', `The schema and knowledge were imported, but not the vectors: another process (pid ${lock.holder.pid}) is indexing this source. Import the pack again once it is done.`);
+    if ('holder' in lock)
+      throw new AppError(
+        'not_available',
+        `The schema and knowledge were imported, but not the vectors: another process (pid ${lock.holder.pid}) is indexing this source. Import the pack again once it is done.`,
+      );
     try {
       this.#vectorStore().write(sourceId, vectors);
     } finally {
@@ -180,19 +261,31 @@ function checkVectors(vectors: PackVectors): void {
   for (const vector of vectors.vectors) {
     if (keys.has(vector.key)) refuse(`hold ${vector.key} twice.`);
     keys.add(vector.key);
-    if (vector.data.length !== expected || !/^[A-Za-z0-9+/]*={0,2}$/.test(vector.data)) refuse(`hold one (${vector.key}) that is not ${vectors.dimensions} floats.`);
+    if (vector.data.length !== expected || !/^[A-Za-z0-9+/]*={0,2}$/.test(vector.data))
+      refuse(`hold one (${vector.key}) that is not ${vectors.dimensions} floats.`);
   }
   for (const item of vectors.items) if (!keys.has(item.key)) refuse(`miss the vector of ${item.itemId}.`);
 }
 
 /** A source name usable in a pack (and as part of a file name): path-like characters replaced. */
 function packName(name: string): string {
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what this replaces
-  const cleaned = name.replace(/[/\\\u0000-\u001f]/g, '_').replaceAll('..', '_').replace(/^([A-Za-z]):/, '$1_').slice(0, 200);
+  const cleaned = name
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what this replaces
+    .replace(/[/\\\u0000-\u001f]/g, '_')
+    .replaceAll('..', '_')
+    .replace(/^([A-Za-z]):/, '$1_')
+    .slice(0, 200);
   return cleaned.trim() || 'source';
 }
 
-function summary(file: string, bytes: number, checksum: string, version: number, source: PackSummary['source'], payload: PackPayload): PackSummary {
+function summary(
+  file: string,
+  bytes: number,
+  checksum: string,
+  version: number,
+  source: PackSummary['source'],
+  payload: PackPayload,
+): PackSummary {
   return {
     file,
     bytes,

@@ -11,13 +11,17 @@ export function tableFingerprint(table: TableInfo): string {
     table.columns.map(columnCanonical),
     table.primaryKey,
     table.foreignKeys.map((fk) => [fk.name, fk.columns, fk.refSchema, fk.refTable, fk.refColumns]),
-    [...table.indexes].sort((a, b) => (a.name < b.name ? -1 : 1)).map((index) => [index.name, index.columns, index.unique, index.primary]),
+    [...table.indexes]
+      .sort((a, b) => (a.name < b.name ? -1 : 1))
+      .map((index) => [index.name, index.columns, index.unique, index.primary]),
   ]);
   return createHash('sha1').update(canonical).digest('hex');
 }
 
 export function columnFingerprint(column: ColumnInfo): string {
-  return createHash('sha1').update(JSON.stringify(columnCanonical(column))).digest('hex');
+  return createHash('sha1')
+    .update(JSON.stringify(columnCanonical(column)))
+    .digest('hex');
 }
 
 function columnCanonical(column: ColumnInfo): unknown[] {

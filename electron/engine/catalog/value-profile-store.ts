@@ -23,7 +23,9 @@ export class ValueProfileStore {
   }
 
   enabled(sourceId: string): boolean {
-    const row = this.#catalog.db.prepare('SELECT value_json FROM settings WHERE key = ?').get(`${SETTING_PREFIX}${sourceId}`) as { value_json: string } | undefined;
+    const row = this.#catalog.db
+      .prepare('SELECT value_json FROM settings WHERE key = ?')
+      .get(`${SETTING_PREFIX}${sourceId}`) as { value_json: string } | undefined;
     return row ? JSON.parse(row.value_json) === true : false;
   }
 
@@ -31,8 +33,9 @@ export class ValueProfileStore {
   setEnabled(sourceId: string, enabled: boolean): void {
     const db = this.#catalog.db;
     db.transaction(() => {
-      db.prepare('INSERT INTO settings (key, value_json, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value_json = excluded.value_json, updated_at = excluded.updated_at')
-        .run(`${SETTING_PREFIX}${sourceId}`, JSON.stringify(enabled), new Date().toISOString());
+      db.prepare(
+        'INSERT INTO settings (key, value_json, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value_json = excluded.value_json, updated_at = excluded.updated_at',
+      ).run(`${SETTING_PREFIX}${sourceId}`, JSON.stringify(enabled), new Date().toISOString());
       if (!enabled) db.prepare('DELETE FROM value_profiles WHERE source_id = ?').run(sourceId);
     })();
   }
@@ -40,24 +43,51 @@ export class ValueProfileStore {
   /** Replaces a source's profiles in one transaction. */
   replace(sourceId: string, profiles: readonly ValueProfile[]): void {
     const db = this.#catalog.db;
-    const insert = db.prepare('INSERT INTO value_profiles (source_id, schema_name, table_name, column_name, values_json, origin, collected_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    const insert = db.prepare(
+      'INSERT INTO value_profiles (source_id, schema_name, table_name, column_name, values_json, origin, collected_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
     const now = new Date().toISOString();
     db.transaction(() => {
       db.prepare('DELETE FROM value_profiles WHERE source_id = ?').run(sourceId);
-      for (const profile of profiles) insert.run(sourceId, profile.schema, profile.table, profile.column, JSON.stringify(profile.values), profile.origin, now);
+      for (const profile of profiles)
+        insert.run(
+          sourceId,
+          profile.schema,
+          profile.table,
+          profile.column,
+          JSON.stringify(profile.values),
+          profile.origin,
+          now,
+        );
     }).immediate();
   }
 
   list(sourceId: string): ValueProfile[] {
     const rows = this.#catalog.db
-      .prepare('SELECT schema_name, table_name, column_name, values_json, origin FROM value_profiles WHERE source_id = ? ORDER BY schema_name, table_name, column_name')
-      .all(sourceId) as { schema_name: string; table_name: string; column_name: string; values_json: string; origin: ValueProfile['origin'] }[];
-    return rows.map((row) => ({ schema: row.schema_name, table: row.table_name, column: row.column_name, values: JSON.parse(row.values_json) as string[], origin: row.origin }));
+      .prepare(
+        'SELECT schema_name, table_name, column_name, values_json, origin FROM value_profiles WHERE source_id = ? ORDER BY schema_name, table_name, column_name',
+      )
+      .all(sourceId) as {
+      schema_name: string;
+      table_name: string;
+      column_name: string;
+      values_json: string;
+      origin: ValueProfile['origin'];
+    }[];
+    return rows.map((row) => ({
+      schema: row.schema_name,
+      table: row.table_name,
+      column: row.column_name,
+      values: JSON.parse(row.values_json) as string[],
+      origin: row.origin,
+    }));
   }
 
   /** When the source's profiles were last collected (null when never). */
   collectedAt(sourceId: string): string | null {
-    const row = this.#catalog.db.prepare('SELECT max(collected_at) AS at FROM value_profiles WHERE source_id = ?').get(sourceId) as { at: string | null };
+    const row = this.#catalog.db
+      .prepare('SELECT max(collected_at) AS at FROM value_profiles WHERE source_id = ?')
+      .get(sourceId) as { at: string | null };
     return row.at;
   }
 }

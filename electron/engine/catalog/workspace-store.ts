@@ -42,13 +42,16 @@ export class WorkspaceStore {
   }
 
   getSetting<T>(key: string): T | undefined {
-    const row = this.#db.prepare('SELECT value_json FROM settings WHERE key = ?').get(key) as { value_json: string } | undefined;
+    const row = this.#db.prepare('SELECT value_json FROM settings WHERE key = ?').get(key) as
+      { value_json: string } | undefined;
     return row ? (JSON.parse(row.value_json) as T) : undefined;
   }
 
   setSetting(key: string, value: unknown): void {
     this.#db
-      .prepare('INSERT INTO settings (key, value_json, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value_json = excluded.value_json, updated_at = excluded.updated_at')
+      .prepare(
+        'INSERT INTO settings (key, value_json, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value_json = excluded.value_json, updated_at = excluded.updated_at',
+      )
       .run(key, JSON.stringify(value), new Date().toISOString());
   }
 
@@ -71,10 +74,26 @@ export class WorkspaceStore {
     this.#pending = [];
     try {
       this.#db.transaction(() => {
-        const insert = this.#db.prepare('INSERT INTO query_history (source_id, sql, origin, question, row_count, ms, error, ran_at) SELECT ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM sources WHERE id = ?)');
-        for (const entry of batch) insert.run(entry.sourceId, entry.sql, entry.origin, entry.question, entry.rowCount, entry.ms, entry.error, entry.ranAt, entry.sourceId);
-        const trim = this.#db.prepare('DELETE FROM query_history WHERE source_id = ? AND id <= (SELECT id FROM query_history WHERE source_id = ? ORDER BY id DESC LIMIT 1 OFFSET ?)');
-        for (const sourceId of new Set(batch.map((entry) => entry.sourceId))) trim.run(sourceId, sourceId, HISTORY_KEPT);
+        const insert = this.#db.prepare(
+          'INSERT INTO query_history (source_id, sql, origin, question, row_count, ms, error, ran_at) SELECT ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM sources WHERE id = ?)',
+        );
+        for (const entry of batch)
+          insert.run(
+            entry.sourceId,
+            entry.sql,
+            entry.origin,
+            entry.question,
+            entry.rowCount,
+            entry.ms,
+            entry.error,
+            entry.ranAt,
+            entry.sourceId,
+          );
+        const trim = this.#db.prepare(
+          'DELETE FROM query_history WHERE source_id = ? AND id <= (SELECT id FROM query_history WHERE source_id = ? ORDER BY id DESC LIMIT 1 OFFSET ?)',
+        );
+        for (const sourceId of new Set(batch.map((entry) => entry.sourceId)))
+          trim.run(sourceId, sourceId, HISTORY_KEPT);
       })();
     } catch {
       // History is a convenience: a full or read-only disk must not fail the queries it records.
@@ -86,22 +105,46 @@ export class WorkspaceStore {
 
   history(sourceId: string, limit = 100): HistoryEntry[] {
     this.flush();
-    const rows = this.#db.prepare('SELECT * FROM query_history WHERE source_id = ? ORDER BY id DESC LIMIT ?').all(sourceId, limit) as HistoryRow[];
-    return rows.map((row) => ({ id: row.id, sourceId: row.source_id, sql: row.sql, origin: row.origin, question: row.question, rowCount: row.row_count, ms: row.ms, error: row.error, ranAt: row.ran_at }));
+    const rows = this.#db
+      .prepare('SELECT * FROM query_history WHERE source_id = ? ORDER BY id DESC LIMIT ?')
+      .all(sourceId, limit) as HistoryRow[];
+    return rows.map((row) => ({
+      id: row.id,
+      sourceId: row.source_id,
+      sql: row.sql,
+      origin: row.origin,
+      question: row.question,
+      rowCount: row.row_count,
+      ms: row.ms,
+      error: row.error,
+      ranAt: row.ran_at,
+    }));
   }
 
   saveQuery(sourceId: string, name: string, sql: string): SavedQuery {
     this.#catalog.getSource(sourceId);
     const now = new Date().toISOString();
     this.#db
-      .prepare('INSERT INTO saved_queries (source_id, name, sql, created_at, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(source_id, name) DO UPDATE SET sql = excluded.sql, updated_at = excluded.updated_at')
+      .prepare(
+        'INSERT INTO saved_queries (source_id, name, sql, created_at, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(source_id, name) DO UPDATE SET sql = excluded.sql, updated_at = excluded.updated_at',
+      )
       .run(sourceId, name, sql, now, now);
     return this.savedQueries(sourceId).find((saved) => saved.name === name)!;
   }
 
   savedQueries(sourceId: string): SavedQuery[] {
-    const rows = this.#db.prepare('SELECT id, source_id, name, sql, updated_at FROM saved_queries WHERE source_id = ? ORDER BY name COLLATE NOCASE').all(sourceId) as SavedRow[];
-    return rows.map((row) => ({ id: row.id, sourceId: row.source_id, name: row.name, sql: row.sql, updatedAt: row.updated_at }));
+    const rows = this.#db
+      .prepare(
+        'SELECT id, source_id, name, sql, updated_at FROM saved_queries WHERE source_id = ? ORDER BY name COLLATE NOCASE',
+      )
+      .all(sourceId) as SavedRow[];
+    return rows.map((row) => ({
+      id: row.id,
+      sourceId: row.source_id,
+      name: row.name,
+      sql: row.sql,
+      updatedAt: row.updated_at,
+    }));
   }
 
   removeSavedQuery(id: number): boolean {
@@ -111,5 +154,21 @@ export class WorkspaceStore {
   }
 }
 
-interface HistoryRow { id: number; source_id: string; sql: string; origin: 'editor' | 'ask'; question: string | null; row_count: number | null; ms: number | null; error: string | null; ran_at: string }
-interface SavedRow { id: number; source_id: string; name: string; sql: string; updated_at: string }
+interface HistoryRow {
+  id: number;
+  source_id: string;
+  sql: string;
+  origin: 'editor' | 'ask';
+  question: string | null;
+  row_count: number | null;
+  ms: number | null;
+  error: string | null;
+  ran_at: string;
+}
+interface SavedRow {
+  id: number;
+  source_id: string;
+  name: string;
+  sql: string;
+  updated_at: string;
+}

@@ -5,8 +5,28 @@
 
 /** What a column holds; decides its SQL type per engine and how plausible values are made. */
 export type ValueKind =
-  | 'id' | 'int' | 'big' | 'money' | 'pct' | 'qty' | 'date' | 'ts' | 'str' | 'code' | 'text' | 'flag'
-  | 'email' | 'phone' | 'person' | 'company' | 'city' | 'country' | 'currency' | 'status' | 'uuid' | 'blob';
+  | 'id'
+  | 'int'
+  | 'big'
+  | 'money'
+  | 'pct'
+  | 'qty'
+  | 'date'
+  | 'ts'
+  | 'str'
+  | 'code'
+  | 'text'
+  | 'flag'
+  | 'email'
+  | 'phone'
+  | 'person'
+  | 'company'
+  | 'city'
+  | 'country'
+  | 'currency'
+  | 'status'
+  | 'uuid'
+  | 'blob';
 
 export interface ModelColumn {
   readonly name: string;
@@ -39,8 +59,28 @@ export interface SchemaModel {
 }
 
 const KINDS = new Set<string>([
-  'id', 'int', 'big', 'money', 'pct', 'qty', 'date', 'ts', 'str', 'code', 'text', 'flag', 'email', 'phone', 'person',
-  'company', 'city', 'country', 'currency', 'status', 'uuid', 'blob',
+  'id',
+  'int',
+  'big',
+  'money',
+  'pct',
+  'qty',
+  'date',
+  'ts',
+  'str',
+  'code',
+  'text',
+  'flag',
+  'email',
+  'phone',
+  'person',
+  'company',
+  'city',
+  'country',
+  'currency',
+  'status',
+  'uuid',
+  'blob',
 ]);
 
 /**

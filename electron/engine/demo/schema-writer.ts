@@ -89,7 +89,10 @@ export function writeSqliteDatabase(model: SchemaModel, file: string, seed = 42)
       model.tables.forEach((table, position) => {
         const foreignKeys = table.columns
           .filter((column) => column.ref)
-          .map((column) => `FOREIGN KEY (${q(column.name)}) REFERENCES ${q(column.ref!)} (${q(referencedKey(model, column.ref!))})`);
+          .map(
+            (column) =>
+              `FOREIGN KEY (${q(column.name)}) REFERENCES ${q(column.ref!)} (${q(referencedKey(model, column.ref!))})`,
+          );
         // SQLite has no COMMENT: the comments go into the DDL as SQL comments, where the introspector reads them.
         const definitions = [...table.columns.map((column) => columnDefinition('sqlite', column, q)), ...foreignKeys];
         const lines = definitions.map((definition, index) => {
@@ -99,7 +102,10 @@ export function writeSqliteDatabase(model: SchemaModel, file: string, seed = 42)
         });
         const header = table.comment ? ` -- ${table.comment.replace(/[\r\n]/g, ' ')}` : '';
         db.exec(`CREATE TABLE ${q(table.name)} (${header}\n${lines.join('\n')}\n)`);
-        if (table.index) db.exec(`CREATE INDEX ${q(indexName(table, position))} ON ${q(table.name)} (${table.index.map(q).join(', ')})`);
+        if (table.index)
+          db.exec(
+            `CREATE INDEX ${q(indexName(table, position))} ON ${q(table.name)} (${table.index.map(q).join(', ')})`,
+          );
         // Preparing a statement after a schema change re-reads the whole schema: with 10,000 tables that is
         // quadratic, so tables without rows prepare nothing.
         if (table.rows === 0) return;

@@ -18,7 +18,10 @@ export interface MetricsSources {
  * `schemascope stats --json`. Built from what components registered with the registry (a leaf: it imports no
  * service); it holds numbers and ids only (no URLs, no SQL, no messages), so it can go into a bug report as it is.
  */
-export async function collectMetrics(from: MetricsSources, options: { historySince?: number } = {}): Promise<MetricsSnapshot> {
+export async function collectMetrics(
+  from: MetricsSources,
+  options: { historySince?: number } = {},
+): Promise<MetricsSnapshot> {
   const reports = await from.registry.reports();
   return {
     at: new Date().toISOString(),

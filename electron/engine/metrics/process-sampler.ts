@@ -20,7 +20,10 @@ export class ProcessSampler {
 
   readonly #series: () => Record<string, number>;
 
-  constructor(readonly intervalMs = 1000, series: () => Record<string, number> = () => ({})) {
+  constructor(
+    readonly intervalMs = 1000,
+    series: () => Record<string, number> = () => ({}),
+  ) {
     this.#delay = monitorEventLoopDelay({ resolution: 10 });
     this.#series = series;
   }

@@ -10,6 +10,7 @@ export function resolveHome(explicit?: string): string {
   if (process.env.SCHEMASCOPE_HOME) return path.resolve(process.env.SCHEMASCOPE_HOME);
   const home = os.homedir();
   if (process.platform === 'darwin') return path.join(home, 'Library', 'Application Support', 'Schemascope');
-  if (process.platform === 'win32') return path.join(process.env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), 'Schemascope');
+  if (process.platform === 'win32')
+    return path.join(process.env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), 'Schemascope');
   return path.join(process.env.XDG_CONFIG_HOME ?? path.join(home, '.config'), 'Schemascope');
 }

@@ -32,7 +32,8 @@ interface Waiter {
 }
 
 function checkCount(name: string, value: number, min: number): void {
-  if (!Number.isInteger(value) || value < min) throw new TypeError(`${name} must be an integer >= ${min}, got ${value}`);
+  if (!Number.isInteger(value) || value < min)
+    throw new TypeError(`${name} must be an integer >= ${min}, got ${value}`);
 }
 
 /**
@@ -81,7 +82,12 @@ export class BoundedGate {
       waiter.timer = setTimeout(() => {
         this.#remove(waiter);
         this.#rejected += 1;
-        reject(new AppError('pool_busy', `Pool busy: no connection became free within ${this.#options.acquireTimeoutMs} ms.`));
+        reject(
+          new AppError(
+            'pool_busy',
+            `Pool busy: no connection became free within ${this.#options.acquireTimeoutMs} ms.`,
+          ),
+        );
       }, this.#options.acquireTimeoutMs);
       if (signal) {
         waiter.onAbort = () => {

@@ -52,7 +52,8 @@ export class Histogram {
     const stored = Math.min(this.#count, HISTOGRAM_SAMPLES);
     for (let index = 0; index < stored; index += 1) if (this.#times[index]! >= since) recent.push(this.#values[index]!);
     recent.sort((a, b) => a - b); // quantile() sorts a copy again; a sorted input makes that cheap
-    const round = (value: number | undefined) => (value === undefined || Number.isNaN(value) ? null : Math.round(value * 10) / 10);
+    const round = (value: number | undefined) =>
+      value === undefined || Number.isNaN(value) ? null : Math.round(value * 10) / 10;
     return {
       count: this.#count,
       window: recent.length,
@@ -89,7 +90,8 @@ export class Counter {
   perMinute(): number {
     const second = Math.floor(this.#now() / 1000);
     let sum = 0;
-    for (let slot = 0; slot < RATE_BUCKETS; slot += 1) if (second - this.#bucketSecond[slot]! < RATE_BUCKETS) sum += this.#buckets[slot]!;
+    for (let slot = 0; slot < RATE_BUCKETS; slot += 1)
+      if (second - this.#bucketSecond[slot]! < RATE_BUCKETS) sum += this.#buckets[slot]!;
     return sum;
   }
 }

@@ -61,11 +61,19 @@ export function pieceCountCacheStats(): { size: number; max: number; hits: numbe
 }
 
 /** The text cut to at most `maxTokens` tokens (on a token boundary). */
-export function truncateToTokens(text: string, maxTokens: number, encoding: TiktokenEncoding = 'cl100k_base'): { text: string; tokens: number; truncated: boolean } {
+export function truncateToTokens(
+  text: string,
+  maxTokens: number,
+  encoding: TiktokenEncoding = 'cl100k_base',
+): { text: string; tokens: number; truncated: boolean } {
   const tokens = encoder(encoding).encode_ordinary(text);
   if (tokens.length <= maxTokens) return { text, tokens: tokens.length, truncated: false };
   const bytes = encoder(encoding).decode(tokens.slice(0, maxTokens));
-  return { text: new TextDecoder('utf-8', { fatal: false }).decode(bytes).replace(/\uFFFD+$/, ''), tokens: maxTokens, truncated: true };
+  return {
+    text: new TextDecoder('utf-8', { fatal: false }).decode(bytes).replace(/\uFFFD+$/, ''),
+    tokens: maxTokens,
+    truncated: true,
+  };
 }
 
 /** The encoding of a chat model: o200k_base for gpt-4o, gpt-4.1, gpt-5 and the o-series, cl100k_base for older ones. */

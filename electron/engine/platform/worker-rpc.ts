@@ -4,7 +4,9 @@ import { AppError, serializeError, type SerializedError } from '../../../shared/
 import { workerEntry } from './worker-entry.ts';
 
 /** What an RPC worker answers: the request's id with a value, or a serialized error. */
-export type RpcResponse<T> = { readonly id: number; readonly ok: true; readonly value: T } | { readonly id: number; readonly ok: false; readonly error: SerializedError };
+export type RpcResponse<T> =
+  | { readonly id: number; readonly ok: true; readonly value: T }
+  | { readonly id: number; readonly ok: false; readonly error: SerializedError };
 
 /**
  * Request/response calls to one worker thread, matched by id. The worker starts on first use and never keeps the
@@ -69,7 +71,10 @@ export class WorkerRpc {
 }
 
 /** The worker side: answers each request with `handle`'s value (and its transfer list) or its error, serialized. */
-export function serveRpc<R>(port: MessagePort, handle: (request: R) => { value: unknown; transfer?: ArrayBuffer[] }): void {
+export function serveRpc<R>(
+  port: MessagePort,
+  handle: (request: R) => { value: unknown; transfer?: ArrayBuffer[] },
+): void {
   port.on('message', (request: R & { id: number }) => {
     try {
       const { value, transfer } = handle(request);

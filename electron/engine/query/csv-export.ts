@@ -28,7 +28,13 @@ export function defaultExportFile(home: string, now = new Date()): string {
  * read-only session): memory holds one page whatever the result size, the file stream's backpressure is honoured,
  * and a cancel stops between pages. A failed export removes nothing already written, and says how far it got.
  */
-export async function exportCsv(door: SqlDoor, connection: SourceConnection, sql: string, file: string, options: { signal?: AbortSignal; pageRows?: number; maxRows?: number } = {}): Promise<ExportResult> {
+export async function exportCsv(
+  door: SqlDoor,
+  connection: SourceConnection,
+  sql: string,
+  file: string,
+  options: { signal?: AbortSignal; pageRows?: number; maxRows?: number } = {},
+): Promise<ExportResult> {
   const pageRows = options.pageRows ?? EXPORT_PAGE_ROWS;
   const maxRows = options.maxRows ?? EXPORT_MAX_ROWS;
   const started = performance.now();
@@ -43,7 +49,8 @@ export async function exportCsv(door: SqlDoor, connection: SourceConnection, sql
   let capped = false;
   try {
     for (let offset = 0; ; offset += pageRows) {
-      if (options.signal?.aborted) throw new AppError('cancelled', `The export was cancelled after ${rows.toLocaleString('en-US')} rows.`);
+      if (options.signal?.aborted)
+        throw new AppError('cancelled', `The export was cancelled after ${rows.toLocaleString('en-US')} rows.`);
       const limit = Math.min(pageRows, maxRows - rows);
       const page = await door.execute(connection, { sql, limit, offset, signal: options.signal, timeoutMs: 300_000 });
       if (offset === 0) await write(csvLine(page.columns.map((column) => column.name)));

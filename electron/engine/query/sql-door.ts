@@ -46,7 +46,8 @@ export class SqlDoor {
       throw error;
     }
     const queryId = request.queryId ?? randomUUID();
-    if (this.#running.has(queryId)) throw new AppError('invalid_input', `A query with id ${queryId} is already running.`);
+    if (this.#running.has(queryId))
+      throw new AppError('invalid_input', `A query with id ${queryId} is already running.`);
     const limit = request.limit ?? DEFAULT_ROW_LIMIT;
     this.#running.set(queryId, connection);
     try {
@@ -60,7 +61,14 @@ export class SqlDoor {
       this.#metrics?.observe('query.ms', result.ms);
       this.#metrics?.inc('query.count');
       this.#metrics?.inc('query.rows', result.rows.length);
-      return { queryId, columns: [...result.columns], rows: result.rows, rowCount: result.rows.length, truncated: result.truncated, ms: result.ms };
+      return {
+        queryId,
+        columns: [...result.columns],
+        rows: result.rows,
+        rowCount: result.rows.length,
+        truncated: result.truncated,
+        ms: result.ms,
+      };
     } catch (error) {
       this.#metrics?.inc(`query.errors.${serializeError(error).kind}`);
       throw error;
@@ -74,13 +82,22 @@ export class SqlDoor {
    * (SELECT, WITH, VALUES, TABLE) is accepted, and the dialect's EXPLAIN without ANALYZE is written around it here, so
    * no text from outside chooses how it is explained. It runs in the same read-only session, with the same timeout.
    */
-  async explain(connection: SourceConnection, request: Omit<DoorRequest, 'limit' | 'offset'>): Promise<{ plan: PlanNodeView[]; statement: string; ms: number }> {
+  async explain(
+    connection: SourceConnection,
+    request: Omit<DoorRequest, 'limit' | 'offset'>,
+  ): Promise<{ plan: PlanNodeView[]; statement: string; ms: number }> {
     const sql = request.sql.trim().replace(/;\s*$/, '').trim();
     if (sql.length === 0) throw new AppError('invalid_input', 'The SQL is empty.');
     try {
       checkReadOnlySql(sql, connection.engine);
-      const first = (maskSql(sql, connection.engine).toLowerCase().match(/[a-z_]+/) ?? [''])[0];
-      if (!EXPLAINABLE.has(first)) throw new AppError('invalid_input', `Only a query (SELECT or WITH) can be explained; this statement starts with ${first.toUpperCase() || 'nothing'}.`);
+      const first = (maskSql(sql, connection.engine)
+        .toLowerCase()
+        .match(/[a-z_]+/) ?? [''])[0];
+      if (!EXPLAINABLE.has(first))
+        throw new AppError(
+          'invalid_input',
+          `Only a query (SELECT or WITH) can be explained; this statement starts with ${first.toUpperCase() || 'nothing'}.`,
+        );
     } catch (error) {
       this.#metrics?.inc('query.refused');
       throw error;
@@ -88,10 +105,16 @@ export class SqlDoor {
     const reader = planReaderOf(connection.engine);
     const statement = reader.explainStatement(sql);
     const queryId = request.queryId ?? randomUUID();
-    if (this.#running.has(queryId)) throw new AppError('invalid_input', `A query with id ${queryId} is already running.`);
+    if (this.#running.has(queryId))
+      throw new AppError('invalid_input', `A query with id ${queryId} is already running.`);
     this.#running.set(queryId, connection);
     try {
-      const result = await connection.execute(statement, { limit: EXPLAIN_ROW_LIMIT, timeoutMs: request.timeoutMs ?? DEFAULT_TIMEOUT_MS, queryId, signal: request.signal });
+      const result = await connection.execute(statement, {
+        limit: EXPLAIN_ROW_LIMIT,
+        timeoutMs: request.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        queryId,
+        signal: request.signal,
+      });
       this.#metrics?.observe('query.explain_ms', result.ms);
       return { plan: reader.readPlan(result), statement, ms: result.ms };
     } catch (error) {

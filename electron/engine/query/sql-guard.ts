@@ -15,7 +15,6 @@ function parser(): Parser {
   return (sqlParser ??= new (sqlParserModule().Parser)());
 }
 
-
 const READ_STATEMENTS = new Set(['select', 'with', 'show', 'describe', 'desc', 'explain', 'values', 'table']);
 
 /**
@@ -23,16 +22,61 @@ const READ_STATEMENTS = new Set(['select', 'with', 'show', 'describe', 'desc', '
  * writes and DDL. Statement-starting commands (SET, PRAGMA, LOCK, ...) are already refused by the first-word check.
  */
 const WRITE_WORDS = new Set([
-  'insert', 'update', 'delete', 'merge', 'upsert', 'into', 'drop', 'create', 'alter', 'truncate', 'grant', 'revoke', 'attach',
-  'detach', 'pragma', 'lock', 'vacuum', 'copy', 'call', 'exec', 'execute',
+  'insert',
+  'update',
+  'delete',
+  'merge',
+  'upsert',
+  'into',
+  'drop',
+  'create',
+  'alter',
+  'truncate',
+  'grant',
+  'revoke',
+  'attach',
+  'detach',
+  'pragma',
+  'lock',
+  'vacuum',
+  'copy',
+  'call',
+  'exec',
+  'execute',
 ]);
 
 /** Functions that read the server's files, run programs, reach other servers, or write state. (Sleeping is bounded by the timeout.) */
 const DANGEROUS_FUNCTIONS = new Set([
-  'load_file', 'pg_read_file', 'pg_read_binary_file', 'pg_ls_dir', 'pg_stat_file', 'lo_import', 'lo_export', 'lo_get', 'lo_put',
-  'dblink', 'dblink_exec', 'dblink_connect', 'pg_terminate_backend', 'pg_cancel_backend', 'pg_reload_conf', 'pg_rotate_logfile',
-  'set_config', 'nextval', 'setval', 'pg_advisory_lock', 'pg_advisory_xact_lock', 'sys_exec', 'sys_eval', 'load_extension',
-  'readfile', 'writefile', 'edit', 'get_lock', 'release_lock', 'query_to_xml',
+  'load_file',
+  'pg_read_file',
+  'pg_read_binary_file',
+  'pg_ls_dir',
+  'pg_stat_file',
+  'lo_import',
+  'lo_export',
+  'lo_get',
+  'lo_put',
+  'dblink',
+  'dblink_exec',
+  'dblink_connect',
+  'pg_terminate_backend',
+  'pg_cancel_backend',
+  'pg_reload_conf',
+  'pg_rotate_logfile',
+  'set_config',
+  'nextval',
+  'setval',
+  'pg_advisory_lock',
+  'pg_advisory_xact_lock',
+  'sys_exec',
+  'sys_eval',
+  'load_extension',
+  'readfile',
+  'writefile',
+  'edit',
+  'get_lock',
+  'release_lock',
+  'query_to_xml',
 ]);
 
 export interface GuardVerdict {
@@ -95,21 +139,35 @@ function checkUncached(sql: string, engine: Engine): GuardVerdict {
  */
 export function lexicalWall(sql: string, engine: Engine): string {
   const masked = maskSql(sql, engine);
-  const statements = masked.split(';').map((part) => part.trim()).filter(Boolean);
+  const statements = masked
+    .split(';')
+    .map((part) => part.trim())
+    .filter(Boolean);
   if (statements.length === 0) throw new AppError('invalid_input', 'The SQL is empty.');
   if (statements.length > 1) refuse(`Only one statement can run at a time; this text has ${statements.length}.`);
   const statement = statements[0]!;
   const words = statement.toLowerCase().match(/[a-z_][a-z0-9_$]*/g) ?? [];
   const first = words[0] ?? '';
-  if (!READ_STATEMENTS.has(first)) refuse(`Only read-only statements can run (SELECT, WITH, SHOW, DESCRIBE, EXPLAIN); this one starts with ${first.toUpperCase() || 'nothing'}.`);
-  if (/\bfor\s+(update|share|no\s+key\s+update|key\s+share)\b/i.test(statement) || /\block\s+in\s+share\s+mode\b/i.test(statement)) refuse('Refused: locking reads (FOR UPDATE / FOR SHARE) are not allowed.');
+  if (!READ_STATEMENTS.has(first))
+    refuse(
+      `Only read-only statements can run (SELECT, WITH, SHOW, DESCRIBE, EXPLAIN); this one starts with ${first.toUpperCase() || 'nothing'}.`,
+    );
+  if (
+    /\bfor\s+(update|share|no\s+key\s+update|key\s+share)\b/i.test(statement) ||
+    /\block\s+in\s+share\s+mode\b/i.test(statement)
+  )
+    refuse('Refused: locking reads (FOR UPDATE / FOR SHARE) are not allowed.');
   for (const word of words) {
     if (first === 'show' && word === 'create') continue; // SHOW CREATE TABLE only reads
-    if (WRITE_WORDS.has(word)) refuse(`Refused: ${word.toUpperCase()} can change data, the session or the server; only reading is allowed here.`);
+    if (WRITE_WORDS.has(word))
+      refuse(
+        `Refused: ${word.toUpperCase()} can change data, the session or the server; only reading is allowed here.`,
+      );
   }
   for (const match of statement.toLowerCase().matchAll(/([a-z_][a-z0-9_$.]*)\s*\(/g)) {
     const name = match[1]!.split('.').pop()!;
-    if (DANGEROUS_FUNCTIONS.has(name)) refuse(`Refused: ${name}() reads files, reaches other servers or changes state.`);
+    if (DANGEROUS_FUNCTIONS.has(name))
+      refuse(`Refused: ${name}() reads files, reaches other servers or changes state.`);
   }
   return statement;
 }
@@ -131,11 +189,27 @@ export function parserWall(sql: string, engine: Engine): boolean {
   const found = findWrite(list[0]);
   if (found) refuse(`Refused: the statement contains ${found.toUpperCase()}.`);
   const type = String(list[0]?.type ?? '').toLowerCase();
-  if (!['select', 'show', 'desc', 'describe', 'explain'].includes(type)) refuse(`Only read-only statements can run; the parser sees ${type.toUpperCase()}.`);
+  if (!['select', 'show', 'desc', 'describe', 'explain'].includes(type))
+    refuse(`Only read-only statements can run; the parser sees ${type.toUpperCase()}.`);
   return true;
 }
 
-const WRITE_TYPES = new Set(['insert', 'update', 'delete', 'replace', 'create', 'drop', 'alter', 'truncate', 'rename', 'grant', 'lock', 'unlock', 'set', 'call']);
+const WRITE_TYPES = new Set([
+  'insert',
+  'update',
+  'delete',
+  'replace',
+  'create',
+  'drop',
+  'alter',
+  'truncate',
+  'rename',
+  'grant',
+  'lock',
+  'unlock',
+  'set',
+  'call',
+]);
 
 function findWrite(node: unknown, depth = 0): string | undefined {
   if (depth > 200 || node === null || typeof node !== 'object') return undefined;

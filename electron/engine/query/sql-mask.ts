@@ -58,7 +58,12 @@ export function maskSql(sql: string, engine: Engine): string {
       index = stop;
     } else if (rules.stringQuotes.includes(char) || rules.identifierQuotes.includes(char)) {
       // PostgreSQL's E'...' (also e'...') takes backslash escapes; the E is already in `out`, and stays.
-      const escapeString = rules.postgresStrings && char === "'" && index > 0 && /[eE]/.test(sql[index - 1]!) && !(index > 1 && IDENTIFIER_CHAR.test(sql[index - 2]!));
+      const escapeString =
+        rules.postgresStrings &&
+        char === "'" &&
+        index > 0 &&
+        /[eE]/.test(sql[index - 1]!) &&
+        !(index > 1 && IDENTIFIER_CHAR.test(sql[index - 2]!));
       const backslash = escapeString || rules.backslashQuotes.includes(char);
       const stop = quotedEnd(sql, index, char, backslash);
       const length = stop - index;

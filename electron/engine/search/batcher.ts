@@ -4,8 +4,14 @@
  * Lazily: each item's tokens are counted (exactly) only when the packer reaches it, and a batch is handed out as soon
  * as it is full, so the first requests leave while later inputs are still being counted.
  */
-export async function* packBatchesLazily<T>(items: readonly T[], maxInputs: number, maxTokens: number, tokensOf: (item: T) => number): AsyncGenerator<{ items: T[]; tokens: number }> {
-  if (!Number.isInteger(maxInputs) || maxInputs < 1) throw new TypeError(`maxInputs must be a positive integer, got ${maxInputs}`);
+export async function* packBatchesLazily<T>(
+  items: readonly T[],
+  maxInputs: number,
+  maxTokens: number,
+  tokensOf: (item: T) => number,
+): AsyncGenerator<{ items: T[]; tokens: number }> {
+  if (!Number.isInteger(maxInputs) || maxInputs < 1)
+    throw new TypeError(`maxInputs must be a positive integer, got ${maxInputs}`);
   let current: T[] = [];
   let tokens = 0;
   for (let index = 0; index < items.length; index += 1) {

@@ -45,7 +45,15 @@ const align4 = (offset: number): number => (offset + 3) & ~3;
 
 export function writeCompactCopy(file: string, items: readonly SourceItemRow[], copy: CompactCopy): void {
   const width = items.length > 0 ? copy.compact.length / items.length : 0;
-  const header = Buffer.from(JSON.stringify({ format: COMPACT_FORMAT, dimensions: copy.dimensions, width, count: items.length, fingerprint: itemsFingerprint(items) } satisfies Header));
+  const header = Buffer.from(
+    JSON.stringify({
+      format: COMPACT_FORMAT,
+      dimensions: copy.dimensions,
+      width,
+      count: items.length,
+      fingerprint: itemsFingerprint(items),
+    } satisfies Header),
+  );
   const compactAt = align4(8 + header.length);
   const scalesAt = align4(compactAt + copy.compact.byteLength);
   const prefix = Buffer.alloc(compactAt);
@@ -78,7 +86,12 @@ export function readCompactCopy(file: string, items: readonly SourceItemRow[]): 
     if (bytes.length < 8 || bytes.toString('latin1', 0, 4) !== MAGIC) return undefined;
     const headerLength = bytes.readUInt32LE(4);
     const header = JSON.parse(bytes.toString('utf8', 8, 8 + headerLength)) as Header;
-    if (header.format !== COMPACT_FORMAT || header.count !== items.length || header.fingerprint !== itemsFingerprint(items)) return undefined;
+    if (
+      header.format !== COMPACT_FORMAT ||
+      header.count !== items.length ||
+      header.fingerprint !== itemsFingerprint(items)
+    )
+      return undefined;
     const compactAt = align4(8 + headerLength);
     const compactBytes = header.count * header.width;
     const scalesAt = align4(compactAt + compactBytes);

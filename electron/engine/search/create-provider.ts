@@ -6,11 +6,20 @@ import { OpenAiEmbeddingProvider } from './openai-provider.ts';
 export function createProvider(settings: ProviderSettings): EmbeddingProvider {
   if (settings.provider === 'local') return new LocalEmbeddingProvider({ dimensions: settings.dimensions });
   if (settings.provider === 'openai') return new OpenAiEmbeddingProvider(settings);
-  throw new AppError('invalid_input', `Unknown embedding provider "${String((settings as { provider: unknown }).provider)}": use local or openai.`);
+  throw new AppError(
+    'invalid_input',
+    `Unknown embedding provider "${String((settings as { provider: unknown }).provider)}": use local or openai.`,
+  );
 }
 
 /** Tier-1-like defaults for text-embedding-3-small; a local server gets generous ones. */
-export function limitsFor(settings: ProviderSettings): { concurrency: number; requestsPerMinute: number; tokensPerMinute: number; timeoutMs: number; maxAttempts: number } {
+export function limitsFor(settings: ProviderSettings): {
+  concurrency: number;
+  requestsPerMinute: number;
+  tokensPerMinute: number;
+  timeoutMs: number;
+  maxAttempts: number;
+} {
   const remote = settings.provider === 'openai';
   return {
     concurrency: settings.concurrency ?? (remote ? 8 : 1),

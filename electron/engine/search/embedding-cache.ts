@@ -62,10 +62,12 @@ export class EmbeddingCache {
       this.db.pragma('busy_timeout = 5000');
       const version = this.db.pragma('user_version', { simple: true }) as number;
       for (let index = version; index < MIGRATIONS.length; index += 1) {
-        this.db.transaction(() => {
-          this.db.exec(MIGRATIONS[index]!);
-          this.db.pragma(`user_version = ${index + 1}`);
-        }).immediate();
+        this.db
+          .transaction(() => {
+            this.db.exec(MIGRATIONS[index]!);
+            this.db.pragma(`user_version = ${index + 1}`);
+          })
+          .immediate();
       }
     }
   }
@@ -82,7 +84,8 @@ export class EmbeddingCache {
   putBatch(providerId: string, entries: readonly { key: string; vector: Float32Array }[]): void {
     const insert = this.db.prepare('INSERT OR REPLACE INTO vectors (key, provider, dims, vector) VALUES (?, ?, ?, ?)');
     this.db.transaction(() => {
-      for (const { key, vector } of entries) insert.run(key, providerId, vector.length, Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength));
+      for (const { key, vector } of entries)
+        insert.run(key, providerId, vector.length, Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength));
     })();
   }
 
@@ -97,31 +100,71 @@ export class EmbeddingCache {
   }
 
   /** Replaces the item map of a source for a provider (after a run): items not in `items` are gone from the index. */
-  replaceSourceItems(sourceId: string, providerId: string, items: readonly SourceItemRow[], failures: readonly { itemId: string; reason: string }[]): void {
-    const insert = this.db.prepare('INSERT INTO source_items (source_id, provider, item_id, kind, schema_name, table_name, column_name, key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
-    const fail = this.db.prepare('INSERT INTO item_failures (source_id, provider, item_id, reason, at) VALUES (?, ?, ?, ?, ?)');
-    this.db.transaction(() => {
-      this.db.prepare('DELETE FROM source_items WHERE source_id = ? AND provider = ?').run(sourceId, providerId);
-      this.db.prepare('DELETE FROM item_failures WHERE source_id = ? AND provider = ?').run(sourceId, providerId);
-      for (const item of items) insert.run(sourceId, providerId, item.itemId, item.kind, item.schema, item.table, item.column, item.key);
-      const now = new Date().toISOString();
-      for (const failure of failures) fail.run(sourceId, providerId, failure.itemId, failure.reason, now);
-    }).immediate();
+  replaceSourceItems(
+    sourceId: string,
+    providerId: string,
+    items: readonly SourceItemRow[],
+    failures: readonly { itemId: string; reason: string }[],
+  ): void {
+    const insert = this.db.prepare(
+      'INSERT INTO source_items (source_id, provider, item_id, kind, schema_name, table_name, column_name, key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    const fail = this.db.prepare(
+      'INSERT INTO item_failures (source_id, provider, item_id, reason, at) VALUES (?, ?, ?, ?, ?)',
+    );
+    this.db
+      .transaction(() => {
+        this.db.prepare('DELETE FROM source_items WHERE source_id = ? AND provider = ?').run(sourceId, providerId);
+        this.db.prepare('DELETE FROM item_failures WHERE source_id = ? AND provider = ?').run(sourceId, providerId);
+        for (const item of items)
+          insert.run(sourceId, providerId, item.itemId, item.kind, item.schema, item.table, item.column, item.key);
+        const now = new Date().toISOString();
+        for (const failure of failures) fail.run(sourceId, providerId, failure.itemId, failure.reason, now);
+      })
+      .immediate();
   }
 
   sourceItems(sourceId: string, providerId: string): SourceItemRow[] {
-    return (this.db.prepare('SELECT item_id, kind, schema_name, table_name, column_name, key FROM source_items WHERE source_id = ? AND provider = ? ORDER BY item_id').all(sourceId, providerId) as {
-      item_id: string; kind: 'table' | 'column'; schema_name: string; table_name: string; column_name: string | null; key: string;
-    }[]).map((row) => ({ itemId: row.item_id, kind: row.kind, schema: row.schema_name, table: row.table_name, column: row.column_name, key: row.key }));
+    return (
+      this.db
+        .prepare(
+          'SELECT item_id, kind, schema_name, table_name, column_name, key FROM source_items WHERE source_id = ? AND provider = ? ORDER BY item_id',
+        )
+        .all(sourceId, providerId) as {
+        item_id: string;
+        kind: 'table' | 'column';
+        schema_name: string;
+        table_name: string;
+        column_name: string | null;
+        key: string;
+      }[]
+    ).map((row) => ({
+      itemId: row.item_id,
+      kind: row.kind,
+      schema: row.schema_name,
+      table: row.table_name,
+      column: row.column_name,
+      key: row.key,
+    }));
   }
 
   /** Providers that have an index for this source, most items first. */
   providersFor(sourceId: string): string[] {
-    return (this.db.prepare('SELECT provider, count(*) AS n FROM source_items WHERE source_id = ? GROUP BY provider ORDER BY n DESC').all(sourceId) as { provider: string }[]).map((row) => row.provider);
+    return (
+      this.db
+        .prepare(
+          'SELECT provider, count(*) AS n FROM source_items WHERE source_id = ? GROUP BY provider ORDER BY n DESC',
+        )
+        .all(sourceId) as { provider: string }[]
+    ).map((row) => row.provider);
   }
 
   failures(sourceId: string, providerId: string): { itemId: string; reason: string }[] {
-    return (this.db.prepare('SELECT item_id, reason FROM item_failures WHERE source_id = ? AND provider = ? ORDER BY item_id').all(sourceId, providerId) as { item_id: string; reason: string }[]).map((row) => ({ itemId: row.item_id, reason: row.reason }));
+    return (
+      this.db
+        .prepare('SELECT item_id, reason FROM item_failures WHERE source_id = ? AND provider = ? ORDER BY item_id')
+        .all(sourceId, providerId) as { item_id: string; reason: string }[]
+    ).map((row) => ({ itemId: row.item_id, reason: row.reason }));
   }
 
   vectorCount(): number {

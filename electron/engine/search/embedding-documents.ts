@@ -28,7 +28,9 @@ function clip(text: string | null, max = MAX_COMMENT_CHARS): string {
  * `schema.table.column`, table `a.b` column `c` and table `a` column `b.c` would share an id.
  */
 export function itemId(schema: string, table: string, column: string | null = null): string {
-  return column === null ? `table:${JSON.stringify([schema, table])}` : `column:${JSON.stringify([schema, table, column])}`;
+  return column === null
+    ? `table:${JSON.stringify([schema, table])}`
+    : `column:${JSON.stringify([schema, table, column])}`;
 }
 
 function hashOf(text: string): string {
@@ -49,7 +51,9 @@ export function tableDocumentText(table: TableInfo, incoming: readonly string[])
   if (references.length > 0) lines.push(`references: ${[...new Set(references)].join(', ')}`);
   if (incoming.length > 0) lines.push(`referenced by: ${[...new Set(incoming)].slice(0, 20).join(', ')}`);
   const columns = table.columns.slice(0, MAX_LISTED_COLUMNS).map((column) => column.name);
-  lines.push(`columns: ${columns.join(', ')}${table.columns.length > MAX_LISTED_COLUMNS ? ` and ${table.columns.length - MAX_LISTED_COLUMNS} more` : ''}`);
+  lines.push(
+    `columns: ${columns.join(', ')}${table.columns.length > MAX_LISTED_COLUMNS ? ` and ${table.columns.length - MAX_LISTED_COLUMNS} more` : ''}`,
+  );
   return lines.join('\n');
 }
 
@@ -68,19 +72,42 @@ export function buildDocuments(snapshot: Pick<SchemaSnapshot, 'tables'>): Embedd
   const documents: EmbeddingDocument[] = [];
   for (const table of snapshot.tables) {
     const tableText = tableDocumentText(table, incoming.get(tableId(table.schema, table.name)) ?? []);
-    documents.push({ id: itemId(table.schema, table.name), kind: 'table', schema: table.schema, table: table.name, column: null, text: tableText, hash: hashOf(tableText) });
+    documents.push({
+      id: itemId(table.schema, table.name),
+      kind: 'table',
+      schema: table.schema,
+      table: table.name,
+      column: null,
+      text: tableText,
+      hash: hashOf(tableText),
+    });
     const tableWords = expandIdentifier(table.name);
     const tableComment = clip(table.comment, 120);
-    const foreign = new Map(table.foreignKeys.flatMap((fk) => fk.columns.map((column, index) => [column, `${fk.refTable}.${fk.refColumns[index] ?? ''}`] as const)));
+    const foreign = new Map(
+      table.foreignKeys.flatMap((fk) =>
+        fk.columns.map((column, index) => [column, `${fk.refTable}.${fk.refColumns[index] ?? ''}`] as const),
+      ),
+    );
     const primary = new Set(table.primaryKey);
     for (const column of table.columns) {
-      const lines = [`column ${table.name}.${column.name} (${expandIdentifier(column.name)})`, `type: ${column.type}${primary.has(column.name) ? ', primary key' : ''}${column.nullable ? '' : ', not null'}`];
+      const lines = [
+        `column ${table.name}.${column.name} (${expandIdentifier(column.name)})`,
+        `type: ${column.type}${primary.has(column.name) ? ', primary key' : ''}${column.nullable ? '' : ', not null'}`,
+      ];
       const comment = clip(column.comment);
       if (comment) lines.push(`comment: ${comment}`);
       if (foreign.has(column.name)) lines.push(`references: ${foreign.get(column.name)}`);
       lines.push(`in table ${table.name} (${tableWords})${tableComment ? `: ${tableComment}` : ''}`);
       const text = lines.join('\n');
-      documents.push({ id: itemId(table.schema, table.name, column.name), kind: 'column', schema: table.schema, table: table.name, column: column.name, text, hash: hashOf(text) });
+      documents.push({
+        id: itemId(table.schema, table.name, column.name),
+        kind: 'column',
+        schema: table.schema,
+        table: table.name,
+        column: column.name,
+        text,
+        hash: hashOf(text),
+      });
     }
   }
   return documents;

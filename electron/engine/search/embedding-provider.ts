@@ -60,7 +60,11 @@ export class ProviderError extends AppError {
   readonly retryAfterMs?: number;
   readonly status?: number;
 
-  constructor(kind: AppError['kind'], message: string, options: { retryable: boolean; retryAfterMs?: number; status?: number }) {
+  constructor(
+    kind: AppError['kind'],
+    message: string,
+    options: { retryable: boolean; retryAfterMs?: number; status?: number },
+  ) {
     super(kind, message);
     this.retryable = options.retryable;
     this.retryAfterMs = options.retryAfterMs;

@@ -112,24 +112,46 @@ export class IndexRun {
       const documents = this.#documents();
       for (const document of documents) {
         const key = vectorKey(provider.id, document.hash);
-        items.push({ itemId: document.id, kind: document.kind, schema: document.schema, table: document.table, column: document.column, key });
+        items.push({
+          itemId: document.id,
+          kind: document.kind,
+          schema: document.schema,
+          table: document.table,
+          column: document.column,
+          key,
+        });
         const pending = pendingByKey.get(key);
         if (pending) pending.itemIds.push(document.id);
-        else if (!cache.has(key)) pendingByKey.set(key, { key, text: document.text, tokens: 0, itemIds: [document.id] });
+        else if (!cache.has(key))
+          pendingByKey.set(key, { key, text: document.text, tokens: 0, itemIds: [document.id] });
       }
       this.#total = documents.length;
       // Everything not pending is reused, including items whose text equals another stored item's.
-      this.#counts.reused = this.#total - [...pendingByKey.values()].reduce((sum, pending) => sum + pending.itemIds.length, 0);
+      this.#counts.reused =
+        this.#total - [...pendingByKey.values()].reduce((sum, pending) => sum + pending.itemIds.length, 0);
       const pending = [...pendingByKey.values()];
       this.#progress('running', true);
 
       // Spread the work over the allowed concurrency (one round when it fits), never above the provider's caps.
-      const perRequest = Math.min(provider.maxInputsPerRequest, Math.max(16, Math.ceil(pending.length / limits.concurrency)));
-      const limiter = new RateLimiter({ requestsPerMinute: limits.requestsPerMinute, tokensPerMinute: limits.tokensPerMinute });
+      const perRequest = Math.min(
+        provider.maxInputsPerRequest,
+        Math.max(16, Math.ceil(pending.length / limits.concurrency)),
+      );
+      const limiter = new RateLimiter({
+        requestsPerMinute: limits.requestsPerMinute,
+        tokensPerMinute: limits.tokensPerMinute,
+      });
       const limit = pLimit(limits.concurrency);
       const activeProvider = provider;
       const activeCache = cache;
-      const work: BatchWork = { provider: activeProvider, cache: activeCache, limiter, policy: new RetryPolicy(limits.maxAttempts), timeoutMs: limits.timeoutMs, failures };
+      const work: BatchWork = {
+        provider: activeProvider,
+        cache: activeCache,
+        limiter,
+        policy: new RetryPolicy(limits.maxAttempts),
+        timeoutMs: limits.timeoutMs,
+        failures,
+      };
       const tasks: Promise<void>[] = [];
       const preparedByKey = new Map<string, Pending>();
       const prepared = (entry: Pending): Pending => {
@@ -137,7 +159,12 @@ export class IndexRun {
         preparedByKey.set(entry.key, ready);
         return ready;
       };
-      for await (const batch of packBatchesLazily(pending, perRequest, provider.maxTokensPerRequest, (entry) => prepared(entry).tokens)) {
+      for await (const batch of packBatchesLazily(
+        pending,
+        perRequest,
+        provider.maxTokensPerRequest,
+        (entry) => prepared(entry).tokens,
+      )) {
         if (this.#abort.signal.aborted) break;
         const ready = batch.items.map((entry) => preparedByKey.get(entry.key)!);
         tasks.push(limit(() => this.#embedBatch(ready, work)));
@@ -146,16 +173,34 @@ export class IndexRun {
       if (this.#abort.signal.aborted) throw this.#abort.signal.reason;
       const stored = items.filter((item) => !failures.has(item.itemId));
       // An unchanged schema (the common re-index) leaves the item map as it is: no write at all.
-      if (pending.length > 0 || failures.size > 0 || !sameItems(cache.sourceItems(this.#job.sourceId, provider.id), stored) || cache.failures(this.#job.sourceId, provider.id).length > 0) {
-        cache.replaceSourceItems(this.#job.sourceId, provider.id, stored, [...failures].map(([itemId, reason]) => ({ itemId, reason })));
+      if (
+        pending.length > 0 ||
+        failures.size > 0 ||
+        !sameItems(cache.sourceItems(this.#job.sourceId, provider.id), stored) ||
+        cache.failures(this.#job.sourceId, provider.id).length > 0
+      ) {
+        cache.replaceSourceItems(
+          this.#job.sourceId,
+          provider.id,
+          stored,
+          [...failures].map(([itemId, reason]) => ({ itemId, reason })),
+        );
       }
       // What the first search of any process needs is prepared now, in this worker, not at that search.
       this.#emit({ type: 'log', level: 'info', message: 'preparing search: writing the compact vector copy' });
-      VectorIndex.writeCompactCopy(cache, this.#job.sourceId, provider.id, compactVectorsFile(EmbeddingCache.file(this.#job.home), this.#job.sourceId, provider.id));
+      VectorIndex.writeCompactCopy(
+        cache,
+        this.#job.sourceId,
+        provider.id,
+        compactVectorsFile(EmbeddingCache.file(this.#job.home), this.#job.sourceId, provider.id),
+      );
       return this.#summary('done', provider.id, failures);
     } catch (error) {
       const cancelled = this.#abort.signal.aborted;
-      return { ...this.#summary(cancelled ? 'cancelled' : 'failed', provider?.id ?? this.#job.provider.provider, failures), error: serializeError(error) };
+      return {
+        ...this.#summary(cancelled ? 'cancelled' : 'failed', provider?.id ?? this.#job.provider.provider, failures),
+        error: serializeError(error),
+      };
     } finally {
       cache?.close();
     }
@@ -163,7 +208,8 @@ export class IndexRun {
 
   #documents(): readonly EmbeddingDocument[] {
     if (this.#job.documents) return this.#job.documents;
-    if (this.#job.snapshotId === undefined) throw new AppError('invalid_input', 'An indexing job needs documents or a snapshot.');
+    if (this.#job.snapshotId === undefined)
+      throw new AppError('invalid_input', 'An indexing job needs documents or a snapshot.');
     const catalog = new CatalogStore(CatalogStore.file(this.#job.home), { readonly: true });
     try {
       return buildDocuments(catalog.loadSnapshot(this.#job.snapshotId));
@@ -222,18 +268,27 @@ export class IndexRun {
   /** One request for the batch, within the rate limits and a timeout; its vectors stored in one transaction. */
   async #sendBatch(batch: Pending[], work: BatchWork): Promise<void> {
     const signal = this.#abort.signal;
-    await work.limiter.acquire(batch.reduce((sum, item) => sum + item.tokens, 0), signal);
+    await work.limiter.acquire(
+      batch.reduce((sum, item) => sum + item.tokens, 0),
+      signal,
+    );
     this.#counts.requests += 1;
     const sent = performance.now();
     let response;
     try {
-      response = await work.provider.embed(batch.map((item) => item.text), AbortSignal.any([signal, AbortSignal.timeout(work.timeoutMs)]));
+      response = await work.provider.embed(
+        batch.map((item) => item.text),
+        AbortSignal.any([signal, AbortSignal.timeout(work.timeoutMs)]),
+      );
     } finally {
       this.#requestMs.push(Math.round((performance.now() - sent) * 10) / 10);
     }
     work.limiter.observe(response.rateLimit);
     this.#rateLimit = response.rateLimit;
-    work.cache.putBatch(work.provider.id, batch.map((item, index) => ({ key: item.key, vector: response.vectors[index]! })));
+    work.cache.putBatch(
+      work.provider.id,
+      batch.map((item, index) => ({ key: item.key, vector: response.vectors[index]! })),
+    );
     this.#counts.embedded += batch.reduce((sum, item) => sum + item.itemIds.length, 0);
     this.#progress('running');
   }
@@ -248,7 +303,11 @@ export class IndexRun {
   #failBatch(batch: Pending[], work: BatchWork, reason: string, attempts: number): void {
     for (const item of batch) for (const itemId of item.itemIds) work.failures.set(itemId, reason);
     this.#counts.failed += batch.reduce((sum, item) => sum + item.itemIds.length, 0);
-    this.#emit({ type: 'log', level: 'warn', message: `${batch.length} input(s) failed after ${attempts} attempt(s): ${reason}` });
+    this.#emit({
+      type: 'log',
+      level: 'warn',
+      message: `${batch.length} input(s) failed after ${attempts} attempt(s): ${reason}`,
+    });
     this.#progress('running');
   }
 
@@ -272,7 +331,13 @@ export class IndexRun {
 
   #flushMetrics(): void {
     if (this.#requestMs.length === 0 && this.#failedRequests === 0) return;
-    this.#emit({ type: 'metrics', requestMs: this.#requestMs, failedRequests: this.#failedRequests, remainingRequests: this.#rateLimit?.remainingRequests, remainingTokens: this.#rateLimit?.remainingTokens });
+    this.#emit({
+      type: 'metrics',
+      requestMs: this.#requestMs,
+      failedRequests: this.#failedRequests,
+      remainingRequests: this.#rateLimit?.remainingRequests,
+      remainingTokens: this.#rateLimit?.remainingTokens,
+    });
     this.#requestMs = [];
     this.#failedRequests = 0;
   }
@@ -282,14 +347,22 @@ export class IndexRun {
     if (!force && now - this.#lastProgress < PROGRESS_INTERVAL_MS) return;
     this.#lastProgress = now;
     this.#flushMetrics();
-    this.#emit({ type: 'progress', progress: this.#snapshot(this.#gate.paused && state === 'running' ? 'paused' : state) });
+    this.#emit({
+      type: 'progress',
+      progress: this.#snapshot(this.#gate.paused && state === 'running' ? 'paused' : state),
+    });
   }
 
   #summary(state: IndexProgress['state'], providerId: string, failures: Map<string, string>): IndexSummary {
     this.#flushMetrics();
     const progress = this.#snapshot(state);
     this.#emit({ type: 'progress', progress });
-    return { ...progress, providerId, failures: [...failures].slice(0, 1000).map(([itemId, reason]) => ({ itemId, reason })), warnings: this.#warnings.slice(0, 100) };
+    return {
+      ...progress,
+      providerId,
+      failures: [...failures].slice(0, 1000).map(([itemId, reason]) => ({ itemId, reason })),
+      warnings: this.#warnings.slice(0, 100),
+    };
   }
 }
 

@@ -15,11 +15,21 @@ import type { EmbeddingProvider, ProviderSettings } from './embedding-provider.t
 import { startIndexJob, type IndexJob } from './indexer-client.ts';
 import { OpenAiEmbeddingProvider } from './openai-provider.ts';
 import type { IndexProgress, IndexSummary } from './indexer-protocol.ts';
-import { DEFAULT_VECTOR_BUDGET_BYTES, VectorIndex, type VectorIndexParts, type VectorMemoryStats } from './vector-index.ts';
+import {
+  DEFAULT_VECTOR_BUDGET_BYTES,
+  VectorIndex,
+  type VectorIndexParts,
+  type VectorMemoryStats,
+} from './vector-index.ts';
 
 /** Loads a vector index's compact copy off the main thread (the context worker does; search does not own it). */
 export interface VectorLoader {
-  loadVectors(embeddingsFile: string, sourceId: string, providerId: string, budgetBytes: number): Promise<VectorIndexParts | null>;
+  loadVectors(
+    embeddingsFile: string,
+    sourceId: string,
+    providerId: string,
+    budgetBytes: number,
+  ): Promise<VectorIndexParts | null>;
 }
 
 export interface SearchResult {
@@ -89,8 +99,16 @@ export class IndexService {
   }
 
   /** Starts indexing a source from its latest snapshot. Resolves with the job; `job.done` with the summary. */
-  async start(sourceId: string, settings: ProviderSettings, options: { offline?: boolean } = {}): Promise<{ job: IndexJob; tables: number; columns: number }> {
-    if (this.#jobs.has(sourceId)) throw new AppError('invalid_input', 'This source is already being indexed: pause, resume or cancel that run first.');
+  async start(
+    sourceId: string,
+    settings: ProviderSettings,
+    options: { offline?: boolean } = {},
+  ): Promise<{ job: IndexJob; tables: number; columns: number }> {
+    if (this.#jobs.has(sourceId))
+      throw new AppError(
+        'invalid_input',
+        'This source is already being indexed: pause, resume or cancel that run first.',
+      );
     const resolved = await this.#options.sources.snapshot(sourceId, options);
     const lock = this.#locks.acquire('index', sourceId);
     if ('holder' in lock) throw new AppError('not_available', describeHolder(lock.holder));
@@ -111,7 +129,12 @@ export class IndexService {
     return { ...holder, progress: progress.success ? progress.data : null };
   }
 
-  #startLocked(sourceId: string, settings: ProviderSettings, snapshotId: number, token: string): { job: IndexJob; tables: number; columns: number } {
+  #startLocked(
+    sourceId: string,
+    settings: ProviderSettings,
+    snapshotId: number,
+    token: string,
+  ): { job: IndexJob; tables: number; columns: number } {
     let apiKey = settings.apiKey;
     if (settings.provider === 'openai') {
       if (apiKey) this.#options.secrets.set(apiKeySecretId(settings.baseUrl), apiKey);
@@ -133,7 +156,8 @@ export class IndexService {
         if (metrics && event.type === 'metrics') {
           for (const ms of event.requestMs) metrics.observe('embedding.request_ms', ms);
           if (event.failedRequests > 0) metrics.inc('embedding.failed_requests', event.failedRequests);
-          if (event.remainingRequests !== undefined) metrics.gauge('embedding.remaining_requests', event.remainingRequests);
+          if (event.remainingRequests !== undefined)
+            metrics.gauge('embedding.remaining_requests', event.remainingRequests);
           if (event.remainingTokens !== undefined) metrics.gauge('embedding.remaining_tokens', event.remainingTokens);
         }
         if (metrics && event.type === 'progress') {
@@ -143,7 +167,14 @@ export class IndexService {
             const delta = now[key] - counted[key];
             if (delta > 0) metrics.inc(`embedding.${key === 'tooManyRequests' ? 'http_429' : key}`, delta);
           }
-          counted = { requests: now.requests, tooManyRequests: now.tooManyRequests, retries: now.retries, embedded: now.embedded, reused: now.reused, failed: now.failed };
+          counted = {
+            requests: now.requests,
+            tooManyRequests: now.tooManyRequests,
+            retries: now.retries,
+            embedded: now.embedded,
+            reused: now.reused,
+            failed: now.failed,
+          };
         }
         // The final state is announced only after the bookkeeping below, so whoever hears it sees a finished job.
         if (event.type === 'progress' && (event.progress.state === 'running' || event.progress.state === 'paused')) {
@@ -182,9 +213,19 @@ export class IndexService {
     const summary = this.#summaries.get(sourceId) ?? null;
     const cache = summary ? undefined : this.#readCache();
     const providerId = cache?.providersFor(sourceId)[0];
-    const failures = summary ? [...summary.failures] : cache && providerId ? cache.failures(sourceId, providerId).slice(0, MAX_LISTED_FAILURES) : [];
+    const failures = summary
+      ? [...summary.failures]
+      : cache && providerId
+        ? cache.failures(sourceId, providerId).slice(0, MAX_LISTED_FAILURES)
+        : [];
     const owner = job ? null : this.holder(sourceId);
-    return { running: Boolean(job) || Boolean(owner), progress: job?.latest() ?? owner?.progress ?? null, summary, failures, owner: owner ? { pid: owner.pid, host: owner.host, startedAt: owner.startedAt } : null };
+    return {
+      running: Boolean(job) || Boolean(owner),
+      progress: job?.latest() ?? owner?.progress ?? null,
+      summary,
+      failures,
+      owner: owner ? { pid: owner.pid, host: owner.host, startedAt: owner.startedAt } : null,
+    };
   }
 
   /** The provider of the source's search index (most items), or undefined when it has none. */
@@ -193,12 +234,22 @@ export class IndexService {
   }
 
   /** Semantic search over a source's index. The query is embedded by the provider that built the index. */
-  async search(sourceId: string, text: string, k: number): Promise<{ results: SearchResult[]; providerId: string; coverage: VectorCoverage; timings: { embedMs: number; searchMs: number } }> {
+  async search(
+    sourceId: string,
+    text: string,
+    k: number,
+  ): Promise<{
+    results: SearchResult[];
+    providerId: string;
+    coverage: VectorCoverage;
+    timings: { embedMs: number; searchMs: number };
+  }> {
     const query = text.trim();
     if (!query) throw new AppError('invalid_input', 'The search text is empty.');
     const cache = this.#readCache();
     const providerId = cache?.providersFor(sourceId)[0];
-    if (!cache || !providerId) throw new AppError('not_found', 'This source has no search index yet: index it first (schemascope index URL).');
+    if (!cache || !providerId)
+      throw new AppError('not_found', 'This source has no search index yet: index it first (schemascope index URL).');
     const provider = this.#queryProvider(sourceId, providerId);
     const key = `${sourceId}\u0000${providerId}`;
     let index = this.#indexes.get(key);
@@ -221,8 +272,17 @@ export class IndexService {
     return {
       providerId,
       coverage: this.#coverage(sourceId, index),
-      timings: { embedMs: Math.round((searchStarted - embedStarted) * 10) / 10, searchMs: Math.round((done - searchStarted) * 10) / 10 },
-      results: hits.map(({ item, score }) => ({ kind: item.kind, schema: item.schema, table: item.table, column: item.column, score: Math.round(score * 10_000) / 10_000 })),
+      timings: {
+        embedMs: Math.round((searchStarted - embedStarted) * 10) / 10,
+        searchMs: Math.round((done - searchStarted) * 10) / 10,
+      },
+      results: hits.map(({ item, score }) => ({
+        kind: item.kind,
+        schema: item.schema,
+        table: item.table,
+        column: item.column,
+        score: Math.round(score * 10_000) / 10_000,
+      })),
     };
   }
 
@@ -235,14 +295,25 @@ export class IndexService {
     const worker = this.#options.prepWorker;
     if (worker) {
       try {
-        const parts = await worker.loadVectors(EmbeddingCache.file(this.#options.home), sourceId, providerId, this.budgetBytes);
+        const parts = await worker.loadVectors(
+          EmbeddingCache.file(this.#options.home),
+          sourceId,
+          providerId,
+          this.budgetBytes,
+        );
         this.loadedInWorker += 1;
         return parts ? VectorIndex.fromParts(cache, parts, this.budgetBytes) : undefined;
       } catch {
         // loaded in place below
       }
     }
-    return VectorIndex.load(cache, sourceId, providerId, this.budgetBytes, compactVectorsFile(EmbeddingCache.file(this.#options.home), sourceId, providerId));
+    return VectorIndex.load(
+      cache,
+      sourceId,
+      providerId,
+      this.budgetBytes,
+      compactVectorsFile(EmbeddingCache.file(this.#options.home), sourceId, providerId),
+    );
   }
 
   /**
@@ -257,7 +328,10 @@ export class IndexService {
   }
 
   memory(): (VectorMemoryStats & { sourceId: string })[] {
-    return [...this.#indexes.entries()].map(([key, index]) => ({ sourceId: key.split('\u0000')[0]!, ...index.memory() }));
+    return [...this.#indexes.entries()].map(([key, index]) => ({
+      sourceId: key.split('\u0000')[0]!,
+      ...index.memory(),
+    }));
   }
 
   get maxLoaded(): number {
@@ -287,9 +361,22 @@ export class IndexService {
       const dimensions = Number(providerId.split(':').pop());
       return createProvider({ provider: 'local', dimensions });
     }
-    const settings = this.#settings.get(sourceId) ?? this.#options.settings?.getSetting<ProviderSettings>(providerSettingsKey(sourceId));
-    if (!settings || settings.provider !== 'openai') throw new AppError('not_available', `This index was built with ${providerId}; give its settings again (index the source) to search it.`);
-    return new OpenAiEmbeddingProvider({ ...settings, apiKey: this.#options.secrets.get(apiKeySecretId(settings.baseUrl)) ?? process.env.OPENAI_API_KEY, timeoutMs: 10_000 }, 2);
+    const settings =
+      this.#settings.get(sourceId) ??
+      this.#options.settings?.getSetting<ProviderSettings>(providerSettingsKey(sourceId));
+    if (!settings || settings.provider !== 'openai')
+      throw new AppError(
+        'not_available',
+        `This index was built with ${providerId}; give its settings again (index the source) to search it.`,
+      );
+    return new OpenAiEmbeddingProvider(
+      {
+        ...settings,
+        apiKey: this.#options.secrets.get(apiKeySecretId(settings.baseUrl)) ?? process.env.OPENAI_API_KEY,
+        timeoutMs: 10_000,
+      },
+      2,
+    );
   }
 
   #readCache(): EmbeddingCache | undefined {
@@ -307,6 +394,8 @@ export class IndexService {
 /** "Indexing in another process (pid 4242, since 10:31:02): 1,200/10,202 items." */
 export function describeHolder(holder: { pid: number; host: string; startedAt: string; progress: unknown }): string {
   const parsed = indexProgress.safeParse(holder.progress);
-  const progress = parsed.success ? `: ${parsed.data.done.toLocaleString('en-US')}/${parsed.data.total.toLocaleString('en-US')} items` : '';
+  const progress = parsed.success
+    ? `: ${parsed.data.done.toLocaleString('en-US')}/${parsed.data.total.toLocaleString('en-US')} items`
+    : '';
   return `Indexing in another process (pid ${holder.pid} on ${holder.host}, since ${holder.startedAt})${progress}. Wait for it to finish, or stop that process.`;
 }

@@ -58,13 +58,44 @@ export function startIndexJob(options: StartIndexOptions): IndexJob {
     const crashed = (message: string) => {
       if (finished) return;
       finished = true;
-      const base = latest ?? { jobId, state: 'failed' as const, total: options.documents?.length ?? 0, done: 0, embedded: 0, reused: 0, failed: 0, requests: 0, tooManyRequests: 0, retries: 0, itemsPerSecond: 0, etaSeconds: null, elapsedMs: 0 };
-      resolve({ ...base, state: 'failed', providerId: options.provider.provider, failures: [], warnings: [], error: { kind: 'internal', message } });
+      const base = latest ?? {
+        jobId,
+        state: 'failed' as const,
+        total: options.documents?.length ?? 0,
+        done: 0,
+        embedded: 0,
+        reused: 0,
+        failed: 0,
+        requests: 0,
+        tooManyRequests: 0,
+        retries: 0,
+        itemsPerSecond: 0,
+        etaSeconds: null,
+        elapsedMs: 0,
+      };
+      resolve({
+        ...base,
+        state: 'failed',
+        providerId: options.provider.provider,
+        failures: [],
+        warnings: [],
+        error: { kind: 'internal', message },
+      });
     };
     worker.on('error', (error) => crashed(`The indexer worker failed: ${error.message}`));
     worker.on('exit', (code) => crashed(`The indexer worker exited (${code}).`));
   });
-  send({ type: 'start', job: { jobId, home: options.home, sourceId: options.sourceId, provider: options.provider, documents: options.documents, snapshotId: options.snapshotId } });
+  send({
+    type: 'start',
+    job: {
+      jobId,
+      home: options.home,
+      sourceId: options.sourceId,
+      provider: options.provider,
+      documents: options.documents,
+      snapshotId: options.snapshotId,
+    },
+  });
   return {
     jobId,
     done,

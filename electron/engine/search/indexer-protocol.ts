@@ -33,4 +33,10 @@ export type IndexerEvent =
   | { readonly type: 'log'; readonly level: 'info' | 'warn' | 'error'; readonly message: string }
   | { readonly type: 'done'; readonly summary: IndexSummary }
   /** Per-request numbers since the last report, for the metrics registry of the main process. */
-  | { readonly type: 'metrics'; readonly requestMs: readonly number[]; readonly failedRequests: number; readonly remainingRequests?: number; readonly remainingTokens?: number };
+  | {
+      readonly type: 'metrics';
+      readonly requestMs: readonly number[];
+      readonly failedRequests: number;
+      readonly remainingRequests?: number;
+      readonly remainingTokens?: number;
+    };

@@ -146,7 +146,9 @@ export class LexicalIndex {
   readonly #ids: Map<string, number>;
 
   constructor(source: readonly TableInfo[] | LexicalIndexParts) {
-    this.#parts = Array.isArray(source) ? buildLexicalParts(source as readonly TableInfo[]) : (source as LexicalIndexParts);
+    this.#parts = Array.isArray(source)
+      ? buildLexicalParts(source as readonly TableInfo[])
+      : (source as LexicalIndexParts);
     this.#ids = new Map(this.#parts.vocabulary.map((word, id) => [word, id]));
   }
 
@@ -186,7 +188,8 @@ export class LexicalIndex {
       }
     }
     const hits: LexicalHit[] = [];
-    for (const [document, score] of scores) hits.push({ table: tableOf[document]!, column: columnOf[document]!, score });
+    for (const [document, score] of scores)
+      hits.push({ table: tableOf[document]!, column: columnOf[document]!, score });
     return hits;
   }
 
@@ -200,7 +203,10 @@ export class LexicalIndex {
     const { offsets, vocabulary, surfaces, tableOf } = this.#parts;
     const total = tableOf.length;
     const idf = (ids: readonly number[]) => {
-      const frequency = Math.min(total, ids.reduce((sum, id) => sum + offsets[id + 1]! - offsets[id]!, 0));
+      const frequency = Math.min(
+        total,
+        ids.reduce((sum, id) => sum + offsets[id + 1]! - offsets[id]!, 0),
+      );
       return Math.log(1 + (total - frequency + 0.5) / (frequency + 0.5));
     };
     const matches: WordMatch[] = [];
@@ -238,7 +244,9 @@ function partsOf(stem: string, surface: string): string[] {
   const parts = new Set<string>();
   const singular = surface.replace(/(?<=[^s])s$/, '');
   for (const part of [surface, singular, stem]) if (part.length >= MIN_PART_LETTERS) parts.add(part);
-  for (const abbreviation of abbreviationsOf(surface)) if (abbreviation.length >= MIN_ABBREVIATION_LETTERS) parts.add(abbreviation);
-  for (const abbreviation of abbreviationsOf(singular)) if (abbreviation.length >= MIN_ABBREVIATION_LETTERS) parts.add(abbreviation);
+  for (const abbreviation of abbreviationsOf(surface))
+    if (abbreviation.length >= MIN_ABBREVIATION_LETTERS) parts.add(abbreviation);
+  for (const abbreviation of abbreviationsOf(singular))
+    if (abbreviation.length >= MIN_ABBREVIATION_LETTERS) parts.add(abbreviation);
   return [...parts];
 }

@@ -33,7 +33,8 @@ export class LocalEmbeddingProvider implements EmbeddingProvider {
 
   constructor(options: LocalProviderOptions = {}) {
     this.dimensions = options.dimensions ?? 512;
-    if (!Number.isInteger(this.dimensions) || this.dimensions < 16 || this.dimensions > 4096) throw new TypeError(`dimensions must be an integer from 16 to 4096, got ${this.dimensions}`);
+    if (!Number.isInteger(this.dimensions) || this.dimensions < 16 || this.dimensions > 4096)
+      throw new TypeError(`dimensions must be an integer from 16 to 4096, got ${this.dimensions}`);
     this.#features = { trigrams: true, bigrams: true, ...options.features };
     const variant = `${this.#features.trigrams ? 't' : ''}${this.#features.bigrams ? 'b' : ''}`;
     this.id = `local:lexical-v2${variant ? `-${variant}` : ''}:${this.dimensions}`;
@@ -70,7 +71,11 @@ export class LocalEmbeddingProvider implements EmbeddingProvider {
           // Deterministic: the same input fails again, so retrying is useless; not retryable lets the indexer split
           // the batch and isolate this one input instead of failing its neighbours.
           const reason = error instanceof Error ? error.message : String(error);
-          throw new ProviderError('invalid_input', `The built-in provider could not embed input ${index + 1}: ${reason}`, { retryable: false });
+          throw new ProviderError(
+            'invalid_input',
+            `The built-in provider could not embed input ${index + 1}: ${reason}`,
+            { retryable: false },
+          );
         }
       }),
     };

@@ -15,16 +15,28 @@ export function packVectorStore(home: string): PackVectorStore {
         const items = cache?.sourceItems(sourceId, providerId) ?? [];
         if (items.length === 0) {
           const there = cache?.providersFor(sourceId) ?? [];
-          throw new AppError('not_found', `This source has no index of provider "${providerId}" to put in the pack; ${there.length > 0 ? `it has: ${there.join(', ')}` : 'it has no index yet (schemascope index URL)'}.`);
+          throw new AppError(
+            'not_found',
+            `This source has no index of provider "${providerId}" to put in the pack; ${there.length > 0 ? `it has: ${there.join(', ')}` : 'it has no index yet (schemascope index URL)'}.`,
+          );
         }
         const keys = [...new Set(items.map((item) => item.key))];
         const stored = cache!.getVectors(keys);
         const vectors = keys.map((key) => {
           const vector = stored.get(key);
-          if (!vector) throw new AppError('storage', `The index of provider "${providerId}" misses a stored vector (${key}): re-index the source before exporting its vectors.`);
+          if (!vector)
+            throw new AppError(
+              'storage',
+              `The index of provider "${providerId}" misses a stored vector (${key}): re-index the source before exporting its vectors.`,
+            );
           return { key, data: Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength).toString('base64') };
         });
-        return { provider: providerId, dimensions: stored.get(keys[0]!)!.length, items: items.map((item) => ({ ...item })), vectors };
+        return {
+          provider: providerId,
+          dimensions: stored.get(keys[0]!)!.length,
+          items: items.map((item) => ({ ...item })),
+          vectors,
+        };
       } finally {
         cache?.close();
       }
@@ -36,12 +48,20 @@ export function packVectorStore(home: string): PackVectorStore {
           vectors.provider,
           vectors.vectors.map(({ key, data }) => {
             const bytes = Buffer.from(data, 'base64');
-            return { key, vector: new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)) };
+            return {
+              key,
+              vector: new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)),
+            };
           }),
         );
         cache.replaceSourceItems(sourceId, vectors.provider, vectors.items, []);
         // Ready for the first search, as after indexing.
-        VectorIndex.writeCompactCopy(cache, sourceId, vectors.provider, compactVectorsFile(file, sourceId, vectors.provider));
+        VectorIndex.writeCompactCopy(
+          cache,
+          sourceId,
+          vectors.provider,
+          compactVectorsFile(file, sourceId, vectors.provider),
+        );
       } finally {
         cache.close();
       }

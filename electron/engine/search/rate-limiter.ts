@@ -13,10 +13,13 @@ const WINDOW_MS = 60_000;
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason ?? new Error('aborted'));
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, Math.max(0, ms));
+    const timer = setTimeout(
+      () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      },
+      Math.max(0, ms),
+    );
     const onAbort = () => {
       clearTimeout(timer);
       reject(signal!.reason ?? new Error('aborted'));
@@ -39,7 +42,8 @@ export class RateLimiter {
   waitedMs = 0;
 
   constructor(options: RateLimiterOptions) {
-    if (!(options.requestsPerMinute > 0) || !(options.tokensPerMinute > 0)) throw new TypeError('requestsPerMinute and tokensPerMinute must be positive');
+    if (!(options.requestsPerMinute > 0) || !(options.tokensPerMinute > 0))
+      throw new TypeError('requestsPerMinute and tokensPerMinute must be positive');
     this.#options = { now: () => Date.now(), sleep, ...options };
   }
 
@@ -64,7 +68,11 @@ export class RateLimiter {
     if (!headers) return;
     const now = this.#options.now();
     const resetMs = Math.max(headers.resetRequestsMs ?? 0, headers.resetTokensMs ?? 0);
-    this.#serverRemaining = { requests: headers.remainingRequests, tokens: headers.remainingTokens, resetAt: now + resetMs };
+    this.#serverRemaining = {
+      requests: headers.remainingRequests,
+      tokens: headers.remainingTokens,
+      resetAt: now + resetMs,
+    };
   }
 
   async #waitForRoom(tokens: number, signal?: AbortSignal): Promise<void> {
@@ -73,7 +81,8 @@ export class RateLimiter {
       while (this.#sent.length > 0 && this.#sent[0]![0] <= now - WINDOW_MS) this.#sent.shift();
       let waitMs = this.#pausedUntil - now;
       const usedTokens = this.#sent.reduce((sum, [, used]) => sum + used, 0);
-      if (this.#sent.length >= this.#options.requestsPerMinute) waitMs = Math.max(waitMs, this.#sent[0]![0] + WINDOW_MS - now);
+      if (this.#sent.length >= this.#options.requestsPerMinute)
+        waitMs = Math.max(waitMs, this.#sent[0]![0] + WINDOW_MS - now);
       if (usedTokens + tokens > this.#options.tokensPerMinute && this.#sent.length > 0) {
         // wait until enough old requests leave the window
         let freed = 0;
@@ -86,7 +95,11 @@ export class RateLimiter {
         }
       }
       const server = this.#serverRemaining;
-      if (server.resetAt > now && ((server.requests !== undefined && server.requests <= 0) || (server.tokens !== undefined && server.tokens < tokens))) {
+      if (
+        server.resetAt > now &&
+        ((server.requests !== undefined && server.requests <= 0) ||
+          (server.tokens !== undefined && server.tokens < tokens))
+      ) {
         waitMs = Math.max(waitMs, server.resetAt - now);
       }
       if (waitMs <= 0) {
@@ -109,7 +122,8 @@ export function parseResetDuration(value: string | null | undefined): number | u
   for (const [, amount, unit] of value.matchAll(/(\d+(?:\.\d+)?)(ms|h|m|s)/g)) {
     matched = true;
     const number = Number(amount);
-    total += unit === 'ms' ? number : unit === 's' ? number * 1000 : unit === 'm' ? number * 60_000 : number * 3_600_000;
+    total +=
+      unit === 'ms' ? number : unit === 's' ? number * 1000 : unit === 'm' ? number * 60_000 : number * 3_600_000;
   }
   return matched ? total : undefined;
 }

@@ -21,17 +21,26 @@ export class RetryPolicy {
   readonly #random: () => number;
 
   constructor(maxAttempts: number, random: () => number = Math.random) {
-    if (!Number.isInteger(maxAttempts) || maxAttempts < 1) throw new TypeError(`maxAttempts must be a whole number >= 1, got ${maxAttempts}`);
+    if (!Number.isInteger(maxAttempts) || maxAttempts < 1)
+      throw new TypeError(`maxAttempts must be a whole number >= 1, got ${maxAttempts}`);
     this.maxAttempts = maxAttempts;
     this.#random = random;
   }
 
   /** `attempt` is the attempt that just failed (1 for the first), `inputs` the batch's size. */
   decide(caught: unknown, attempt: number, inputs: number): RetryDecision {
-    const error = caught instanceof ProviderError ? caught : new ProviderError('internal', caught instanceof Error ? caught.message : String(caught), { retryable: true });
+    const error =
+      caught instanceof ProviderError
+        ? caught
+        : new ProviderError('internal', caught instanceof Error ? caught.message : String(caught), { retryable: true });
     if (error.kind === 'auth') return { action: 'stop', error };
     if (error.retryable && attempt < this.maxAttempts) {
-      return { action: 'retry', waitMs: error.retryAfterMs ?? this.backoff(attempt), global: error.kind === 'rate_limited', error };
+      return {
+        action: 'retry',
+        waitMs: error.retryAfterMs ?? this.backoff(attempt),
+        global: error.kind === 'rate_limited',
+        error,
+      };
     }
     if (!error.retryable && inputs > 1) return { action: 'split', error };
     return { action: 'fail', error };

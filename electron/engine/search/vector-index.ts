@@ -75,12 +75,22 @@ export class VectorIndex {
   readonly #budget: number;
   #evictions = 0;
 
-  private constructor(cache: EmbeddingCache, items: SourceItemRow[], dimensions: number, budgetBytes: number, built?: { compact: Int8Array; scales: Float32Array }) {
+  private constructor(
+    cache: EmbeddingCache,
+    items: SourceItemRow[],
+    dimensions: number,
+    budgetBytes: number,
+    built?: { compact: Int8Array; scales: Float32Array },
+  ) {
     this.#cache = cache;
     this.items = items;
     this.dimensions = dimensions;
-    this.#compactDimensions = built && items.length > 0 ? built.compact.length / items.length : compactWidth(items.length, dimensions, budgetBytes);
-    this.#projection = dimensions > this.#compactDimensions ? projectionMatrix(dimensions, this.#compactDimensions) : null;
+    this.#compactDimensions =
+      built && items.length > 0
+        ? built.compact.length / items.length
+        : compactWidth(items.length, dimensions, budgetBytes);
+    this.#projection =
+      dimensions > this.#compactDimensions ? projectionMatrix(dimensions, this.#compactDimensions) : null;
     this.#compact = built?.compact ?? new Int8Array(items.length * this.#compactDimensions);
     this.#scales = built?.scales ?? new Float32Array(items.length);
     const compactBytes = this.#compact.byteLength + this.#scales.byteLength + (this.#projection?.byteLength ?? 0);
@@ -100,34 +110,69 @@ export class VectorIndex {
   }
 
   /** An index from parts built elsewhere (a worker); full vectors are read from `cache` on this side. */
-  static fromParts(cache: EmbeddingCache, parts: VectorIndexParts, budgetBytes = DEFAULT_VECTOR_BUDGET_BYTES): VectorIndex {
-    return new VectorIndex(cache, parts.items, parts.dimensions, budgetBytes, { compact: parts.compact, scales: parts.scales });
+  static fromParts(
+    cache: EmbeddingCache,
+    parts: VectorIndexParts,
+    budgetBytes = DEFAULT_VECTOR_BUDGET_BYTES,
+  ): VectorIndex {
+    return new VectorIndex(cache, parts.items, parts.dimensions, budgetBytes, {
+      compact: parts.compact,
+      scales: parts.scales,
+    });
   }
 
   /**
    * Loads the index of a source. The compact copy written when the index was built is read in one go when it matches
    * the stored items; otherwise (an index from before, or damaged) one pass over the vectors rebuilds it in memory.
    */
-  static load(cache: EmbeddingCache, sourceId: string, providerId: string, budgetBytes = DEFAULT_VECTOR_BUDGET_BYTES, compactFile?: string): VectorIndex | undefined {
+  static load(
+    cache: EmbeddingCache,
+    sourceId: string,
+    providerId: string,
+    budgetBytes = DEFAULT_VECTOR_BUDGET_BYTES,
+    compactFile?: string,
+  ): VectorIndex | undefined {
     const items = cache.sourceItems(sourceId, providerId);
     if (items.length === 0) return undefined;
     const stored = compactFile ? readCompactCopy(compactFile, items) : undefined;
     // A copy made for another budget (a different width) is rebuilt in memory for this one.
-    if (stored && stored.compact.length === items.length * compactWidth(items.length, stored.dimensions, budgetBytes)) return new VectorIndex(cache, items, stored.dimensions, budgetBytes, stored);
+    if (stored && stored.compact.length === items.length * compactWidth(items.length, stored.dimensions, budgetBytes))
+      return new VectorIndex(cache, items, stored.dimensions, budgetBytes, stored);
     return VectorIndex.#build(cache, items, sourceId, providerId, budgetBytes);
   }
 
   /** Builds the compact copy of a source's index and writes it beside the cache, for every later process to load. */
-  static writeCompactCopy(cache: EmbeddingCache, sourceId: string, providerId: string, compactFile: string, budgetBytes = DEFAULT_VECTOR_BUDGET_BYTES): void {
+  static writeCompactCopy(
+    cache: EmbeddingCache,
+    sourceId: string,
+    providerId: string,
+    compactFile: string,
+    budgetBytes = DEFAULT_VECTOR_BUDGET_BYTES,
+  ): void {
     const items = cache.sourceItems(sourceId, providerId);
     if (items.length === 0) return removeCompactCopy(compactFile);
     const existing = readCompactCopy(compactFile, items);
-    if (existing && existing.compact.length === items.length * compactWidth(items.length, existing.dimensions, budgetBytes)) return; // unchanged
+    if (
+      existing &&
+      existing.compact.length === items.length * compactWidth(items.length, existing.dimensions, budgetBytes)
+    )
+      return; // unchanged
     const index = VectorIndex.#build(cache, items, sourceId, providerId, budgetBytes);
-    if (index) writeCompactCopy(compactFile, items, { dimensions: index.dimensions, compact: index.#compact, scales: index.#scales });
+    if (index)
+      writeCompactCopy(compactFile, items, {
+        dimensions: index.dimensions,
+        compact: index.#compact,
+        scales: index.#scales,
+      });
   }
 
-  static #build(cache: EmbeddingCache, items: SourceItemRow[], sourceId: string, providerId: string, budgetBytes: number): VectorIndex | undefined {
+  static #build(
+    cache: EmbeddingCache,
+    items: SourceItemRow[],
+    sourceId: string,
+    providerId: string,
+    budgetBytes: number,
+  ): VectorIndex | undefined {
     const first = cache.getVectors([items[0]!.key]).get(items[0]!.key);
     if (!first) return undefined;
     const index = new VectorIndex(cache, items, first.length, budgetBytes);
@@ -138,7 +183,11 @@ export class VectorIndex {
       if (list) list.push(at);
       else keyed.set(item.key, [at]);
     });
-    const rows = cache.db.prepare('SELECT v.key, v.vector FROM vectors v JOIN source_items s ON s.key = v.key WHERE s.source_id = ? AND s.provider = ?').iterate(sourceId, providerId) as IterableIterator<{ key: string; vector: Buffer }>;
+    const rows = cache.db
+      .prepare(
+        'SELECT v.key, v.vector FROM vectors v JOIN source_items s ON s.key = v.key WHERE s.source_id = ? AND s.provider = ?',
+      )
+      .iterate(sourceId, providerId) as IterableIterator<{ key: string; vector: Buffer }>;
     const scratch = new Float32Array(first.length);
     for (const row of rows) {
       if (!position.has(row.key)) continue;
@@ -182,12 +231,14 @@ export class VectorIndex {
     const scale = max > 0 ? max / 127 : 1;
     this.#scales[at] = scale;
     const offset = at * this.#compactDimensions;
-    for (let dimension = 0; dimension < this.#compactDimensions; dimension += 1) this.#compact[offset + dimension] = Math.round(projected[dimension]! / scale);
+    for (let dimension = 0; dimension < this.#compactDimensions; dimension += 1)
+      this.#compact[offset + dimension] = Math.round(projected[dimension]! / scale);
   }
 
   /** The k nearest items to `query` (an L2-normalised vector of the same provider). */
   search(query: Float32Array, k: number, filter?: (item: SourceItemRow) => boolean): VectorHit[] {
-    if (query.length !== this.dimensions) throw new TypeError(`query has ${query.length} dimensions, the index ${this.dimensions}`);
+    if (query.length !== this.dimensions)
+      throw new TypeError(`query has ${query.length} dimensions, the index ${this.dimensions}`);
     const projected = this.#project(query);
     const width = this.#compactDimensions;
     const candidatesWanted = Math.max(k * 5, 50);
@@ -230,7 +281,9 @@ export class VectorIndex {
       const item = this.items[at]!;
       const vector = vectors.get(item.key);
       let score = 0;
-      if (vector) for (let dimension = 0; dimension < vector.length; dimension += 1) score += vector[dimension]! * query[dimension]!;
+      if (vector)
+        for (let dimension = 0; dimension < vector.length; dimension += 1)
+          score += vector[dimension]! * query[dimension]!;
       return { item, score };
     });
     return hits.sort((a, b) => b.score - a.score).slice(0, k);

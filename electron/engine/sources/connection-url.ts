@@ -31,7 +31,8 @@ export function parseConnectionUrl(input: string, baseDir: string = process.cwd(
   if (url.length === 0) throw new AppError('invalid_input', 'The connection URL is empty.');
   if (url.length > 4096) throw new AppError('invalid_input', 'The connection URL is longer than 4,096 characters.');
   // eslint-disable-next-line no-control-regex -- control characters are exactly what this looks for
-  if (/[\u0000-\u001f]/.test(url)) throw new AppError('invalid_input', 'The connection URL contains control characters.');
+  if (/[\u0000-\u001f]/.test(url))
+    throw new AppError('invalid_input', 'The connection URL contains control characters.');
 
   const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(url)?.[1]?.toLowerCase();
   if (!scheme) {
@@ -60,7 +61,8 @@ function parseSqlite(rest: string, baseDir: string): ConnectionSpec {
     throw new AppError('invalid_input', 'The SQLite path has a malformed %-escape.');
   }
   if (filePart.length === 0) throw new AppError('invalid_input', 'The SQLite URL has no file path: use sqlite:PATH.');
-  if (filePart === ':memory:') throw new AppError('invalid_input', 'An in-memory SQLite database has no schema to explore.');
+  if (filePart === ':memory:')
+    throw new AppError('invalid_input', 'An in-memory SQLite database has no schema to explore.');
   return { engine: 'sqlite', file: path.resolve(baseDir, filePart), options: {} };
 }
 
@@ -82,7 +84,10 @@ function parseServerUrl(url: string, dialect: SqlDialect): ConnectionSpec {
   }
   const segments = parsed.pathname.split('/').filter(Boolean);
   if (segments.length > 1) {
-    throw new AppError('invalid_input', `The ${label} URL path must be a single database name, not "${parsed.pathname}".`);
+    throw new AppError(
+      'invalid_input',
+      `The ${label} URL path must be a single database name, not "${parsed.pathname}".`,
+    );
   }
   const decode = (part: string, what: string): string => {
     try {
@@ -103,7 +108,10 @@ function parseServerUrl(url: string, dialect: SqlDialect): ConnectionSpec {
     const value = options[key]!;
     delete options[key];
     if (password !== undefined && password !== value) {
-      throw new AppError('invalid_input', `The ${label} URL gives two different passwords (before the @ and as ?${key}=); keep one.`);
+      throw new AppError(
+        'invalid_input',
+        `The ${label} URL gives two different passwords (before the @ and as ?${key}=); keep one.`,
+      );
     }
     if (value !== '') password = value;
   }

@@ -8,7 +8,16 @@ interface DriverError {
   message?: string;
 }
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'EPIPE', 'PROTOCOL_CONNECTION_LOST']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ECONNRESET',
+  'EPIPE',
+  'PROTOCOL_CONNECTION_LOST',
+]);
 
 /**
  * Maps a driver error to an {@link AppError} of a known kind, with a message that names the problem and never the
@@ -24,7 +33,8 @@ export function toSourceError(engine: Engine, error: unknown, context: string): 
   if (NETWORK_CODES.has(code)) kind = 'unreachable';
   else if (dialectKind) kind = dialectKind;
   else if (/timeout expired|timed out|connect ETIMEDOUT/i.test(message)) kind = 'unreachable';
-  else if (/Connection terminated|Connection lost|server closed the connection|socket hang up/i.test(message)) kind = 'unreachable';
+  else if (/Connection terminated|Connection lost|server closed the connection|socket hang up/i.test(message))
+    kind = 'unreachable';
   else if (!code && !(error instanceof Error)) kind = 'internal';
   return new AppError(kind, `${describeKind(kind, context)}: ${message}`);
 }

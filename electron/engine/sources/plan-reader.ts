@@ -16,12 +16,24 @@ export interface PlanReader {
 
 export function planNode(fields: Partial<PlanNodeView> & Pick<PlanNodeView, 'operation'>): PlanNodeView {
   const { operation, ...rest } = fields;
-  return { operation, relation: null, index: null, rows: null, cost: null, detail: '', fullScan: false, joinWithoutIndex: false, children: [], ...rest };
+  return {
+    operation,
+    relation: null,
+    index: null,
+    rows: null,
+    cost: null,
+    detail: '',
+    fullScan: false,
+    joinWithoutIndex: false,
+    children: [],
+    ...rest,
+  };
 }
 
 /** A number from a driver's JSON (numbers, numeric strings); null otherwise. */
 export function planNumber(value: unknown): number | null {
-  const number = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+  const number =
+    typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
   return Number.isFinite(number) ? number : null;
 }
 

@@ -22,7 +22,11 @@ export function scrubSecret(text: string, secret: string | undefined): string {
 /** Any error, as an {@link AppError} of the same kind whose message and detail no longer hold `secret`. */
 export function withoutSecret(error: unknown, secret: string | undefined): AppError {
   const serialized = serializeError(error);
-  return new AppError(serialized.kind, scrubSecret(serialized.message, secret), serialized.detail === undefined ? undefined : scrubSecret(serialized.detail, secret));
+  return new AppError(
+    serialized.kind,
+    scrubSecret(serialized.message, secret),
+    serialized.detail === undefined ? undefined : scrubSecret(serialized.detail, secret),
+  );
 }
 
 /**

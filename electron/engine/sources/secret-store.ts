@@ -51,7 +51,10 @@ export class EncryptedFileSecretStore implements SecretStore {
         const parsed = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
         for (const [id, value] of Object.entries(parsed)) if (typeof value === 'string') this.#encrypted.set(id, value);
       } catch {
-        throw new AppError('storage', `The secrets file ${file} is unreadable; remove it and enter the passwords again.`);
+        throw new AppError(
+          'storage',
+          `The secrets file ${file} is unreadable; remove it and enter the passwords again.`,
+        );
       }
     }
   }

@@ -67,7 +67,13 @@ export class SourceService {
     const spec = parseConnectionUrl(input.url, this.#options.baseDir);
     const id = input.id ?? randomUUID();
     const password = input.password || spec.password;
-    const record = this.#options.catalog.upsertSource({ id, name: input.name, engine: spec.engine, displayUrl: displayUrl(spec), isDemo: input.isDemo ?? false });
+    const record = this.#options.catalog.upsertSource({
+      id,
+      name: input.name,
+      engine: spec.engine,
+      displayUrl: displayUrl(spec),
+      isDemo: input.isDemo ?? false,
+    });
     if (password) this.#options.secrets.set(id, password);
     this.#options.events.emit('sources/changed', {});
     return this.view(record);
@@ -101,10 +107,15 @@ export class SourceService {
   }
 
   /** Connects once with the given URL or source, reports the server version, and closes. */
-  async test(input: { id?: string; url?: string; password?: string }): Promise<{ ok: true; ms: number; serverVersion: string }> {
+  async test(input: {
+    id?: string;
+    url?: string;
+    password?: string;
+  }): Promise<{ ok: true; ms: number; serverVersion: string }> {
     const started = performance.now();
     let spec: ConnectionSpec;
-    if (input.url) spec = withPassword(parseConnectionUrl(input.url, this.#options.baseDir), input.password || undefined);
+    if (input.url)
+      spec = withPassword(parseConnectionUrl(input.url, this.#options.baseDir), input.password || undefined);
     else if (input.id) spec = this.spec(input.id);
     else throw new AppError('invalid_input', 'Give a connection URL or a source id to test.');
     const connection = await connectSource(spec, { ...this.#options.pool, connectionLimit: 1 });
@@ -136,11 +147,16 @@ export class SourceService {
   }
 
   /** Introspects live and stores the snapshot; an unreachable database marks the source offline. */
-  async refresh(id: string, signal?: AbortSignal): Promise<{ record: SnapshotRecord; diff: SnapshotDiff; counts: { queries: number; ms: number } }> {
+  async refresh(
+    id: string,
+    signal?: AbortSignal,
+  ): Promise<{ record: SnapshotRecord; diff: SnapshotDiff; counts: { queries: number; ms: number } }> {
     try {
       const connection = await this.connection(id);
       const { snapshot, stats } = await connection.introspect(signal);
-      const saved = this.#options.writer ? await this.#options.writer.saveSnapshot(id, snapshot, stats) : this.#options.catalog.saveSnapshot(id, snapshot, stats);
+      const saved = this.#options.writer
+        ? await this.#options.writer.saveSnapshot(id, snapshot, stats)
+        : this.#options.catalog.saveSnapshot(id, snapshot, stats);
       this.#offline.delete(id);
       this.#options.events.emit('schema/changed', { sourceId: id });
       return { record: saved.snapshot, diff: saved.diff, counts: stats };
@@ -170,7 +186,8 @@ export class SourceService {
         if (!record) throw error;
       }
     }
-    if (!record) throw new AppError('offline', 'No cached snapshot of this source yet: connect to it once to cache its schema.');
+    if (!record)
+      throw new AppError('offline', 'No cached snapshot of this source yet: connect to it once to cache its schema.');
     const offlineReason = liveError ?? this.#offline.get(id);
     const offline = Boolean(options.offline || offlineReason);
     return {
@@ -179,7 +196,9 @@ export class SourceService {
         id: record.id,
         takenAt: record.verifiedAt,
         offline,
-        warning: offline ? `Offline: showing the schema cached at ${record.verifiedAt}${offlineReason ? ` (${offlineReason})` : ''}.` : null,
+        warning: offline
+          ? `Offline: showing the schema cached at ${record.verifiedAt}${offlineReason ? ` (${offlineReason})` : ''}.`
+          : null,
       },
     };
   }
@@ -187,15 +206,17 @@ export class SourceService {
   /** Pool statistics of the sources open now (the metrics panel), and the LRU of open pools itself. */
   async poolStats(): Promise<{ sourceId: string; stats: PoolStats }[]> {
     const entries = [...this.#open.entries()];
-    const settled = await Promise.all(entries.map(async ([sourceId, opening]) => {
-      try {
-        // A pool still connecting is skipped, not waited for: the metrics panel polls every second.
-        const open = await Promise.race([opening, Promise.resolve(undefined)]);
-        return open ? { sourceId, stats: open.stats() } : undefined;
-      } catch {
-        return undefined;
-      }
-    }));
+    const settled = await Promise.all(
+      entries.map(async ([sourceId, opening]) => {
+        try {
+          // A pool still connecting is skipped, not waited for: the metrics panel polls every second.
+          const open = await Promise.race([opening, Promise.resolve(undefined)]);
+          return open ? { sourceId, stats: open.stats() } : undefined;
+        } catch {
+          return undefined;
+        }
+      }),
+    );
     return settled.filter((entry) => entry !== undefined);
   }
 

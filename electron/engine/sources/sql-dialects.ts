@@ -6,7 +6,9 @@ import type { SqlDialect } from './sql-dialect.ts';
 import { sqliteSqlDialect } from './sqlite/sqlite-sql-dialect.ts';
 
 /** Every engine's SQL role, loaded eagerly: they are small and load no driver. */
-export const SQL_DIALECTS: ReadonlyMap<Engine, SqlDialect> = new Map([sqliteSqlDialect, mysqlSqlDialect, postgresSqlDialect].map((dialect) => [dialect.engine, dialect]));
+export const SQL_DIALECTS: ReadonlyMap<Engine, SqlDialect> = new Map(
+  [sqliteSqlDialect, mysqlSqlDialect, postgresSqlDialect].map((dialect) => [dialect.engine, dialect]),
+);
 
 export function sqlDialectOf(engine: Engine): SqlDialect {
   const dialect = SQL_DIALECTS.get(engine);

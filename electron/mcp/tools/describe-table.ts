@@ -31,7 +31,11 @@ export const describeTable = defineTool({
     await kit.directory.current(source.id);
     const listed = await kit.call('schema/tables', { sourceId: source.id }, kit.signal);
     const found = findTable(listed.tables, args.name);
-    const detail = await kit.call('schema/table', { sourceId: source.id, schema: found.schema, table: found.name }, kit.signal);
+    const detail = await kit.call(
+      'schema/table',
+      { sourceId: source.id, schema: found.schema, table: found.name },
+      kit.signal,
+    );
     if (detail.snapshot.offline) kit.directory.refreshSoon(source.id);
     const { head, body } = describe(detail, source.name);
     return pageOf({ tool: NAME, args, head, body, offset, cap: args.max_tokens, unit: 'lines' }).text;
@@ -49,10 +53,22 @@ function findTable(tables: ResponseOf<'schema/tables'>['tables'], wanted: string
   ];
   for (const tier of tiers) {
     if (tier.length === 1) return tier[0]!;
-    if (tier.length > 1) throw new AppError('invalid_input', `${tier.length} tables are named ${quoted(wanted, 200)}: say which, e.g. ${tier.slice(0, CANDIDATES).map((table) => `${table.schema}.${table.name}`).join(', ')}.`);
+    if (tier.length > 1)
+      throw new AppError(
+        'invalid_input',
+        `${tier.length} tables are named ${quoted(wanted, 200)}: say which, e.g. ${tier
+          .slice(0, CANDIDATES)
+          .map((table) => `${table.schema}.${table.name}`)
+          .join(', ')}.`,
+      );
   }
-  const near = tables.filter((table) => table.name.toLowerCase().includes(lower.split('.').pop() ?? lower)).slice(0, CANDIDATES);
-  throw new AppError('not_found', `No table ${quoted(wanted, 200)}${near.length ? `; similar: ${near.map((table) => `${table.schema}.${table.name}`).join(', ')}` : ''}. search_schema finds tables by meaning.`);
+  const near = tables
+    .filter((table) => table.name.toLowerCase().includes(lower.split('.').pop() ?? lower))
+    .slice(0, CANDIDATES);
+  throw new AppError(
+    'not_found',
+    `No table ${quoted(wanted, 200)}${near.length ? `; similar: ${near.map((table) => `${table.schema}.${table.name}`).join(', ')}` : ''}. search_schema finds tables by meaning.`,
+  );
 }
 
 function describe(detail: Detail, sourceName: string): { head: string[]; body: string[] } {
@@ -64,7 +80,10 @@ function describe(detail: Detail, sourceName: string): { head: string[]; body: s
   ];
   head.push(`Primary key: ${table.primaryKey.length ? table.primaryKey.join(', ') : 'none'}`);
   const outgoing = new Map<string, string>();
-  for (const key of table.foreignKeys) key.columns.forEach((column, index) => outgoing.set(column, `${key.refSchema}.${key.refTable}.${key.refColumns[index] ?? '?'}`));
+  for (const key of table.foreignKeys)
+    key.columns.forEach((column, index) =>
+      outgoing.set(column, `${key.refSchema}.${key.refTable}.${key.refColumns[index] ?? '?'}`),
+    );
   const body = table.comment ? [`Comment: ${quoted(table.comment, 2000)}`] : [];
   body.push(`Columns (${table.columns.length}):`);
   for (const column of table.columns) {
@@ -77,15 +96,22 @@ function describe(detail: Detail, sourceName: string): { head: string[]; body: s
   }
   if (table.foreignKeys.length) {
     body.push(`References (${table.foreignKeys.length}):`);
-    for (const key of table.foreignKeys) body.push(`  (${key.columns.join(', ')}) -> ${key.refSchema}.${key.refTable}(${key.refColumns.join(', ')})`);
+    for (const key of table.foreignKeys)
+      body.push(`  (${key.columns.join(', ')}) -> ${key.refSchema}.${key.refTable}(${key.refColumns.join(', ')})`);
   }
   if (incoming.length) {
     body.push(`Referenced by (${incoming.length}):`);
-    for (const ref of incoming) body.push(`  ${ref.schema}.${ref.table}(${ref.foreignKey.columns.join(', ')}) -> (${ref.foreignKey.refColumns.join(', ')})`);
+    for (const ref of incoming)
+      body.push(
+        `  ${ref.schema}.${ref.table}(${ref.foreignKey.columns.join(', ')}) -> (${ref.foreignKey.refColumns.join(', ')})`,
+      );
   }
   if (table.indexes.length) {
     body.push(`Indexes (${table.indexes.length}):`);
-    for (const index of table.indexes) body.push(`  ${index.name}${index.primary ? ' PRIMARY' : index.unique ? ' UNIQUE' : ''} (${index.columns.join(', ')})`);
+    for (const index of table.indexes)
+      body.push(
+        `  ${index.name}${index.primary ? ' PRIMARY' : index.unique ? ' UNIQUE' : ''} (${index.columns.join(', ')})`,
+      );
   }
   return { head, body };
 }

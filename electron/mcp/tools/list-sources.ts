@@ -24,7 +24,15 @@ export const listSources = defineTool({
         return `- ${quoted(source.name)}: ${source.engine}, ${tables}; ${source.displayUrl}`;
       }),
     );
-    const page = pageOf({ tool: NAME, args, head: [`${sources.length} source(s). Pass a name as "source" to the other tools.`], body, offset, cap: args.max_tokens, unit: 'sources' });
+    const page = pageOf({
+      tool: NAME,
+      args,
+      head: [`${sources.length} source(s). Pass a name as "source" to the other tools.`],
+      body,
+      offset,
+      cap: args.max_tokens,
+      unit: 'sources',
+    });
     return page.text;
   },
 });

@@ -34,12 +34,20 @@ export function defineTool<Shape extends z.ZodRawShape>(tool: McpTool<Shape>): M
 
 /** Arguments several tools share, with short descriptions (each word is paid for in every `tools/list`). */
 export const sourceArg = z.string().max(200).optional().describe('Source name (optional if only one)');
-export const maxTokensArg = z.number().int().min(TOKEN_CAP.min).max(TOKEN_CAP.max).optional().describe(`Answer token cap (default ${TOKEN_CAP.default})`);
+export const maxTokensArg = z
+  .number()
+  .int()
+  .min(TOKEN_CAP.min)
+  .max(TOKEN_CAP.max)
+  .optional()
+  .describe(`Answer token cap (default ${TOKEN_CAP.default})`);
 export const cursorArg = z.string().max(200).optional().describe('From a cut answer; repeat its arguments');
 
 /** The snapshot line every schema answer carries: when it was taken, and whether the database was reachable. */
 export function snapshotLine(snapshot: { takenAt: string; offline: boolean }): string {
-  return snapshot.offline ? `Snapshot ${snapshot.takenAt} (offline: the database is unreachable, answering from the cached schema)` : `Snapshot ${snapshot.takenAt}`;
+  return snapshot.offline
+    ? `Snapshot ${snapshot.takenAt} (offline: the database is unreachable, answering from the cached schema)`
+    : `Snapshot ${snapshot.takenAt}`;
 }
 
 /** A page of lines under the call's cap, with the foot every cut answer ends with (and its cursor). */
@@ -64,7 +72,10 @@ export function pageOf(input: {
     cap,
     encoding: input.encoding ?? DEFAULT_ENCODING,
     foot: (shown, cut) => {
-      const range = shown === 0 ? `no ${input.unit}` : `${input.unit} ${input.offset + 1}-${input.offset + shown} of ${input.body.length}`;
+      const range =
+        shown === 0
+          ? `no ${input.unit}`
+          : `${input.unit} ${input.offset + 1}-${input.offset + shown} of ${input.body.length}`;
       const next = () => `same arguments with cursor="${encodeCursor(input.tool, input.args, input.offset + shown)}"`;
       if (cut) return [`(CUT at the ${cap}-token cap: ${range}. Next page: ${next()})`];
       if (input.more) return [`(${range}; ${input.more.text}${input.more.pageable ? `. Next page: ${next()}` : ''})`];

@@ -1,6 +1,11 @@
 import { deserializeError, type Envelope } from '../../../shared/errors.ts';
 import { REQUEST_CHANNELS, type RequestChannel } from '../../../shared/ipc-channels.ts';
-import { parseEngineEvent, type SchemascopeBridge, type SchemascopeClient, type SubscribeEvents } from '../../../shared/ipc-contract.ts';
+import {
+  parseEngineEvent,
+  type SchemascopeBridge,
+  type SchemascopeClient,
+  type SubscribeEvents,
+} from '../../../shared/ipc-contract.ts';
 
 declare global {
   interface Window {
@@ -8,7 +13,6 @@ declare global {
     readonly schemascope?: SchemascopeBridge;
   }
 }
-
 
 /** Web mode: the same envelopes over HTTP, events over server-sent events. The token rides in a header. */
 export function createWebBridge(token: string): SchemascopeBridge {
@@ -24,12 +28,21 @@ export function createWebBridge(token: string): SchemascopeBridge {
             body: JSON.stringify(request ?? {}),
           });
         } catch {
-          return { ok: false, error: { kind: 'unreachable', message: 'The Schemascope server does not answer. Is `schemascope serve` still running?' } };
+          return {
+            ok: false,
+            error: {
+              kind: 'unreachable',
+              message: 'The Schemascope server does not answer. Is `schemascope serve` still running?',
+            },
+          };
         }
         try {
           return (await response.json()) as Envelope<unknown>;
         } catch {
-          return { ok: false, error: { kind: 'internal', message: `The server answered ${response.status} without a valid body.` } };
+          return {
+            ok: false,
+            error: { kind: 'internal', message: `The server answered ${response.status} without a valid body.` },
+          };
         }
       },
     ]),

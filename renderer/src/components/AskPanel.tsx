@@ -1,6 +1,13 @@
 import { useEffect, useRef, useState } from 'react';
 import type { SerializedError } from '../../../shared/errors.ts';
-import type { ContextView, ExplainView, QueryResult, ResponseOf, SchemascopeClient, SubscribeEvents } from '../../../shared/ipc-contract.ts';
+import type {
+  ContextView,
+  ExplainView,
+  QueryResult,
+  ResponseOf,
+  SchemascopeClient,
+  SubscribeEvents,
+} from '../../../shared/ipc-contract.ts';
 import { PlanView } from './PlanView.tsx';
 import { explainError } from './SqlPanel.tsx';
 import { ResultView } from './ResultView.tsx';
@@ -16,7 +23,19 @@ type AskAnswer = ResponseOf<'ask/start'>;
  * answer as it streams, the SQL (editable; refused SQL is shown with the reason), then run it read-only.
  * With no model configured it still shows the context, and the analyst writes the SQL.
  */
-export function AskPanel({ client, subscribe, sourceId, onOpenSettings, onOpenTable }: { client: SchemascopeClient; subscribe: SubscribeEvents; sourceId: string; onOpenSettings: () => void; onOpenTable: (table: TableRef) => void }) {
+export function AskPanel({
+  client,
+  subscribe,
+  sourceId,
+  onOpenSettings,
+  onOpenTable,
+}: {
+  client: SchemascopeClient;
+  subscribe: SubscribeEvents;
+  sourceId: string;
+  onOpenSettings: () => void;
+  onOpenTable: (table: TableRef) => void;
+}) {
   const [question, setQuestion] = useState('');
   const [context, setContext] = useState<ContextView | null>(null);
   const [answer, setAnswer] = useState<AskAnswer | null>(null);
@@ -111,7 +130,15 @@ export function AskPanel({ client, subscribe, sourceId, onOpenSettings, onOpenTa
     setBusy('run');
     queryId.current = crypto.randomUUID();
     try {
-      setResult(await client['query/execute']({ sourceId, sql, queryId: queryId.current, origin: 'ask', ...(question.trim() ? { question: question.trim() } : {}) }));
+      setResult(
+        await client['query/execute']({
+          sourceId,
+          sql,
+          queryId: queryId.current,
+          origin: 'ask',
+          ...(question.trim() ? { question: question.trim() } : {}),
+        }),
+      );
     } catch (caught) {
       setError(toErrorData(caught));
     } finally {
@@ -151,10 +178,21 @@ export function AskPanel({ client, subscribe, sourceId, onOpenSettings, onOpenTa
             if (event.key === 'Escape') cancel();
           }}
         />
-        <button type="button" className="primary" onClick={() => void ask()} disabled={Boolean(busy) || !question.trim()} title="Ask the model (Enter)">
+        <button
+          type="button"
+          className="primary"
+          onClick={() => void ask()}
+          disabled={Boolean(busy) || !question.trim()}
+          title="Ask the model (Enter)"
+        >
           Ask
         </button>
-        <button type="button" onClick={() => void showContext()} disabled={Boolean(busy) || !question.trim()} title="Only retrieve and pack the context (Shift+Enter)">
+        <button
+          type="button"
+          onClick={() => void showContext()}
+          disabled={Boolean(busy) || !question.trim()}
+          title="Only retrieve and pack the context (Shift+Enter)"
+        >
           Context only
         </button>
         <button type="button" onClick={cancel} disabled={busy !== 'ask' && busy !== 'run'} title="Stop (Esc)">
@@ -169,28 +207,40 @@ export function AskPanel({ client, subscribe, sourceId, onOpenSettings, onOpenTa
             <>
               <TokenBar used={context.tokens} budget={context.budget} encoding={context.encoding} />
               <div className="muted small">
-                {context.tables.length} tables, {context.columns.length} columns · {context.retrieval.vectors ? 'vectors + names' : 'names and comments only'} · {context.retrieval.ms} ms
+                {context.tables.length} tables, {context.columns.length} columns ·{' '}
+                {context.retrieval.vectors ? 'vectors + names' : 'names and comments only'} · {context.retrieval.ms} ms
               </div>
               {context.retrieval.note && <div className="muted small">{context.retrieval.note}</div>}
               {context.knowledge && (context.knowledge.examples.length > 0 || context.knowledge.terms.length > 0) && (
                 <div className="muted small" data-testid="context-knowledge">
-                  Team knowledge: {context.knowledge.examples.length} example{context.knowledge.examples.length === 1 ? '' : 's'}
+                  Team knowledge: {context.knowledge.examples.length} example
+                  {context.knowledge.examples.length === 1 ? '' : 's'}
                   {context.knowledge.terms.length > 0 ? `, terms ${context.knowledge.terms.join(', ')}` : ''}
                 </div>
               )}
               <ContextTables context={context} />
-              <button type="button" className="link small" onClick={() => setDiagram((open) => !open)} aria-expanded={diagram} disabled={context.tables.length === 0}>
+              <button
+                type="button"
+                className="link small"
+                onClick={() => setDiagram((open) => !open)}
+                aria-expanded={diagram}
+                disabled={context.tables.length === 0}
+              >
                 {diagram ? 'Hide the diagram' : `Diagram of these ${context.tables.length} tables`}
               </button>
               {context.omitted.tables > 0 && (
                 <div className="muted small" data-testid="omitted">
                   Did not fit: {context.omitted.tables} tables, {context.omitted.columns.toLocaleString()} columns
-                  {context.omitted.firstTables.length > 0 ? ` (next: ${context.omitted.firstTables.slice(0, 5).join(', ')})` : ''}
+                  {context.omitted.firstTables.length > 0
+                    ? ` (next: ${context.omitted.firstTables.slice(0, 5).join(', ')})`
+                    : ''}
                 </div>
               )}
             </>
           ) : (
-            <p className="muted">The tables and columns sent to the model, with their exact token count, appear here.</p>
+            <p className="muted">
+              The tables and columns sent to the model, with their exact token count, appear here.
+            </p>
           )}
         </section>
         <section className="ask-sql" aria-label="Generated SQL">
@@ -202,7 +252,11 @@ export function AskPanel({ client, subscribe, sourceId, onOpenSettings, onOpenTa
               </button>
             </div>
           )}
-          {busy === 'ask' && <pre className="stream mono" data-testid="stream">{streamed || 'Waiting for the model…'}</pre>}
+          {busy === 'ask' && (
+            <pre className="stream mono" data-testid="stream">
+              {streamed || 'Waiting for the model…'}
+            </pre>
+          )}
           {refusal && (
             <div className="notice notice-error" data-testid="refusal">
               <strong>Not run:</strong> {refusal.message}
@@ -223,13 +277,29 @@ export function AskPanel({ client, subscribe, sourceId, onOpenSettings, onOpenTa
             }}
           />
           <div className="editor-toolbar">
-            <button type="button" className="primary" onClick={() => void run()} disabled={Boolean(busy) || !sql.trim()} title="Run read-only (Ctrl+Enter)">
+            <button
+              type="button"
+              className="primary"
+              onClick={() => void run()}
+              disabled={Boolean(busy) || !sql.trim()}
+              title="Run read-only (Ctrl+Enter)"
+            >
               ▶ Run
             </button>
-            <button type="button" onClick={() => void explain(sql)} disabled={Boolean(busy) || !sql.trim()} title="Show the plan without running (Ctrl+Shift+Enter)">
+            <button
+              type="button"
+              onClick={() => void explain(sql)}
+              disabled={Boolean(busy) || !sql.trim()}
+              title="Show the plan without running (Ctrl+Shift+Enter)"
+            >
               Explain
             </button>
-            <button type="button" onClick={() => void markGood()} disabled={Boolean(busy) || !sql.trim() || !question.trim()} title="Keep this question and SQL as an example for later questions">
+            <button
+              type="button"
+              onClick={() => void markGood()}
+              disabled={Boolean(busy) || !sql.trim() || !question.trim()}
+              title="Keep this question and SQL as an example for later questions"
+            >
               ✓ Mark good
             </button>
             {kept && (
@@ -239,7 +309,8 @@ export function AskPanel({ client, subscribe, sourceId, onOpenSettings, onOpenTa
             )}
             {answer?.llm && (
               <span className="muted small">
-                {answer.llm.model} · {answer.llm.ms} ms{answer.llm.firstTokenMs !== null ? ` (first token ${answer.llm.firstTokenMs} ms)` : ''}
+                {answer.llm.model} · {answer.llm.ms} ms
+                {answer.llm.firstTokenMs !== null ? ` (first token ${answer.llm.firstTokenMs} ms)` : ''}
               </span>
             )}
           </div>
@@ -247,7 +318,15 @@ export function AskPanel({ client, subscribe, sourceId, onOpenSettings, onOpenTa
       </div>
       {planError && <ErrorNotice error={planError} onDismiss={() => setPlanError(null)} />}
       {plan && !result && <PlanView explained={plan} title="Plan before running" />}
-      {diagram && context && context.tables.length > 0 && <RelationDiagram client={client} sourceId={sourceId} scope={{ tables: context.tables }} onOpenTable={onOpenTable} title="Tables of this question" />}
+      {diagram && context && context.tables.length > 0 && (
+        <RelationDiagram
+          client={client}
+          sourceId={sourceId}
+          scope={{ tables: context.tables }}
+          onOpenTable={onOpenTable}
+          title="Tables of this question"
+        />
+      )}
       {result && <ResultView result={result} />}
     </div>
   );

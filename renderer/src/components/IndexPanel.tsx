@@ -1,6 +1,11 @@
 import { useEffect, useState } from 'react';
 import type { SerializedError } from '../../../shared/errors.ts';
-import type { IndexProgressView, ResponseOf, SchemascopeClient, SubscribeEvents } from '../../../shared/ipc-contract.ts';
+import type {
+  IndexProgressView,
+  ResponseOf,
+  SchemascopeClient,
+  SubscribeEvents,
+} from '../../../shared/ipc-contract.ts';
 import { ErrorNotice, toErrorData } from './ErrorNotice.tsx';
 import type { TableRef } from './SchemaTree.tsx';
 
@@ -11,7 +16,17 @@ type SearchAnswer = ResponseOf<'search/query'>;
  * Indexing and semantic search for one source: provider settings, start / pause / resume / cancel, a progress bar
  * with rate, ETA, requests, 429s, retries and failures, and a search box that works offline on a local index.
  */
-export function IndexPanel({ client, subscribe, sourceId, onOpenTable }: { client: SchemascopeClient; subscribe: SubscribeEvents; sourceId: string; onOpenTable: (table: TableRef) => void }) {
+export function IndexPanel({
+  client,
+  subscribe,
+  sourceId,
+  onOpenTable,
+}: {
+  client: SchemascopeClient;
+  subscribe: SubscribeEvents;
+  sourceId: string;
+  onOpenTable: (table: TableRef) => void;
+}) {
   const [provider, setProvider] = useState<'local' | 'openai'>('local');
   const [baseUrl, setBaseUrl] = useState('https://api.openai.com/v1');
   const [model, setModel] = useState('text-embedding-3-small');
@@ -27,17 +42,21 @@ export function IndexPanel({ client, subscribe, sourceId, onOpenTable }: { clien
 
   useEffect(() => {
     let live = true;
-    void client['index/status']({ sourceId }).then((value) => {
-      if (!live) return;
-      setStatus(value);
-      setProgress(value.progress ?? value.summary);
-    }, (caught: unknown) => live && setError(toErrorData(caught)));
+    void client['index/status']({ sourceId }).then(
+      (value) => {
+        if (!live) return;
+        setStatus(value);
+        setProgress(value.progress ?? value.summary);
+      },
+      (caught: unknown) => live && setError(toErrorData(caught)),
+    );
     const stop = subscribe((event) => {
       if (event.channel !== 'index/progress') return;
       const payload = event.payload;
       if (payload.sourceId !== sourceId) return;
       setProgress(payload.progress);
-      if (payload.progress.state !== 'running' && payload.progress.state !== 'paused') void client['index/status']({ sourceId }).then(setStatus, () => undefined);
+      if (payload.progress.state !== 'running' && payload.progress.state !== 'paused')
+        void client['index/status']({ sourceId }).then(setStatus, () => undefined);
     });
     return () => {
       live = false;
@@ -50,10 +69,13 @@ export function IndexPanel({ client, subscribe, sourceId, onOpenTable }: { clien
   useEffect(() => {
     if (!owner) return;
     const timer = setInterval(() => {
-      void client['index/status']({ sourceId }).then((value) => {
-        setStatus(value);
-        setProgress(value.progress ?? value.summary);
-      }, () => undefined);
+      void client['index/status']({ sourceId }).then(
+        (value) => {
+          setStatus(value);
+          setProgress(value.progress ?? value.summary);
+        },
+        () => undefined,
+      );
     }, 1000);
     return () => clearInterval(timer);
   }, [client, sourceId, owner]);
@@ -72,7 +94,14 @@ export function IndexPanel({ client, subscribe, sourceId, onOpenTable }: { clien
       const settings =
         provider === 'local'
           ? { provider }
-          : { provider, baseUrl, model, ...(dimensions ? { dimensions: Number(dimensions) } : {}), ...(concurrency ? { concurrency: Number(concurrency) } : {}), ...(apiKey ? { apiKey } : {}) };
+          : {
+              provider,
+              baseUrl,
+              model,
+              ...(dimensions ? { dimensions: Number(dimensions) } : {}),
+              ...(concurrency ? { concurrency: Number(concurrency) } : {}),
+              ...(apiKey ? { apiKey } : {}),
+            };
       await client['index/start']({ sourceId, settings });
       setApiKey(''); // sent once, kept by the main process; never shown again
     });
@@ -95,7 +124,11 @@ export function IndexPanel({ client, subscribe, sourceId, onOpenTable }: { clien
         <div className="settings-grid">
           <label>
             Provider
-            <select value={provider} onChange={(event) => setProvider(event.target.value as 'local' | 'openai')} disabled={running}>
+            <select
+              value={provider}
+              onChange={(event) => setProvider(event.target.value as 'local' | 'openai')}
+              disabled={running}
+            >
               <option value="local">Built-in (offline, no key)</option>
               <option value="openai">OpenAI or compatible server</option>
             </select>
@@ -112,15 +145,28 @@ export function IndexPanel({ client, subscribe, sourceId, onOpenTable }: { clien
               </label>
               <label>
                 Dimensions
-                <input value={dimensions} onChange={(event) => setDimensions(event.target.value.replace(/\D/g, ''))} placeholder="model default" />
+                <input
+                  value={dimensions}
+                  onChange={(event) => setDimensions(event.target.value.replace(/\D/g, ''))}
+                  placeholder="model default"
+                />
               </label>
               <label>
                 Concurrency
-                <input value={concurrency} onChange={(event) => setConcurrency(event.target.value.replace(/\D/g, ''))} />
+                <input
+                  value={concurrency}
+                  onChange={(event) => setConcurrency(event.target.value.replace(/\D/g, ''))}
+                />
               </label>
               <label>
                 API key
-                <input type="password" value={apiKey} onChange={(event) => setApiKey(event.target.value)} placeholder="stored encrypted; leave empty to reuse" autoComplete="off" />
+                <input
+                  type="password"
+                  value={apiKey}
+                  onChange={(event) => setApiKey(event.target.value)}
+                  placeholder="stored encrypted; leave empty to reuse"
+                  autoComplete="off"
+                />
               </label>
             </>
           )}
@@ -129,31 +175,53 @@ export function IndexPanel({ client, subscribe, sourceId, onOpenTable }: { clien
           <button type="button" className="primary" onClick={() => void start()} disabled={running}>
             {status?.summary ? 'Re-index' : 'Index'}
           </button>
-          <button type="button" onClick={() => void act(() => client['index/pause']({ sourceId }))} disabled={progress?.state !== 'running' || owner !== null}>
+          <button
+            type="button"
+            onClick={() => void act(() => client['index/pause']({ sourceId }))}
+            disabled={progress?.state !== 'running' || owner !== null}
+          >
             Pause
           </button>
-          <button type="button" onClick={() => void act(() => client['index/resume']({ sourceId }))} disabled={progress?.state !== 'paused' || owner !== null}>
+          <button
+            type="button"
+            onClick={() => void act(() => client['index/resume']({ sourceId }))}
+            disabled={progress?.state !== 'paused' || owner !== null}
+          >
             Resume
           </button>
-          <button type="button" onClick={() => void act(() => client['index/cancel']({ sourceId }))} disabled={!running || owner !== null}>
+          <button
+            type="button"
+            onClick={() => void act(() => client['index/cancel']({ sourceId }))}
+            disabled={!running || owner !== null}
+          >
             Cancel
           </button>
         </div>
         <ErrorNotice error={error} onDismiss={() => setError(null)} />
         {owner && (
           <p className="muted" data-testid="index-owner">
-            Indexing in another process (pid {owner.pid}, since {new Date(owner.startedAt).toLocaleTimeString()}); its progress is shown below. Pause and cancel
-            belong to that process.
+            Indexing in another process (pid {owner.pid}, since {new Date(owner.startedAt).toLocaleTimeString()}); its
+            progress is shown below. Pause and cancel belong to that process.
           </p>
         )}
         {progress && (
           <div className="progress-block" data-testid="index-progress">
-            <div className="progress-bar" role="progressbar" aria-valuenow={percent} aria-valuemin={0} aria-valuemax={100}>
+            <div
+              className="progress-bar"
+              role="progressbar"
+              aria-valuenow={percent}
+              aria-valuemin={0}
+              aria-valuemax={100}
+            >
               <div className={`progress-fill state-${progress.state}`} style={{ width: `${percent}%` }} />
             </div>
             <div className="progress-numbers">
               <span data-testid="index-percent">{percent}%</span>
-              <span>{progress.state === 'running' && progress.total > 0 && progress.done === progress.total ? 'preparing search' : progress.state}</span>
+              <span>
+                {progress.state === 'running' && progress.total > 0 && progress.done === progress.total
+                  ? 'preparing search'
+                  : progress.state}
+              </span>
               <span>
                 {progress.done.toLocaleString()} / {progress.total.toLocaleString()} items
               </span>
@@ -169,7 +237,14 @@ export function IndexPanel({ client, subscribe, sourceId, onOpenTable }: { clien
             </div>
           </div>
         )}
-        {status?.summary?.error && status.summary.state !== 'done' && <ErrorNotice error={{ kind: status.summary.error.kind as SerializedError['kind'], message: status.summary.error.message }} />}
+        {status?.summary?.error && status.summary.state !== 'done' && (
+          <ErrorNotice
+            error={{
+              kind: status.summary.error.kind as SerializedError['kind'],
+              message: status.summary.error.message,
+            }}
+          />
+        )}
         {failures.length > 0 && (
           <details className="failures">
             <summary>{failures.length} item(s) failed</summary>
@@ -194,14 +269,20 @@ export function IndexPanel({ client, subscribe, sourceId, onOpenTable }: { clien
             void search();
           }}
         >
-          <input value={query} onChange={(event) => setQuery(event.target.value)} placeholder="e.g. refunds by country, employee salary history" aria-label="Search by meaning" />
+          <input
+            value={query}
+            onChange={(event) => setQuery(event.target.value)}
+            placeholder="e.g. refunds by country, employee salary history"
+            aria-label="Search by meaning"
+          />
           <button type="submit" className="primary" disabled={searching || !query.trim()}>
             {searching ? 'Searching…' : 'Search'}
           </button>
         </form>
         {answer && answer.coverage.missing > 0 && (
           <p className="muted" data-testid="search-coverage">
-            {answer.coverage.missing.toLocaleString()} of {answer.coverage.total.toLocaleString()} items have no vector (failed, or added since indexing): Ask still finds them by names and comments.
+            {answer.coverage.missing.toLocaleString()} of {answer.coverage.total.toLocaleString()} items have no vector
+            (failed, or added since indexing): Ask still finds them by names and comments.
           </p>
         )}
         {answer && (
@@ -216,7 +297,11 @@ export function IndexPanel({ client, subscribe, sourceId, onOpenTable }: { clien
             </thead>
             <tbody>
               {answer.results.map((result) => (
-                <tr key={`${result.kind}:${result.schema}.${result.table}.${result.column ?? ''}`} onClick={() => onOpenTable({ schema: result.schema, name: result.table })} className="clickable">
+                <tr
+                  key={`${result.kind}:${result.schema}.${result.table}.${result.column ?? ''}`}
+                  onClick={() => onOpenTable({ schema: result.schema, name: result.table })}
+                  className="clickable"
+                >
                   <td className="mono">{result.score.toFixed(3)}</td>
                   <td>{result.kind}</td>
                   <td className="mono">{result.table}</td>
@@ -227,7 +312,6 @@ export function IndexPanel({ client, subscribe, sourceId, onOpenTable }: { clien
           </table>
         )}
       </section>
-
     </div>
   );
 }
@@ -245,7 +329,10 @@ function ValueProfilesCard({ client, sourceId }: { client: SchemascopeClient; so
   const [note, setNote] = useState<string | null>(null);
   useEffect(() => {
     let live = true;
-    void client['values/status']({ sourceId }).then((value) => live && setStatus(value), (caught: unknown) => live && setError(toErrorData(caught)));
+    void client['values/status']({ sourceId }).then(
+      (value) => live && setStatus(value),
+      (caught: unknown) => live && setError(toErrorData(caught)),
+    );
     return () => {
       live = false;
     };
@@ -264,7 +351,9 @@ function ValueProfilesCard({ client, sourceId }: { client: SchemascopeClient; so
   const collect = () =>
     run(async () => {
       const collected = await client['values/collect']({ sourceId });
-      setNote(`${collected.columns} columns from ${collected.tables} tables in ${(collected.ms / 1000).toFixed(1)} s${collected.skipped > 0 ? `; ${collected.skipped} skipped (${collected.firstError ?? ''})` : ''}`);
+      setNote(
+        `${collected.columns} columns from ${collected.tables} tables in ${(collected.ms / 1000).toFixed(1)} s${collected.skipped > 0 ? `; ${collected.skipped} skipped (${collected.firstError ?? ''})` : ''}`,
+      );
       return collected;
     });
   return (
@@ -280,7 +369,8 @@ function ValueProfilesCard({ client, sourceId }: { client: SchemascopeClient; so
         Keep example values of text columns, so that a question naming one (“Alameda”, “sell”) finds its column.
       </label>
       <p className="muted small">
-        Off by default. On, the values a question names are shown to the model in its context. Keys and columns that look secret or personal are never read; turning this off deletes what was kept.
+        Off by default. On, the values a question names are shown to the model in its context. Keys and columns that
+        look secret or personal are never read; turning this off deletes what was kept.
       </p>
       <div className="editor-toolbar">
         <button type="button" onClick={() => void collect()} disabled={busy || !status?.enabled}>
@@ -288,7 +378,10 @@ function ValueProfilesCard({ client, sourceId }: { client: SchemascopeClient; so
         </button>
         {status?.enabled && (
           <span className="muted" data-testid="value-profiles-status">
-            {status.columns.toLocaleString()} columns{status.collectedAt ? `, collected ${new Date(status.collectedAt).toLocaleString()}` : ', not collected yet'}
+            {status.columns.toLocaleString()} columns
+            {status.collectedAt
+              ? `, collected ${new Date(status.collectedAt).toLocaleString()}`
+              : ', not collected yet'}
           </span>
         )}
       </div>

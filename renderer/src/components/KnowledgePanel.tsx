@@ -124,7 +124,8 @@ export function KnowledgePanel({
         <div className="notice notice-ok" data-testid="pack-exported" role="status">
           <span className="notice-message">
             Pack written to <span className="mono">{exported.file}</span>: {exported.tables} tables, {exported.columns}{' '}
-            columns, {count(exported.notes, 'note')}, {count(exported.glossary, 'term')}, {count(exported.examples, 'example')}
+            columns, {count(exported.notes, 'note')}, {count(exported.glossary, 'term')},{' '}
+            {count(exported.examples, 'example')}
             {exported.values > 0 ? `, example values of ${exported.values} columns` : ''} · sha256{' '}
             <span className="mono">{exported.checksum.slice(0, 12)}</span>
           </span>

@@ -73,16 +73,37 @@ export function MonitorPanel({ client, view }: { client: SchemascopeClient; view
 
   const rateSeries = useMemo(
     () => [
-      { label: 'embedding requests / min', color: '#2f6fdf', values: history.map((sample) => sample.series.embeddingRequestsPerMinute ?? null) },
-      { label: 'queries / min', color: '#3aa676', values: history.map((sample) => sample.series.queriesPerMinute ?? null) },
-      { label: 'LLM requests / min', color: '#9a5fd6', values: history.map((sample) => sample.series.llmRequestsPerMinute ?? null) },
-      { label: '429s / min', color: '#c23a3a', values: history.map((sample) => sample.series.http429PerMinute ?? null) },
+      {
+        label: 'embedding requests / min',
+        color: '#2f6fdf',
+        values: history.map((sample) => sample.series.embeddingRequestsPerMinute ?? null),
+      },
+      {
+        label: 'queries / min',
+        color: '#3aa676',
+        values: history.map((sample) => sample.series.queriesPerMinute ?? null),
+      },
+      {
+        label: 'LLM requests / min',
+        color: '#9a5fd6',
+        values: history.map((sample) => sample.series.llmRequestsPerMinute ?? null),
+      },
+      {
+        label: '429s / min',
+        color: '#c23a3a',
+        values: history.map((sample) => sample.series.http429PerMinute ?? null),
+      },
     ],
     [history],
   );
 
   const exportSnapshot = () => {
-    if (snapshot) downloadText(JSON.stringify(snapshot, null, 2), `schemascope-metrics-${snapshot.at.replace(/[:.]/g, '-')}.json`, 'application/json');
+    if (snapshot)
+      downloadText(
+        JSON.stringify(snapshot, null, 2),
+        `schemascope-metrics-${snapshot.at.replace(/[:.]/g, '-')}.json`,
+        'application/json',
+      );
   };
 
   if (!snapshot) return <div className="empty-state">{error ?? 'Reading the metrics…'}</div>;
@@ -94,9 +115,15 @@ export function MonitorPanel({ client, view }: { client: SchemascopeClient; view
     <div className="monitor" data-testid={`${view}-panel`}>
       <div className="editor-toolbar">
         <strong>{view === 'memory' ? 'Memory' : 'Metrics'}</strong>
-        <span className="muted small">sampled every second · up {Math.round(snapshot.uptimeSeconds / 60)} min · {snapshot.mode}</span>
+        <span className="muted small">
+          sampled every second · up {Math.round(snapshot.uptimeSeconds / 60)} min · {snapshot.mode}
+        </span>
         <span className="spacer" />
-        <button type="button" onClick={exportSnapshot} title="Save the snapshot as JSON for a bug report (no secrets in it)">
+        <button
+          type="button"
+          onClick={exportSnapshot}
+          title="Save the snapshot as JSON for a bug report (no secrets in it)"
+        >
           Export snapshot
         </button>
       </div>
@@ -126,7 +153,11 @@ export function MonitorPanel({ client, view }: { client: SchemascopeClient; view
               {snapshot.caches.map((cache) => (
                 <tr key={cache.name}>
                   <td>{cache.name}</td>
-                  <td className="number">{cache.unit === 'bytes' ? `${formatBytes(cache.size)} / ${formatBytes(cache.limit)}` : `${cache.size} / ${cache.limit}`}</td>
+                  <td className="number">
+                    {cache.unit === 'bytes'
+                      ? `${formatBytes(cache.size)} / ${formatBytes(cache.limit)}`
+                      : `${cache.size} / ${cache.limit}`}
+                  </td>
                   <td>
                     <Bar share={cache.limit > 0 ? cache.size / cache.limit : 0} />
                   </td>
@@ -168,8 +199,18 @@ export function MonitorPanel({ client, view }: { client: SchemascopeClient; view
             <Stat label="embedding requests / min" value={String(perMinute['embedding.requests'] ?? 0)} />
             <Stat label="429s" value={String(counters['embedding.http_429'] ?? 0)} />
             <Stat label="retries" value={String(counters['embedding.retries'] ?? 0)} />
-            <Stat label="API errors" value={String((counters['embedding.failed_requests'] ?? 0) + (counters['llm.errors'] ?? 0))} />
-            <Stat label="remaining RPM / TPM" value={gauges['embedding.remaining_requests'] !== undefined ? `${gauges['embedding.remaining_requests']} / ${gauges['embedding.remaining_tokens'] ?? '–'}` : 'unknown'} />
+            <Stat
+              label="API errors"
+              value={String((counters['embedding.failed_requests'] ?? 0) + (counters['llm.errors'] ?? 0))}
+            />
+            <Stat
+              label="remaining RPM / TPM"
+              value={
+                gauges['embedding.remaining_requests'] !== undefined
+                  ? `${gauges['embedding.remaining_requests']} / ${gauges['embedding.remaining_tokens'] ?? '–'}`
+                  : 'unknown'
+              }
+            />
           </div>
           <TimeChart times={times} series={rateSeries} unit="" height={150} testId="rate-chart" />
           <TimeChart times={times} series={lagSeries} unit=" ms" height={130} testId="lag-chart" />

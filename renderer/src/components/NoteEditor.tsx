@@ -4,7 +4,17 @@ import { useEffect, useRef, useState } from 'react';
  * A team note written inline: shown as text (or a quiet "Add note"), edited in place. Enter saves (Shift+Enter: a new
  * line), Escape cancels; an emptied note is removed. Keyboard-first: the note is a button until it is edited.
  */
-export function NoteEditor({ note, label, onSave, onRemove }: { note: string | null; label: string; onSave: (text: string) => Promise<void>; onRemove: () => Promise<void> }) {
+export function NoteEditor({
+  note,
+  label,
+  onSave,
+  onRemove,
+}: {
+  note: string | null;
+  label: string;
+  onSave: (text: string) => Promise<void>;
+  onRemove: () => Promise<void>;
+}) {
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState(note ?? '');
   const [saving, setSaving] = useState(false);

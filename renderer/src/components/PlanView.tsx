@@ -29,7 +29,10 @@ export function PlanView({ explained, title = 'Plan' }: { explained: ExplainView
       <div className="plan-header">
         <strong>{title}</strong>
         <span className="muted small">
-          {explained.engine === 'sqlite' ? 'SQLite EXPLAIN QUERY PLAN (no estimates; table sizes from the catalog)' : `${explained.engine === 'postgres' ? 'PostgreSQL' : 'MariaDB'} estimates`} · planned in {Math.round(explained.ms)} ms · not executed
+          {explained.engine === 'sqlite'
+            ? 'SQLite EXPLAIN QUERY PLAN (no estimates; table sizes from the catalog)'
+            : `${explained.engine === 'postgres' ? 'PostgreSQL' : 'MariaDB'} estimates`}{' '}
+          · planned in {Math.round(explained.ms)} ms · not executed
         </span>
       </div>
       {explained.warnings.length > 0 ? (

@@ -3,7 +3,14 @@ import type { SerializedError } from '../../../shared/errors.ts';
 import type { RelationGraphView, SchemascopeClient } from '../../../shared/ipc-contract.ts';
 import { downloadBlob } from '../api/download.ts';
 import { ErrorNotice, toErrorData } from './ErrorNotice.tsx';
-import { COLUMN_HEIGHT, HEADER_HEIGHT, layoutRelations, layoutRunsIn, relationLabel, type Layout } from './relation-layout.ts';
+import {
+  COLUMN_HEIGHT,
+  HEADER_HEIGHT,
+  layoutRelations,
+  layoutRunsIn,
+  relationLabel,
+  type Layout,
+} from './relation-layout.ts';
 import type { TableRef } from './SchemaTree.tsx';
 
 export type DiagramScope = { readonly focus: TableRef; readonly depth: 1 | 2 } | { readonly tables: readonly string[] };
@@ -13,7 +20,16 @@ const MIN_HEIGHT = 180;
 /** Fitting never shrinks the picture below this: text stays legible, and the rest is a pan away. */
 const MIN_READABLE_SCALE = 0.6;
 const MARGIN = 16;
-const STYLED = ['fill', 'stroke', 'stroke-width', 'stroke-dasharray', 'font-size', 'font-family', 'font-weight', 'opacity'] as const;
+const STYLED = [
+  'fill',
+  'stroke',
+  'stroke-width',
+  'stroke-dasharray',
+  'font-size',
+  'font-family',
+  'font-weight',
+  'opacity',
+] as const;
 
 /** A small picture takes little room; a large one gets the full height and pans. */
 function canvasHeightOf(layout: Layout | null): number {
@@ -36,7 +52,8 @@ function standaloneSvg(svg: SVGSVGElement, layout: Layout): string {
     const copy = copies[position] as SVGElement;
     for (const property of STYLED) {
       const value = style.getPropertyValue(property);
-      if (value && value !== 'none' && !(property === 'stroke-dasharray' && value === 'none')) copy.setAttribute(property, value);
+      if (value && value !== 'none' && !(property === 'stroke-dasharray' && value === 'none'))
+        copy.setAttribute(property, value);
     }
     copy.removeAttribute('class');
   });
@@ -69,7 +86,12 @@ async function svgToPng(text: string, width: number, height: number): Promise<Bl
   const context = canvas.getContext('2d')!;
   context.scale(ratio, ratio);
   context.drawImage(image, 0, 0, width, height);
-  return new Promise<Blob>((resolve, reject) => canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('The picture could not be encoded.'))), 'image/png'));
+  return new Promise<Blob>((resolve, reject) =>
+    canvas.toBlob(
+      (blob) => (blob ? resolve(blob) : reject(new Error('The picture could not be encoded.'))),
+      'image/png',
+    ),
+  );
 }
 
 /**
@@ -78,7 +100,19 @@ async function svgToPng(text: string, width: number, height: number): Promise<Bl
  * dashed and labelled. Laid out by ELK, drawn as SVG: drag to pan, wheel or +/- to zoom, 0 to fit; click (or Enter on)
  * a table to open it; export the whole picture as SVG or PNG.
  */
-export function RelationDiagram({ client, sourceId, scope, onOpenTable, title }: { client: SchemascopeClient; sourceId: string; scope: DiagramScope; onOpenTable: (table: TableRef) => void; title?: string }) {
+export function RelationDiagram({
+  client,
+  sourceId,
+  scope,
+  onOpenTable,
+  title,
+}: {
+  client: SchemascopeClient;
+  sourceId: string;
+  scope: DiagramScope;
+  onOpenTable: (table: TableRef) => void;
+  title?: string;
+}) {
   const [graph, setGraph] = useState<RelationGraphView | null>(null);
   const [layout, setLayout] = useState<Layout | null>(null);
   const [error, setError] = useState<SerializedError | null>(null);
@@ -93,7 +127,10 @@ export function RelationDiagram({ client, sourceId, scope, onOpenTable, title }:
   useEffect(() => {
     let live = true;
     setError(null);
-    const request = 'focus' in scope ? { sourceId, focus: { schema: scope.focus.schema, table: scope.focus.name }, depth, limit } : { sourceId, tables: [...scope.tables].slice(0, 150), limit };
+    const request =
+      'focus' in scope
+        ? { sourceId, focus: { schema: scope.focus.schema, table: scope.focus.name }, depth, limit }
+        : { sourceId, tables: [...scope.tables].slice(0, 150), limit };
     const started = performance.now();
     client['schema/graph'](request)
       .then(async (answer) => {
@@ -119,7 +156,11 @@ export function RelationDiagram({ client, sourceId, scope, onOpenTable, title }:
     if (!svg || !layout) return;
     const height = canvasHeightOf(layout);
     const width = svg.clientWidth || 800;
-    const whole = Math.min(1.4, (width - MARGIN * 2) / Math.max(1, layout.width), (height - MARGIN * 2) / Math.max(1, layout.height));
+    const whole = Math.min(
+      1.4,
+      (width - MARGIN * 2) / Math.max(1, layout.width),
+      (height - MARGIN * 2) / Math.max(1, layout.height),
+    );
     if (whole >= MIN_READABLE_SCALE) {
       setView({ scale: whole, x: (width - layout.width * whole) / 2, y: (height - layout.height * whole) / 2 });
       return;
@@ -128,7 +169,11 @@ export function RelationDiagram({ client, sourceId, scope, onOpenTable, title }:
     const focus = layout.tables.find((entry) => entry.table.depth === 0) ?? layout.tables[0];
     const cx = focus ? focus.x + focus.width / 2 : layout.width / 2;
     const cy = focus ? focus.y + focus.height / 2 : layout.height / 2;
-    setView({ scale: MIN_READABLE_SCALE, x: width / 2 - cx * MIN_READABLE_SCALE, y: height / 2 - cy * MIN_READABLE_SCALE });
+    setView({
+      scale: MIN_READABLE_SCALE,
+      x: width / 2 - cx * MIN_READABLE_SCALE,
+      y: height / 2 - cy * MIN_READABLE_SCALE,
+    });
   }, [layout]);
   useEffect(fit, [fit]);
 
@@ -157,7 +202,11 @@ export function RelationDiagram({ client, sourceId, scope, onOpenTable, title }:
     const text = standaloneSvg(svgRef.current, layout);
     try {
       if (kind === 'svg') downloadBlob(new Blob([text], { type: 'image/svg+xml' }), 'schemascope-relations.svg');
-      else downloadBlob(await svgToPng(text, Math.ceil(layout.width + MARGIN * 2), Math.ceil(layout.height + MARGIN * 2)), 'schemascope-relations.png');
+      else
+        downloadBlob(
+          await svgToPng(text, Math.ceil(layout.width + MARGIN * 2), Math.ceil(layout.height + MARGIN * 2)),
+          'schemascope-relations.png',
+        );
     } catch (caught) {
       setError(toErrorData(caught));
     }
@@ -174,7 +223,11 @@ export function RelationDiagram({ client, sourceId, scope, onOpenTable, title }:
         {'focus' in scope && (
           <label className="inline">
             Depth
-            <select aria-label="Depth" value={depth} onChange={(event) => setDepth(Number(event.target.value) === 2 ? 2 : 1)}>
+            <select
+              aria-label="Depth"
+              value={depth}
+              onChange={(event) => setDepth(Number(event.target.value) === 2 ? 2 : 1)}
+            >
               <option value={1}>1 hop</option>
               <option value={2}>2 hops</option>
             </select>
@@ -184,11 +237,18 @@ export function RelationDiagram({ client, sourceId, scope, onOpenTable, title }:
           <span className="muted small" data-testid="diagram-summary">
             {graph.tables.length} tables · {declared} declared, {inferred} inferred
             {graph.omitted > 0 ? ` · ${graph.omitted} more neighbours not drawn (limit ${graph.limit})` : ''}
-            {graph.snapshot.offline ? ` · offline: cached snapshot of ${new Date(graph.snapshot.takenAt).toLocaleString()}` : ` · schema of ${new Date(graph.snapshot.takenAt).toLocaleString()}`}
+            {graph.snapshot.offline
+              ? ` · offline: cached snapshot of ${new Date(graph.snapshot.takenAt).toLocaleString()}`
+              : ` · schema of ${new Date(graph.snapshot.takenAt).toLocaleString()}`}
           </span>
         )}
         {graph && graph.omitted > 0 && graph.limit < 150 && (
-          <button type="button" className="link small" onClick={() => setLimit(150)} title="Draw up to 150 tables: busier, still scoped">
+          <button
+            type="button"
+            className="link small"
+            onClick={() => setLimit(150)}
+            title="Draw up to 150 tables: busier, still scoped"
+          >
             Draw up to 150
           </button>
         )}
@@ -203,10 +263,20 @@ export function RelationDiagram({ client, sourceId, scope, onOpenTable, title }:
           </svg>
           inferred
         </span>
-        <button type="button" className="icon-button" aria-label="Zoom in" onClick={() => zoomAt(1.25, center().x, center().y)}>
+        <button
+          type="button"
+          className="icon-button"
+          aria-label="Zoom in"
+          onClick={() => zoomAt(1.25, center().x, center().y)}
+        >
           +
         </button>
-        <button type="button" className="icon-button" aria-label="Zoom out" onClick={() => zoomAt(0.8, center().x, center().y)}>
+        <button
+          type="button"
+          className="icon-button"
+          aria-label="Zoom out"
+          onClick={() => zoomAt(0.8, center().x, center().y)}
+        >
           −
         </button>
         <button type="button" onClick={fit} title="Fit the diagram (0)">
@@ -226,7 +296,9 @@ export function RelationDiagram({ client, sourceId, scope, onOpenTable, title }:
         height={canvasHeight}
         tabIndex={0}
         role="img"
-        aria-label={graph ? `${graph.tables.length} tables and ${graph.relations.length} relations` : 'Loading the diagram'}
+        aria-label={
+          graph ? `${graph.tables.length} tables and ${graph.relations.length} relations` : 'Loading the diagram'
+        }
         data-ready={layout ? 'true' : 'false'}
         onKeyDown={(event) => {
           const step = 40;
@@ -257,14 +329,26 @@ export function RelationDiagram({ client, sourceId, scope, onOpenTable, title }:
         onMouseLeave={() => (drag.current = null)}
       >
         <defs>
-          <marker id="relation-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+          <marker
+            id="relation-arrow"
+            viewBox="0 0 10 10"
+            refX="9"
+            refY="5"
+            markerWidth="7"
+            markerHeight="7"
+            orient="auto-start-reverse"
+          >
             <path d="M 0 0 L 10 5 L 0 10 z" className="relation-arrow" />
           </marker>
         </defs>
         <g data-viewport="" transform={`translate(${view.x},${view.y}) scale(${view.scale})`}>
           {layout?.relations.map(({ relation, points, label }, position) => (
             <g key={position} data-relation={relation.inferred ? 'inferred' : 'declared'}>
-              <path d={points.map((point, index) => `${index === 0 ? 'M' : 'L'}${point.x},${point.y}`).join(' ')} className={`relation-line${relation.inferred ? ' inferred' : ''}`} markerEnd="url(#relation-arrow)">
+              <path
+                d={points.map((point, index) => `${index === 0 ? 'M' : 'L'}${point.x},${point.y}`).join(' ')}
+                className={`relation-line${relation.inferred ? ' inferred' : ''}`}
+                markerEnd="url(#relation-arrow)"
+              >
                 <title>{relationLabel(relation)}</title>
               </path>
               {label && (

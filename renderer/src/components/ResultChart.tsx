@@ -53,19 +53,44 @@ export function ResultChart({ result }: { result: QueryResult }) {
     const styles = getComputedStyle(element);
     const color = (name: string, fallback: string) => styles.getPropertyValue(name).trim() || fallback;
     const accent = color('--accent', '#2f6fdf');
-    const axis = { stroke: color('--fg-muted', '#888'), grid: { stroke: color('--border', '#ddd'), width: 1 }, ticks: { stroke: color('--border', '#ddd'), width: 1 }, font: '11px system-ui' };
+    const axis = {
+      stroke: color('--fg-muted', '#888'),
+      grid: { stroke: color('--border', '#ddd'), width: 1 },
+      ticks: { stroke: color('--border', '#ddd'), width: 1 },
+      font: '11px system-ui',
+    };
     const categories = data.categories;
     const xAxis: uPlot.Axis = categories
-      ? { ...axis, grid: { show: false }, splits: () => categories.map((_, position) => position), values: (_plot, ticks) => ticks.map((tick) => categories[tick] ?? ''), rotate: categories.length > 12 ? -35 : 0, size: categories.length > 12 ? 70 : 40 }
+      ? {
+          ...axis,
+          grid: { show: false },
+          splits: () => categories.map((_, position) => position),
+          values: (_plot, ticks) => ticks.map((tick) => categories[tick] ?? ''),
+          rotate: categories.length > 12 ? -35 : 0,
+          size: categories.length > 12 ? 70 : 40,
+        }
       : data.xKind === 'time'
         ? axis
         : { ...axis, values: (_plot, ticks) => ticks.map(compact) };
     const yLabel = spec.y < 0 ? 'rows' : (result.columns[spec.y]?.name ?? '');
     const series: uPlot.Series =
       spec.type === 'bar'
-        ? { label: yLabel, stroke: accent, fill: `${accent}b3`, width: 1, paths: uPlot.paths.bars!({ size: [0.7, 80] }), points: { show: false } }
+        ? {
+            label: yLabel,
+            stroke: accent,
+            fill: `${accent}b3`,
+            width: 1,
+            paths: uPlot.paths.bars!({ size: [0.7, 80] }),
+            points: { show: false },
+          }
         : spec.type === 'scatter'
-          ? { label: yLabel, stroke: accent, fill: accent, paths: () => null, points: { show: true, size: 4, stroke: accent, fill: `${accent}99` } }
+          ? {
+              label: yLabel,
+              stroke: accent,
+              fill: accent,
+              paths: () => null,
+              points: { show: true, size: 4, stroke: accent, fill: `${accent}99` },
+            }
           : { label: yLabel, stroke: accent, width: 1.5, points: { show: false } };
     const options: uPlot.Options = {
       width: Math.max(300, element.clientWidth),
@@ -73,15 +98,28 @@ export function ResultChart({ result }: { result: QueryResult }) {
       legend: { show: false },
       cursor: { drag: { x: true, y: false } },
       scales: {
-        x: categories ? { time: false, range: (_plot, min, max) => [min - 0.6, max + 0.6] } : { time: data.xKind === 'time' },
+        x: categories
+          ? { time: false, range: (_plot, min, max) => [min - 0.6, max + 0.6] }
+          : { time: data.xKind === 'time' },
         // bars grow from zero; lines and points use the data's own range
-        ...(spec.type === 'bar' ? { y: { range: (_plot: uPlot, min: number, max: number): uPlot.Range.MinMax => [Math.min(0, min), max <= 0 ? 0 : max * 1.05] } } : {}),
+        ...(spec.type === 'bar'
+          ? {
+              y: {
+                range: (_plot: uPlot, min: number, max: number): uPlot.Range.MinMax => [
+                  Math.min(0, min),
+                  max <= 0 ? 0 : max * 1.05,
+                ],
+              },
+            }
+          : {}),
       },
       axes: [xAxis, { ...axis, size: 60, values: (_plot, ticks) => ticks.map(compact) }],
       series: [{}, series],
     };
     chart.current = new uPlot(options, [data.xs, data.ys] as unknown as uPlot.AlignedData, element);
-    const observer = new ResizeObserver(() => chart.current?.setSize({ width: Math.max(300, element.clientWidth), height: HEIGHT }));
+    const observer = new ResizeObserver(() =>
+      chart.current?.setSize({ width: Math.max(300, element.clientWidth), height: HEIGHT }),
+    );
     observer.observe(element);
     return () => {
       observer.disconnect();
@@ -120,18 +158,24 @@ export function ResultChart({ result }: { result: QueryResult }) {
   const numeric = kinds.flatMap((kind, index) => (kind === 'number' ? [index] : []));
   const title = `${spec.type === 'bar' && spec.aggregate !== 'count' && spec.y >= 0 ? `${spec.aggregate} of ` : ''}${spec.y < 0 ? 'count of rows' : names[spec.y]} by ${names[spec.x]}`;
   const set = (change: Partial<ChartSpec>) => setSpec({ ...spec, ...change });
-  const loadedNote = result.truncated ? ` Only the ${result.rows.length.toLocaleString('en-US')} loaded rows are charted; more exist.` : '';
+  const loadedNote = result.truncated
+    ? ` Only the ${result.rows.length.toLocaleString('en-US')} loaded rows are charted; more exist.`
+    : '';
 
   return (
     <div className="chart-panel" data-testid="result-chart">
       <div className="chart-toolbar">
         <label className="inline">
           Chart
-          <select aria-label="Chart type" value={spec.type} onChange={(event) => {
-            const type = event.target.value as ChartType;
-            // bars add up by default, lines average their buckets
-            set({ type, aggregate: spec.y < 0 ? 'count' : type === 'bar' ? 'sum' : 'avg' });
-          }}>
+          <select
+            aria-label="Chart type"
+            value={spec.type}
+            onChange={(event) => {
+              const type = event.target.value as ChartType;
+              // bars add up by default, lines average their buckets
+              set({ type, aggregate: spec.y < 0 ? 'count' : type === 'bar' ? 'sum' : 'avg' });
+            }}
+          >
             <option value="bar">Bar</option>
             <option value="line">Line</option>
             <option value="scatter">Scatter</option>
@@ -161,7 +205,11 @@ export function ResultChart({ result }: { result: QueryResult }) {
         {spec.type !== 'scatter' && (
           <label className="inline">
             {spec.type === 'bar' ? 'Per bar' : 'Per bucket'}
-            <select aria-label="Aggregate" value={spec.aggregate} onChange={(event) => set({ aggregate: event.target.value as Aggregate })}>
+            <select
+              aria-label="Aggregate"
+              value={spec.aggregate}
+              onChange={(event) => set({ aggregate: event.target.value as Aggregate })}
+            >
               <option value="sum">sum</option>
               <option value="avg">average</option>
               <option value="count">count</option>
@@ -180,7 +228,12 @@ export function ResultChart({ result }: { result: QueryResult }) {
           {loadedNote} Prepared in {Math.round(prepared.ms)} ms.
         </span>
       </div>
-      <div className="result-chart-canvas" ref={host} data-chart-type={spec.type} data-points={prepared.data.xs.length} />
+      <div
+        className="result-chart-canvas"
+        ref={host}
+        data-chart-type={spec.type}
+        data-points={prepared.data.xs.length}
+      />
     </div>
   );
 }

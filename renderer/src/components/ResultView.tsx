@@ -8,10 +8,23 @@ export function ResultView(props: ComponentProps<typeof ResultsGrid>) {
   return (
     <>
       <div className="result-switch" role="tablist" aria-label="Result view">
-        <button type="button" role="tab" aria-selected={shown === 'grid'} className={shown === 'grid' ? 'active' : ''} onClick={() => setShown('grid')}>
+        <button
+          type="button"
+          role="tab"
+          aria-selected={shown === 'grid'}
+          className={shown === 'grid' ? 'active' : ''}
+          onClick={() => setShown('grid')}
+        >
           Grid
         </button>
-        <button type="button" role="tab" aria-selected={shown === 'chart'} className={shown === 'chart' ? 'active' : ''} onClick={() => setShown('chart')} title="Chart the loaded rows">
+        <button
+          type="button"
+          role="tab"
+          aria-selected={shown === 'chart'}
+          className={shown === 'chart' ? 'active' : ''}
+          onClick={() => setShown('chart')}
+          title="Chart the loaded rows"
+        >
           Chart
         </button>
       </div>

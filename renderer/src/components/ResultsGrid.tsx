@@ -11,7 +11,19 @@ const DEFAULT_WIDTH = 140;
  * A virtualized results grid: only the rows in view are in the DOM, whatever the result size. Click a header to
  * sort, drag its edge to resize, click a cell and press Ctrl+C to copy it (Ctrl+Shift+C copies the row).
  */
-export function ResultsGrid({ result, onLoadMore, loadingMore, onExportAll, exporting }: { result: QueryResult; onLoadMore?: () => void; loadingMore?: boolean; onExportAll?: () => void; exporting?: boolean }) {
+export function ResultsGrid({
+  result,
+  onLoadMore,
+  loadingMore,
+  onExportAll,
+  exporting,
+}: {
+  result: QueryResult;
+  onLoadMore?: () => void;
+  loadingMore?: boolean;
+  onExportAll?: () => void;
+  exporting?: boolean;
+}) {
   const [sort, setSort] = useState<{ column: number; descending: boolean } | null>(null);
   const [widths, setWidths] = useState<Record<number, number>>({});
   const [selected, setSelected] = useState<{ row: number; column: number } | null>(null);
@@ -24,7 +36,12 @@ export function ResultsGrid({ result, onLoadMore, loadingMore, onExportAll, expo
     return sort.descending ? sorted.reverse() : sorted;
   }, [result.rows, sort]);
 
-  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 20 });
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 20,
+  });
   const columnWidths = result.columns.map((_, index) => widths[index] ?? DEFAULT_WIDTH);
   const template = `48px ${columnWidths.map((width) => `${width}px`).join(' ')}`;
   const totalWidth = 48 + columnWidths.reduce((sum, width) => sum + width, 0);
@@ -41,7 +58,8 @@ export function ResultsGrid({ result, onLoadMore, loadingMore, onExportAll, expo
 
   const startResize = (column: number, startX: number) => {
     const startWidth = columnWidths[column]!;
-    const onMove = (event: MouseEvent) => setWidths((current) => ({ ...current, [column]: Math.max(48, startWidth + event.clientX - startX) }));
+    const onMove = (event: MouseEvent) =>
+      setWidths((current) => ({ ...current, [column]: Math.max(48, startWidth + event.clientX - startX) }));
     const onUp = () => {
       window.removeEventListener('mousemove', onMove);
       window.removeEventListener('mouseup', onUp);
@@ -70,7 +88,12 @@ export function ResultsGrid({ result, onLoadMore, loadingMore, onExportAll, expo
           Export CSV
         </button>
         {onExportAll && (
-          <button type="button" onClick={onExportAll} disabled={exporting} title="Run the statement again and stream every row to a CSV file on this machine">
+          <button
+            type="button"
+            onClick={onExportAll}
+            disabled={exporting}
+            title="Run the statement again and stream every row to a CSV file on this machine"
+          >
             {exporting ? 'Exporting…' : 'Export all rows'}
           </button>
         )}
@@ -93,8 +116,17 @@ export function ResultsGrid({ result, onLoadMore, loadingMore, onExportAll, expo
           } else if (key === 'arrowdown' || key === 'arrowup' || key === 'arrowleft' || key === 'arrowright') {
             event.preventDefault();
             const next = {
-              row: Math.max(0, Math.min(rows.length - 1, selected.row + (key === 'arrowdown' ? 1 : key === 'arrowup' ? -1 : 0))),
-              column: Math.max(0, Math.min(result.columns.length - 1, selected.column + (key === 'arrowright' ? 1 : key === 'arrowleft' ? -1 : 0))),
+              row: Math.max(
+                0,
+                Math.min(rows.length - 1, selected.row + (key === 'arrowdown' ? 1 : key === 'arrowup' ? -1 : 0)),
+              ),
+              column: Math.max(
+                0,
+                Math.min(
+                  result.columns.length - 1,
+                  selected.column + (key === 'arrowright' ? 1 : key === 'arrowleft' ? -1 : 0),
+                ),
+              ),
             };
             setSelected(next);
             virtualizer.scrollToIndex(next.row);
@@ -109,7 +141,15 @@ export function ResultsGrid({ result, onLoadMore, loadingMore, onExportAll, expo
               role="columnheader"
               className="grid-cell header-cell"
               title={`${column.name} (${column.type})`}
-              onClick={() => setSort((current) => (current?.column === index ? (current.descending ? null : { column: index, descending: true }) : { column: index, descending: false }))}
+              onClick={() =>
+                setSort((current) =>
+                  current?.column === index
+                    ? current.descending
+                      ? null
+                      : { column: index, descending: true }
+                    : { column: index, descending: false },
+                )
+              }
             >
               <span className="header-name">{column.name}</span>
               {sort?.column === index && <span className="sort-mark">{sort.descending ? '▼' : '▲'}</span>}
@@ -129,7 +169,12 @@ export function ResultsGrid({ result, onLoadMore, loadingMore, onExportAll, expo
           {virtualizer.getVirtualItems().map((item) => {
             const row = rows[item.index]!;
             return (
-              <div key={item.key} role="row" className="grid-row" style={{ gridTemplateColumns: template, transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}>
+              <div
+                key={item.key}
+                role="row"
+                className="grid-row"
+                style={{ gridTemplateColumns: template, transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
+              >
                 <div className="grid-cell row-number">{item.index + 1}</div>
                 {row.map((value, column) => (
                   <div

@@ -12,7 +12,15 @@ type TableDetail = ResponseOf<'schema/table'>['table'];
 type Row =
   | { kind: 'schema'; schema: string; count: number; collapsed: boolean }
   | { kind: 'table'; table: TableSummary; expanded: boolean }
-  | { kind: 'column'; table: TableSummary; name: string; type: string; pk: boolean; fk: string | null; comment: string | null }
+  | {
+      kind: 'column';
+      table: TableSummary;
+      name: string;
+      type: string;
+      pk: boolean;
+      fk: string | null;
+      comment: string | null;
+    }
   | { kind: 'loading'; table: TableSummary };
 
 const ROW_HEIGHT = 22;
@@ -54,7 +62,12 @@ export function SchemaTree(props: {
     for (const table of matching) {
       if (multiSchema && table.schema !== currentSchema) {
         currentSchema = table.schema;
-        out.push({ kind: 'schema', schema: table.schema, count: matching.filter((t) => t.schema === table.schema).length, collapsed: collapsedSchemas.has(table.schema) });
+        out.push({
+          kind: 'schema',
+          schema: table.schema,
+          count: matching.filter((t) => t.schema === table.schema).length,
+          collapsed: collapsedSchemas.has(table.schema),
+        });
       }
       if (multiSchema && collapsedSchemas.has(table.schema)) continue;
       const isOpen = expanded.has(keyOf(table));
@@ -66,13 +79,29 @@ export function SchemaTree(props: {
         continue;
       }
       const pk = new Set(detail.primaryKey);
-      const fks = new Map(detail.foreignKeys.flatMap((fk) => fk.columns.map((column) => [column, fk.refTable] as const)));
-      for (const column of detail.columns) out.push({ kind: 'column', table, name: column.name, type: column.type, pk: pk.has(column.name), fk: fks.get(column.name) ?? null, comment: column.comment });
+      const fks = new Map(
+        detail.foreignKeys.flatMap((fk) => fk.columns.map((column) => [column, fk.refTable] as const)),
+      );
+      for (const column of detail.columns)
+        out.push({
+          kind: 'column',
+          table,
+          name: column.name,
+          type: column.type,
+          pk: pk.has(column.name),
+          fk: fks.get(column.name) ?? null,
+          comment: column.comment,
+        });
     }
     return out;
   }, [matching, multiSchema, collapsedSchemas, expanded, details]);
 
-  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+  });
 
   const toggle = (table: TableSummary, open?: boolean) => {
     const key = keyOf(table);
@@ -115,7 +144,9 @@ export function SchemaTree(props: {
     <section className="panel-section grow" aria-label="Schema">
       <header className="section-header">
         <span>Schema</span>
-        <span className="muted">{filter ? `${matching.length} / ${props.tables.length}` : props.tables.length} tables</span>
+        <span className="muted">
+          {filter ? `${matching.length} / ${props.tables.length}` : props.tables.length} tables
+        </span>
       </header>
       <input
         ref={props.filterRef}
@@ -157,7 +188,14 @@ export function SchemaTree(props: {
             const cursorClass = item.index === cursor ? ' cursor' : '';
             if (row.kind === 'schema') {
               return (
-                <div key={`s:${row.schema}`} role="treeitem" aria-expanded={!row.collapsed} className={`tree-row schema-row${cursorClass}`} style={style} onClick={() => toggleSchema(row.schema)}>
+                <div
+                  key={`s:${row.schema}`}
+                  role="treeitem"
+                  aria-expanded={!row.collapsed}
+                  className={`tree-row schema-row${cursorClass}`}
+                  style={style}
+                  onClick={() => toggleSchema(row.schema)}
+                >
                   <span className="chevron">{row.collapsed ? '▸' : '▾'}</span>
                   <span className="tree-name">{row.schema}</span>
                   <span className="tree-meta">{row.count}</span>
@@ -166,7 +204,14 @@ export function SchemaTree(props: {
             }
             if (row.kind === 'column' || row.kind === 'loading') {
               return (
-                <div key={`c:${keyOf(row.table)}:${row.kind === 'column' ? row.name : '…'}`} role="treeitem" className={`tree-row column-row${cursorClass}`} style={style} title={row.kind === 'column' ? (row.comment ?? undefined) : undefined} data-column={row.kind === 'column' ? row.name : undefined}>
+                <div
+                  key={`c:${keyOf(row.table)}:${row.kind === 'column' ? row.name : '…'}`}
+                  role="treeitem"
+                  className={`tree-row column-row${cursorClass}`}
+                  style={style}
+                  title={row.kind === 'column' ? (row.comment ?? undefined) : undefined}
+                  data-column={row.kind === 'column' ? row.name : undefined}
+                >
                   {row.kind === 'loading' ? (
                     <span className="muted">loading…</span>
                   ) : (
@@ -219,7 +264,9 @@ export function SchemaTree(props: {
             );
           })}
         </div>
-        {rows.length === 0 && <p className="empty">{props.tables.length === 0 ? 'No tables.' : `No table matches “${filter}”.`}</p>}
+        {rows.length === 0 && (
+          <p className="empty">{props.tables.length === 0 ? 'No tables.' : `No table matches “${filter}”.`}</p>
+        )}
       </div>
     </section>
   );

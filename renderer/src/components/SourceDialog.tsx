@@ -35,7 +35,9 @@ export function SourceDialog(props: {
   const test = () =>
     run(async () => {
       const useStored = props.source !== null && url === props.source.displayUrl && !password;
-      const result = await props.client['sources/test'](useStored ? { id: props.source!.id } : { url, ...(password ? { password } : {}) });
+      const result = await props.client['sources/test'](
+        useStored ? { id: props.source!.id } : { url, ...(password ? { password } : {}) },
+      );
       setStatus(`Connected: ${result.serverVersion} (${Math.round(result.ms)} ms)`);
     });
 
@@ -55,7 +57,11 @@ export function SourceDialog(props: {
     });
 
   return (
-    <div className="dialog-backdrop" role="presentation" onKeyDown={(event) => event.key === 'Escape' && props.onClose()}>
+    <div
+      className="dialog-backdrop"
+      role="presentation"
+      onKeyDown={(event) => event.key === 'Escape' && props.onClose()}
+    >
       <form
         className="dialog"
         role="dialog"
@@ -68,11 +74,23 @@ export function SourceDialog(props: {
         <h2>{props.source ? 'Edit connection' : 'Add connection'}</h2>
         <label>
           Name
-          <input autoFocus value={name} onChange={(event) => setName(event.target.value)} placeholder="Sales warehouse" required />
+          <input
+            autoFocus
+            value={name}
+            onChange={(event) => setName(event.target.value)}
+            placeholder="Sales warehouse"
+            required
+          />
         </label>
         <label>
           URL
-          <input value={url} onChange={(event) => setUrl(event.target.value)} placeholder="postgres://analyst@db.internal:5432/sales" required spellCheck={false} />
+          <input
+            value={url}
+            onChange={(event) => setUrl(event.target.value)}
+            placeholder="postgres://analyst@db.internal:5432/sales"
+            required
+            spellCheck={false}
+          />
         </label>
         {props.mode === 'electron' && (
           <button
@@ -96,9 +114,20 @@ export function SourceDialog(props: {
         </p>
         <label>
           Password
-          <input type="password" value={password} onChange={(event) => setPassword(event.target.value)} placeholder={props.source?.hasPassword ? '•••••• (stored; type to replace)' : 'optional'} autoComplete="off" />
+          <input
+            type="password"
+            value={password}
+            onChange={(event) => setPassword(event.target.value)}
+            placeholder={props.source?.hasPassword ? '•••••• (stored; type to replace)' : 'optional'}
+            autoComplete="off"
+          />
         </label>
-        {props.mode === 'web' && <p className="hint">Web mode keeps passwords in memory until the server stops; the desktop app encrypts them with the OS keychain.</p>}
+        {props.mode === 'web' && (
+          <p className="hint">
+            Web mode keeps passwords in memory until the server stops; the desktop app encrypts them with the OS
+            keychain.
+          </p>
+        )}
         <ErrorNotice error={error} />
         {status && <div className="notice notice-ok">{status}</div>}
         <footer className="dialog-actions">

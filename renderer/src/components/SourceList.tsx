@@ -14,7 +14,13 @@ export function SourceList(props: {
     <section className="panel-section" aria-label="Connections">
       <header className="section-header">
         <span>Connections</span>
-        <button type="button" className="icon-button" title="Add a connection" aria-label="Add a connection" onClick={props.onAdd}>
+        <button
+          type="button"
+          className="icon-button"
+          title="Add a connection"
+          aria-label="Add a connection"
+          onClick={props.onAdd}
+        >
           +
         </button>
       </header>
@@ -33,7 +39,9 @@ export function SourceList(props: {
             }}
             title={source.displayUrl}
           >
-            <span className={`status-dot ${props.offline.has(source.id) ? 'offline' : source.lastSnapshotAt ? 'online' : 'unknown'}`} />
+            <span
+              className={`status-dot ${props.offline.has(source.id) ? 'offline' : source.lastSnapshotAt ? 'online' : 'unknown'}`}
+            />
             <span className="source-name">{source.name}</span>
             <span className="engine-badge">{ENGINE_LABELS[source.engine]}</span>
             {!source.isDemo && (

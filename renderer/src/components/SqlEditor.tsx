@@ -21,7 +21,13 @@ const appHighlight = HighlightStyle.define([
 
 /** Colours from the app's CSS variables, so light and dark themes both apply. */
 const appTheme = EditorView.theme({
-  '&': { backgroundColor: 'var(--bg)', color: 'var(--fg)', border: '1px solid var(--border)', borderRadius: '4px', fontSize: '12.5px' },
+  '&': {
+    backgroundColor: 'var(--bg)',
+    color: 'var(--fg)',
+    border: '1px solid var(--border)',
+    borderRadius: '4px',
+    fontSize: '12.5px',
+  },
   '&.cm-focused': { outline: '2px solid var(--accent)', outlineOffset: '-1px' },
   '.cm-content': { fontFamily: 'var(--mono)', caretColor: 'var(--fg)' },
   '.cm-gutters': { backgroundColor: 'var(--bg-side)', color: 'var(--fg-muted)', border: 'none' },
@@ -36,7 +42,16 @@ const appTheme = EditorView.theme({
  * catalog (works offline). Ctrl/Cmd+Enter runs, Ctrl/Cmd+Shift+Enter explains, Escape cancels. The view is created once; the schema and dialect
  * are swapped through a compartment, the text only when it changes from outside.
  */
-export function SqlEditor({ value, onChange, onRun, onExplain, onCancel, dialect, schema, label = 'SQL' }: {
+export function SqlEditor({
+  value,
+  onChange,
+  onRun,
+  onExplain,
+  onCancel,
+  dialect,
+  schema,
+  label = 'SQL',
+}: {
   value: string;
   onChange: (value: string) => void;
   onRun: () => void;
@@ -85,12 +100,15 @@ export function SqlEditor({ value, onChange, onRun, onExplain, onCancel, dialect
   }, []);
 
   useEffect(() => {
-    view.current?.dispatch({ effects: language.current.reconfigure(sql({ dialect: DIALECTS[dialect], schema, upperCaseKeywords: true })) });
+    view.current?.dispatch({
+      effects: language.current.reconfigure(sql({ dialect: DIALECTS[dialect], schema, upperCaseKeywords: true })),
+    });
   }, [dialect, schema]);
 
   useEffect(() => {
     const current = view.current;
-    if (current && current.state.doc.toString() !== value) current.dispatch({ changes: { from: 0, to: current.state.doc.length, insert: value } });
+    if (current && current.state.doc.toString() !== value)
+      current.dispatch({ changes: { from: 0, to: current.state.doc.length, insert: value } });
   }, [value]);
 
   return <div className="sql-editor-host" ref={host} data-completion={schema ? 'ready' : 'loading'} />;

@@ -1,6 +1,12 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { SerializedError } from '../../../shared/errors.ts';
-import type { ExplainView, HistoryEntryView, QueryResult, SavedQueryView, SchemascopeClient } from '../../../shared/ipc-contract.ts';
+import type {
+  ExplainView,
+  HistoryEntryView,
+  QueryResult,
+  SavedQueryView,
+  SchemascopeClient,
+} from '../../../shared/ipc-contract.ts';
 import { PlanView } from './PlanView.tsx';
 import { ResultView } from './ResultView.tsx';
 import { ErrorNotice, toErrorData } from './ErrorNotice.tsx';
@@ -12,7 +18,17 @@ import type { SQLNamespace } from '@codemirror/lang-sql';
  * The SQL editor: Ctrl+Enter runs (read-only, bounded), Escape cancels on the server, "Load more" fetches the next
  * page of the same statement. History and saved queries live in the catalog, per connection.
  */
-export function SqlPanel({ client, sourceId, initialSql, dialect }: { client: SchemascopeClient; sourceId: string; initialSql: string; dialect: EditorDialect }) {
+export function SqlPanel({
+  client,
+  sourceId,
+  initialSql,
+  dialect,
+}: {
+  client: SchemascopeClient;
+  sourceId: string;
+  initialSql: string;
+  dialect: EditorDialect;
+}) {
   const [schema, setSchema] = useState<SQLNamespace | undefined>(undefined);
   useEffect(() => {
     let stale = false;
@@ -43,7 +59,10 @@ export function SqlPanel({ client, sourceId, initialSql, dialect }: { client: Sc
 
   const loadLists = useCallback(async () => {
     try {
-      const [h, s] = await Promise.all([client['history/list']({ sourceId, limit: 200 }), client['saved/list']({ sourceId })]);
+      const [h, s] = await Promise.all([
+        client['history/list']({ sourceId, limit: 200 }),
+        client['saved/list']({ sourceId }),
+      ]);
       setHistory(h.entries);
       setSaved(s.queries);
     } catch (caught) {
@@ -93,7 +112,12 @@ export function SqlPanel({ client, sourceId, initialSql, dialect }: { client: Sc
     setLoadingMore(true);
     try {
       const page = await client['query/execute']({ sourceId, sql: ranSql, limit, offset: result.rows.length });
-      setResult({ ...page, rows: [...result.rows, ...page.rows], rowCount: result.rowCount + page.rowCount, ms: result.ms + page.ms });
+      setResult({
+        ...page,
+        rows: [...result.rows, ...page.rows],
+        rowCount: result.rowCount + page.rowCount,
+        ms: result.ms + page.ms,
+      });
     } catch (caught) {
       setError(toErrorData(caught));
     } finally {
@@ -107,7 +131,9 @@ export function SqlPanel({ client, sourceId, initialSql, dialect }: { client: Sc
     setExported(null);
     try {
       const done = await client['query/export']({ sourceId, sql: ranSql });
-      setExported(`Exported ${done.rows.toLocaleString()} rows (${Math.round(done.bytes / 1024).toLocaleString()} KB) to ${done.file}${done.capped ? ' (stopped at the row cap)' : ''}.`);
+      setExported(
+        `Exported ${done.rows.toLocaleString()} rows (${Math.round(done.bytes / 1024).toLocaleString()} KB) to ${done.file}${done.capped ? ' (stopped at the row cap)' : ''}.`,
+      );
     } catch (caught) {
       setError(toErrorData(caught));
     } finally {
@@ -136,10 +162,21 @@ export function SqlPanel({ client, sourceId, initialSql, dialect }: { client: Sc
   return (
     <div className={`sql-panel${side ? ' with-side' : ''}`}>
       <div className="editor-toolbar">
-        <button type="button" className="primary" onClick={() => void run()} disabled={Boolean(running)} title="Run (Ctrl+Enter)">
+        <button
+          type="button"
+          className="primary"
+          onClick={() => void run()}
+          disabled={Boolean(running)}
+          title="Run (Ctrl+Enter)"
+        >
           ▶ Run
         </button>
-        <button type="button" onClick={() => void explain()} disabled={Boolean(running)} title="Show the plan without running (Ctrl+Shift+Enter)">
+        <button
+          type="button"
+          onClick={() => void explain()}
+          disabled={Boolean(running)}
+          title="Show the plan without running (Ctrl+Shift+Enter)"
+        >
           Explain
         </button>
         <button type="button" onClick={() => void cancel()} disabled={!running} title="Cancel on the server (Esc)">
@@ -158,29 +195,60 @@ export function SqlPanel({ client, sourceId, initialSql, dialect }: { client: Sc
         <span className="muted">Read-only session · server-side timeout 30 s</span>
         {running && <span className="spinner" aria-label="Running" />}
         <span className="spacer" />
-        <button type="button" onClick={() => void save()} disabled={!sql.trim()} title="Save this query for this connection">
+        <button
+          type="button"
+          onClick={() => void save()}
+          disabled={!sql.trim()}
+          title="Save this query for this connection"
+        >
           Save…
         </button>
-        <button type="button" aria-pressed={side === 'history'} onClick={() => setSide(side === 'history' ? null : 'history')}>
+        <button
+          type="button"
+          aria-pressed={side === 'history'}
+          onClick={() => setSide(side === 'history' ? null : 'history')}
+        >
           History
         </button>
-        <button type="button" aria-pressed={side === 'saved'} onClick={() => setSide(side === 'saved' ? null : 'saved')}>
+        <button
+          type="button"
+          aria-pressed={side === 'saved'}
+          onClick={() => setSide(side === 'saved' ? null : 'saved')}
+        >
           Saved ({saved.length})
         </button>
       </div>
       <div className="sql-main">
-        <SqlEditor value={sql} onChange={setSql} onRun={() => void run()} onExplain={() => void explain()} onCancel={() => void cancel()} dialect={dialect} schema={schema} />
+        <SqlEditor
+          value={sql}
+          onChange={setSql}
+          onRun={() => void run()}
+          onExplain={() => void explain()}
+          onCancel={() => void cancel()}
+          dialect={dialect}
+          schema={schema}
+        />
         {side && (
-          <ul className="query-list" data-testid={`${side}-list`} aria-label={side === 'history' ? 'Query history' : 'Saved queries'}>
+          <ul
+            className="query-list"
+            data-testid={`${side}-list`}
+            aria-label={side === 'history' ? 'Query history' : 'Saved queries'}
+          >
             {side === 'history' &&
               history.map((entry) => (
                 <li key={entry.id}>
-                  <button type="button" className="query-item" onClick={() => pick(entry.sql)} title={entry.error ?? entry.sql}>
+                  <button
+                    type="button"
+                    className="query-item"
+                    onClick={() => pick(entry.sql)}
+                    title={entry.error ?? entry.sql}
+                  >
                     {entry.question && <span className="small">“{entry.question}”</span>}
                     <span className="mono">{entry.sql.replace(/\s+/g, ' ').slice(0, 120)}</span>
                     <span className={`small ${entry.error ? 'error-text' : 'muted'}`}>
                       {entry.origin === 'ask' ? 'ask · ' : ''}
-                      {entry.error ? 'failed' : `${entry.rowCount ?? 0} rows · ${Math.round(entry.ms ?? 0)} ms`} · {new Date(entry.ranAt).toLocaleTimeString()}
+                      {entry.error ? 'failed' : `${entry.rowCount ?? 0} rows · ${Math.round(entry.ms ?? 0)} ms`} ·{' '}
+                      {new Date(entry.ranAt).toLocaleTimeString()}
                     </span>
                   </button>
                 </li>
@@ -192,7 +260,16 @@ export function SqlPanel({ client, sourceId, initialSql, dialect }: { client: Sc
                     <span>{query.name}</span>
                     <span className="mono small muted">{query.sql.replace(/\s+/g, ' ').slice(0, 80)}</span>
                   </button>
-                  <button type="button" className="icon-button" aria-label={`Delete ${query.name}`} onClick={() => void client['saved/remove']({ id: query.id }).then(loadLists, (caught: unknown) => setError(toErrorData(caught)))}>
+                  <button
+                    type="button"
+                    className="icon-button"
+                    aria-label={`Delete ${query.name}`}
+                    onClick={() =>
+                      void client['saved/remove']({ id: query.id }).then(loadLists, (caught: unknown) =>
+                        setError(toErrorData(caught)),
+                      )
+                    }
+                  >
                     ×
                   </button>
                 </li>
@@ -208,13 +285,25 @@ export function SqlPanel({ client, sourceId, initialSql, dialect }: { client: Sc
         </div>
       )}
       {plan && <PlanView explained={plan} />}
-      {result && !plan && <ResultView result={result} onLoadMore={() => void loadMore()} loadingMore={loadingMore} onExportAll={() => void exportAll()} exporting={exporting} />}
+      {result && !plan && (
+        <ResultView
+          result={result}
+          onLoadMore={() => void loadMore()}
+          loadingMore={loadingMore}
+          onExportAll={() => void exportAll()}
+          exporting={exporting}
+        />
+      )}
     </div>
   );
 }
 
 /** EXPLAIN needs the live database: say so plainly when it is not there (the schema still browses from the cache). */
 export function explainError(error: SerializedError): SerializedError {
-  if (error.kind === 'unreachable' || error.kind === 'offline' || error.kind === 'timeout') return { kind: error.kind, message: `EXPLAIN needs the live database, which does not answer now (the cached schema still browses and draws): ${error.message}` };
+  if (error.kind === 'unreachable' || error.kind === 'offline' || error.kind === 'timeout')
+    return {
+      kind: error.kind,
+      message: `EXPLAIN needs the live database, which does not answer now (the cached schema still browses and draws): ${error.message}`,
+    };
   return error;
 }

@@ -3,7 +3,19 @@ import type { MetricsSnapshotView, SchemascopeClient, SnapshotInfo, SourceView }
 import { formatBytes } from './MonitorPanel.tsx';
 
 /** The few numbers that matter at a glance: connection and offline state, indexing, memory, event-loop lag. */
-export function StatusBar({ client, source, snapshot, tableCount, mode }: { client: SchemascopeClient; source: SourceView | null; snapshot: SnapshotInfo | null; tableCount: number; mode: string }) {
+export function StatusBar({
+  client,
+  source,
+  snapshot,
+  tableCount,
+  mode,
+}: {
+  client: SchemascopeClient;
+  source: SourceView | null;
+  snapshot: SnapshotInfo | null;
+  tableCount: number;
+  mode: string;
+}) {
   const [metrics, setMetrics] = useState<MetricsSnapshotView | null>(null);
 
   useEffect(() => {
@@ -30,17 +42,21 @@ export function StatusBar({ client, source, snapshot, tableCount, mode }: { clie
           {snapshot.offline ? '● offline (cached)' : '● online'}
         </span>
       )}
-      {snapshot && <span title="Time of the schema snapshot">snapshot {new Date(snapshot.takenAt).toLocaleString()}</span>}
+      {snapshot && (
+        <span title="Time of the schema snapshot">snapshot {new Date(snapshot.takenAt).toLocaleString()}</span>
+      )}
       <span>{tableCount} tables</span>
       {indexing && (
         <span data-testid="status-indexing">
-          indexing {indexing.total > 0 ? Math.floor((indexing.done / indexing.total) * 100) : 0} % ({indexing.itemsPerSecond}/s)
+          indexing {indexing.total > 0 ? Math.floor((indexing.done / indexing.total) * 100) : 0} % (
+          {indexing.itemsPerSecond}/s)
         </span>
       )}
       <span className="spacer" />
       {metrics && (
         <span className="muted" data-testid="status-memory" title="Main-process heap used / RSS; event-loop lag p99">
-          heap {formatBytes(metrics.process.heapUsed)} · RSS {formatBytes(metrics.process.rss)} · lag p99 {metrics.process.lagP99} ms
+          heap {formatBytes(metrics.process.heapUsed)} · RSS {formatBytes(metrics.process.rss)} · lag p99{' '}
+          {metrics.process.lagP99} ms
         </span>
       )}
       <span className="muted">{mode === 'web' ? 'web mode (127.0.0.1)' : 'desktop'}</span>

@@ -11,7 +11,17 @@ import { noteKey, useNotes } from './use-notes.ts';
 type Detail = ResponseOf<'schema/table'>;
 
 /** One table: columns with types, keys and comments; foreign keys both ways; indexes; a read-only sample. */
-export function TableDetail({ client, sourceId, table, onOpenTable }: { client: SchemascopeClient; sourceId: string; table: TableRef; onOpenTable: (table: TableRef) => void }) {
+export function TableDetail({
+  client,
+  sourceId,
+  table,
+  onOpenTable,
+}: {
+  client: SchemascopeClient;
+  sourceId: string;
+  table: TableRef;
+  onOpenTable: (table: TableRef) => void;
+}) {
   const [detail, setDetail] = useState<Detail | null>(null);
   const [error, setError] = useState<SerializedError | null>(null);
   const [sample, setSample] = useState<QueryResult | null>(null);
@@ -46,10 +56,19 @@ export function TableDetail({ client, sourceId, table, onOpenTable }: { client: 
     }
   };
 
-  if (!detail) return <div className="detail">{error ? <ErrorNotice error={error} /> : <p className="muted pad">Loading {table.name}…</p>}</div>;
+  if (!detail)
+    return (
+      <div className="detail">
+        {error ? <ErrorNotice error={error} /> : <p className="muted pad">Loading {table.name}…</p>}
+      </div>
+    );
   const info = detail.table;
   const primary = new Set(info.primaryKey);
-  const foreign = new Map(info.foreignKeys.flatMap((fk) => fk.columns.map((column, index) => [column, `${fk.refTable}.${fk.refColumns[index] ?? ''}`] as const)));
+  const foreign = new Map(
+    info.foreignKeys.flatMap((fk) =>
+      fk.columns.map((column, index) => [column, `${fk.refTable}.${fk.refColumns[index] ?? ''}`] as const),
+    ),
+  );
 
   return (
     <div className="detail" data-testid="table-detail">
@@ -60,13 +79,24 @@ export function TableDetail({ client, sourceId, table, onOpenTable }: { client: 
         </h1>
         <span className="pill">{info.kind}</span>
         <span className="muted">
-          {info.columns.length} columns · {info.rowEstimate === null ? 'rows unknown' : `~${info.rowEstimate.toLocaleString()} rows`}
+          {info.columns.length} columns ·{' '}
+          {info.rowEstimate === null ? 'rows unknown' : `~${info.rowEstimate.toLocaleString()} rows`}
         </span>
         <span className="spacer" />
-        <button type="button" aria-pressed={diagram} onClick={() => setDiagram((open) => !open)} title="This table and its neighbours, from the cached schema (works offline)">
+        <button
+          type="button"
+          aria-pressed={diagram}
+          onClick={() => setDiagram((open) => !open)}
+          title="This table and its neighbours, from the cached schema (works offline)"
+        >
           Diagram
         </button>
-        <button type="button" onClick={() => void loadSample()} disabled={sampling || detail.snapshot.offline} title={detail.snapshot.offline ? 'Offline: rows need the live database' : 'Read 50 rows (read-only)'}>
+        <button
+          type="button"
+          onClick={() => void loadSample()}
+          disabled={sampling || detail.snapshot.offline}
+          title={detail.snapshot.offline ? 'Offline: rows need the live database' : 'Read 50 rows (read-only)'}
+        >
           {sampling ? 'Loading…' : 'Sample 50 rows'}
         </button>
       </header>
@@ -82,7 +112,15 @@ export function TableDetail({ client, sourceId, table, onOpenTable }: { client: 
       </div>
       {detail.snapshot.warning && <div className="notice notice-warn">{detail.snapshot.warning}</div>}
       <ErrorNotice error={error} onDismiss={() => setError(null)} />
-      {diagram && <RelationDiagram client={client} sourceId={sourceId} scope={{ focus: table, depth: 1 }} onOpenTable={onOpenTable} title={`Around ${info.name}`} />}
+      {diagram && (
+        <RelationDiagram
+          client={client}
+          sourceId={sourceId}
+          scope={{ focus: table, depth: 1 }}
+          onOpenTable={onOpenTable}
+          title={`Around ${info.name}`}
+        />
+      )}
       {sample && (
         <div className="sample">
           <ResultsGrid result={sample} />
@@ -138,7 +176,11 @@ export function TableDetail({ client, sourceId, table, onOpenTable }: { client: 
             {info.foreignKeys.map((fk) => (
               <li key={fk.name}>
                 <span className="mono exact-name">{fk.columns.join(', ')}</span> →{' '}
-                <button type="button" className="link exact-name" onClick={() => onOpenTable({ schema: fk.refSchema, name: fk.refTable })}>
+                <button
+                  type="button"
+                  className="link exact-name"
+                  onClick={() => onOpenTable({ schema: fk.refSchema, name: fk.refTable })}
+                >
                   {fk.refTable}
                 </button>
                 <span className="mono muted exact-name">({fk.refColumns.join(', ')})</span>
@@ -152,7 +194,11 @@ export function TableDetail({ client, sourceId, table, onOpenTable }: { client: 
           <ul className="link-list">
             {detail.incoming.map((entry) => (
               <li key={JSON.stringify([entry.schema, entry.table, entry.foreignKey.name])}>
-                <button type="button" className="link exact-name" onClick={() => onOpenTable({ schema: entry.schema, name: entry.table })}>
+                <button
+                  type="button"
+                  className="link exact-name"
+                  onClick={() => onOpenTable({ schema: entry.schema, name: entry.table })}
+                >
                   {entry.table}
                 </button>
                 <span className="mono muted exact-name">.{entry.foreignKey.columns.join(', ')}</span>
@@ -166,8 +212,13 @@ export function TableDetail({ client, sourceId, table, onOpenTable }: { client: 
           <ul className="link-list">
             {info.indexes.map((index) => (
               <li key={index.name}>
-                <span className="mono exact-name">{index.name}</span> <span className="muted exact-name">({index.columns.join(', ')})</span>
-                {index.primary ? <span className="key pk">PK</span> : index.unique ? <span className="key">UNIQUE</span> : null}
+                <span className="mono exact-name">{index.name}</span>{' '}
+                <span className="muted exact-name">({index.columns.join(', ')})</span>
+                {index.primary ? (
+                  <span className="key pk">PK</span>
+                ) : index.unique ? (
+                  <span className="key">UNIQUE</span>
+                ) : null}
               </li>
             ))}
           </ul>

@@ -12,7 +12,19 @@ export interface ChartSeries {
  * A small time-series chart (uPlot: canvas, fast with thousands of points). Times are ms since the epoch; the chart is
  * created once and only its data is replaced on each update.
  */
-export function TimeChart({ times, series, unit, height = 120, testId }: { times: readonly number[]; series: readonly ChartSeries[]; unit: string; height?: number; testId?: string }) {
+export function TimeChart({
+  times,
+  series,
+  unit,
+  height = 120,
+  testId,
+}: {
+  times: readonly number[];
+  series: readonly ChartSeries[];
+  unit: string;
+  height?: number;
+  testId?: string;
+}) {
   const container = useRef<HTMLDivElement>(null);
   const chart = useRef<uPlot | null>(null);
   const labels = series.map((entry) => entry.label).join('|');
@@ -21,7 +33,12 @@ export function TimeChart({ times, series, unit, height = 120, testId }: { times
     const element = container.current;
     if (!element) return;
     const styles = getComputedStyle(element);
-    const axis = { stroke: styles.getPropertyValue('--fg-muted') || '#888', grid: { stroke: styles.getPropertyValue('--border') || '#ddd', width: 1 }, ticks: { show: false }, font: '10px system-ui' };
+    const axis = {
+      stroke: styles.getPropertyValue('--fg-muted') || '#888',
+      grid: { stroke: styles.getPropertyValue('--border') || '#ddd', width: 1 },
+      ticks: { show: false },
+      font: '10px system-ui',
+    };
     const options: uPlot.Options = {
       width: Math.max(200, element.clientWidth),
       height,
@@ -29,10 +46,15 @@ export function TimeChart({ times, series, unit, height = 120, testId }: { times
       cursor: { drag: { x: false, y: false } },
       scales: { x: { time: true } },
       axes: [axis, { ...axis, size: 56, values: (_plot, ticks) => ticks.map((tick) => `${formatValue(tick)}${unit}`) }],
-      series: [{}, ...series.map((entry) => ({ label: entry.label, stroke: entry.color, width: 1.5, points: { show: false } }))],
+      series: [
+        {},
+        ...series.map((entry) => ({ label: entry.label, stroke: entry.color, width: 1.5, points: { show: false } })),
+      ],
     };
     chart.current = new uPlot(options, [[], ...series.map(() => [])] as unknown as uPlot.AlignedData, element);
-    const observer = new ResizeObserver(() => chart.current?.setSize({ width: Math.max(200, element.clientWidth), height }));
+    const observer = new ResizeObserver(() =>
+      chart.current?.setSize({ width: Math.max(200, element.clientWidth), height }),
+    );
     observer.observe(element);
     return () => {
       observer.disconnect();
@@ -44,7 +66,10 @@ export function TimeChart({ times, series, unit, height = 120, testId }: { times
   }, [labels, unit, height]);
 
   useEffect(() => {
-    chart.current?.setData([times.map((time) => time / 1000), ...series.map((entry) => [...entry.values])] as unknown as uPlot.AlignedData);
+    chart.current?.setData([
+      times.map((time) => time / 1000),
+      ...series.map((entry) => [...entry.values]),
+    ] as unknown as uPlot.AlignedData);
   }, [times, series]);
 
   return <div className="time-chart" ref={container} data-testid={testId} />;

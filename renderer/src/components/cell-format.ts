@@ -15,7 +15,15 @@ export function compareCells(a: CellValue, b: CellValue): number {
   if (typeof a === 'number' && typeof b === 'number') return a - b;
   const numberA = Number(a);
   const numberB = Number(b);
-  if (typeof a === 'string' && typeof b === 'string' && a.trim() !== '' && b.trim() !== '' && Number.isFinite(numberA) && Number.isFinite(numberB)) return numberA - numberB;
+  if (
+    typeof a === 'string' &&
+    typeof b === 'string' &&
+    a.trim() !== '' &&
+    b.trim() !== '' &&
+    Number.isFinite(numberA) &&
+    Number.isFinite(numberB)
+  )
+    return numberA - numberB;
   return formatCell(a).localeCompare(formatCell(b));
 }
 

@@ -47,7 +47,8 @@ export function timeValue(cell: CellValue): number | null {
 export function numberValue(cell: CellValue): number | null {
   if (typeof cell === 'number') return cell;
   if (typeof cell === 'boolean') return cell ? 1 : 0;
-  if (typeof cell === 'string' && cell.trim() !== '' && /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(cell.trim())) return Number(cell);
+  if (typeof cell === 'string' && cell.trim() !== '' && /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(cell.trim()))
+    return Number(cell);
   return null;
 }
 
@@ -105,12 +106,24 @@ export function chartData(result: QueryResult, spec: ChartSpec): ChartData {
       }
       groups.set(key, group);
     }
-    const value = (group: { sum: number; n: number }) => (spec.aggregate === 'count' || spec.y < 0 ? group.n : spec.aggregate === 'avg' ? (group.n ? group.sum / group.n : 0) : group.sum);
-    const ordered = [...groups].map(([key, group]) => ({ key, group, value: value(group) })).sort((a, b) => b.value - a.value);
+    const value = (group: { sum: number; n: number }) =>
+      spec.aggregate === 'count' || spec.y < 0
+        ? group.n
+        : spec.aggregate === 'avg'
+          ? group.n
+            ? group.sum / group.n
+            : 0
+          : group.sum;
+    const ordered = [...groups]
+      .map(([key, group]) => ({ key, group, value: value(group) }))
+      .sort((a, b) => b.value - a.value);
     const kept = ordered.slice(0, MAX_BARS);
     const rest = ordered.slice(MAX_BARS);
     if (rest.length > 0) {
-      const merged = rest.reduce((total, entry) => ({ sum: total.sum + entry.group.sum, n: total.n + entry.group.n }), { sum: 0, n: 0 });
+      const merged = rest.reduce((total, entry) => ({ sum: total.sum + entry.group.sum, n: total.n + entry.group.n }), {
+        sum: 0,
+        n: 0,
+      });
       kept.push({ key: `(${count(rest.length)} others)`, group: merged, value: value(merged) });
     }
     const how = spec.aggregate === 'count' || spec.y < 0 ? 'count of rows' : `${spec.aggregate} of ${yName}`;
@@ -124,7 +137,8 @@ export function chartData(result: QueryResult, spec: ChartSpec): ChartData {
     };
   }
 
-  const xOf = (row: CellValue[]) => (xKind === 'time' ? timeValue(row[spec.x] ?? null) : numberValue(row[spec.x] ?? null));
+  const xOf = (row: CellValue[]) =>
+    xKind === 'time' ? timeValue(row[spec.x] ?? null) : numberValue(row[spec.x] ?? null);
   const points: { x: number; y: number }[] = [];
   let skipped = 0;
   if (spec.type === 'scatter' && rows.length > MAX_SCATTER_POINTS) {
@@ -137,7 +151,14 @@ export function chartData(result: QueryResult, spec: ChartSpec): ChartData {
       else points.push({ x, y });
     }
     points.sort((a, b) => a.x - b.x);
-    return { xs: points.map((point) => point.x), ys: points.map((point) => point.y), categories: null, xKind, note: `Sampled ${count(MAX_SCATTER_POINTS)} of ${count(rows.length)} rows, evenly spread${skipped ? `; ${count(skipped)} without a value` : ''}.`, reduced: true };
+    return {
+      xs: points.map((point) => point.x),
+      ys: points.map((point) => point.y),
+      categories: null,
+      xKind,
+      note: `Sampled ${count(MAX_SCATTER_POINTS)} of ${count(rows.length)} rows, evenly spread${skipped ? `; ${count(skipped)} without a value` : ''}.`,
+      reduced: true,
+    };
   }
   for (const row of rows) {
     const x = xOf(row);
@@ -165,7 +186,21 @@ export function chartData(result: QueryResult, spec: ChartSpec): ChartData {
       xs.push(first + (bucket + 0.5) * width);
       ys.push(summed ? sums[bucket]! : sums[bucket]! / counts[bucket]!);
     }
-    return { xs, ys, categories: null, xKind, note: `${summed ? 'Summed' : 'Averaged'} ${count(points.length)} rows into ${count(xs.length)} buckets of equal width.${missing}`, reduced: true };
+    return {
+      xs,
+      ys,
+      categories: null,
+      xKind,
+      note: `${summed ? 'Summed' : 'Averaged'} ${count(points.length)} rows into ${count(xs.length)} buckets of equal width.${missing}`,
+      reduced: true,
+    };
   }
-  return { xs: points.map((point) => point.x), ys: points.map((point) => point.y), categories: null, xKind, note: `All ${count(points.length)} rows drawn.${missing}`, reduced: false };
+  return {
+    xs: points.map((point) => point.x),
+    ys: points.map((point) => point.y),
+    categories: null,
+    xKind,
+    note: `All ${count(points.length)} rows drawn.${missing}`,
+    reduced: false,
+  };
 }

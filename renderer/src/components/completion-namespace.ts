@@ -10,7 +10,9 @@ function escapeKey(name: string): string {
  * when the source has several schemas. Null-prototype objects, because the keys are strangers' names: a table called
  * `__proto__` or `constructor` is one more entry, never the object's prototype.
  */
-export function completionNamespace(tables: readonly { schema: string; name: string; columns: readonly string[] }[]): SQLNamespace {
+export function completionNamespace(
+  tables: readonly { schema: string; name: string; columns: readonly string[] }[],
+): SQLNamespace {
   const multiSchema = new Set(tables.map((table) => table.schema)).size > 1;
   const top: Record<string, Record<string, string[]> | string[]> = Object.create(null);
   for (const table of tables) {

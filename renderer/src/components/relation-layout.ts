@@ -28,7 +28,10 @@ const CHAR_WIDTH = 7;
 export function tableSize(table: RelationGraphView['tables'][number]): { width: number; height: number } {
   const longest = Math.max(table.name.length + 2, ...table.columns.map((column) => column.name.length + 6));
   const rows = table.columns.length + (table.otherColumns > 0 ? 1 : 0);
-  return { width: Math.min(280, Math.max(150, longest * CHAR_WIDTH + 20)), height: HEADER_HEIGHT + rows * COLUMN_HEIGHT + 8 };
+  return {
+    width: Math.min(280, Math.max(150, longest * CHAR_WIDTH + 20)),
+    height: HEADER_HEIGHT + rows * COLUMN_HEIGHT + 8,
+  };
 }
 
 export function relationLabel(relation: RelationGraphView['relations'][number]): string {
@@ -42,7 +45,11 @@ interface ElkPoint {
 }
 interface ElkResult {
   children?: { id: string; x?: number; y?: number; width?: number; height?: number }[];
-  edges?: { id: string; sections?: { startPoint: ElkPoint; endPoint: ElkPoint; bendPoints?: ElkPoint[] }[]; labels?: { text?: string; x?: number; y?: number }[] }[];
+  edges?: {
+    id: string;
+    sections?: { startPoint: ElkPoint; endPoint: ElkPoint; bendPoints?: ElkPoint[] }[];
+    labels?: { text?: string; x?: number; y?: number }[];
+  }[];
   width?: number;
   height?: number;
 }
@@ -59,10 +66,15 @@ export let layoutRunsIn: 'worker' | 'page' | 'unknown' = 'unknown';
 function elkInstance(): Promise<Elk> {
   shared ??= (async () => {
     try {
-      const [{ default: ELK }, { default: ElkWorker }] = await Promise.all([import('elkjs/lib/elk-api.js'), import('elkjs/lib/elk-worker.min.js?worker')]);
+      const [{ default: ELK }, { default: ElkWorker }] = await Promise.all([
+        import('elkjs/lib/elk-api.js'),
+        import('elkjs/lib/elk-worker.min.js?worker'),
+      ]);
       const inWorker = new ELK({ workerFactory: () => new ElkWorker() });
       let timer: ReturnType<typeof setTimeout> | undefined;
-      const silent = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('The layout worker did not answer.')), 3000)));
+      const silent = new Promise<never>(
+        (_, reject) => (timer = setTimeout(() => reject(new Error('The layout worker did not answer.')), 3000)),
+      );
       await Promise.race([inWorker.layout({ id: 'probe', children: [] }), silent]).finally(() => clearTimeout(timer));
       layoutRunsIn = 'worker';
       return inWorker;
@@ -79,13 +91,19 @@ function elkInstance(): Promise<Elk> {
 const LAYERED_MAX_TABLES = 12;
 
 /** Where the segment from a box's centre towards `toward` leaves the box. */
-function border(box: { x: number; y: number; width: number; height: number }, toward: { x: number; y: number }): { x: number; y: number } {
+function border(
+  box: { x: number; y: number; width: number; height: number },
+  toward: { x: number; y: number },
+): { x: number; y: number } {
   const cx = box.x + box.width / 2;
   const cy = box.y + box.height / 2;
   const dx = toward.x - cx;
   const dy = toward.y - cy;
   if (dx === 0 && dy === 0) return { x: cx, y: cy };
-  const scale = Math.min(Math.abs(dx) > 0 ? box.width / 2 / Math.abs(dx) : Infinity, Math.abs(dy) > 0 ? box.height / 2 / Math.abs(dy) : Infinity);
+  const scale = Math.min(
+    Math.abs(dx) > 0 ? box.width / 2 / Math.abs(dx) : Infinity,
+    Math.abs(dy) > 0 ? box.height / 2 / Math.abs(dy) : Infinity,
+  );
   return { x: cx + dx * scale, y: cy + dy * scale };
 }
 
@@ -102,16 +120,40 @@ export async function layoutRelations(graph: RelationGraphView): Promise<Layout>
   if (graph.tables.length > LAYERED_MAX_TABLES) {
     const spread = (await elk.layout({
       id: 'root',
-      layoutOptions: { 'elk.algorithm': 'stress', 'elk.stress.desiredEdgeLength': '260', 'elk.padding': '[top=16,left=16,bottom=16,right=16]' },
-      children: graph.tables.map((table, position) => ({ id: index.get(table.id)!, width: sizes[position]!.width, height: sizes[position]!.height })),
-      edges: relations.filter((relation) => relation.from !== relation.to).map((relation, position) => ({ id: `e${position}`, sources: [index.get(relation.from)!], targets: [index.get(relation.to)!] })),
+      layoutOptions: {
+        'elk.algorithm': 'stress',
+        'elk.stress.desiredEdgeLength': '260',
+        'elk.padding': '[top=16,left=16,bottom=16,right=16]',
+      },
+      children: graph.tables.map((table, position) => ({
+        id: index.get(table.id)!,
+        width: sizes[position]!.width,
+        height: sizes[position]!.height,
+      })),
+      edges: relations
+        .filter((relation) => relation.from !== relation.to)
+        .map((relation, position) => ({
+          id: `e${position}`,
+          sources: [index.get(relation.from)!],
+          targets: [index.get(relation.to)!],
+        })),
     })) as ElkResult;
     // Stress places related tables near each other but lets boxes overlap; ELK's overlap removal (SPOrE) then moves
     // them apart, keeping the arrangement.
     const separated = (await elk.layout({
       id: 'root',
-      layoutOptions: { 'elk.algorithm': 'sporeOverlap', 'elk.spacing.nodeNode': '24', 'elk.padding': '[top=16,left=16,bottom=16,right=16]' },
-      children: (spread.children ?? []).map((child) => ({ id: child.id, x: child.x ?? 0, y: child.y ?? 0, width: child.width ?? 0, height: child.height ?? 0 })),
+      layoutOptions: {
+        'elk.algorithm': 'sporeOverlap',
+        'elk.spacing.nodeNode': '24',
+        'elk.padding': '[top=16,left=16,bottom=16,right=16]',
+      },
+      children: (spread.children ?? []).map((child) => ({
+        id: child.id,
+        x: child.x ?? 0,
+        y: child.y ?? 0,
+        width: child.width ?? 0,
+        height: child.height ?? 0,
+      })),
       edges: [],
     })) as ElkResult;
     const placed = new Map((separated.children ?? spread.children ?? []).map((child) => [child.id, child]));
@@ -120,7 +162,16 @@ export async function layoutRelations(graph: RelationGraphView): Promise<Layout>
     const boxes = new Map(
       graph.tables.map((table, position) => {
         const child = placed.get(`t${position}`);
-        return [table.id, { table, x: (child?.x ?? 0) - minX + 16, y: (child?.y ?? 0) - minY + 16, width: sizes[position]!.width, height: sizes[position]!.height }] as const;
+        return [
+          table.id,
+          {
+            table,
+            x: (child?.x ?? 0) - minX + 16,
+            y: (child?.y ?? 0) - minY + 16,
+            width: sizes[position]!.width,
+            height: sizes[position]!.height,
+          },
+        ] as const;
       }),
     );
     const laidTables = [...boxes.values()];
@@ -134,7 +185,13 @@ export async function layoutRelations(graph: RelationGraphView): Promise<Layout>
         const start = border(from, { x: to.x + to.width / 2, y: to.y + to.height / 2 });
         const end = border(to, { x: from.x + from.width / 2, y: from.y + from.height / 2 });
         // inferred joins keep their label (they are the guesses to check); declared ones say theirs on hover
-        return { relation, points: [start, end], label: relation.inferred ? { text: 'inferred', x: (start.x + end.x) / 2 + 4, y: (start.y + end.y) / 2 - 12 } : null };
+        return {
+          relation,
+          points: [start, end],
+          label: relation.inferred
+            ? { text: 'inferred', x: (start.x + end.x) / 2 + 4, y: (start.y + end.y) / 2 - 12 }
+            : null,
+        };
       }),
     };
   }
@@ -150,10 +207,19 @@ export async function layoutRelations(graph: RelationGraphView): Promise<Layout>
       'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
       'elk.padding': '[top=16,left=16,bottom=16,right=16]',
     },
-    children: graph.tables.map((table, position) => ({ id: index.get(table.id)!, width: sizes[position]!.width, height: sizes[position]!.height })),
+    children: graph.tables.map((table, position) => ({
+      id: index.get(table.id)!,
+      width: sizes[position]!.width,
+      height: sizes[position]!.height,
+    })),
     edges: relations.map((relation, position) => {
       const text = relationLabel(relation);
-      return { id: `e${position}`, sources: [index.get(relation.from)!], targets: [index.get(relation.to)!], labels: [{ text, width: text.length * 6 + 6, height: 14 }] };
+      return {
+        id: `e${position}`,
+        sources: [index.get(relation.from)!],
+        targets: [index.get(relation.to)!],
+        labels: [{ text, width: text.length * 6 + 6, height: 14 }],
+      };
     }),
   })) as ElkResult;
   const placed = new Map((laid.children ?? []).map((child) => [child.id, child]));
@@ -163,14 +229,27 @@ export async function layoutRelations(graph: RelationGraphView): Promise<Layout>
     height: laid.height ?? 0,
     tables: graph.tables.map((table, position) => {
       const child = placed.get(`t${position}`);
-      return { table, x: child?.x ?? 0, y: child?.y ?? 0, width: sizes[position]!.width, height: sizes[position]!.height };
+      return {
+        table,
+        x: child?.x ?? 0,
+        y: child?.y ?? 0,
+        width: sizes[position]!.width,
+        height: sizes[position]!.height,
+      };
     }),
     relations: relations.map((relation, position) => {
       const edge = edges.get(`e${position}`);
       const section = edge?.sections?.[0];
       const points = section ? [section.startPoint, ...(section.bendPoints ?? []), section.endPoint] : [];
       const label = edge?.labels?.[0];
-      return { relation, points, label: label && label.x !== undefined && label.y !== undefined ? { text: label.text ?? relationLabel(relation), x: label.x, y: label.y } : null };
+      return {
+        relation,
+        points,
+        label:
+          label && label.x !== undefined && label.y !== undefined
+            ? { text: label.text ?? relationLabel(relation), x: label.x, y: label.y }
+            : null,
+      };
     }),
   };
 }

@@ -7,10 +7,39 @@ export type MysqlCatalogQuery = <T>(sql: string, params: readonly unknown[]) => 
 
 const SYSTEM_SCHEMAS = ['mysql', 'information_schema', 'performance_schema', 'sys'];
 
-interface TableRow { s: string; t: string; ty: string; c: string | null; r: number | string | null }
-interface ColumnRow { s: string; t: string; n: string; o: number; ty: string; nl: string; d: string | null; c: string | null }
-interface ForeignKeyRow { s: string; t: string; n: string; col: string; rs: string; rt: string; rc: string }
-interface IndexRow { s: string; t: string; n: string; nu: number | string; col: string | null }
+interface TableRow {
+  s: string;
+  t: string;
+  ty: string;
+  c: string | null;
+  r: number | string | null;
+}
+interface ColumnRow {
+  s: string;
+  t: string;
+  n: string;
+  o: number;
+  ty: string;
+  nl: string;
+  d: string | null;
+  c: string | null;
+}
+interface ForeignKeyRow {
+  s: string;
+  t: string;
+  n: string;
+  col: string;
+  rs: string;
+  rt: string;
+  rc: string;
+}
+interface IndexRow {
+  s: string;
+  t: string;
+  n: string;
+  nu: number | string;
+  col: string | null;
+}
 
 /**
  * Introspects MySQL/MariaDB with four set-based information_schema queries filtered by schema: tables, columns,

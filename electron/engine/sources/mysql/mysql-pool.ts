@@ -3,7 +3,15 @@ import type { Pool, PoolConnection } from 'mysql2';
 import { AppError } from '../../../../shared/errors.ts';
 import { BoundedGate } from '../../platform/bounded-gate.ts';
 import type { ConnectionSpec } from '../connection-url.ts';
-import type { Dialect, ExecuteOptions, ExecutedQuery, Introspection, PoolSettings, PoolStats, SourceConnection } from '../dialect.ts';
+import type {
+  Dialect,
+  ExecuteOptions,
+  ExecutedQuery,
+  Introspection,
+  PoolSettings,
+  PoolStats,
+  SourceConnection,
+} from '../dialect.ts';
 import { toSourceError } from '../driver-errors.ts';
 import { introspectMysql } from './mysql-introspector.ts';
 import { MysqlRowCursor, type ConnectionFate } from './mysql-row-cursor.ts';
@@ -33,7 +41,11 @@ class MysqlConnection implements SourceConnection {
     this.#spec = spec;
     this.#settings = settings;
     this.#version = version;
-    this.#gate = new BoundedGate({ limit: settings.connectionLimit, queueLimit: settings.queueLimit, acquireTimeoutMs: settings.acquireTimeoutMs });
+    this.#gate = new BoundedGate({
+      limit: settings.connectionLimit,
+      queueLimit: settings.queueLimit,
+      acquireTimeoutMs: settings.acquireTimeoutMs,
+    });
   }
 
   get #isMariaDb(): boolean {
@@ -67,7 +79,8 @@ class MysqlConnection implements SourceConnection {
   }
 
   async execute(sql: string, options: ExecuteOptions): Promise<ExecutedQuery> {
-    if (this.#running.has(options.queryId)) throw new AppError('invalid_input', `A query with id ${options.queryId} is already running.`);
+    if (this.#running.has(options.queryId))
+      throw new AppError('invalid_input', `A query with id ${options.queryId} is already running.`);
     return this.#gate.run(async () => {
       const started = performance.now();
       const connection = await this.#getConnection();
@@ -79,7 +92,16 @@ class MysqlConnection implements SourceConnection {
       let broken = false;
       try {
         await this.#setTimeout(connection, options.timeoutMs);
-        cursor = new MysqlRowCursor(connection, sql, { limit: options.limit, offset: options.offset ?? 0, stopStatement: () => this.#kill(running.threadId, 'QUERY') }, TYPE_NAMES);
+        cursor = new MysqlRowCursor(
+          connection,
+          sql,
+          {
+            limit: options.limit,
+            offset: options.offset ?? 0,
+            stopStatement: () => this.#kill(running.threadId, 'QUERY'),
+          },
+          TYPE_NAMES,
+        );
         return { ...(await cursor.rows), ms: performance.now() - started };
       } catch (error) {
         if (running.cancelled) throw new AppError('cancelled', 'The query was cancelled; the server stopped it.');
@@ -112,7 +134,10 @@ class MysqlConnection implements SourceConnection {
    */
   async #kill(threadId: number, what: 'QUERY' | 'CONNECTION'): Promise<void> {
     if (!this.#control) {
-      const control = mysql.createConnection({ ...this.#connectionOptions(), connectTimeout: this.#settings.connectTimeoutMs });
+      const control = mysql.createConnection({
+        ...this.#connectionOptions(),
+        connectTimeout: this.#settings.connectTimeoutMs,
+      });
       control.on('error', () => {
         if (this.#control === control) this.#control = undefined;
       });
@@ -132,7 +157,10 @@ class MysqlConnection implements SourceConnection {
 
   stats(): PoolStats {
     const gate = this.#gate.stats();
-    const internals = this.#pool as unknown as { _allConnections?: { length: number }; _freeConnections?: { length: number } };
+    const internals = this.#pool as unknown as {
+      _allConnections?: { length: number };
+      _freeConnections?: { length: number };
+    };
     const total = internals._allConnections?.length ?? gate.active;
     const idle = internals._freeConnections?.length ?? 0;
     return { ...gate, engine: 'mysql', idle, total };
@@ -141,7 +169,10 @@ class MysqlConnection implements SourceConnection {
   async close(): Promise<void> {
     this.#control?.destroy();
     this.#control = undefined;
-    await this.#pool.promise().end().catch(() => undefined);
+    await this.#pool
+      .promise()
+      .end()
+      .catch(() => undefined);
   }
 
   #connectionOptions(): mysql.ConnectionOptions {
@@ -218,7 +249,10 @@ export const mysqlDialect: Dialect = {
       const version = String((rows as { v: string }[])[0]?.v ?? '');
       return new MysqlConnection(pool, spec, settings, version);
     } catch (error) {
-      await pool.promise().end().catch(() => undefined);
+      await pool
+        .promise()
+        .end()
+        .catch(() => undefined);
       throw toSourceError('mysql', error, `connecting to ${spec.host}:${spec.port}`);
     }
   },

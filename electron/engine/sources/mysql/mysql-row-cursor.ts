@@ -55,7 +55,10 @@ export class MysqlRowCursor {
     this.fate = new Promise((settle) => (this.#settleFate = settle));
     const query = connection.query({ sql, rowsAsArray: true });
     query.on('fields', (fields: FieldPacket[]) => {
-      this.#columns = fields.map((field) => ({ name: field.name, type: typeNames.get(field.columnType ?? -1) ?? 'UNKNOWN' }));
+      this.#columns = fields.map((field) => ({
+        name: field.name,
+        type: typeNames.get(field.columnType ?? -1) ?? 'UNKNOWN',
+      }));
     });
     query.on('result', (row: unknown) => this.#onRow(row));
     query.on('error', (error: Error) => this.#onError(error));
@@ -102,7 +105,6 @@ export class MysqlRowCursor {
     );
   }
 
-
   #onError(error: Error): void {
     if (this.#state === 'stopped') return this.#afterDrain?.(); // the killed statement's own error ends the drain
     if (this.#state !== 'reading') return;
@@ -130,7 +132,13 @@ export class MysqlRowCursor {
       if (this.#state === 'ended' || this.#state === 'failed' || this.#state === 'lost') return;
       this.#state = 'lost';
       const code = (error as { code?: string } | undefined)?.code;
-      if (wasReading) this.#rejectRows(Object.assign(new Error(`The connection to the server was lost${error ? `: ${error.message}` : ''}.`), { code: code ?? 'PROTOCOL_CONNECTION_LOST', fatal: true }));
+      if (wasReading)
+        this.#rejectRows(
+          Object.assign(new Error(`The connection to the server was lost${error ? `: ${error.message}` : ''}.`), {
+            code: code ?? 'PROTOCOL_CONNECTION_LOST',
+            fatal: true,
+          }),
+        );
       this.#finish('destroy');
     };
     const onEnd = (): void => lost();
@@ -143,7 +151,6 @@ export class MysqlRowCursor {
       socket?.off('close', onEnd);
     };
   }
-
 
   #finish(fate: ConnectionFate): void {
     if (this.#finished) return;

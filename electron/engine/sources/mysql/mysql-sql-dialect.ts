@@ -39,5 +39,6 @@ export const mysqlSqlDialect: SqlDialect = {
     nestedComments: false,
     postgresStrings: false,
   },
-  errorKind: ({ code, errno }) => KINDS.get(code) ?? (errno !== undefined && TIMEOUT_ERRNOS.has(errno) ? 'timeout' : undefined),
+  errorKind: ({ code, errno }) =>
+    KINDS.get(code) ?? (errno !== undefined && TIMEOUT_ERRNOS.has(errno) ? 'timeout' : undefined),
 };

@@ -6,17 +6,51 @@ export type PostgresCatalogQuery = <T>(sql: string, params: readonly unknown[]) 
 
 const USER_SCHEMAS = `n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND n.nspname NOT LIKE 'pg\\_temp\\_%' AND n.nspname NOT LIKE 'pg\\_toast\\_temp\\_%'`;
 
-interface RelationRow { oid: number; s: string; t: string; kind: string; comment: string | null; estimate: number | null; readable: boolean }
-interface ColumnRow { oid: number; name: string; ordinal: number; type: string; notnull: boolean; dflt: string | null; comment: string | null }
-interface ConstraintRow { oid: number; name: string; type: 'p' | 'f'; cols: string[]; rs: string | null; rt: string | null; rcols: string[] | null }
-interface IndexRow { oid: number; name: string; unique: boolean; primary: boolean; cols: string[] }
+interface RelationRow {
+  oid: number;
+  s: string;
+  t: string;
+  kind: string;
+  comment: string | null;
+  estimate: number | null;
+  readable: boolean;
+}
+interface ColumnRow {
+  oid: number;
+  name: string;
+  ordinal: number;
+  type: string;
+  notnull: boolean;
+  dflt: string | null;
+  comment: string | null;
+}
+interface ConstraintRow {
+  oid: number;
+  name: string;
+  type: 'p' | 'f';
+  cols: string[];
+  rs: string | null;
+  rt: string | null;
+  rcols: string[] | null;
+}
+interface IndexRow {
+  oid: number;
+  name: string;
+  unique: boolean;
+  primary: boolean;
+  cols: string[];
+}
 
 /**
  * Introspects PostgreSQL with four set-based pg_catalog queries (pg_catalog is orders of magnitude faster than
  * information_schema joins): relations, columns, key constraints and indexes, for every user schema at once.
  * `schemas` restricts to some schemas (URL option `?schema=a,b`).
  */
-export async function introspectPostgres(query: PostgresCatalogQuery, database: string, schemas: readonly string[]): Promise<Introspection> {
+export async function introspectPostgres(
+  query: PostgresCatalogQuery,
+  database: string,
+  schemas: readonly string[],
+): Promise<Introspection> {
   const started = performance.now();
   let queries = 0;
   const schemaFilter = schemas.length > 0 ? `AND n.nspname = ANY($1::text[])` : '';
@@ -79,7 +113,10 @@ export async function introspectPostgres(query: PostgresCatalogQuery, database: 
 
   const tables: TableInfo[] = relations.map((relation) => {
     const own = constraintsOf.get(String(relation.oid)) ?? [];
-    if (!relation.readable) warnings.push(`No SELECT privilege on ${relation.s}.${relation.t}: its structure is listed, its rows cannot be read.`);
+    if (!relation.readable)
+      warnings.push(
+        `No SELECT privilege on ${relation.s}.${relation.t}: its structure is listed, its rows cannot be read.`,
+      );
     return {
       schema: relation.s,
       name: relation.t,

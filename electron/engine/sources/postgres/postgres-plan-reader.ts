@@ -55,7 +55,11 @@ function read(plan: PgPlan): PlanNodeView {
   const details = DETAIL_KEYS.flatMap((key) => (plan[key] ? [`${key}: ${plan[key]}`] : []));
   if (plan['Sort Key']) details.push(`Sort Key: ${plan['Sort Key'].join(', ')}`);
   if (plan['Group Key']) details.push(`Group Key: ${plan['Group Key'].join(', ')}`);
-  const relation = plan['Relation Name'] ? (plan.Schema ? `${plan.Schema}.${plan['Relation Name']}` : plan['Relation Name']) : null;
+  const relation = plan['Relation Name']
+    ? plan.Schema
+      ? `${plan.Schema}.${plan['Relation Name']}`
+      : plan['Relation Name']
+    : null;
   return planNode({
     operation: plan['Join Type'] && type !== 'Hash' ? `${type} (${plan['Join Type']})` : type,
     relation,

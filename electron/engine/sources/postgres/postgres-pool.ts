@@ -3,7 +3,15 @@ import { AppError } from '../../../../shared/errors.ts';
 import { BoundedGate } from '../../platform/bounded-gate.ts';
 import { toCell } from '../cell-values.ts';
 import type { ConnectionSpec } from '../connection-url.ts';
-import type { Dialect, ExecuteOptions, ExecutedQuery, Introspection, PoolSettings, PoolStats, SourceConnection } from '../dialect.ts';
+import type {
+  Dialect,
+  ExecuteOptions,
+  ExecutedQuery,
+  Introspection,
+  PoolSettings,
+  PoolStats,
+  SourceConnection,
+} from '../dialect.ts';
 import { toSourceError } from '../driver-errors.ts';
 import { introspectPostgres } from './postgres-introspector.ts';
 
@@ -11,7 +19,9 @@ import { introspectPostgres } from './postgres-introspector.ts';
 const RAW_TEXT_TYPES = new Set([1082, 1083, 1114, 1184, 1266, 1186]);
 const types = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    RAW_TEXT_TYPES.has(oid) ? (value: string) => value : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+    RAW_TEXT_TYPES.has(oid)
+      ? (value: string) => value
+      : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
 };
 
 const CURSOR_FRIENDLY = /^\s*(\(\s*)*(select|with|values|table)\b/i;
@@ -42,7 +52,11 @@ class PostgresConnection implements SourceConnection {
     this.#spec = spec;
     this.#settings = settings;
     this.#version = version;
-    this.#gate = new BoundedGate({ limit: settings.connectionLimit, queueLimit: settings.queueLimit, acquireTimeoutMs: settings.acquireTimeoutMs });
+    this.#gate = new BoundedGate({
+      limit: settings.connectionLimit,
+      queueLimit: settings.queueLimit,
+      acquireTimeoutMs: settings.acquireTimeoutMs,
+    });
   }
 
   async serverVersion(): Promise<string> {
@@ -55,7 +69,10 @@ class PostgresConnection implements SourceConnection {
       let broken = false;
       try {
         await client.query(`SET statement_timeout = ${Math.round(this.#settings.statementTimeoutMs)}`);
-        const schemas = (this.#spec.options.schema ?? '').split(',').map((schema) => schema.trim()).filter(Boolean);
+        const schemas = (this.#spec.options.schema ?? '')
+          .split(',')
+          .map((schema) => schema.trim())
+          .filter(Boolean);
         return await introspectPostgres(
           async <T>(sql: string, params: readonly unknown[]) => {
             if (signal?.aborted) throw new AppError('cancelled', 'Introspection was cancelled.');
@@ -76,7 +93,8 @@ class PostgresConnection implements SourceConnection {
   }
 
   async execute(sql: string, options: ExecuteOptions): Promise<ExecutedQuery> {
-    if (this.#running.has(options.queryId)) throw new AppError('invalid_input', `A query with id ${options.queryId} is already running.`);
+    if (this.#running.has(options.queryId))
+      throw new AppError('invalid_input', `A query with id ${options.queryId} is already running.`);
     return this.#gate.run(async () => {
       const started = performance.now();
       const client = await this.#connect();
@@ -89,7 +107,9 @@ class PostgresConnection implements SourceConnection {
       try {
         // One round trip: the transaction and its own timeout (SET LOCAL ends with the transaction).
         inTransaction = true;
-        await client.query(`BEGIN TRANSACTION${this.#walls.transactionReadOnly ? ' READ ONLY' : ''}; SET LOCAL statement_timeout = ${Math.round(options.timeoutMs)}`);
+        await client.query(
+          `BEGIN TRANSACTION${this.#walls.transactionReadOnly ? ' READ ONLY' : ''}; SET LOCAL statement_timeout = ${Math.round(options.timeoutMs)}`,
+        );
         const offset = options.offset ?? 0;
         let result: pg.QueryArrayResult;
         // The user's text goes through the extended protocol (Parse/Bind/Execute), which takes exactly one statement:
@@ -98,7 +118,10 @@ class PostgresConnection implements SourceConnection {
         if (CURSOR_FRIENDLY.test(sql)) {
           await client.query(oneStatement(`DECLARE schemascope_cursor NO SCROLL CURSOR FOR ${sql}`));
           if (offset > 0) await client.query(`MOVE FORWARD ${offset} IN schemascope_cursor`);
-          result = await client.query({ text: `FETCH FORWARD ${options.limit + 1} FROM schemascope_cursor`, rowMode: 'array' });
+          result = await client.query({
+            text: `FETCH FORWARD ${options.limit + 1} FROM schemascope_cursor`,
+            rowMode: 'array',
+          });
         } else {
           // SHOW / EXPLAIN cannot sit in a cursor; they return few rows.
           const all = await client.query(oneStatement(sql));
@@ -107,11 +130,16 @@ class PostgresConnection implements SourceConnection {
         await client.query('ROLLBACK');
         inTransaction = false;
         const truncated = result.rows.length > options.limit;
-        const rows = (truncated ? result.rows.slice(0, options.limit) : result.rows).map((row) => (row as unknown[]).map(toCell));
+        const rows = (truncated ? result.rows.slice(0, options.limit) : result.rows).map((row) =>
+          (row as unknown[]).map(toCell),
+        );
         const columns = (result.fields ?? []).map((field) => ({ name: field.name, type: typeName(field.dataTypeID) }));
         return { columns, rows, truncated, ms: performance.now() - started };
       } catch (error) {
-        if (inTransaction) await client.query('ROLLBACK').catch(() => { broken = true; });
+        if (inTransaction)
+          await client.query('ROLLBACK').catch(() => {
+            broken = true;
+          });
         if (running.cancelled) throw new AppError('cancelled', 'The query was cancelled; the server stopped it.');
         const mapped = toSourceError('postgres', error, `running the query on ${this.#where()}`);
         if (mapped.kind === 'unreachable') broken = true;
@@ -172,7 +200,11 @@ class PostgresConnection implements SourceConnection {
  * commands into a prepared statement"). pg supports `queryMode` since 8.12; its type definitions do not list it yet.
  */
 function oneStatement(text: string): pg.QueryArrayConfig {
-  const config: pg.QueryArrayConfig & { readonly queryMode: 'extended' } = { text, rowMode: 'array', queryMode: 'extended' };
+  const config: pg.QueryArrayConfig & { readonly queryMode: 'extended' } = {
+    text,
+    rowMode: 'array',
+    queryMode: 'extended',
+  };
   return config;
 }
 
@@ -187,7 +219,10 @@ function typeName(oid: number): string {
 }
 
 function clientConfig(spec: ConnectionSpec, settings: PoolSettings): pg.ClientConfig {
-  const ssl = spec.options.sslmode && spec.options.sslmode !== 'disable' ? { rejectUnauthorized: spec.options.sslmode === 'verify-full' } : undefined;
+  const ssl =
+    spec.options.sslmode && spec.options.sslmode !== 'disable'
+      ? { rejectUnauthorized: spec.options.sslmode === 'verify-full' }
+      : undefined;
   return {
     host: spec.host,
     port: spec.port,

@@ -33,5 +33,6 @@ export const postgresSqlDialect: SqlDialect = {
     postgresStrings: true,
   },
   // 57014 is both a statement timeout and a cancel request; only the message tells them apart.
-  errorKind: ({ code, message }) => KINDS.get(code) ?? (code === '57014' ? (/statement timeout/i.test(message) ? 'timeout' : 'cancelled') : undefined),
+  errorKind: ({ code, message }) =>
+    KINDS.get(code) ?? (code === '57014' ? (/statement timeout/i.test(message) ? 'timeout' : 'cancelled') : undefined),
 };

@@ -23,7 +23,8 @@ export function parseDdlComments(sql: string | null): { table: string | null; co
     }
     const leading = leadingIdentifier(split.code);
     // A table constraint starts with one of these words; a column may bear the same name only quoted (`"primary"`).
-    if (leading && (leading.quoted || !/^(constraint|primary|foreign|unique|check)$/i.test(leading.name))) columns.set(leading.name, comment);
+    if (leading && (leading.quoted || !/^(constraint|primary|foreign|unique|check)$/i.test(leading.name)))
+      columns.set(leading.name, comment);
   });
   return { table, columns };
 }
@@ -40,7 +41,8 @@ function splitComment(line: string): { code: string; comment: string } | undefin
       }
     } else if (char === '"' || char === "'" || char === '`') quote = char;
     else if (char === '[') quote = ']';
-    else if (char === '-' && line[index + 1] === '-') return { code: line.slice(0, index), comment: line.slice(index + 2) };
+    else if (char === '-' && line[index + 1] === '-')
+      return { code: line.slice(0, index), comment: line.slice(index + 2) };
   }
   return undefined;
 }

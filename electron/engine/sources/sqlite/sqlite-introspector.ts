@@ -1,13 +1,46 @@
-import type { ColumnInfo, ForeignKeyInfo, IndexInfo, SchemaSnapshot, TableInfo } from '../../../../shared/schema-types.ts';
+import type {
+  ColumnInfo,
+  ForeignKeyInfo,
+  IndexInfo,
+  SchemaSnapshot,
+  TableInfo,
+} from '../../../../shared/schema-types.ts';
 import type { SqliteDatabase } from '../../platform/open-sqlite.ts';
 import { groupBy } from '../../platform/group-by.ts';
 import type { Introspection } from '../dialect.ts';
 import { parseDdlComments } from './sqlite-ddl-comments.ts';
 
-interface RelationRow { name: string; type: 'table' | 'view'; sql: string | null }
-interface ColumnRow { tbl: string; cid: number; name: string; type: string; notnull: number; dflt_value: string | null; pk: number; hidden: number }
-interface ForeignKeyRow { tbl: string; id: number; seq: number; ref_table: string; from_col: string; to_col: string | null }
-interface IndexRow { tbl: string; idx: string; is_unique: number; origin: string; seqno: number; col: string | null }
+interface RelationRow {
+  name: string;
+  type: 'table' | 'view';
+  sql: string | null;
+}
+interface ColumnRow {
+  tbl: string;
+  cid: number;
+  name: string;
+  type: string;
+  notnull: number;
+  dflt_value: string | null;
+  pk: number;
+  hidden: number;
+}
+interface ForeignKeyRow {
+  tbl: string;
+  id: number;
+  seq: number;
+  ref_table: string;
+  from_col: string;
+  to_col: string | null;
+}
+interface IndexRow {
+  tbl: string;
+  idx: string;
+  is_unique: number;
+  origin: string;
+  seqno: number;
+  col: string | null;
+}
 
 const USER_OBJECTS = `m.type IN ('table','view') AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\'`;
 
@@ -23,7 +56,9 @@ export function introspectSqlite(db: SqliteDatabase, database: string): Introspe
     return db.prepare(sql).all() as T[];
   };
 
-  const relations = all<RelationRow>(`SELECT m.name, m.type, m.sql FROM sqlite_schema m WHERE ${USER_OBJECTS} ORDER BY m.name`);
+  const relations = all<RelationRow>(
+    `SELECT m.name, m.type, m.sql FROM sqlite_schema m WHERE ${USER_OBJECTS} ORDER BY m.name`,
+  );
   const columns = all<ColumnRow>(
     `SELECT m.name AS tbl, p.cid, p.name, p.type, p."notnull", p.dflt_value, p.pk, p.hidden
        FROM sqlite_schema m JOIN pragma_table_xinfo(m.name) p WHERE ${USER_OBJECTS} ORDER BY m.name, p.cid`,

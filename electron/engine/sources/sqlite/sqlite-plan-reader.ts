@@ -3,7 +3,8 @@ import type { ExecutedQuery } from '../dialect.ts';
 import { planNode, planNumber, type PlanReader } from '../plan-reader.ts';
 
 const LOOP = /^(SCAN|SEARCH)\s+(?:TABLE\s+)?("[^"]+"|\S+)(?:\s+AS\s+(\S+))?/;
-const INDEX = /USING\s+(?:(?:AUTOMATIC\s+)?(?:PARTIAL\s+)?(?:COVERING\s+)?INDEX\s+(\S+)|(INTEGER PRIMARY KEY|PRIMARY KEY))/;
+const INDEX =
+  /USING\s+(?:(?:AUTOMATIC\s+)?(?:PARTIAL\s+)?(?:COVERING\s+)?INDEX\s+(\S+)|(INTEGER PRIMARY KEY|PRIMARY KEY))/;
 
 interface Row {
   readonly id: number;
@@ -18,7 +19,11 @@ export const sqlitePlanReader: PlanReader = {
   readPlan(result: ExecutedQuery) {
     const column = (name: string) => result.columns.findIndex((entry) => entry.name === name);
     const [idAt, parentAt, detailAt] = [column('id'), column('parent'), column('detail')];
-    const rows: Row[] = result.rows.map((row) => ({ id: planNumber(row[idAt]) ?? 0, parent: planNumber(row[parentAt]) ?? 0, detail: String(row[detailAt] ?? '') }));
+    const rows: Row[] = result.rows.map((row) => ({
+      id: planNumber(row[idAt]) ?? 0,
+      parent: planNumber(row[parentAt]) ?? 0,
+      detail: String(row[detailAt] ?? ''),
+    }));
     const byParent = new Map<number, Row[]>();
     for (const row of rows) byParent.set(row.parent, [...(byParent.get(row.parent) ?? []), row]);
     const build = (parent: number, depth: number): PlanNodeView[] => {
@@ -31,7 +36,13 @@ export const sqlitePlanReader: PlanReader = {
         const fullScan = loop?.[1] === 'SCAN' && !index && !/\b(SUBQUERY|CONSTANT ROW)\b/.test(row.detail);
         const position = loop ? loops++ : -1;
         return planNode({
-          operation: loop ? (loop[1] === 'SCAN' ? (fullScan ? 'Full table scan' : 'Index scan') : 'Index search') : row.detail,
+          operation: loop
+            ? loop[1] === 'SCAN'
+              ? fullScan
+                ? 'Full table scan'
+                : 'Index scan'
+              : 'Index search'
+            : row.detail,
           relation: loop ? loop[2]!.replace(/^"|"$/g, '') : null,
           index: index ? (index[1] ?? index[2] ?? null) : null,
           detail: row.detail,

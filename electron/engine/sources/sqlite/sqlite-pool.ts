@@ -64,7 +64,8 @@ class SqliteConnection implements SourceConnection {
 
   async execute(sql: string, options: ExecuteOptions): Promise<ExecutedQuery> {
     this.#assertOpen();
-    if (this.#running.has(options.queryId)) throw new AppError('invalid_input', `A query with id ${options.queryId} is already running.`);
+    if (this.#running.has(options.queryId))
+      throw new AppError('invalid_input', `A query with id ${options.queryId} is already running.`);
     return this.#gate.run(async () => {
       const started = performance.now();
       const queryProcess = this.#takeProcess();
@@ -110,7 +111,12 @@ class SqliteConnection implements SourceConnection {
         const onExit = (code: number | null, signal: NodeJS.Signals | null): void =>
           finish(() => {
             this.#running.delete(options.queryId);
-            reject(new AppError('internal', `The SQLite query process ended unexpectedly (${signal ?? `exit code ${code}`}).`));
+            reject(
+              new AppError(
+                'internal',
+                `The SQLite query process ended unexpectedly (${signal ?? `exit code ${code}`}).`,
+              ),
+            );
           });
         const onAbort = (): void => fail(new AppError('cancelled', 'The query was cancelled.'));
         const timer = setTimeout(
@@ -133,9 +139,16 @@ class SqliteConnection implements SourceConnection {
           if (!settled) child.send(request);
         });
       });
-      if (response.type === 'error') throw new AppError(response.error.kind, response.error.message, response.error.detail);
-      if (response.type !== 'result') throw new AppError('internal', 'The SQLite query process sent an unexpected message.');
-      return { columns: response.columns, rows: response.rows, truncated: response.truncated, ms: performance.now() - started };
+      if (response.type === 'error')
+        throw new AppError(response.error.kind, response.error.message, response.error.detail);
+      if (response.type !== 'result')
+        throw new AppError('internal', 'The SQLite query process sent an unexpected message.');
+      return {
+        columns: response.columns,
+        rows: response.rows,
+        truncated: response.truncated,
+        ms: performance.now() - started,
+      };
     }, options.signal);
   }
 

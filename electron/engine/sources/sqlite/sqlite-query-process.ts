@@ -26,7 +26,10 @@ function execute(request: SqliteQueryRequest): SqliteQueryResponse {
   const db = database(request.file);
   const statement = db.prepare(request.sql);
   if (!statement.reader) {
-    throw new AppError('read_only_violation', 'Only statements that return rows can run here; this one would change the database.');
+    throw new AppError(
+      'read_only_violation',
+      'Only statements that return rows can run here; this one would change the database.',
+    );
   }
   statement.raw(true);
   const columns = statement.columns().map((column) => ({ name: column.name, type: column.type ?? '' }));
@@ -53,8 +56,16 @@ function answer(request: SqliteQueryRequest): SqliteQueryResponse {
   } catch (error) {
     const serialized = serializeError(error);
     const message = serialized.message;
-    const kind = /readonly|read-only/i.test(message) ? 'read_only_violation' : serialized.kind === 'internal' ? 'invalid_input' : serialized.kind;
-    return { type: 'error', id: request.id, error: { ...serialized, kind, message: kind === 'invalid_input' ? `SQLite: ${message}` : message } };
+    const kind = /readonly|read-only/i.test(message)
+      ? 'read_only_violation'
+      : serialized.kind === 'internal'
+        ? 'invalid_input'
+        : serialized.kind;
+    return {
+      type: 'error',
+      id: request.id,
+      error: { ...serialized, kind, message: kind === 'invalid_input' ? `SQLite: ${message}` : message },
+    };
   }
 }
 
