@@ -498,7 +498,7 @@ describe('schemascope mcp --http (Streamable HTTP on loopback with a token)', ()
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
     const session = await server.connect();
     try {
-      expect((await session.client.listTools()).tools).toHaveLength(5);
+      expect((await session.client.listTools()).tools).toHaveLength(6);
       expect((await session.call('list_sources')).text).toMatch(/^2 source\(s\)/);
       expect((await session.call('search_schema', { source: 'shop', text: 'orders' })).text).toMatch(
         /\n1\. sales\.orders /,
@@ -510,6 +510,9 @@ describe('schemascope mcp --http (Streamable HTTP on loopback with a token)', ()
         'Referenced by',
       );
       expect((await session.call('run_query', { source: 'shop', sql: 'SELECT 5 AS five' })).text).toContain('[5]');
+      expect((await session.call('explain_query', { source: 'shop', sql: 'SELECT * FROM sales.orders' })).text).toMatch(
+        /not executed/,
+      );
       expect((await session.call('run_query', { source: 'shop', sql: 'DROP TABLE sales.orders' })).isError).toBe(true);
       const controller = new AbortController();
       const slow = session.call(
