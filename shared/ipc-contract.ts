@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { ERROR_KINDS, type Envelope } from './errors.ts';
 import type { EventChannel, RequestChannel } from './ipc-channels.ts';
-import { engine, foreignKeyInfo, tableInfo } from './schema-types.ts';
+import { engine, foreignKeyInfo, snapshotCounts, tableInfo } from './schema-types.ts';
 import {
   exampleQuestion,
   exampleSql,
@@ -57,13 +57,7 @@ const snapshotInfo = z.object({
   warning: z.string().nullable(),
 });
 
-const counts = z.object({
-  tables: z.number(),
-  views: z.number(),
-  columns: z.number(),
-  foreignKeys: z.number(),
-  indexes: z.number(),
-});
+const counts = snapshotCounts;
 
 const diffSummary = z.object({
   added: z.array(z.string()),

@@ -61,13 +61,15 @@ export interface IntrospectionStats {
   readonly ms: number;
 }
 
-export interface SnapshotCounts {
-  readonly tables: number;
-  readonly views: number;
-  readonly columns: number;
-  readonly foreignKeys: number;
-  readonly indexes: number;
-}
+/** How much a snapshot holds (the wire schema is the source of truth). */
+export const snapshotCounts = z.object({
+  tables: z.number(),
+  views: z.number(),
+  columns: z.number(),
+  foreignKeys: z.number(),
+  indexes: z.number(),
+});
+export type SnapshotCounts = DeepReadonly<z.output<typeof snapshotCounts>>;
 
 /** `schema.table`, as diffs and the UI show a table. Not unique when names hold dots: see {@link tableId}. */
 export function tableKey(table: { readonly schema: string; readonly name: string }): string {
