@@ -7,6 +7,7 @@ import type { JoinEdge, JoinGraph } from './join-graph.ts';
 import type { RankedTable } from './retriever.ts';
 import { flat, planTable, type ColumnValues, type TablePlan, type TeamNotes } from './table-plan.ts';
 import { knowledgeBlock, type TeamKnowledge } from './knowledge-block.ts';
+import type { ContextView } from '../../../shared/ipc-contract.ts';
 
 export const DEFAULT_CONTEXT_BUDGET = 6000;
 export const DEFAULT_CHAT_MODEL = 'gpt-4o-mini';
@@ -28,6 +29,10 @@ export interface PackedContext {
   /** Glossary terms and example questions of the team packed into the context (when the source has any). */
   readonly knowledge?: { readonly terms: string[]; readonly examples: string[] };
 }
+
+/** Checked against the contract at compile time: a packed context is the wire's context view without snapshot and retrieval. */
+type FitsContract<T extends Omit<ContextView, 'snapshot' | 'retrieval'>> = T;
+type _PackedContextFitsContract = FitsContract<PackedContext>;
 
 const DIALECT_NAMES: Readonly<Record<Engine, { readonly name: string; readonly quote: string }>> = {
   sqlite: { name: 'SQLite', quote: 'double quotes' },

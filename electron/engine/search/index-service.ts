@@ -32,22 +32,9 @@ export interface VectorLoader {
   ): Promise<VectorIndexParts | null>;
 }
 
-export interface SearchResult {
-  readonly kind: 'table' | 'column';
-  readonly schema: string;
-  readonly table: string;
-  readonly column: string | null;
-  readonly score: number;
-}
-
-export interface VectorCoverage {
-  /** Items with a vector. */
-  readonly indexed: number;
-  /** Tables, views and columns in the latest snapshot. */
-  readonly total: number;
-  /** Items of the snapshot with no vector (failed, or added since indexing). */
-  readonly missing: number;
-}
+/** A search answer's parts, as the contract carries them (inferred: one source of truth). */
+export type SearchResult = DeepReadonly<ResponseOf<'search/query'>['results'][number]>;
+export type VectorCoverage = DeepReadonly<ResponseOf<'search/query'>['coverage']>;
 
 export interface IndexServiceOptions {
   readonly home: string;
