@@ -51,6 +51,18 @@ export function callThroughDispatch(engine: Engine, signal: AbortSignal): Comman
   };
 }
 
+/** `--port`: 0 (any free port, the default) to 65535. */
+export function portOption(value: string | undefined): number {
+  if (value === undefined) return 0;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new AppError(
+      'invalid_input',
+      `--port must be a whole number from 0 (any free port) to 65535, got "${value}".`,
+    );
+  return port;
+}
+
 export function positiveInt(value: string | undefined, name: string, fallback: number): number {
   if (value === undefined) return fallback;
   const parsed = Number(value);
@@ -85,17 +97,22 @@ export async function sourceFor(context: CommandContext, url: string): Promise<s
 }
 
 /** Refreshes the snapshot unless --offline; an unreachable database falls back to the cache with a warning. */
+/**
+ * When a refresh failed because the database is out of reach and a cached snapshot exists, the reason to print;
+ * otherwise the error is thrown on.
+ */
+export function cachedSnapshotOr(context: CommandContext, sourceId: string, error: unknown): string {
+  const serialized = serializeError(error);
+  const outOfReach = serialized.kind === 'unreachable' || serialized.kind === 'timeout';
+  if (!outOfReach || !context.engine.catalog.latestSnapshot(sourceId)) throw error;
+  return serialized.message;
+}
+
 export async function freshSnapshot(context: CommandContext, sourceId: string): Promise<void> {
   if (context.values.offline) return;
   try {
     await context.call('schema/refresh', { sourceId });
   } catch (error) {
-    const serialized = serializeError(error);
-    if (
-      (serialized.kind !== 'unreachable' && serialized.kind !== 'timeout') ||
-      !context.engine.catalog.latestSnapshot(sourceId)
-    )
-      throw error;
-    context.io.stderr(`warning: ${serialized.message}; using the cached snapshot.`);
+    context.io.stderr(`warning: ${cachedSnapshotOr(context, sourceId, error)}; using the cached snapshot.`);
   }
 }

@@ -4,10 +4,10 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import { checkHostAndOrigin, newToken, requestToken, tokensEqual } from '../web/web-auth.ts';
+import { BodyTooLargeError, readBody, writeJson } from '../web/http-body.ts';
 
 /** Open MCP sessions at once; one more is refused (429) until one closes. */
 export const MAX_SESSIONS = 16;
-const MAX_BODY_BYTES = 2 * 1024 * 1024;
 export const MCP_PATH = '/mcp';
 
 export interface McpHttpOptions {
@@ -66,8 +66,8 @@ export async function startMcpHttpServer(options: McpHttpOptions): Promise<McpHt
       } catch (error) {
         return refuse(
           response,
-          error instanceof RangeError ? 413 : 400,
-          error instanceof RangeError ? error.message : 'The body is not valid JSON.',
+          error instanceof BodyTooLargeError ? 413 : 400,
+          error instanceof BodyTooLargeError ? error.message : 'The body is not valid JSON.',
         );
       }
     }
@@ -116,27 +116,5 @@ function headerOf(request: IncomingMessage, name: string): string | undefined {
 }
 
 function refuse(response: ServerResponse, status: number, message: string): void {
-  const text = JSON.stringify({ jsonrpc: '2.0', error: { code: -32000, message }, id: null });
-  response.writeHead(status, {
-    'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': Buffer.byteLength(text),
-  });
-  response.end(text);
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    request.on('end', () =>
-      size > MAX_BODY_BYTES
-        ? reject(new RangeError(`The body is larger than ${MAX_BODY_BYTES} bytes.`))
-        : resolve(Buffer.concat(chunks).toString('utf8')),
-    );
-    request.on('error', reject);
-  });
+  writeJson(response, status, { jsonrpc: '2.0', error: { code: -32000, message }, id: null });
 }

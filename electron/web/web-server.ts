@@ -8,6 +8,7 @@ import type { HandlerTable } from '../engine/app/handler-table.ts';
 import type { EventHub } from '../engine/platform/event-hub.ts';
 import { ownValue } from '../../shared/own-value.ts';
 import { checkHostAndOrigin, newToken, requestToken, TOKEN_COOKIE, tokensEqual } from './web-auth.ts';
+import { BodyTooLargeError, readBody, writeJson } from './http-body.ts';
 
 export interface WebServerOptions {
   readonly handlers: HandlerTable;
@@ -26,8 +27,6 @@ export interface WebServer {
   close(): Promise<void>;
 }
 
-const MAX_BODY_BYTES = 2 * 1024 * 1024;
-const DRAIN_LIMIT_BYTES = 16 * 1024 * 1024;
 const MAX_EVENT_STREAMS = 16;
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -92,7 +91,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       try {
         payload = JSON.parse(await readBody(request));
       } catch (error) {
-        return sendJson(response, error instanceof AppError ? 413 : 400, {
+        return sendJson(response, error instanceof BodyTooLargeError ? 413 : 400, {
           ok: false,
           error:
             error instanceof AppError
@@ -188,32 +187,5 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 }
 
 function sendJson(response: ServerResponse, status: number, body: Envelope<unknown>): void {
-  const text = JSON.stringify(body);
-  response.writeHead(status, {
-    'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': Buffer.byteLength(text),
-  });
-  response.end(text);
-}
-
-/**
- * Reads a JSON body up to MAX_BODY_BYTES. A larger body is drained and refused with 413 once it has arrived (so
- * the client reads the answer instead of a reset); past DRAIN_LIMIT_BYTES the connection is simply cut.
- */
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > DRAIN_LIMIT_BYTES) request.destroy();
-      else if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    request.on('end', () => {
-      if (size > MAX_BODY_BYTES)
-        reject(new AppError('invalid_input', `The request body is larger than ${MAX_BODY_BYTES} bytes.`));
-      else resolve(Buffer.concat(chunks).toString('utf8'));
-    });
-    request.on('error', reject);
-  });
+  writeJson(response, status, body);
 }

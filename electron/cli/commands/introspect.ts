@@ -1,6 +1,6 @@
-import { AppError, serializeError } from '../../../shared/errors.ts';
+import { AppError } from '../../../shared/errors.ts';
 import { displayUrl, parseConnectionUrl } from '../../engine/sources/connection-url.ts';
-import { round, sourceFor, type CommandRun, type Values } from '../command-context.ts';
+import { cachedSnapshotOr, round, sourceFor, type CommandRun, type Values } from '../command-context.ts';
 
 /** `--values on|off`: turns value profiles on (and collects them after the refresh) or off (and deletes them). */
 function valuesSwitch(values: Values): boolean | undefined {
@@ -42,13 +42,7 @@ export const introspect: CommandRun = async (context) => {
         },
       };
     } catch (error) {
-      const serialized = serializeError(error);
-      if (
-        (serialized.kind !== 'unreachable' && serialized.kind !== 'timeout') ||
-        !context.engine.catalog.latestSnapshot(sourceId)
-      )
-        throw error;
-      context.io.stderr(`warning: ${serialized.message}; answering from the cached snapshot.`);
+      context.io.stderr(`warning: ${cachedSnapshotOr(context, sourceId, error)}; answering from the cached snapshot.`);
     }
   }
   const resolved = await context.engine.sources.snapshot(sourceId, { offline: true });

@@ -3,19 +3,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../../shared/errors.ts';
 import { ensureDemoSource } from '../../engine/app/demo-source.ts';
-import type { CommandRun } from '../command-context.ts';
+import { portOption, type CommandRun } from '../command-context.ts';
 import { rendererDir } from '../../web/renderer-dir.ts';
-
-function portOf(value: string | undefined): number {
-  if (value === undefined) return 0;
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new AppError(
-      'invalid_input',
-      `--port must be a whole number from 0 (any free port) to 65535, got "${value}".`,
-    );
-  return port;
-}
 
 /** Web mode until Ctrl+C or SIGTERM: the same UI and handlers on 127.0.0.1 behind a random token. */
 /** A checkout whose UI was never built (or was cleaned) builds it once, rather than serving a 503. */
@@ -32,7 +21,7 @@ function ensureRendererBuilt(io: { stderr: (text: string) => void }): void {
 }
 
 export const serve: CommandRun = async (context) => {
-  const port = portOf(context.values.port);
+  const port = portOption(context.values.port);
   ensureRendererBuilt(context.io);
   const { startWebServer } = await import('../../web/web-server.ts');
   ensureDemoSource(context.engine);

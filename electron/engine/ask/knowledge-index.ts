@@ -1,7 +1,7 @@
 import type { TableInfo } from '../../../shared/schema-types.ts';
 import { tableId } from '../../../shared/schema-types.ts';
 import type { ObjectTarget } from '../../../shared/object-path.ts';
-import type { GlossaryEntry } from '../catalog/knowledge-store.ts';
+import type { GlossaryEntry, KnowledgeContent } from '../catalog/knowledge-store.ts';
 import { tablesNamedIn } from '../catalog/sql-table-names.ts';
 import { lexicalTerms } from '../search/identifier-words.ts';
 
@@ -22,17 +22,8 @@ export interface RankedTerm extends GlossaryEntry {
   readonly score: number;
 }
 
-/** What the index is built from: the source's notes, glossary and examples. */
-export interface KnowledgeInput {
-  readonly notes: readonly {
-    readonly schema: string;
-    readonly table: string;
-    readonly column: string | null;
-    readonly text: string;
-  }[];
-  readonly glossary: readonly GlossaryEntry[];
-  readonly examples: readonly { readonly question: string; readonly sql: string }[];
-}
+/** What the index is built from: the source's notes, glossary and examples, as the catalog keeps them. */
+export type KnowledgeInput = KnowledgeContent;
 
 interface KnowledgeDocument {
   readonly kind: 'note' | 'term' | 'example';

@@ -98,7 +98,7 @@ export class IndexService {
       );
     const resolved = await this.#options.sources.snapshot(sourceId, options);
     const lock = this.#locks.acquire('index', sourceId);
-    if ('holder' in lock) throw new AppError('not_available', describeHolder(lock.holder));
+    if ('holder' in lock) throw new AppError('not_available', describeHolder(withProgress(lock.holder)));
     try {
       return this.#startLocked(sourceId, settings, resolved.record.id, lock.token);
     } catch (error) {
@@ -111,9 +111,7 @@ export class IndexService {
   holder(sourceId: string): (JobHolder & { progress: IndexProgress | null }) | null {
     if (this.#jobs.has(sourceId)) return null;
     const holder = this.#locks.holder('index', sourceId);
-    if (!holder) return null;
-    const progress = indexProgress.safeParse(holder.progress);
-    return { ...holder, progress: progress.success ? progress.data : null };
+    return holder ? withProgress(holder) : null;
   }
 
   #startLocked(
@@ -379,10 +377,20 @@ export class IndexService {
 }
 
 /** "Indexing in another process (pid 4242, since 10:31:02): 1,200/10,202 items." */
-export function describeHolder(holder: { pid: number; host: string; startedAt: string; progress: unknown }): string {
-  const parsed = indexProgress.safeParse(holder.progress);
-  const progress = parsed.success
-    ? `: ${parsed.data.done.toLocaleString('en-US')}/${parsed.data.total.toLocaleString('en-US')} items`
+export function describeHolder(holder: {
+  pid: number;
+  host: string;
+  startedAt: string;
+  progress: IndexProgress | null;
+}): string {
+  const progress = holder.progress
+    ? `: ${holder.progress.done.toLocaleString('en-US')}/${holder.progress.total.toLocaleString('en-US')} items`
     : '';
   return `Indexing in another process (pid ${holder.pid} on ${holder.host}, since ${holder.startedAt})${progress}. Wait for it to finish, or stop that process.`;
+}
+
+/** A lock holder with the progress it reported, checked against the contract (another process wrote it). */
+function withProgress(holder: JobHolder): JobHolder & { progress: IndexProgress | null } {
+  const progress = indexProgress.safeParse(holder.progress);
+  return { ...holder, progress: progress.success ? progress.data : null };
 }
