@@ -2,9 +2,9 @@
  * The public retrieval benchmark, on its own, for tuning:
  *
  *   node bin/run-ts.mjs bench/public/score.ts [--engine postgres|mysql|sqlite|all] [--budgets 1000,2000,4000,8000]
- *     [--set gen|basic|advanced|idk|all] [--no-vectors] [--systems ours,names,values,baseline] [--json out.json] [--misses]
+ *     [--set gen|basic|advanced|idk|all] [--no-vectors] [--systems ours,names,values,baseline] [--json out.json] [--misses [--misses-at N]]
  *
- * Prints the score table per engine. `--misses`: every question missing a gold column at 4,000 tokens, its missing
+ * Prints the score table per engine. `--misses`: every question missing a gold column at 4,000 tokens (or `--misses-at N`), its missing
  * columns and whether their table was in the context. `--no-vectors`: the product with names only (and the baseline).
  * The first call loads the databases and indexes them; later calls reuse both while the datasets, the loaders and the
  * product's introspection/indexing code are unchanged (markers with content hashes in .cache/public/), and reuse the
@@ -21,7 +21,7 @@ import { QUESTION_SETS, type QuestionSet } from './questions.ts';
 import { engineSection, loadNotes, missesReport, setupLine } from './report.ts';
 import type { SystemName } from './run-systems.ts';
 
-const MISSES_BUDGET = 4000;
+const DEFAULT_MISSES_BUDGET = 4000;
 const started = performance.now();
 const { values } = parseArgs({
   options: {
@@ -32,6 +32,7 @@ const { values } = parseArgs({
     systems: { type: 'string' },
     json: { type: 'string' },
     misses: { type: 'boolean', default: false },
+    'misses-at': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -58,7 +59,9 @@ const budgets = values.budgets.split(',').map((text) => {
     ? budget
     : fail(`Budgets are whole numbers of tokens (>= 100), got "${text}".`);
 });
-if (values.misses && !budgets.includes(MISSES_BUDGET)) budgets.push(MISSES_BUDGET);
+const missesBudget = values['misses-at'] ? Number(values['misses-at']) : DEFAULT_MISSES_BUDGET;
+if (!Number.isInteger(missesBudget) || missesBudget < 100) fail(`--misses-at takes a whole number of tokens (>= 100).`);
+if (values.misses && !budgets.includes(missesBudget)) budgets.push(missesBudget);
 budgets.sort((a, b) => a - b);
 const sets: QuestionSet[] =
   values.set === 'all'
@@ -91,7 +94,7 @@ const evaluation = await evaluatePublic({ engines, budgets, sets, systems, cache
 );
 
 const out: string[] = [loadNotes(evaluation), ...evaluation.engines.map(engineSection)];
-if (values.misses) for (const engine of evaluation.engines) out.push(missesReport(engine, systems[0]!, MISSES_BUDGET));
+if (values.misses) for (const engine of evaluation.engines) out.push(missesReport(engine, systems[0]!, missesBudget));
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 out.push(
   `Times: ${setupLine(evaluation)}; scoring ${evaluation.engines.map((engine) => `${engine.engine} ${seconds(engine.ms)}`).join(', ')}; total ${seconds(performance.now() - started)} (plus process start).`,
