@@ -1,5 +1,6 @@
 import type { TableInfo } from '../../../shared/schema-types.ts';
 import { tableId } from '../../../shared/schema-types.ts';
+import { columnPrefixOf, prefixStem, withoutPrefix } from '../search/column-prefix.ts';
 
 /** One way to join two tables: `from.fromColumns = to.toColumns`. Ends are table ids ({@link tableId}). */
 export interface JoinEdge {
@@ -84,7 +85,9 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
  * - `customer_id` -> the table named `customer`/`customers` (same schema first; a module prefix such as `sls_cust`
  *   allowed when unambiguous) whose one-column primary key is `id` or carries the column's own name;
  * - an identifier-like column shared by a few tables of a schema (`aid` in `author`, `writes`, `domain_author`) ->
- *   the one table that owns it: where it is the one-column primary key or, with no keys declared, its first column.
+ *   the one table that owns it: where it is the one-column primary key or, with no keys declared, its first column;
+ * - where tables tag their columns ({@link columnPrefixOf}): `sbtxcustid` in `sbtransaction` (tag `sbtx`) ->
+ *   the one table of the schema whose tag ends with `cust` and whose primary key is its tag plus `id` (`sbcustid`).
  */
 export class JoinGraph {
   readonly edges: JoinEdge[] = [];
@@ -125,6 +128,46 @@ export class JoinGraph {
     }
     for (const table of tables) this.#inferFromStems(table, byName, bySuffix, linked);
     this.#inferFromSharedNames(tables, linked);
+    this.#inferFromTags(tables, linked);
+  }
+
+  #inferFromTags(tables: readonly TableInfo[], linked: Set<string>): void {
+    // Owners: tables whose one-column primary key is their tag plus `id` (`sbcustid` in a table tagged `sbcust`).
+    const owners = new Map<string, { table: TableInfo; stem: string; key: string }[]>();
+    const tags = new Map<TableInfo, string>();
+    for (const table of tables) {
+      const tag = columnPrefixOf(table.columns.map((column) => column.name));
+      tags.set(table, tag);
+      const key = table.primaryKey.length === 1 ? table.primaryKey[0]! : undefined;
+      if (!tag || key === undefined || withoutPrefix(key, tag).replace(/^[_\s]+/, '') !== 'id') continue;
+      push(owners, table.schema, { table, stem: prefixStem(tag), key });
+    }
+    if (owners.size === 0) return;
+    for (const table of tables) {
+      const candidates = owners.get(table.schema);
+      if (!candidates) continue;
+      const from = tableId(table.schema, table.name);
+      for (const column of table.columns) {
+        if (linked.has(`${from}\u0000${column.name}`)) continue;
+        const stem = /^([\p{L}\p{N}_\s]*?[\p{L}\p{N}])[_\s]?id$/u
+          .exec(withoutPrefix(column.name, tags.get(table)!))?.[1]
+          ?.replace(/[_\s]+/g, '');
+        if (!stem || stem.length < 2) continue;
+        const matches = candidates.filter((owner) => owner.table !== table && owner.stem.endsWith(stem));
+        if (matches.length !== 1) continue;
+        const owner = matches[0]!;
+        linked.add(`${from}\u0000${column.name}`);
+        this.#add({
+          from,
+          fromColumns: [column.name],
+          to: tableId(owner.table.schema, owner.table.name),
+          toSchema: owner.table.schema,
+          toTable: owner.table.name,
+          toColumns: [owner.key],
+          inferred: true,
+        });
+      }
+    }
   }
 
   #inferFromStems(

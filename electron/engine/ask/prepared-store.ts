@@ -11,7 +11,7 @@ import type { LexicalIndexParts } from '../search/lexical-index.ts';
  * Bumped whenever what is stored changes meaning (the BM25 postings, the word stems, the inferred joins): a file of
  * another format is ignored and rebuilt.
  */
-export const PREPARED_FORMAT = 3;
+export const PREPARED_FORMAT = 4;
 
 /** What a question needs of a snapshot, ready to use: the tables, the BM25 index, the join graph's edges. */
 export interface PreparedParts {

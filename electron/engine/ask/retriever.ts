@@ -4,6 +4,7 @@ import type { JoinGraph } from './join-graph.ts';
 import type { LexicalIndex, QueryExpansion } from '../search/lexical-index.ts';
 import type { ValueHit } from './value-index.ts';
 import type { KnowledgeHit } from './knowledge-index.ts';
+import { asksAboutTime, holdsTime } from './time-intent.ts';
 
 /** A vector-search hit, as the index service returns it. */
 export interface VectorHitRef {
@@ -203,6 +204,7 @@ export function rankTables(input: {
 
   const boosted = withSchemaCoherence(tables, tableScores);
   const matched = [...boosted].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([index]) => index);
+  if (asksAboutTime(input.question)) withTimeColumns(tables, matched.slice(0, TIME_TABLES), perTable);
   const ordered: RankedTable[] = [];
   const placed = new Set<number>();
   const seeds = new Set<string>();
@@ -231,15 +233,58 @@ export function rankTables(input: {
   return withBridges(ordered, input.graph);
 }
 
+/** Time columns given to each matched table for a question about a period; the best tables only (no context holds more). */
+const TIME_COLUMNS = 2;
+const TIME_TABLES = 500;
+/**
+ * A time column's score: this share of the table's best column match (so it ranks among the columns the words
+ * matched, not after all of them), or a token score when nothing else in the table matched.
+ */
+const TIME_COLUMN_SHARE = 0.5;
+const TIME_COLUMN_FLOOR = 1e-5;
+
+/**
+ * A question about a period needs a date column it seldom names: each matched table's first time columns count as
+ * matched (after the columns the words matched), so that the table comes with a column to filter or group by.
+ */
+function withTimeColumns(
+  tables: readonly TableInfo[],
+  matched: readonly number[],
+  perTable: Map<number, Float32Array>,
+): void {
+  for (const tableIndex of matched) {
+    const columns = tables[tableIndex]!.columns;
+    let scores = perTable.get(tableIndex);
+    let best = 0;
+    for (const value of scores ?? []) best = Math.max(best, value);
+    const score = Math.max(TIME_COLUMN_FLOOR, TIME_COLUMN_SHARE * best);
+    let given = 0;
+    for (let index = 0; index < columns.length && given < TIME_COLUMNS; index += 1) {
+      if (!holdsTime(columns[index]!)) continue;
+      given += 1;
+      if (scores && scores[index]! > 0) continue;
+      if (!scores) perTable.set(tableIndex, (scores = new Float32Array(columns.length)));
+      scores[index] = score;
+    }
+  }
+}
+
 /** A table joined to two likely tables gets this share of the second one's weight: it is probably how they join. */
 const BRIDGE_SHARE = 0.5;
+/**
+ * A table the question matched (`sbcustomer` for "countries", through `sbcustcountry`) that joins a likelier one
+ * (`sbtransaction`) gets this share of that one's weight: the join makes its match count, among the many other
+ * tables with a `country`.
+ */
+const MATCHED_NEIGHBOUR_SHARE = 0.5;
 /** Likely tables whose neighbours are looked at. */
 const BRIDGE_SOURCES = 30;
 
 /**
  * Lifts bridge tables: `writes(aid, pid)` matches nothing in "authors who wrote publications", but it joins `author`
  * and `publication`, which both match. Each table adjacent to two or more of the best tables gets a weight from the
- * second best of them, and the list is put back in order of weight.
+ * second best of them; a matched table adjacent to one of them, a weight from it. The list is then put back in order
+ * of weight.
  */
 function withBridges(ordered: RankedTable[], graph: JoinGraph): RankedTable[] {
   const at = new Map(ordered.map((ranked, index) => [tableId(ranked.table.schema, ranked.table.name), index]));
@@ -259,13 +304,19 @@ function withBridges(ordered: RankedTable[], graph: JoinGraph): RankedTable[] {
   }
   let changed = false;
   for (const [index, weights] of neighbourWeights) {
-    if (weights.length < 2) continue;
-    const second = weights.sort((a, b) => b - a)[1]!;
     const ranked = ordered[index]!;
-    if (BRIDGE_SHARE * second <= ranked.weight) continue;
+    weights.sort((a, b) => b - a);
+    // A bridge matched nothing but joins two likely tables; a neighbour the question matched itself needs only one.
+    const lifted =
+      ranked.reason === 'match'
+        ? MATCHED_NEIGHBOUR_SHARE * weights[0]!
+        : weights.length >= 2
+          ? BRIDGE_SHARE * weights[1]!
+          : 0;
+    if (lifted <= ranked.weight) continue;
     ordered[index] = {
       ...ranked,
-      weight: BRIDGE_SHARE * second,
+      weight: lifted,
       reason: ranked.reason === 'rest' ? 'join path' : ranked.reason,
     };
     changed = true;

@@ -2,6 +2,7 @@ import type { Engine, TableInfo } from '../../../shared/schema-types.ts';
 import { tableId } from '../../../shared/schema-types.ts';
 import { quoteIdentifierIfNeeded, schemaIsImplicit } from '../../../shared/sql-identifiers.ts';
 import type { JoinEdge, JoinGraph } from './join-graph.ts';
+import { columnPrefixOf, withoutPrefix } from '../search/column-prefix.ts';
 import type { RankedTable } from './retriever.ts';
 
 /** A column the packer may add after the core, with its cost and how likely a query about this table needs it. */
@@ -130,11 +131,19 @@ export function planTable(input: {
     .map((_column, index) => index)
     .filter((index) => scores[index]! > 0)
     .sort((a, b) => scores[b]! - scores[a]!);
+  // Behind a tag (`sbtx` in `sbtxcustid`) a key name shows again: `custid`.
+  const tag = columnPrefixOf(table.columns.map((column) => column.name));
   const keys = table.columns
     .map((_column, index) => index)
     .filter((index) => {
       const name = table.columns[index]!.name;
-      return primary.has(name) || references.has(name) || joinedTo.has(name) || looksLikeKey(name);
+      return (
+        primary.has(name) ||
+        references.has(name) ||
+        joinedTo.has(name) ||
+        looksLikeKey(name) ||
+        (tag !== '' && looksLikeKey(withoutPrefix(name, tag)))
+      );
     });
   const keysFirst = [...keys.filter((index) => primary.has(table.columns[index]!.name)), ...keys];
   const core = [...new Set([...keysFirst.slice(0, 2), ...matched.slice(0, CORE_MATCHES), ...keysFirst])].slice(

@@ -1,5 +1,6 @@
 import type { TableInfo } from '../../../shared/schema-types.ts';
-import { abbreviationsOf, lexicalTerms, type LexicalTerm } from './identifier-words.ts';
+import { abbreviationsOf, lexicalTerms, stemWord, type LexicalTerm } from './identifier-words.ts';
+import { columnPrefixOf, withoutPrefix } from './column-prefix.ts';
 
 /** A table (column -1) or one of its columns, by position in the snapshot's table list. */
 export interface LexicalHit {
@@ -53,7 +54,7 @@ export function buildLexicalParts(tables: readonly TableInfo[]): LexicalIndexPar
   let document = 0;
   let totalLength = 0;
   let total = 0;
-  const add = (tableIndex: number, columnIndex: number, name: string, comment: string | null) => {
+  const add = (tableIndex: number, columnIndex: number, name: string, tag: string, comment: string | null) => {
     const weights = new Map<string, number>();
     const addTerms = (text: string, weight: number) => {
       for (const { stem, surface } of lexicalTerms(text)) {
@@ -71,6 +72,10 @@ export function buildLexicalParts(tables: readonly TableInfo[]): LexicalIndexPar
       }
     };
     addTerms(name, NAME_WEIGHT);
+    // Behind a tag the name's own words show (`sbtransaction` -> `transaction`, `sbtxshares` -> `shares`): glued,
+    // a tagged name would only match as part of a word.
+    const untagged = withoutPrefix(name, tag);
+    if (tag && untagged !== name.toLowerCase()) addTerms(untagged, NAME_WEIGHT);
     if (comment) addTerms(comment.slice(0, 400), 1);
     let length = 0;
     for (const [word, weight] of weights) {
@@ -86,9 +91,11 @@ export function buildLexicalParts(tables: readonly TableInfo[]): LexicalIndexPar
     totalLength += length;
     document += 1;
   };
+  const tableTags = tableTagsBySchema(tables);
   tables.forEach((table, tableIndex) => {
-    add(tableIndex, -1, table.name, table.comment);
-    table.columns.forEach((column, columnIndex) => add(tableIndex, columnIndex, column.name, column.comment));
+    add(tableIndex, -1, table.name, tableTags.get(table.schema)!, table.comment);
+    const tag = columnPrefixOf(table.columns.map((column) => column.name));
+    table.columns.forEach((column, columnIndex) => add(tableIndex, columnIndex, column.name, tag, column.comment));
   });
   const offsets = new Int32Array(vocabulary.length + 1);
   const documents = new Int32Array(total);
@@ -112,6 +119,17 @@ export function buildLexicalParts(tables: readonly TableInfo[]): LexicalIndexPar
     lengths,
     averageLength: count > 0 ? totalLength / count : 1,
   };
+}
+
+/** Per schema, the tag its table names share (`sb` in `sbcustomer`, `sbticker`, `sbtransaction`), or ''. */
+function tableTagsBySchema(tables: readonly TableInfo[]): Map<string, string> {
+  const names = new Map<string, string[]>();
+  for (const table of tables) {
+    const list = names.get(table.schema);
+    if (list) list.push(table.name);
+    else names.set(table.schema, [table.name]);
+  }
+  return new Map([...names].map(([schema, list]) => [schema, columnPrefixOf(list)]));
 }
 
 /** A word a question did not say but may mean, counted at `weight` of a whole-word match (below 1). */
@@ -216,7 +234,14 @@ export class LexicalIndex {
       if (seen.has(term.stem)) continue;
       seen.add(term.stem);
       const exact = this.#ids.get(term.stem);
-      if (exact !== undefined) matches.push({ ids: [exact], factor: 1, idf: idf([exact]) });
+      const whole = new Set<number>(exact === undefined ? [] : [exact]);
+      // Porter stems a plural and its singular apart now and then (`statuses` -> `status`, `status` -> `statu`):
+      // the singular's stem is the same word.
+      for (const singular of singularsOf(term.surface)) {
+        const id = this.#ids.get(stemWord(singular));
+        if (id !== undefined) whole.add(id);
+      }
+      if (whole.size > 0) matches.push({ ids: [...whole], factor: 1, idf: idf([...whole]) });
       const parts = partsOf(term.stem, term.surface);
       if (parts.length === 0) continue;
       const inside: number[] = [];
@@ -237,6 +262,12 @@ export class LexicalIndex {
     for (const [id, factor] of expanded) matches.push({ ids: [id], factor, idf: idf([id]) });
     return matches;
   }
+}
+
+/** `statuses` -> `status`, `statuse`; `boxes` -> `box`, `boxe`; `orders` -> `order`. */
+function singularsOf(word: string): string[] {
+  if (word.length < 4 || !word.endsWith('s') || word.endsWith('ss')) return [];
+  return word.endsWith('es') ? [word.slice(0, -2), word.slice(0, -1)] : [word.slice(0, -1)];
 }
 
 /** What to look for inside glued names: the word as written (a simple plural dropped), its stem, its abbreviations. */
