@@ -21,6 +21,16 @@ export interface SourceServiceOptions {
   readonly baseDir: string;
   /** Saves large snapshots off the main thread; without it they are saved in place. */
   readonly writer?: CatalogWriter;
+  /**
+   * Introspects and saves SQLite sources off the main thread (SQLite introspection is synchronous); without it they
+   * are refreshed in place.
+   */
+  readonly sqliteRefresher?: {
+    refresh(
+      sourceId: string,
+      file: string,
+    ): Promise<{ snapshot: SnapshotRecord; diff: SnapshotDiff; stats: { queries: number; ms: number } }>;
+  };
 }
 
 export interface ResolvedSnapshot {
@@ -152,14 +162,14 @@ export class SourceService {
     signal?: AbortSignal,
   ): Promise<{ record: SnapshotRecord; diff: SnapshotDiff; counts: { queries: number; ms: number } }> {
     try {
-      const connection = await this.connection(id);
-      const { snapshot, stats } = await connection.introspect(signal);
-      const saved = this.#options.writer
-        ? await this.#options.writer.saveSnapshot(id, snapshot, stats)
-        : this.#options.catalog.saveSnapshot(id, snapshot, stats);
+      const spec = this.spec(id);
+      const saved =
+        spec.engine === 'sqlite' && this.#options.sqliteRefresher
+          ? await this.#options.sqliteRefresher.refresh(id, spec.file!)
+          : await this.#introspectAndSave(id, signal);
       this.#offline.delete(id);
       this.#options.events.emit('schema/changed', { sourceId: id });
-      return { record: saved.snapshot, diff: saved.diff, counts: stats };
+      return { record: saved.snapshot, diff: saved.diff, counts: saved.stats };
     } catch (error) {
       if (error instanceof AppError && (error.kind === 'unreachable' || error.kind === 'not_found')) {
         this.#offline.set(id, error.message);
@@ -167,6 +177,18 @@ export class SourceService {
       }
       throw error;
     }
+  }
+
+  async #introspectAndSave(
+    id: string,
+    signal?: AbortSignal,
+  ): Promise<{ snapshot: SnapshotRecord; diff: SnapshotDiff; stats: { queries: number; ms: number } }> {
+    const connection = await this.connection(id);
+    const { snapshot, stats } = await connection.introspect(signal);
+    const saved = this.#options.writer
+      ? await this.#options.writer.saveSnapshot(id, snapshot, stats)
+      : this.#options.catalog.saveSnapshot(id, snapshot, stats);
+    return { ...saved, stats };
   }
 
   /**

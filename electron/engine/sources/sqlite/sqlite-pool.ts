@@ -250,16 +250,22 @@ export const sqliteDialect: Dialect = {
   engine: 'sqlite',
   async connect(spec: ConnectionSpec, settings: PoolSettings): Promise<SourceConnection> {
     const file = spec.file!;
-    if (!existsSync(file)) throw new AppError('not_found', `SQLite file not found: ${file}`);
-    if (!statSync(file).isFile()) throw new AppError('invalid_input', `Not a file: ${file}`);
-    let db: SqliteDatabase;
-    try {
-      db = openSqlite(file, { readonly: true, fileMustExist: true });
-      db.prepare('SELECT count(*) FROM sqlite_schema').get();
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      throw new AppError('invalid_input', `Cannot open ${file} as a SQLite database: ${message}`);
-    }
-    return new SqliteConnection(file, db, settings);
+    return new SqliteConnection(file, openSqliteSource(file), settings);
   },
 };
+
+/** A SQLite source file opened read-only, or the error that says why it cannot be (missing, not a file, not SQLite). */
+export function openSqliteSource(file: string): SqliteDatabase {
+  if (!existsSync(file)) throw new AppError('not_found', `SQLite file not found: ${file}`);
+  if (!statSync(file).isFile()) throw new AppError('invalid_input', `Not a file: ${file}`);
+  let db: SqliteDatabase | undefined;
+  try {
+    db = openSqlite(file, { readonly: true, fileMustExist: true });
+    db.prepare('SELECT count(*) FROM sqlite_schema').get();
+    return db;
+  } catch (error) {
+    db?.close();
+    const message = error instanceof Error ? error.message : String(error);
+    throw new AppError('invalid_input', `Cannot open ${file} as a SQLite database: ${message}`);
+  }
+}
