@@ -55,7 +55,7 @@ await Promise.all([
       'indexer-worker': 'electron/engine/search/indexer-worker.ts',
       'catalog-writer-worker': 'electron/engine/catalog/catalog-writer-worker.ts',
       'context-prep-worker': 'electron/engine/ask/context-prep-worker.ts',
-      'sqlite-refresh-worker': 'electron/engine/sources/sqlite/sqlite-refresh-worker.ts',
+      'refresh-worker': 'electron/engine/sources/refresh-worker.ts',
     },
     outdir: 'dist/electron/workers',
     format: 'esm',

@@ -5,7 +5,7 @@ import { createHandlers, type PlatformHooks } from './create-handlers.ts';
 import type { HandlerTable } from './handler-table.ts';
 import { IndexService } from '../search/index-service.ts';
 import { WorkspaceStore } from '../catalog/workspace-store.ts';
-import { SqliteRefresher } from '../sources/sqlite/sqlite-refresher.ts';
+import { SourceRefresher } from '../sources/source-refresher.ts';
 import { CatalogWriter } from '../catalog/catalog-writer.ts';
 import { AskService } from '../ask/ask-service.ts';
 import { ContextService } from '../ask/context-service.ts';
@@ -75,11 +75,11 @@ export function createEngine(options: EngineOptions): Engine {
   const door = new SqlDoor(metrics);
   const secrets = options.secrets ?? new MemorySecretStore();
   const writer = new CatalogWriter(catalog, CatalogStore.file(home));
-  const sqliteRefresher = new SqliteRefresher(CatalogStore.file(home));
+  const refresher = new SourceRefresher(CatalogStore.file(home));
   const sources = new SourceService({
     catalog,
     writer,
-    sqliteRefresher,
+    refresher,
     secrets,
     events,
     pool: resolvePoolSettings(options.pool),
@@ -184,7 +184,7 @@ export function createEngine(options: EngineOptions): Engine {
       indexes.close();
       await sources.closeAll();
       await writer.close();
-      await sqliteRefresher.close();
+      await refresher.close();
       await prepWorker.close();
       catalog.close();
     },

@@ -11,7 +11,7 @@ export type RpcResponse<T> =
 /**
  * Request/response calls to one worker thread, matched by id. The worker starts on first use and never keeps the
  * process alive while idle (it is ref'd only while a call is in hand). A crashed worker fails the calls it had with a
- * clear error and is replaced on the next call. Used by the catalog writer and the context worker.
+ * clear error and is replaced on the next call. Used by the catalog writer, the refresh worker and the context worker.
  */
 export class WorkerRpc {
   readonly #name: string;
@@ -28,12 +28,30 @@ export class WorkerRpc {
     this.#what = what;
   }
 
-  call<T>(request: Record<string, unknown>, transfer: ArrayBuffer[] = []): Promise<T> {
+  /**
+   * Sends one request. With a signal, aborting it rejects the call at once (`cancelled`) and tells the worker, whose
+   * handler sees its own signal aborted; whatever the worker answers later is dropped.
+   */
+  call<T>(request: Record<string, unknown>, transfer: ArrayBuffer[] = [], signal?: AbortSignal): Promise<T> {
+    if (signal?.aborted) return Promise.reject(new AppError('cancelled', `${this.#what} was cancelled.`));
     const worker = this.#start();
     const id = this.#nextId++;
     worker.ref(); // a call in hand keeps the process alive (the CLI may have nothing else to wait for)
     return new Promise<T>((resolve, reject) => {
-      this.#pending.set(id, { resolve: resolve as (value: never) => void, reject });
+      const onAbort = () => {
+        if (!this.#pending.delete(id)) return;
+        if (this.#pending.size === 0) worker.unref();
+        worker.postMessage({ cancel: id });
+        reject(new AppError('cancelled', `${this.#what} was cancelled.`));
+      };
+      const settle =
+        <V>(finish: (value: V) => void) =>
+        (value: V) => {
+          signal?.removeEventListener('abort', onAbort);
+          finish(value);
+        };
+      this.#pending.set(id, { resolve: settle(resolve as (value: never) => void), reject: settle(reject) });
+      signal?.addEventListener('abort', onAbort, { once: true });
       worker.postMessage({ ...request, id }, transfer);
     });
   }
@@ -70,17 +88,41 @@ export class WorkerRpc {
   }
 }
 
-/** The worker side: answers each request with `handle`'s value (and its transfer list) or its error, serialized. */
+type Handled = { value: unknown; transfer?: ArrayBuffer[] };
+
+/**
+ * The worker side: answers each request with `handle`'s value (and its transfer list) or its error, serialized. A
+ * handler may be async; its signal is aborted when the caller cancels (`{ cancel: id }`).
+ */
 export function serveRpc<R>(
   port: MessagePort,
-  handle: (request: R) => { value: unknown; transfer?: ArrayBuffer[] },
+  handle: (request: R, signal: AbortSignal) => Handled | Promise<Handled>,
 ): void {
-  port.on('message', (request: R & { id: number }) => {
-    try {
-      const { value, transfer } = handle(request);
-      port.postMessage({ id: request.id, ok: true, value } satisfies RpcResponse<unknown>, transfer ?? []);
-    } catch (error) {
-      port.postMessage({ id: request.id, ok: false, error: serializeError(error) } satisfies RpcResponse<unknown>);
+  const running = new Map<number, AbortController>();
+  const answer = (id: number, settled: () => Handled | Promise<Handled>) => {
+    Promise.resolve()
+      .then(settled)
+      .then(
+        ({ value, transfer }) =>
+          port.postMessage({ id, ok: true, value } satisfies RpcResponse<unknown>, transfer ?? []),
+        (error: unknown) =>
+          port.postMessage({ id, ok: false, error: serializeError(error) } satisfies RpcResponse<unknown>),
+      )
+      .finally(() => running.delete(id));
+  };
+  port.on('message', (message: (R & { id: number }) | { cancel: number }) => {
+    if ('cancel' in message) {
+      running.get(message.cancel)?.abort();
+      return;
     }
+    const controller = new AbortController();
+    running.set(message.id, controller);
+    let handled: Handled | Promise<Handled>;
+    try {
+      handled = handle(message, controller.signal);
+    } catch (error) {
+      handled = Promise.reject(error);
+    }
+    answer(message.id, () => handled);
   });
 }

@@ -9,6 +9,10 @@ import { displayUrl, parseConnectionUrl, withPassword, type ConnectionSpec } fro
 import type { PoolSettings, PoolStats, SourceConnection } from './dialect.ts';
 import { connectSource } from './dialects.ts';
 import type { SecretStore } from './secret-store.ts';
+import type { SourceRefresher } from './source-refresher.ts';
+
+/** Below this many columns (in the last snapshot) a refresh runs in place, on the pooled connection. */
+const IN_PLACE_COLUMNS = 2000;
 
 export interface SourceServiceOptions {
   readonly catalog: CatalogStore;
@@ -22,15 +26,10 @@ export interface SourceServiceOptions {
   /** Saves large snapshots off the main thread; without it they are saved in place. */
   readonly writer?: CatalogWriter;
   /**
-   * Introspects and saves SQLite sources off the main thread (SQLite introspection is synchronous); without it they
-   * are refreshed in place.
+   * Introspects and saves off the main thread, with a connection of its own (source-refresher.ts); without it a
+   * refresh runs in place. Sources whose last snapshot was small are refreshed in place all the same.
    */
-  readonly sqliteRefresher?: {
-    refresh(
-      sourceId: string,
-      file: string,
-    ): Promise<{ snapshot: SnapshotRecord; diff: SnapshotDiff; stats: { queries: number; ms: number } }>;
-  };
+  readonly refresher?: Pick<SourceRefresher, 'refresh'>;
 }
 
 export interface ResolvedSnapshot {
@@ -162,10 +161,10 @@ export class SourceService {
     signal?: AbortSignal,
   ): Promise<{ record: SnapshotRecord; diff: SnapshotDiff; counts: { queries: number; ms: number } }> {
     try {
-      const spec = this.spec(id);
+      const refresher = this.#options.refresher;
       const saved =
-        spec.engine === 'sqlite' && this.#options.sqliteRefresher
-          ? await this.#options.sqliteRefresher.refresh(id, spec.file!)
+        refresher && !this.#wasSmall(id)
+          ? await refresher.refresh(id, this.spec(id), this.#options.pool, signal)
           : await this.#introspectAndSave(id, signal);
       this.#offline.delete(id);
       this.#options.events.emit('schema/changed', { sourceId: id });
@@ -177,6 +176,12 @@ export class SourceService {
       }
       throw error;
     }
+  }
+
+  /** The last snapshot had fewer columns than make a worker round trip worth it (none known: not small). */
+  #wasSmall(id: string): boolean {
+    const latest = this.#options.catalog.latestSnapshot(id);
+    return latest !== undefined && latest.columnCount < IN_PLACE_COLUMNS;
   }
 
   async #introspectAndSave(

@@ -4,9 +4,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine } from '../../electron/engine/app/engine.ts';
 import { openSqlite } from '../../electron/engine/platform/open-sqlite.ts';
 import { introspectSqlite } from '../../electron/engine/sources/sqlite/sqlite-introspector.ts';
+import { connectSource } from '../../electron/engine/sources/dialects.ts';
+import { parseConnectionUrl } from '../../electron/engine/sources/connection-url.ts';
+import { resolvePoolSettings } from '../../electron/engine/sources/dialect.ts';
 import { tempHome } from '../helpers/temp-home.ts';
+import { mysqlUrl, postgresUrl } from '../helpers/services.ts';
+import { workloadDatabase } from '../helpers/workloads.ts';
 
-const home = tempHome('sqlite-refresh-');
+const home = tempHome('refresh-');
 const file = path.join(home.dir, 'wide.sqlite');
 const TABLES = 1500;
 const COLUMNS = 60;
@@ -30,7 +35,7 @@ beforeAll(() => {
 });
 afterAll(home.cleanup);
 
-describe('refreshing a SQLite source', () => {
+describe('refreshing a source in the refresh worker', () => {
   it('introspects and saves in a worker: the same snapshot as in place, and the main thread keeps turning', async () => {
     // In place first, timed: what the main thread would be blocked for.
     const source = openSqlite(file, { readonly: true });
@@ -83,4 +88,49 @@ describe('refreshing a SQLite source', () => {
       await engine.close();
     }
   }, 120_000);
+
+  for (const [engineName, url] of [
+    ['MariaDB', mysqlUrl(workloadDatabase('w200'))],
+    ['PostgreSQL', postgresUrl(workloadDatabase('w200'))],
+  ] as const) {
+    it(`${engineName}: the worker stores what an in-place introspection reads; a cancelled refresh stops at once`, async () => {
+      const connection = await connectSource(parseConnectionUrl(url, process.cwd()), resolvePoolSettings());
+      const inPlace = await connection.introspect().finally(() => connection.close());
+      const engine = createEngine({ home: tempHome('refresh-db-').dir, mode: 'web' });
+      try {
+        const { id } = engine.sources.add({ name: 'w200', url });
+        // Cancelled before the worker answers: the call ends as cancelled, and nothing is stored.
+        const controller = new AbortController();
+        const cancelled = engine.sources.refresh(id, controller.signal);
+        controller.abort();
+        await expect(cancelled).rejects.toMatchObject({ kind: 'cancelled' });
+        const refreshed = await engine.sources.refresh(id);
+        expect(refreshed.record.columnCount).toBe(10_000);
+        // Same tables (the catalog keeps its own order of them).
+        const byName = (tables: readonly { schema: string; name: string }[]) =>
+          [...tables].sort((a, b) => `${a.schema}.${a.name}`.localeCompare(`${b.schema}.${b.name}`));
+        expect(byName(engine.catalog.loadSnapshot(refreshed.record.id).tables)).toEqual(
+          byName(inPlace.snapshot.tables),
+        );
+        // The refresh used a connection of its own: the source's pool in this thread was never opened.
+        expect((await engine.sources.poolStats()).filter((entry) => entry.sourceId === id)).toEqual([]);
+      } finally {
+        await engine.close();
+      }
+    }, 120_000);
+  }
+
+  it('an unreachable database is reported by the worker as unreachable, without the password', async () => {
+    const engine = createEngine({ home: tempHome('refresh-down-').dir, mode: 'web' });
+    try {
+      const { id } = engine.sources.add({ name: 'down', url: 'postgres://someone:s3cret-Pw@127.0.0.1:1/nowhere' });
+      const failure = await engine.sources.refresh(id).catch((error: unknown) => error);
+      expect(failure).toMatchObject({ kind: 'unreachable' });
+      expect(JSON.stringify(failure)).not.toContain('s3cret-Pw');
+      expect(String((failure as Error).message)).not.toContain('s3cret-Pw');
+      expect(engine.sources.list().find((source) => source.id === id)).toMatchObject({ hasPassword: true });
+    } finally {
+      await engine.close();
+    }
+  }, 60_000);
 });

@@ -2,4 +2,4 @@
 import { register } from 'tsx/esm/api';
 
 register();
-await import('./sqlite-refresh-worker.ts');
+await import('./refresh-worker.ts');
