@@ -246,7 +246,7 @@ export class LexicalIndex {
       if (parts.length === 0) continue;
       const inside: number[] = [];
       for (let id = 0; id < vocabulary.length; id += 1) {
-        if (id === exact) continue;
+        if (whole.has(id)) continue;
         const forms = surfaces[id]!;
         if (parts.some((part) => forms.length > part.length && forms.includes(part))) inside.push(id);
       }
