@@ -15,6 +15,7 @@ export default defineConfig({
       'test/unit/secret-redaction.test.ts',
       'test/unit/errors.test.ts',
       'test/unit/bounded-gate.test.ts',
+      'test/unit/rate-limiter.test.ts',
       'test/unit/context-packing.test.ts',
       'test/unit/embedding-basics.test.ts',
       'test/unit/mutation-survivors.test.ts',
