@@ -183,6 +183,18 @@ describe('packContext: the whole text when everything fits', () => {
     expect(packed.text).toContain(
       '\nsales.orders(id INTEGER PK, amount NUMERIC)\nhr.staff(id INTEGER PK, name TEXT)\n',
     );
+    // Left out, they are named with their schema too.
+    const none = packContext({
+      engine: 'postgres',
+      question: 'orders',
+      ranked: rank([
+        { table: sales, weight: 1 },
+        { table: hr, weight: 0.5 },
+      ]),
+      graph: JoinGraph.fromEdges([]),
+      budget: o200k(POSTGRES_PREAMBLE) + o200k('Question: orders'),
+    });
+    expect(none.omitted).toEqual({ tables: 2, columns: 4, firstTables: ['sales.orders', 'hr.staff'] });
   });
 
   it('writes the agent preamble for an agent, with the dialect, and a flattened question', () => {
