@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Prints the Markdown summary of the last `npm run test:mutation` (reports/mutation/mutation.json): per file, the
-// mutants and what became of them, the score, and every survivor with its line. Pasted into RELIABILITY.md's
-// "Mutation testing" section, where each survivor is then killed by a test or explained.
+// mutants and what became of them, the score, and every survivor with its line and column (from 1). Pasted into
+// RELIABILITY.md's "Mutation testing" section, where each survivor is then killed by a test or explained.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -21,7 +21,7 @@ for (const [name, entry] of Object.entries(report.files).sort(([a], [b]) => a.lo
     if (mutant.status === 'Survived' || mutant.status === 'NoCoverage') {
       const replacement = (mutant.replacement ?? '').replace(/\s+/g, ' ').slice(0, 70);
       survivors.push(
-        `| \`${name}:${mutant.location.start.line}\` | ${mutant.mutatorName} | \`${replacement.replaceAll('|', '\\|').replaceAll('`', "'")}\` | ${mutant.status} |`,
+        `| \`${name}:${mutant.location.start.line}:${mutant.location.start.column}\` | ${mutant.mutatorName} | \`${replacement.replaceAll('|', '\\|').replaceAll('`', "'")}\` | ${mutant.status} |`,
       );
     }
   }

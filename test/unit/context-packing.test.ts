@@ -90,8 +90,8 @@ function randomTables(random: () => number, columnsWanted: number): TableInfo[] 
   return tables;
 }
 
-/** Random schemas tried on top of the fixed cases; fewer under mutation testing (vitest.mutation.config.ts). */
-const RANDOM_CASES = process.env.SCHEMASCOPE_MUTATION ? 3 : 14;
+/** Random schemas tried on top of the fixed cases. */
+const RANDOM_CASES = 14;
 
 function pack(tables: TableInfo[], question: string, budget: number, model = 'gpt-4o-mini') {
   const graph = new JoinGraph(tables);
@@ -113,9 +113,6 @@ describe('context packing under an exact token budget', () => {
       [50, 300],
       [3, 250],
     ];
-    // Under mutation testing each mutant reruns this test: the 100,000-column schemas (seconds each) are left to npm test.
-    if (process.env.SCHEMASCOPE_MUTATION)
-      cases.splice(0, cases.length, ...cases.filter(([columns]) => columns <= 10_000));
     for (let extra = 0; extra < RANDOM_CASES; extra += 1)
       cases.push([1 + Math.floor(random() ** 3 * 100_000), 200 + Math.floor(random() ** 2 * 127_800)]);
     for (const [columns, budget] of cases) {
