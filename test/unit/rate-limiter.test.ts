@@ -169,6 +169,18 @@ describe('RateLimiter', () => {
     expect(state.sleeps).toEqual([]);
   });
 
+  it('holds a request larger than tokensPerMinute until the window is empty, never sending it into a full one', async () => {
+    const { limiter, state } = clocked({ requestsPerMinute: 10, tokensPerMinute: 100 });
+    const start = state.clock;
+    await limiter.acquire(60);
+    state.clock += 5000;
+    await limiter.acquire(30);
+    // 90 in the window; 500 can never fit beside anything: it waits until the last request (start + 5 s) has left.
+    await limiter.acquire(500);
+    expect(state.clock).toBe(start + 65_000);
+    expect(state.sleeps).toEqual([60_000]);
+  });
+
   it('holds every request until a pause ends, and keeps the later of two pauses', async () => {
     const { limiter, state } = clocked({ requestsPerMinute: 100, tokensPerMinute: 1_000_000 });
     const start = state.clock;

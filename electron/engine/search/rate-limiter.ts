@@ -84,15 +84,18 @@ export class RateLimiter {
       if (this.#sent.length >= this.#options.requestsPerMinute)
         waitMs = Math.max(waitMs, this.#sent[0]![0] + WINDOW_MS - now);
       if (usedTokens + tokens > this.#options.tokensPerMinute && this.#sent.length > 0) {
-        // wait until enough old requests leave the window
+        // Wait until enough old requests leave the window; a request larger than the whole minute's allowance waits
+        // for the window to empty (it goes alone, as it would on an idle server), never at once into a full one.
         let freed = 0;
+        let room = this.#sent.at(-1)![0] + WINDOW_MS - now;
         for (const [time, used] of this.#sent) {
           freed += used;
           if (usedTokens - freed + tokens <= this.#options.tokensPerMinute) {
-            waitMs = Math.max(waitMs, time + WINDOW_MS - now);
+            room = time + WINDOW_MS - now;
             break;
           }
         }
+        waitMs = Math.max(waitMs, room);
       }
       const server = this.#serverRemaining;
       if (
