@@ -115,7 +115,7 @@ export function rankTables(input: {
   readonly knowledgeHits?: readonly KnowledgeHit[];
 }): RankedTable[] {
   const { tables } = input;
-  const position = new Map(tables.map((table, index) => [tableId(table.schema, table.name), index]));
+  const position = positionsOf(tables);
 
   // Names and comments (BM25): a table scores its own document plus its best column's.
   const lexTable = new Map<number, number>();
@@ -189,6 +189,9 @@ export function rankTables(input: {
     if (!scores) perTable.set(tableIndex, (scores = new Float32Array(tables[tableIndex]!.columns.length)));
     scores[key % COLUMN_STRIDE] = score;
   }
+  // Tables nothing matched share one zero-filled buffer (views of it): 10,000 tables would otherwise allocate
+  // 10,000 arrays per question. Read-only, like every RankedTable's scores.
+  const zeros = new Float32Array(tables.reduce((widest, table) => Math.max(widest, table.columns.length), 0));
   const entry = (index: number, reason: RankedTable['reason'], weight: number): RankedTable => {
     const table = tables[index]!;
     return {
@@ -197,7 +200,7 @@ export function rankTables(input: {
       score: tableScores.get(index) ?? 0,
       reason,
       weight,
-      columnScores: perTable.get(index) ?? new Float32Array(table.columns.length),
+      columnScores: perTable.get(index) ?? zeros.subarray(0, table.columns.length),
     };
   };
 
@@ -228,7 +231,22 @@ export function rankTables(input: {
   tables.forEach((_table, index) => {
     if (!placed.has(index)) ordered.push(entry(index, 'rest', REST_WEIGHT));
   });
-  return withBridges(ordered, input.graph);
+  return withBridges(ordered, input.graph, position);
+}
+
+/**
+ * Table id -> index in the snapshot's list, kept per list (a prepared snapshot's list lives as long as it is cached;
+ * weakly held, so the map goes with it): building it took ~10 ms of every question at 10,000 tables.
+ */
+const positionsByTables = new WeakMap<readonly TableInfo[], ReadonlyMap<string, number>>();
+
+function positionsOf(tables: readonly TableInfo[]): ReadonlyMap<string, number> {
+  let positions = positionsByTables.get(tables);
+  if (!positions) {
+    positions = new Map(tables.map((table, index) => [tableId(table.schema, table.name), index]));
+    positionsByTables.set(tables, positions);
+  }
+  return positions;
 }
 
 /** A table joined to two likely tables gets this share of the second one's weight: it is probably how they join. */
@@ -241,8 +259,16 @@ const BRIDGE_SOURCES = 30;
  * and `publication`, which both match. Each table adjacent to two or more of the best tables gets a weight from the
  * second best of them, and the list is put back in order of weight.
  */
-function withBridges(ordered: RankedTable[], graph: JoinGraph): RankedTable[] {
-  const at = new Map(ordered.map((ranked, index) => [tableId(ranked.table.schema, ranked.table.name), index]));
+function withBridges(ordered: RankedTable[], graph: JoinGraph, position: ReadonlyMap<string, number>): RankedTable[] {
+  // Where each table (by its position in the snapshot) sits in `ordered`.
+  const orderOf = new Int32Array(ordered.length);
+  ordered.forEach((ranked, index) => (orderOf[ranked.position] = index));
+  const at = {
+    get: (id: string): number | undefined => {
+      const found = position.get(id);
+      return found === undefined ? undefined : orderOf[found];
+    },
+  };
   const neighbourWeights = new Map<number, number[]>();
   for (const ranked of ordered.slice(0, BRIDGE_SOURCES)) {
     if (ranked.reason === 'rest') break;
