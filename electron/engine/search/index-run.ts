@@ -125,7 +125,8 @@ export class IndexRun {
       cache = new EmbeddingCache(EmbeddingCache.file(this.#job.home));
       const items: SourceItemRow[] = [];
       const pendingByKey = new Map<string, Pending>();
-      const documents = this.#documents();
+      // Dropped once items and pending work are made from it: its hashes alone are 40 MB at W10k.
+      let documents: readonly EmbeddingDocument[] | undefined = this.#documents();
       // The built-in provider's vectors are not stored but recomputed from the texts kept with the items: a W10k
       // index would otherwise insert 510,000 vectors at random places of embeddings.db (most of its time).
       const recomputable = provider.recomputable === true;
@@ -146,6 +147,7 @@ export class IndexRun {
           pendingByKey.set(key, { key, text: document.text, tokens: 0, itemIds: [document.id], positions: [] });
       }
       this.#total = documents.length;
+      documents = undefined;
       // Recomputable vectors are reused whole or not at all: an unchanged index embeds nothing (and writes nothing
       // below); any change embeds every item again, which costs what a write of the changed ones would.
       if (recomputable && pendingByKey.size > 0 && this.#unchanged(cache, provider.id, items)) pendingByKey.clear();
@@ -198,10 +200,12 @@ export class IndexRun {
         failures,
       };
       const tasks: Promise<void>[] = [];
+      // Only entries the preparation changed (counted, truncated) are remembered: the built-in provider counts no
+      // tokens, and a second map of its 510,000 entries (W10k) was memory for nothing.
       const preparedByKey = new Map<string, Pending>();
       const prepared = (entry: Pending): Pending => {
         const ready = this.#prepare(entry, activeProvider); // counted (and truncated) only when the packer gets here
-        preparedByKey.set(entry.key, ready);
+        if (ready !== entry) preparedByKey.set(entry.key, ready);
         return ready;
       };
       for await (const batch of packBatchesLazily(
@@ -211,7 +215,7 @@ export class IndexRun {
         (entry) => prepared(entry).tokens,
       )) {
         if (this.#abort.signal.aborted) break;
-        const ready = batch.items.map((entry) => preparedByKey.get(entry.key)!);
+        const ready = batch.items.map((entry) => preparedByKey.get(entry.key) ?? entry);
         tasks.push(limit(() => this.#embedBatch(ready, work)));
       }
       await Promise.all(tasks);
