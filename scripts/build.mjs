@@ -53,6 +53,7 @@ await Promise.all([
     entryPoints: {
       'sqlite-query-process': 'electron/engine/sources/sqlite/sqlite-query-process.ts',
       'indexer-worker': 'electron/engine/search/indexer-worker.ts',
+      'local-embed-worker': 'electron/engine/search/local-embed-worker.ts',
       'catalog-writer-worker': 'electron/engine/catalog/catalog-writer-worker.ts',
       'context-prep-worker': 'electron/engine/ask/context-prep-worker.ts',
       'refresh-worker': 'electron/engine/sources/refresh-worker.ts',

@@ -132,4 +132,18 @@ describe('VectorIndex', () => {
     expect(narrow.search(query, 5)[0]!.item.itemId).toBe('column:main.t.c321');
     expect(stats.compactBytes + stats.fullCacheBytes).toBeLessThanOrEqual(small + 1536 * 4 * 10);
   });
+
+  it('reports the full-vector cache with the bound it really has, even when the compact copy takes the whole budget', () => {
+    // The Memory panel showed "full vectors: 2048/0": a limit of 0 while the LRU held a vector (it keeps at least one).
+    const tiny = 64 * 1024; // below the 16-wide compact copy of 3,000 items
+    const cramped = VectorIndex.load(cache, 's', 'fake:model:1536', tiny)!;
+    cramped.search(vectors[5]!, 3);
+    const stats = cramped.memory();
+    expect(stats.compactBytes).toBeGreaterThan(tiny);
+    expect(stats.fullCacheBytes).toBeGreaterThan(0);
+    expect(stats.fullCacheLimitBytes).toBeGreaterThanOrEqual(stats.fullCacheBytes);
+    expect(stats.fullCacheLimitBytes).toBe(1536 * 4);
+    const roomy = index.memory();
+    expect(roomy.fullCacheLimitBytes).toBe(budget - roomy.compactBytes);
+  });
 });

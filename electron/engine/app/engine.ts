@@ -1,5 +1,6 @@
 import type { AppMode } from '../../../shared/ipc-contract.ts';
 import path from 'node:path';
+import { LRUCache } from 'lru-cache';
 import { CatalogStore } from '../catalog/catalog-store.ts';
 import { createHandlers, type PlatformHooks } from './create-handlers.ts';
 import type { HandlerTable } from './handler-table.ts';
@@ -127,10 +128,17 @@ export function createEngine(options: EngineOptions): Engine {
       },
     },
   });
-  // What a question needs is prepared when indexing ends (and stored for every later process), not at the first question.
+  // What a question needs is prepared while indexing runs (in the context worker, and stored for every later
+  // process), so that it is ready when the index is, not at the first question: once when a job starts, and again
+  // when it ends (a no-op unless the snapshot changed meanwhile).
+  const preparedForJobs = new LRUCache<string, true>({ max: 16 });
   const stopPreparing = events.subscribe((event) => {
-    if (event.channel !== 'index/progress' || event.payload.progress.state !== 'done') return;
-    const latest = catalog.latestSnapshot(event.payload.sourceId);
+    if (event.channel !== 'index/progress') return;
+    const { progress, sourceId } = event.payload;
+    const starting = progress.state === 'running' && !preparedForJobs.has(progress.jobId);
+    if (!starting && progress.state !== 'done') return;
+    preparedForJobs.set(progress.jobId, true);
+    const latest = catalog.latestSnapshot(sourceId);
     if (latest) void contexts.prepare(latest.id).catch(() => undefined); // the first question prepares it otherwise
   });
   registerMetricReports(metrics, { sources, indexes, contexts });

@@ -64,7 +64,9 @@ export function registerMetricReports(
           name: `full vectors (${stats.sourceId})`,
           unit: 'bytes' as const,
           size: stats.fullCacheBytes,
-          limit: Math.max(0, stats.budgetBytes - stats.compactBytes),
+          // The LRU's own bound (at least one vector: a search must re-score), not the budget's remainder, which is 0
+          // when the compact copy takes the whole budget while the LRU still holds a vector.
+          limit: stats.fullCacheLimitBytes,
           hits: stats.hits,
           misses: stats.misses,
           evictions: stats.evictions,
@@ -74,6 +76,15 @@ export function registerMetricReports(
           unit: 'entries',
           size: vectorStats.length,
           limit: indexes.maxLoaded,
+          hits: null,
+          misses: null,
+          evictions: null,
+        },
+        {
+          name: 'index providers per source',
+          unit: 'entries',
+          size: indexes.providerMemo().size,
+          limit: indexes.providerMemo().max,
           hits: null,
           misses: null,
           evictions: null,

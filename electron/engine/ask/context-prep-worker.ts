@@ -41,11 +41,16 @@ serveRpc<PrepareRequest | VectorsRequest>(parentPort!, (request) => {
   const record = catalog.snapshotRecord(request.snapshotId);
   if (!record) throw new AppError('not_found', `No snapshot ${request.snapshotId}.`);
   const store = new PreparedStore(request.home);
-  let parts = store.read(record);
-  if (!parts) {
-    const snapshot = catalog.loadSnapshot(request.snapshotId);
-    parts = { snapshot, lexical: buildLexicalParts(snapshot.tables), edges: new JoinGraph(snapshot.tables).edges };
+  // Stored, the parts are read from the file by the caller: handing them over too would serialize the whole snapshot
+  // a second time (~90 MB and seconds at W10k) for the same deserializing on the other side.
+  if (store.read(record)) return { value: null };
+  const snapshot = catalog.loadSnapshot(request.snapshotId);
+  const parts = { snapshot, lexical: buildLexicalParts(snapshot.tables), edges: new JoinGraph(snapshot.tables).edges };
+  try {
     store.write(record, parts, catalog.snapshotIds(record.sourceId));
+    return { value: null };
+  } catch {
+    // A read-only or full disk: handed over instead.
   }
   const { lexical } = parts;
   const transfer = [

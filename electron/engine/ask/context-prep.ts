@@ -30,8 +30,11 @@ export class ContextPrepWorker {
     this.#file = catalogFile;
   }
 
-  /** Reads the snapshot, builds its BM25 index and join graph, stores them for later processes, and hands them over. */
-  prepare(snapshotId: number, home: string): Promise<PreparedParts> {
+  /**
+   * Reads the snapshot, builds its BM25 index and join graph and stores them for every process (PreparedStore): null
+   * when they are stored (read them there), the parts themselves when they could not be.
+   */
+  prepare(snapshotId: number, home: string): Promise<PreparedParts | null> {
     return this.#rpc.call({ kind: 'prepare', file: this.#file, home, snapshotId } satisfies PrepareRequest);
   }
 

@@ -320,8 +320,9 @@ export class ContextService {
     if (parts) this.#loaded += 1;
     if (!parts && this.#worker && this.#store && record.columnCount >= IN_WORKER_COLUMNS) {
       try {
-        parts = await this.#worker.prepare(snapshotId, this.#home!); // built and stored by the worker
-        this.#inWorker += 1;
+        // Built and stored by the worker, read here from the file it wrote.
+        parts = (await this.#worker.prepare(snapshotId, this.#home!)) ?? this.#store.read(record);
+        if (parts) this.#inWorker += 1;
       } catch {
         parts = undefined; // prepared in place below
       }

@@ -1,5 +1,6 @@
 import { AppError } from '../../../shared/errors.ts';
 import type { EmbeddingProvider, ProviderSettings } from './embedding-provider.ts';
+import { embedWorkerCount } from './local-embed-pool.ts';
 import { LocalEmbeddingProvider } from './local-provider.ts';
 import { OpenAiEmbeddingProvider } from './openai-provider.ts';
 
@@ -22,7 +23,8 @@ export function limitsFor(settings: ProviderSettings): {
 } {
   const remote = settings.provider === 'openai';
   return {
-    concurrency: settings.concurrency ?? (remote ? 8 : 1),
+    // The built-in provider computes on this machine: one embedding worker per core (local-embed-pool.ts).
+    concurrency: settings.concurrency ?? (remote ? 8 : embedWorkerCount()),
     requestsPerMinute: settings.requestsPerMinute ?? (remote ? 3000 : 1_000_000),
     tokensPerMinute: settings.tokensPerMinute ?? (remote ? 1_000_000 : 1_000_000_000),
     timeoutMs: settings.timeoutMs ?? 30_000,

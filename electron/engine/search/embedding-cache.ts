@@ -30,6 +30,10 @@ const MIGRATIONS = [
      at TEXT NOT NULL,
      PRIMARY KEY (source_id, provider, item_id)
    ) WITHOUT ROWID;`,
+  // v2: the built-in provider's vectors are not stored (they are recomputed from the item's text, kept here), and the
+  // item map loses its index by key, which no query uses and which made writing 510,000 items insert all over it.
+  `ALTER TABLE source_items ADD COLUMN text TEXT;
+   DROP INDEX IF EXISTS source_items_by_key;`,
 ];
 
 /** The cache key of a document's vector: its text hash with the provider id (provider, model, dimensions). */
@@ -44,6 +48,8 @@ export interface SourceItemRow {
   readonly table: string;
   readonly column: string | null;
   readonly key: string;
+  /** The document's text, kept only for providers whose vectors are recomputed instead of stored. */
+  readonly text?: string | null;
 }
 
 /**
@@ -84,17 +90,16 @@ export class EmbeddingCache {
   putBatch(providerId: string, entries: readonly { key: string; vector: Float32Array }[]): void {
     const insert = this.db.prepare('INSERT OR REPLACE INTO vectors (key, provider, dims, vector) VALUES (?, ?, ?, ?)');
     this.db.transaction(() => {
-      for (const { key, vector } of entries)
-        insert.run(key, providerId, vector.length, Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength));
+      for (const { key, vector } of entries) insert.run(key, providerId, vector.length, encodeVector(vector));
     })();
   }
 
   getVectors(keys: readonly string[]): Map<string, Float32Array> {
     const found = new Map<string, Float32Array>();
-    const select = this.db.prepare('SELECT key, vector FROM vectors WHERE key = ?');
+    const select = this.db.prepare('SELECT key, dims, vector FROM vectors WHERE key = ?');
     for (const key of keys) {
-      const row = select.get(key) as { key: string; vector: Buffer } | undefined;
-      if (row) found.set(row.key, toFloat32(row.vector));
+      const row = select.get(key) as { key: string; dims: number; vector: Buffer } | undefined;
+      if (row) found.set(row.key, decodeVector(row.vector, row.dims));
     }
     return found;
   }
@@ -107,7 +112,7 @@ export class EmbeddingCache {
     failures: readonly { itemId: string; reason: string }[],
   ): void {
     const insert = this.db.prepare(
-      'INSERT INTO source_items (source_id, provider, item_id, kind, schema_name, table_name, column_name, key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO source_items (source_id, provider, item_id, kind, schema_name, table_name, column_name, key, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     const fail = this.db.prepare(
       'INSERT INTO item_failures (source_id, provider, item_id, reason, at) VALUES (?, ?, ?, ?, ?)',
@@ -117,7 +122,17 @@ export class EmbeddingCache {
         this.db.prepare('DELETE FROM source_items WHERE source_id = ? AND provider = ?').run(sourceId, providerId);
         this.db.prepare('DELETE FROM item_failures WHERE source_id = ? AND provider = ?').run(sourceId, providerId);
         for (const item of items)
-          insert.run(sourceId, providerId, item.itemId, item.kind, item.schema, item.table, item.column, item.key);
+          insert.run(
+            sourceId,
+            providerId,
+            item.itemId,
+            item.kind,
+            item.schema,
+            item.table,
+            item.column,
+            item.key,
+            item.text ?? null,
+          );
         const now = new Date().toISOString();
         for (const failure of failures) fail.run(sourceId, providerId, failure.itemId, failure.reason, now);
       })
@@ -148,6 +163,26 @@ export class EmbeddingCache {
     }));
   }
 
+  /** The stored texts of these items (those that have one), by item id. */
+  itemTexts(sourceId: string, providerId: string, itemIds: readonly string[]): Map<string, string> {
+    const select = this.db.prepare(
+      'SELECT text FROM source_items WHERE source_id = ? AND provider = ? AND item_id = ? AND text IS NOT NULL',
+    );
+    const found = new Map<string, string>();
+    for (const itemId of itemIds) {
+      const row = select.get(sourceId, providerId, itemId) as { text: string } | undefined;
+      if (row) found.set(itemId, row.text);
+    }
+    return found;
+  }
+
+  /** Every item's key and stored text (null when it has none), in item id order. */
+  iterateTexts(sourceId: string, providerId: string): IterableIterator<{ key: string; text: string | null }> {
+    return this.db
+      .prepare('SELECT key, text FROM source_items WHERE source_id = ? AND provider = ? ORDER BY item_id')
+      .iterate(sourceId, providerId) as IterableIterator<{ key: string; text: string | null }>;
+  }
+
   /** Providers that have an index for this source, most items first. */
   providersFor(sourceId: string): string[] {
     return (
@@ -167,6 +202,14 @@ export class EmbeddingCache {
     ).map((row) => ({ itemId: row.item_id, reason: row.reason }));
   }
 
+  /**
+   * Changes whenever another connection (another process, the indexer worker) commits to this database; the same
+   * until then. What a reader derived from the tables stays true while it holds.
+   */
+  dataVersion(): number {
+    return this.db.pragma('data_version', { simple: true }) as number;
+  }
+
   vectorCount(): number {
     return (this.db.prepare('SELECT count(*) AS n FROM vectors').get() as { n: number }).n;
   }
@@ -176,9 +219,49 @@ export class EmbeddingCache {
   }
 }
 
-export function toFloat32(blob: Buffer): Float32Array {
-  // Copy: the blob's buffer may be pooled and not 4-byte aligned.
-  const vector = new Float32Array(blob.byteLength / 4);
-  new Uint8Array(vector.buffer).set(blob);
+/** Bytes of one sparse entry: its value (float32) and its dimension (uint16). */
+const SPARSE_ENTRY_BYTES = 6;
+
+/**
+ * A vector as stored: dense (dims x float32), or sparse when that is smaller (the built-in provider's vectors have
+ * ~45 non-zero dimensions of 512: 270 bytes instead of 2,048, so a W10k index writes ~140 MB instead of 1 GB). Sparse
+ * is the non-zero values (float32) then their dimensions (uint16); its length is always below dims x 4, which tells
+ * the two apart. Both give back exactly the same Float32 values.
+ */
+export function encodeVector(vector: Float32Array): Buffer {
+  let nonZero = 0;
+  for (let index = 0; index < vector.length; index += 1) if (vector[index] !== 0) nonZero += 1;
+  if (nonZero * SPARSE_ENTRY_BYTES >= vector.byteLength || vector.length > 0xffff)
+    return Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
+  const blob = Buffer.allocUnsafe(nonZero * SPARSE_ENTRY_BYTES);
+  for (let index = 0, at = 0; index < vector.length; index += 1) {
+    if (vector[index] === 0) continue;
+    blob.writeFloatLE(vector[index]!, at * 4);
+    blob.writeUInt16LE(index, nonZero * 4 + at * 2);
+    at += 1;
+  }
+  return blob;
+}
+
+/** The stored vector of `dims` dimensions, dense or sparse ({@link encodeVector}), into `into` when given. */
+export function decodeVector(blob: Uint8Array, dims: number, into?: Float32Array): Float32Array {
+  const vector = into ?? new Float32Array(dims);
+  if (blob.byteLength === dims * 4) {
+    // Copy: the blob's buffer may be pooled and not 4-byte aligned.
+    new Uint8Array(vector.buffer, vector.byteOffset, vector.byteLength).set(blob);
+    return vector;
+  }
+  if (blob.byteLength % SPARSE_ENTRY_BYTES !== 0 || blob.byteLength >= dims * 4)
+    throw new RangeError(
+      `A stored vector of ${dims} dimensions has ${blob.byteLength} bytes: neither dense nor sparse.`,
+    );
+  if (into) vector.fill(0);
+  const count = blob.byteLength / SPARSE_ENTRY_BYTES;
+  const view = new DataView(blob.buffer, blob.byteOffset, blob.byteLength);
+  for (let at = 0; at < count; at += 1) {
+    const dimension = view.getUint16(count * 4 + at * 2, true);
+    if (dimension >= dims) throw new RangeError(`A stored sparse vector names dimension ${dimension} of ${dims}.`);
+    vector[dimension] = view.getFloat32(at * 4, true);
+  }
   return vector;
 }

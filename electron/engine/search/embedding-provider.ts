@@ -10,6 +10,11 @@ export interface EmbeddingProvider {
   readonly maxTokensPerRequest: number;
   /** Whether inputs must be counted and truncated with tiktoken (remote models have token limits). */
   readonly countsTokens: boolean;
+  /**
+   * Deterministic, offline and cheap (the built-in provider): its vectors are not stored, but recomputed from the
+   * items' texts when needed (the compact copy is built while embedding; a search re-scores ~100 candidates).
+   */
+  readonly recomputable?: boolean;
   embed(texts: readonly string[], signal?: AbortSignal): Promise<EmbeddingResponse>;
 }
 

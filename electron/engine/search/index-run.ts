@@ -10,10 +10,20 @@ import { RetryPolicy } from './retry-policy.ts';
 import type { IndexerEvent, IndexJobSpec, IndexProgress, IndexSummary } from './indexer-protocol.ts';
 import { RateLimiter, sleep } from './rate-limiter.ts';
 import { countTokens, truncateToTokens } from '../platform/token-counter.ts';
-import { compactVectorsFile } from './compact-vectors-file.ts';
+import { compactVectorsFile, writeCompactCopy, type CompactCopy } from './compact-vectors-file.ts';
 import { VectorIndex } from './vector-index.ts';
+import { CompactCopyBuilder, compareCodePoints } from './compact-builder.ts';
+import { DEFAULT_VECTOR_BUDGET_BYTES } from './compact-projection.ts';
+import { LocalEmbedPool, MAX_EMBED_WORKERS } from './local-embed-pool.ts';
 
 const MAX_INPUT_TOKENS = 8192;
+/** Reused vectors read back per query when the compact copy is completed. */
+const REUSED_READ_CHUNK = 2048;
+/**
+ * From this many texts to embed, the built-in provider runs in worker threads (one per allowed concurrency): starting
+ * them costs ~0.5 s, which W1000's 51,000 documents (~3 s on one core) already repay.
+ */
+const PARALLEL_LOCAL_FROM = 20_000;
 const PROGRESS_INTERVAL_MS = 100;
 
 /** What every batch of a run shares: where it goes, how it is limited and retried, where failures are noted. */
@@ -32,6 +42,8 @@ interface Pending {
   readonly tokens: number;
   /** Documents sharing this text (and so this vector). */
   readonly itemIds: string[];
+  /** Their places in the sorted item list (the compact copy's order). */
+  readonly positions: number[];
 }
 
 /** Pause and resume between requests: in-flight requests finish, no new one starts while paused. */
@@ -78,6 +90,9 @@ export class IndexRun {
   #failedRequests = 0;
   #rateLimit: RateLimitHeaders | undefined;
   #warnings: string[] = [];
+  /** The compact copy, filled as vectors arrive (see CompactCopyBuilder). */
+  #compact: CompactCopyBuilder | undefined;
+  readonly #budgetBytes = DEFAULT_VECTOR_BUDGET_BYTES;
 
   constructor(job: IndexJobSpec, emit: (event: IndexerEvent) => void) {
     this.#job = job;
@@ -102,6 +117,7 @@ export class IndexRun {
   async run(): Promise<IndexSummary> {
     let provider: EmbeddingProvider | undefined;
     let cache: EmbeddingCache | undefined;
+    let pool: LocalEmbedPool | undefined;
     const failures = new Map<string, string>();
     try {
       provider = createProvider(this.#job.provider);
@@ -109,7 +125,11 @@ export class IndexRun {
       cache = new EmbeddingCache(EmbeddingCache.file(this.#job.home));
       const items: SourceItemRow[] = [];
       const pendingByKey = new Map<string, Pending>();
-      const documents = this.#documents();
+      // Dropped once items and pending work are made from it: its hashes alone are 40 MB at W10k.
+      let documents: readonly EmbeddingDocument[] | undefined = this.#documents();
+      // The built-in provider's vectors are not stored but recomputed from the texts kept with the items: a W10k
+      // index would otherwise insert 510,000 vectors at random places of embeddings.db (most of its time).
+      const recomputable = provider.recomputable === true;
       for (const document of documents) {
         const key = vectorKey(provider.id, document.hash);
         items.push({
@@ -119,13 +139,33 @@ export class IndexRun {
           table: document.table,
           column: document.column,
           key,
+          text: recomputable ? document.text : undefined,
         });
         const pending = pendingByKey.get(key);
         if (pending) pending.itemIds.push(document.id);
-        else if (!cache.has(key))
-          pendingByKey.set(key, { key, text: document.text, tokens: 0, itemIds: [document.id] });
+        else if (recomputable || !cache.has(key))
+          pendingByKey.set(key, { key, text: document.text, tokens: 0, itemIds: [document.id], positions: [] });
       }
       this.#total = documents.length;
+      documents = undefined;
+      // Recomputable vectors are reused whole or not at all: an unchanged index embeds nothing (and writes nothing
+      // below); any change embeds every item again, which costs what a write of the changed ones would.
+      if (recomputable && pendingByKey.size > 0 && this.#unchanged(cache, provider.id, items)) pendingByKey.clear();
+      // Stored (and read back) in item id order: written that way, the item map appends instead of inserting all over
+      // its B-tree, and the compact copy is built in the order it is loaded in.
+      items.sort((a, b) => compareCodePoints(a.itemId, b.itemId));
+      const reusedPositions = new Map<string, number[]>();
+      items.forEach((item, at) => {
+        const entry = pendingByKey.get(item.key);
+        if (entry) entry.positions.push(at);
+        else {
+          const list = reusedPositions.get(item.key);
+          if (list) list.push(at);
+          else reusedPositions.set(item.key, [at]);
+        }
+      });
+      if (pendingByKey.size > 0)
+        this.#compact = new CompactCopyBuilder(items.length, provider.dimensions, this.#budgetBytes);
       // Everything not pending is reused, including items whose text equals another stored item's.
       this.#counts.reused =
         this.#total - [...pendingByKey.values()].reduce((sum, pending) => sum + pending.itemIds.length, 0);
@@ -142,6 +182,13 @@ export class IndexRun {
         tokensPerMinute: limits.tokensPerMinute,
       });
       const limit = pLimit(limits.concurrency);
+      if (this.#job.provider.provider === 'local' && limits.concurrency > 1 && pending.length >= PARALLEL_LOCAL_FROM) {
+        pool = new LocalEmbedPool({
+          dimensions: provider.dimensions,
+          workers: Math.min(limits.concurrency, MAX_EMBED_WORKERS),
+        });
+        provider = pool;
+      }
       const activeProvider = provider;
       const activeCache = cache;
       const work: BatchWork = {
@@ -153,10 +200,12 @@ export class IndexRun {
         failures,
       };
       const tasks: Promise<void>[] = [];
+      // Only entries the preparation changed (counted, truncated) are remembered: the built-in provider counts no
+      // tokens, and a second map of its 510,000 entries (W10k) was memory for nothing.
       const preparedByKey = new Map<string, Pending>();
       const prepared = (entry: Pending): Pending => {
         const ready = this.#prepare(entry, activeProvider); // counted (and truncated) only when the packer gets here
-        preparedByKey.set(entry.key, ready);
+        if (ready !== entry) preparedByKey.set(entry.key, ready);
         return ready;
       };
       for await (const batch of packBatchesLazily(
@@ -166,7 +215,7 @@ export class IndexRun {
         (entry) => prepared(entry).tokens,
       )) {
         if (this.#abort.signal.aborted) break;
-        const ready = batch.items.map((entry) => preparedByKey.get(entry.key)!);
+        const ready = batch.items.map((entry) => preparedByKey.get(entry.key) ?? entry);
         tasks.push(limit(() => this.#embedBatch(ready, work)));
       }
       await Promise.all(tasks);
@@ -186,14 +235,13 @@ export class IndexRun {
           [...failures].map(([itemId, reason]) => ({ itemId, reason })),
         );
       }
-      // What the first search of any process needs is prepared now, in this worker, not at that search.
+      // What the first search of any process needs is prepared now, in this worker, not at the first search.
       this.#emit({ type: 'log', level: 'info', message: 'preparing search: writing the compact vector copy' });
-      VectorIndex.writeCompactCopy(
-        cache,
-        this.#job.sourceId,
-        provider.id,
-        compactVectorsFile(EmbeddingCache.file(this.#job.home), this.#job.sourceId, provider.id),
-      );
+      const compactFile = compactVectorsFile(EmbeddingCache.file(this.#job.home), this.#job.sourceId, provider.id);
+      const built = failures.size === 0 ? this.#completeCompact(cache, reusedPositions) : undefined;
+      // Built while embedding: written as is. Otherwise (nothing embedded, failures) from the stored vectors.
+      if (built) writeCompactCopy(compactFile, stored, built);
+      else VectorIndex.writeCompactCopy(cache, this.#job.sourceId, provider.id, compactFile, this.#budgetBytes);
       return this.#summary('done', provider.id, failures);
     } catch (error) {
       const cancelled = this.#abort.signal.aborted;
@@ -203,7 +251,31 @@ export class IndexRun {
       };
     } finally {
       cache?.close();
+      await pool?.close();
     }
+  }
+
+  /** The stored index has exactly these items, without failures. */
+  #unchanged(cache: EmbeddingCache, providerId: string, items: readonly SourceItemRow[]): boolean {
+    return (
+      cache.failures(this.#job.sourceId, providerId).length === 0 &&
+      sameItems(cache.sourceItems(this.#job.sourceId, providerId), items)
+    );
+  }
+
+  /** The compact copy built while embedding, with the reused vectors added; undefined when there is none. */
+  #completeCompact(cache: EmbeddingCache, reusedPositions: ReadonlyMap<string, number[]>): CompactCopy | undefined {
+    const builder = this.#compact;
+    this.#compact = undefined;
+    if (!builder) return undefined;
+    const keys = [...reusedPositions.keys()];
+    for (let start = 0; start < keys.length; start += REUSED_READ_CHUNK) {
+      for (const [key, vector] of cache.getVectors(keys.slice(start, start + REUSED_READ_CHUNK))) {
+        if (vector.length !== builder.dimensions) return undefined;
+        builder.add(vector, reusedPositions.get(key)!);
+      }
+    }
+    return builder.complete ? builder.copy() : undefined;
   }
 
   #documents(): readonly EmbeddingDocument[] {
@@ -274,6 +346,26 @@ export class IndexRun {
     );
     this.#counts.requests += 1;
     const sent = performance.now();
+    const builder = this.#compact;
+    if (builder && work.provider instanceof LocalEmbedPool) {
+      // Nothing to store but the compact copy: the workers answer only its rows.
+      try {
+        const rows = await work.provider.embedCompact(
+          batch.map((item) => item.text),
+          builder.width,
+          AbortSignal.any([signal, AbortSignal.timeout(work.timeoutMs)]),
+        );
+        builder.addCompact(
+          rows,
+          batch.map((item) => item.positions),
+        );
+      } finally {
+        this.#requestMs.push(Math.round((performance.now() - sent) * 10) / 10);
+      }
+      this.#counts.embedded += batch.reduce((sum, item) => sum + item.itemIds.length, 0);
+      this.#progress('running');
+      return;
+    }
     let response;
     try {
       response = await work.provider.embed(
@@ -285,10 +377,16 @@ export class IndexRun {
     }
     work.limiter.observe(response.rateLimit);
     this.#rateLimit = response.rateLimit;
-    work.cache.putBatch(
-      work.provider.id,
-      batch.map((item, index) => ({ key: item.key, vector: response.vectors[index]! })),
-    );
+    if (!work.provider.recomputable)
+      work.cache.putBatch(
+        work.provider.id,
+        batch.map((item, index) => ({ key: item.key, vector: response.vectors[index]! })),
+      );
+    if (builder) {
+      // A server that answers another width than announced gets its copy built from the stored vectors instead.
+      if (response.vectors.some((vector) => vector.length !== builder.dimensions)) this.#compact = undefined;
+      else batch.forEach((item, index) => builder.add(response.vectors[index]!, item.positions));
+    }
     this.#counts.embedded += batch.reduce((sum, item) => sum + item.itemIds.length, 0);
     this.#progress('running');
   }

@@ -132,6 +132,16 @@ function tableTagsBySchema(tables: readonly TableInfo[]): Map<string, string> {
   return new Map([...names].map(([schema, list]) => [schema, columnPrefixOf(list)]));
 }
 
+/** Lexical hits as typed arrays ({@link LexicalIndex.searchDocuments}): the first `count` entries are valid. */
+export interface LexicalDocuments {
+  readonly count: number;
+  readonly documents: Int32Array;
+  readonly scores: Float64Array;
+  /** Per document: its table's position, and its column's (-1 for the table's own document). */
+  readonly tableOf: Int32Array;
+  readonly columnOf: Int32Array;
+}
+
 /** A word a question did not say but may mean, counted at `weight` of a whole-word match (below 1). */
 export interface ExpandedStem {
   readonly stem: string;
@@ -192,8 +202,27 @@ export class LexicalIndex {
 
   /** Every document sharing a word with the text (or with its expansion), scored with BM25 (unsorted). */
   search(text: string, expansion?: QueryExpansion): LexicalHit[] {
+    const found = this.searchDocuments(text, expansion);
+    const { tableOf, columnOf } = this.#parts;
+    const hits: LexicalHit[] = [];
+    for (let at = 0; at < found.count; at += 1) {
+      const document = found.documents[at]!;
+      hits.push({ table: tableOf[document]!, column: columnOf[document]!, score: found.scores[at]! });
+    }
+    return hits;
+  }
+
+  /**
+   * {@link search} as typed arrays, without an object per hit: a question's common words match 100,000+ of W10k's
+   * 510,000 documents. Documents in the order they were first matched, with their scores (the same sums, in the same
+   * order, as a map would give). `documents` and `scores` are this index's buffers: valid until its next search.
+   */
+  searchDocuments(text: string, expansion?: QueryExpansion): LexicalDocuments {
     const { offsets, documents, weights, lengths, tableOf, columnOf, averageLength } = this.#parts;
-    const scores = new Map<number, number>();
+    const count = tableOf.length;
+    const sums = (this.#sums ??= new Float64Array(count));
+    const touched = (this.#touched ??= new Int32Array(count));
+    let found = 0;
     for (const match of this.#matches(text, expansion)) {
       const { factor } = match;
       for (const id of match.ids) {
@@ -201,15 +230,24 @@ export class LexicalIndex {
           const document = documents[at]!;
           const weight = weights[at]!;
           const norm = weight + K1 * (1 - B + (B * lengths[document]!) / averageLength);
-          scores.set(document, (scores.get(document) ?? 0) + factor * match.idf * ((weight * (K1 + 1)) / norm));
+          if (sums[document] === 0) touched[found++] = document; // scores are positive: 0 means not yet matched
+          sums[document]! += factor * match.idf * ((weight * (K1 + 1)) / norm);
         }
       }
     }
-    const hits: LexicalHit[] = [];
-    for (const [document, score] of scores)
-      hits.push({ table: tableOf[document]!, column: columnOf[document]!, score });
-    return hits;
+    const scores = (this.#scores ??= new Float64Array(count));
+    for (let at = 0; at < found; at += 1) {
+      const document = touched[at]!;
+      scores[at] = sums[document]!;
+      sums[document] = 0; // clean for the next search
+    }
+    return { count: found, documents: touched, scores, tableOf, columnOf };
   }
+
+  /** Scratch of {@link searchDocuments}: 16 bytes a document, allocated at the first search. */
+  #sums: Float64Array | undefined;
+  #touched: Int32Array | undefined;
+  #scores: Float64Array | undefined;
 
   /**
    * Each question word's matches: the same stem (a whole word, with its own idf), and the names that contain the

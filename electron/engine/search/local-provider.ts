@@ -29,6 +29,7 @@ export class LocalEmbeddingProvider implements EmbeddingProvider {
   readonly maxInputsPerRequest = 4096;
   readonly maxTokensPerRequest = 0;
   readonly countsTokens = false;
+  readonly recomputable = true;
   readonly #features: { trigrams: boolean; bigrams: boolean };
 
   constructor(options: LocalProviderOptions = {}) {
@@ -80,4 +81,20 @@ export class LocalEmbeddingProvider implements EmbeddingProvider {
       }),
     };
   }
+}
+
+/**
+ * The built-in provider that made the vectors of `providerId` (`local:lexical-v2-tb:512`), to recompute them; undefined
+ * for any other provider, or a built-in variant this version does not make.
+ */
+export function recomputingProvider(providerId: string): LocalEmbeddingProvider | undefined {
+  const match = /^local:lexical-v2(?:-(t?)(b?))?:(\d+)$/.exec(providerId);
+  if (!match) return undefined;
+  const dimensions = Number(match[3]);
+  if (!Number.isInteger(dimensions) || dimensions < 16 || dimensions > 4096) return undefined;
+  const provider = new LocalEmbeddingProvider({
+    dimensions,
+    features: { trigrams: match[1] === 't', bigrams: match[2] === 'b' },
+  });
+  return provider.id === providerId ? provider : undefined;
 }

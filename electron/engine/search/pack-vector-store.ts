@@ -4,6 +4,7 @@ import type { PackVectorStore } from '../catalog/schema-pack.ts';
 import { compactVectorsFile } from './compact-vectors-file.ts';
 import { EmbeddingCache } from './embedding-cache.ts';
 import { VectorIndex } from './vector-index.ts';
+import { recomputingProvider } from './local-provider.ts';
 
 /** Vectors for schema packs, read from and written to `embeddings.db` (whose writers hold the source's index lock). */
 export function packVectorStore(home: string): PackVectorStore {
@@ -22,6 +23,18 @@ export function packVectorStore(home: string): PackVectorStore {
         }
         const keys = [...new Set(items.map((item) => item.key))];
         const stored = cache!.getVectors(keys);
+        // The built-in provider's vectors are not stored: recomputed from the texts kept with the items.
+        const recompute = recomputingProvider(providerId);
+        const unstored = recompute ? items.filter((item) => !stored.has(item.key)) : [];
+        const texts = cache!.itemTexts(
+          sourceId,
+          providerId,
+          unstored.map((item) => item.itemId),
+        );
+        for (const item of unstored) {
+          const text = texts.get(item.itemId);
+          if (text !== undefined && !stored.has(item.key)) stored.set(item.key, recompute!.embedOne(text));
+        }
         const vectors = keys.map((key) => {
           const vector = stored.get(key);
           if (!vector)

@@ -1,26 +1,14 @@
 import { LRUCache } from 'lru-cache';
-import { createRandom } from '../platform/random.ts';
+import { CompactProjection, compactWidth, DEFAULT_VECTOR_BUDGET_BYTES } from './compact-projection.ts';
 import { readCompactCopy, removeCompactCopy, writeCompactCopy } from './compact-vectors-file.ts';
-import type { EmbeddingCache, SourceItemRow } from './embedding-cache.ts';
+import { decodeVector, type EmbeddingCache, type SourceItemRow } from './embedding-cache.ts';
+import { recomputingProvider, type LocalEmbeddingProvider } from './local-provider.ts';
 
-export const DEFAULT_VECTOR_BUDGET_BYTES = 64 * 1024 * 1024;
-const COMPACT_DIMENSIONS = 128;
-/** Below this the compact pass no longer picks good candidates; a budget that small is exceeded rather than useless. */
-const MIN_COMPACT_DIMENSIONS = 16;
-/** The compact copy may take this share of the budget; the rest is for full vectors read back to re-score. */
-const COMPACT_SHARE = 0.75;
-
-/**
- * Dimensions of the compact copy: 128, fewer when items x 128 bytes would not fit the budget's compact share
- * (W10k has 510,000 items: 65 MB at 128, over the 64 MB default). A multiple of 8, never below 16.
- */
-export function compactWidth(items: number, dimensions: number, budgetBytes: number): number {
-  // share x budget >= items x (width + 4 for the scale) + dimensions x width x 4 (the projection matrix)
-  const fits = Math.floor((budgetBytes * COMPACT_SHARE - 4 * items) / (items + 4 * dimensions));
-  return Math.min(dimensions, COMPACT_DIMENSIONS, Math.max(MIN_COMPACT_DIMENSIONS, fits - (fits % 8)));
-}
+export { compactWidth, DEFAULT_VECTOR_BUDGET_BYTES };
 
 export interface VectorIndexParts {
+  readonly sourceId: string;
+  readonly providerId: string;
   readonly items: SourceItemRow[];
   readonly dimensions: number;
   readonly compact: Int8Array;
@@ -37,24 +25,12 @@ export interface VectorMemoryStats {
   readonly dimensions: number;
   readonly compactBytes: number;
   readonly fullCacheBytes: number;
+  /** What the full-vector LRU may hold: the budget left by the compact copy, and never less than one vector. */
+  readonly fullCacheLimitBytes: number;
   readonly budgetBytes: number;
   readonly hits: number;
   readonly misses: number;
   readonly evictions: number;
-}
-
-/** A seeded Gaussian random projection: preserves angles well enough to pick candidates for exact re-scoring. */
-function projectionMatrix(from: number, to: number): Float32Array {
-  const random = createRandom(0x5eed);
-  const matrix = new Float32Array(from * to);
-  for (let index = 0; index < matrix.length; index += 2) {
-    const u = Math.max(random(), 1e-12);
-    const v = random();
-    const radius = Math.sqrt(-2 * Math.log(u));
-    matrix[index] = radius * Math.cos(2 * Math.PI * v);
-    if (index + 1 < matrix.length) matrix[index + 1] = radius * Math.sin(2 * Math.PI * v);
-  }
-  return matrix;
 }
 
 /**
@@ -68,32 +44,40 @@ export class VectorIndex {
   readonly dimensions: number;
   readonly #compact: Int8Array;
   readonly #scales: Float32Array;
-  readonly #projection: Float32Array | null;
+  readonly #projection: CompactProjection;
   readonly #compactDimensions: number;
   readonly #full: LRUCache<string, Float32Array>;
   readonly #cache: EmbeddingCache;
   readonly #budget: number;
+  readonly #sourceId: string;
+  readonly #providerId: string;
+  /** The built-in provider, whose vectors are recomputed from the items' texts instead of read from disk. */
+  readonly #recompute: LocalEmbeddingProvider | undefined;
   #evictions = 0;
 
   private constructor(
     cache: EmbeddingCache,
+    source: { sourceId: string; providerId: string },
     items: SourceItemRow[],
     dimensions: number,
     budgetBytes: number,
     built?: { compact: Int8Array; scales: Float32Array },
   ) {
     this.#cache = cache;
+    this.#sourceId = source.sourceId;
+    this.#providerId = source.providerId;
+    this.#recompute = recomputingProvider(source.providerId);
     this.items = items;
     this.dimensions = dimensions;
     this.#compactDimensions =
       built && items.length > 0
         ? built.compact.length / items.length
         : compactWidth(items.length, dimensions, budgetBytes);
-    this.#projection =
-      dimensions > this.#compactDimensions ? projectionMatrix(dimensions, this.#compactDimensions) : null;
+    this.#projection = new CompactProjection(dimensions, this.#compactDimensions);
     this.#compact = built?.compact ?? new Int8Array(items.length * this.#compactDimensions);
     this.#scales = built?.scales ?? new Float32Array(items.length);
-    const compactBytes = this.#compact.byteLength + this.#scales.byteLength + (this.#projection?.byteLength ?? 0);
+    const compactBytes =
+      this.#compact.byteLength + this.#scales.byteLength + (this.#projection.matrix?.byteLength ?? 0);
     this.#budget = budgetBytes;
     this.#full = new LRUCache<string, Float32Array>({
       maxSize: Math.max(dimensions * 4, budgetBytes - compactBytes),
@@ -106,7 +90,14 @@ export class VectorIndex {
 
   /** The compact copy as plain data, to hand from a worker to the main thread (the typed arrays are transferable). */
   toParts(): VectorIndexParts {
-    return { items: [...this.items], dimensions: this.dimensions, compact: this.#compact, scales: this.#scales };
+    return {
+      sourceId: this.#sourceId,
+      providerId: this.#providerId,
+      items: [...this.items],
+      dimensions: this.dimensions,
+      compact: this.#compact,
+      scales: this.#scales,
+    };
   }
 
   /** An index from parts built elsewhere (a worker); full vectors are read from `cache` on this side. */
@@ -115,7 +106,7 @@ export class VectorIndex {
     parts: VectorIndexParts,
     budgetBytes = DEFAULT_VECTOR_BUDGET_BYTES,
   ): VectorIndex {
-    return new VectorIndex(cache, parts.items, parts.dimensions, budgetBytes, {
+    return new VectorIndex(cache, parts, parts.items, parts.dimensions, budgetBytes, {
       compact: parts.compact,
       scales: parts.scales,
     });
@@ -137,7 +128,7 @@ export class VectorIndex {
     const stored = compactFile ? readCompactCopy(compactFile, items) : undefined;
     // A copy made for another budget (a different width) is rebuilt in memory for this one.
     if (stored && stored.compact.length === items.length * compactWidth(items.length, stored.dimensions, budgetBytes))
-      return new VectorIndex(cache, items, stored.dimensions, budgetBytes, stored);
+      return new VectorIndex(cache, { sourceId, providerId }, items, stored.dimensions, budgetBytes, stored);
     return VectorIndex.#build(cache, items, sourceId, providerId, budgetBytes);
   }
 
@@ -174,9 +165,8 @@ export class VectorIndex {
     budgetBytes: number,
   ): VectorIndex | undefined {
     const first = cache.getVectors([items[0]!.key]).get(items[0]!.key);
-    if (!first) return undefined;
-    const index = new VectorIndex(cache, items, first.length, budgetBytes);
-    const position = new Map(items.map((item, at) => [item.key, at] as const));
+    if (!first) return VectorIndex.#recomputed(cache, items, sourceId, providerId, budgetBytes);
+    const index = new VectorIndex(cache, { sourceId, providerId }, items, first.length, budgetBytes);
     const keyed = new Map<string, number[]>();
     items.forEach((item, at) => {
       const list = keyed.get(item.key);
@@ -185,61 +175,55 @@ export class VectorIndex {
     });
     const rows = cache.db
       .prepare(
-        'SELECT v.key, v.vector FROM vectors v JOIN source_items s ON s.key = v.key WHERE s.source_id = ? AND s.provider = ?',
+        'SELECT v.key, v.dims, v.vector FROM vectors v JOIN source_items s ON s.key = v.key WHERE s.source_id = ? AND s.provider = ?',
       )
-      .iterate(sourceId, providerId) as IterableIterator<{ key: string; vector: Buffer }>;
+      .iterate(sourceId, providerId) as IterableIterator<{ key: string; dims: number; vector: Buffer }>;
     const scratch = new Float32Array(first.length);
+    const projection = index.#projection;
     for (const row of rows) {
-      if (!position.has(row.key)) continue;
-      new Uint8Array(scratch.buffer).set(row.vector.subarray(0, scratch.byteLength));
-      for (const at of keyed.get(row.key) ?? []) index.#storeCompact(at, scratch);
+      const positions = keyed.get(row.key);
+      if (!positions) continue;
+      keyed.delete(row.key); // the join gives a shared vector once per item: project it once
+      const projected =
+        row.vector.byteLength < row.dims * 4
+          ? projection.projectStoredSparse(row.vector)
+          : projection.project(decodeVector(row.vector, row.dims, scratch));
+      for (const at of positions)
+        index.#scales[at] = projection.quantize(projected, index.#compact, at * index.#compactDimensions);
     }
     return index;
   }
 
-  #project(vector: Float32Array, out = new Float32Array(this.#compactDimensions)): Float32Array {
-    const projection = this.#projection;
-    if (!projection) return vector;
-    // Hot loop (every vector on load): locals, not private fields, and four accumulators.
-    const rows = this.#compactDimensions;
-    const from = this.dimensions;
-    for (let row = 0; row < rows; row += 1) {
-      const offset = row * from;
-      let sum0 = 0;
-      let sum1 = 0;
-      let sum2 = 0;
-      let sum3 = 0;
-      let column = 0;
-      for (; column + 3 < from; column += 4) {
-        sum0 += projection[offset + column]! * vector[column]!;
-        sum1 += projection[offset + column + 1]! * vector[column + 1]!;
-        sum2 += projection[offset + column + 2]! * vector[column + 2]!;
-        sum3 += projection[offset + column + 3]! * vector[column + 3]!;
-      }
-      for (; column < from; column += 1) sum0 += projection[offset + column]! * vector[column]!;
-      out[row] = sum0 + sum1 + sum2 + sum3;
+  /**
+   * The built-in provider's index, whose vectors are not stored: each item's vector recomputed from its stored text
+   * (~30 s for 510,000 items, on one core). Only when the compact copy written at index time is missing or damaged.
+   */
+  static #recomputed(
+    cache: EmbeddingCache,
+    items: SourceItemRow[],
+    sourceId: string,
+    providerId: string,
+    budgetBytes: number,
+  ): VectorIndex | undefined {
+    const provider = recomputingProvider(providerId);
+    if (!provider) return undefined;
+    const index = new VectorIndex(cache, { sourceId, providerId }, items, provider.dimensions, budgetBytes);
+    const projection = index.#projection;
+    let at = 0;
+    for (const row of cache.iterateTexts(sourceId, providerId)) {
+      if (row.text === null || items[at]?.key !== row.key) return undefined; // not this index's items, or no text
+      const projected = projection.project(provider.embedOne(row.text));
+      index.#scales[at] = projection.quantize(projected, index.#compact, at * index.#compactDimensions);
+      at += 1;
     }
-    return out;
-  }
-
-  readonly #projected = new Float32Array(COMPACT_DIMENSIONS);
-
-  #storeCompact(at: number, vector: Float32Array): void {
-    const projected = this.#project(vector, this.#projected);
-    let max = 0;
-    for (const value of projected) max = Math.max(max, Math.abs(value));
-    const scale = max > 0 ? max / 127 : 1;
-    this.#scales[at] = scale;
-    const offset = at * this.#compactDimensions;
-    for (let dimension = 0; dimension < this.#compactDimensions; dimension += 1)
-      this.#compact[offset + dimension] = Math.round(projected[dimension]! / scale);
+    return at === items.length ? index : undefined;
   }
 
   /** The k nearest items to `query` (an L2-normalised vector of the same provider). */
   search(query: Float32Array, k: number, filter?: (item: SourceItemRow) => boolean): VectorHit[] {
     if (query.length !== this.dimensions)
       throw new TypeError(`query has ${query.length} dimensions, the index ${this.dimensions}`);
-    const projected = this.#project(query);
+    const projected = this.#projection.project(query);
     const width = this.#compactDimensions;
     const candidatesWanted = Math.max(k * 5, 50);
     // Keep the best candidates in a small sorted array (candidatesWanted is small next to the item count).
@@ -275,8 +259,7 @@ export class VectorIndex {
         bestItems.pop();
       }
     }
-    const keys = bestItems.map((at) => this.items[at]!.key);
-    const vectors = this.#fullVectors(keys);
+    const vectors = this.#fullVectors(bestItems.map((at) => this.items[at]!));
     const hits = bestItems.map((at) => {
       const item = this.items[at]!;
       const vector = vectors.get(item.key);
@@ -289,22 +272,36 @@ export class VectorIndex {
     return hits.sort((a, b) => b.score - a.score).slice(0, k);
   }
 
-  #fullVectors(keys: readonly string[]): Map<string, Float32Array> {
+  /** Full vectors of these items, by key: from the LRU, else recomputed (built-in provider) or read from disk. */
+  #fullVectors(items: readonly SourceItemRow[]): Map<string, Float32Array> {
     const found = new Map<string, Float32Array>();
-    const missing: string[] = [];
-    for (const key of keys) {
-      const cached = this.#full.get(key);
-      if (cached) found.set(key, cached);
-      else missing.push(key);
+    const missing: SourceItemRow[] = [];
+    for (const item of items) {
+      const cached = this.#full.get(item.key);
+      if (cached) found.set(item.key, cached);
+      else if (!found.has(item.key)) missing.push(item);
     }
-    if (missing.length > 0) {
-      for (const [key, vector] of this.#cache.getVectors(missing)) {
-        this.#full.set(key, vector);
-        found.set(key, vector);
+    const keep = (key: string, vector: Float32Array) => {
+      this.#full.set(key, vector);
+      found.set(key, vector);
+    };
+    let unread = missing;
+    if (this.#recompute && missing.length > 0) {
+      const texts = this.#cache.itemTexts(
+        this.#sourceId,
+        this.#providerId,
+        missing.map((item) => item.itemId),
+      );
+      for (const item of missing) {
+        const text = texts.get(item.itemId);
+        if (text !== undefined) keep(item.key, this.#recompute.embedOne(text));
       }
+      unread = missing.filter((item) => !found.has(item.key)); // an index from before texts were kept
     }
+    if (unread.length > 0)
+      for (const [key, vector] of this.#cache.getVectors(unread.map((item) => item.key))) keep(key, vector);
     this.#misses += missing.length;
-    this.#hits += keys.length - missing.length;
+    this.#hits += items.length - missing.length;
     return found;
   }
 
@@ -315,8 +312,9 @@ export class VectorIndex {
     return {
       items: this.items.length,
       dimensions: this.dimensions,
-      compactBytes: this.#compact.byteLength + this.#scales.byteLength + (this.#projection?.byteLength ?? 0),
+      compactBytes: this.#compact.byteLength + this.#scales.byteLength + (this.#projection.matrix?.byteLength ?? 0),
       fullCacheBytes: this.#full.calculatedSize,
+      fullCacheLimitBytes: this.#full.maxSize,
       budgetBytes: this.#budget,
       hits: this.#hits,
       misses: this.#misses,
