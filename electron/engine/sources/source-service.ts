@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { LRUCache } from 'lru-cache';
 import { AppError } from '../../../shared/errors.ts';
 import type { SnapshotInfo, SourceView } from '../../../shared/ipc-contract.ts';
@@ -13,6 +14,8 @@ import type { SourceRefresher } from './source-refresher.ts';
 
 /** Below this many columns (in the last snapshot) a refresh runs in place, on the pooled connection. */
 const IN_PLACE_COLUMNS = 2000;
+/** A SQLite file below this size holds a small schema (W200, 10,000 columns with rows, is 2.5 MB). */
+const IN_PLACE_SQLITE_BYTES = 8 * 1024 * 1024;
 
 export interface SourceServiceOptions {
   readonly catalog: CatalogStore;
@@ -162,9 +165,10 @@ export class SourceService {
   ): Promise<{ record: SnapshotRecord; diff: SnapshotDiff; counts: { queries: number; ms: number } }> {
     try {
       const refresher = this.#options.refresher;
+      const spec = this.spec(id);
       const saved =
-        refresher && !this.#wasSmall(id)
-          ? await refresher.refresh(id, this.spec(id), this.#options.pool, signal)
+        refresher && !this.#looksSmall(id, spec)
+          ? await refresher.refresh(id, spec, this.#options.pool, signal)
           : await this.#introspectAndSave(id, signal);
       this.#offline.delete(id);
       this.#options.events.emit('schema/changed', { sourceId: id });
@@ -178,10 +182,20 @@ export class SourceService {
     }
   }
 
-  /** The last snapshot had fewer columns than make a worker round trip worth it (none known: not small). */
-  #wasSmall(id: string): boolean {
+  /**
+   * Small enough to refresh in place: the last snapshot had fewer columns than make a worker round trip worth it;
+   * with none yet, a SQLite file under a few megabytes (or missing: the error is the same either way). A server's
+   * first refresh goes to the worker (its size is unknown).
+   */
+  #looksSmall(id: string, spec: ConnectionSpec): boolean {
     const latest = this.#options.catalog.latestSnapshot(id);
-    return latest !== undefined && latest.columnCount < IN_PLACE_COLUMNS;
+    if (latest) return latest.columnCount < IN_PLACE_COLUMNS;
+    if (spec.engine !== 'sqlite') return false;
+    try {
+      return statSync(spec.file!).size < IN_PLACE_SQLITE_BYTES;
+    } catch {
+      return true;
+    }
   }
 
   async #introspectAndSave(
