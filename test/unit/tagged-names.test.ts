@@ -234,6 +234,50 @@ describe('tagged names: a shared tag before the names of a table or a schema', (
   });
 });
 
+describe('tagged names from strangers', () => {
+  it('reads tags of names such as __proto__, constructor, toString, select, "a.b" and größe unharmed', () => {
+    const tables = [
+      table(
+        'main',
+        'toString',
+        [
+          ['__proto__id', 'integer'],
+          ['__proto__name', 'text'],
+          ['__proto__a.b', 'text'],
+          ['__proto__größe', 'numeric'],
+        ],
+        ['__proto__id'],
+      ),
+      table(
+        'main',
+        'select',
+        [
+          ['constructorid', 'integer'],
+          ['constructorprotoid', 'integer'],
+          ['constructorgröße', 'numeric'],
+          ['constructora.b', 'date'],
+        ],
+        ['constructorid'],
+      ),
+    ];
+    expect(columnPrefixOf(tables[0]!.columns.map((column) => column.name))).toBe('__proto__');
+    const graph = new JoinGraph(tables);
+    expect(
+      graph.around(tableId('main', 'select')).map((edge) => `${edge.fromColumns[0]} -> ${edge.toColumns[0]}`),
+    ).toEqual(['constructorprotoid -> __proto__id']);
+    const lexical = new LexicalIndex(tables);
+    expect(lexical.idOf('größe')).toBeDefined();
+    const question = 'größe of each proto by constructor in 2024';
+    const ranked = rankTables({ tables, lexical, graph, question, vectorHits: [] });
+    const packed = packContext({ engine: 'sqlite', question, ranked, graph, budget: 300 });
+    expect(packed.tables.sort()).toEqual(['select', 'toString']);
+    expect(packed.columns).toEqual(expect.arrayContaining(['select.constructorprotoid', 'toString.__proto__id']));
+    expect(packed.text).toContain('"__proto__a.b"');
+    expect(tokensOf(packed.text, packed.encoding)).toBe(packed.tokens);
+    expect(Object.prototype).not.toHaveProperty('id');
+  });
+});
+
 describe('questions about time', () => {
   it('tells a question about a period from one without', () => {
     for (const question of [

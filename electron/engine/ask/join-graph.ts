@@ -1,6 +1,7 @@
 import type { TableInfo } from '../../../shared/schema-types.ts';
 import { tableId } from '../../../shared/schema-types.ts';
-import { columnPrefixOf, prefixStem, withoutPrefix } from '../search/column-prefix.ts';
+import { columnTagOf, prefixStem, withoutPrefix } from '../search/column-prefix.ts';
+import { singularForms } from '../search/identifier-words.ts';
 
 /** One way to join two tables: `from.fromColumns = to.toColumns`. Ends are table ids ({@link tableId}). */
 export interface JoinEdge {
@@ -17,13 +18,6 @@ export interface JoinEdge {
 const MAX_PATH_HOPS = 4;
 /** A column name shared by more tables than this (`created_by_id` everywhere) says nothing about how they join. */
 const MAX_SHARED_NAME_TABLES = 12;
-
-function singular(word: string): string[] {
-  if (word.endsWith('ies') && word.length > 4) return [`${word.slice(0, -3)}y`];
-  if (word.endsWith('ses') || word.endsWith('xes')) return [word.slice(0, -2), word.slice(0, -1)];
-  if (word.endsWith('s') && !word.endsWith('ss')) return [word.slice(0, -1)];
-  return [];
-}
 
 function plurals(word: string): string[] {
   if (word.endsWith('y') && !/[aeiou]y$/.test(word)) return [`${word.slice(0, -1)}ies`, `${word}s`];
@@ -86,7 +80,7 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
  *   allowed when unambiguous) whose one-column primary key is `id` or carries the column's own name;
  * - an identifier-like column shared by a few tables of a schema (`aid` in `author`, `writes`, `domain_author`) ->
  *   the one table that owns it: where it is the one-column primary key or, with no keys declared, its first column;
- * - where tables tag their columns ({@link columnPrefixOf}): `sbtxcustid` in `sbtransaction` (tag `sbtx`) ->
+ * - where tables tag their columns ({@link columnTagOf}): `sbtxcustid` in `sbtransaction` (tag `sbtx`) ->
  *   the one table of the schema whose tag ends with `cust` and whose primary key is its tag plus `id` (`sbcustid`).
  */
 export class JoinGraph {
@@ -134,10 +128,8 @@ export class JoinGraph {
   #inferFromTags(tables: readonly TableInfo[], linked: Set<string>): void {
     // Owners: tables whose one-column primary key is their tag plus `id` (`sbcustid` in a table tagged `sbcust`).
     const owners = new Map<string, { table: TableInfo; stem: string; key: string }[]>();
-    const tags = new Map<TableInfo, string>();
     for (const table of tables) {
-      const tag = columnPrefixOf(table.columns.map((column) => column.name));
-      tags.set(table, tag);
+      const tag = columnTagOf(table);
       const key = table.primaryKey.length === 1 ? table.primaryKey[0]! : undefined;
       if (!tag || key === undefined || withoutPrefix(key, tag).replace(/^[_\s]+/, '') !== 'id') continue;
       push(owners, table.schema, { table, stem: prefixStem(tag), key });
@@ -147,10 +139,11 @@ export class JoinGraph {
       const candidates = owners.get(table.schema);
       if (!candidates) continue;
       const from = tableId(table.schema, table.name);
+      const tag = columnTagOf(table);
       for (const column of table.columns) {
         if (linked.has(`${from}\u0000${column.name}`)) continue;
         const stem = /^([\p{L}\p{N}_\s]*?[\p{L}\p{N}])[_\s]?id$/u
-          .exec(withoutPrefix(column.name, tags.get(table)!))?.[1]
+          .exec(withoutPrefix(column.name, tag))?.[1]
           ?.replace(/[_\s]+/g, '');
         if (!stem || stem.length < 2) continue;
         const matches = candidates.filter((owner) => owner.table !== table && owner.stem.endsWith(stem));
@@ -182,7 +175,7 @@ export class JoinGraph {
       if (table.primaryKey.length === 1 && table.primaryKey[0] === column.name && !/_id$/i.test(column.name)) continue;
       const stem = referencedStem(column.name);
       if (!stem) continue;
-      const names = [stem, ...plurals(stem), ...singular(stem)];
+      const names = [stem, ...plurals(stem), ...singularForms(stem)];
       let candidates = names.flatMap((candidate) => byName.get(candidate) ?? []);
       if (candidates.length === 0) {
         const prefixed = names.flatMap((candidate) => bySuffix.get(candidate) ?? []);

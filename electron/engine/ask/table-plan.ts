@@ -2,7 +2,7 @@ import type { Engine, TableInfo } from '../../../shared/schema-types.ts';
 import { tableId } from '../../../shared/schema-types.ts';
 import { quoteIdentifierIfNeeded, schemaIsImplicit } from '../../../shared/sql-identifiers.ts';
 import type { JoinEdge, JoinGraph } from './join-graph.ts';
-import { columnPrefixOf, withoutPrefix } from '../search/column-prefix.ts';
+import { columnTagOf, withoutPrefix } from '../search/column-prefix.ts';
 import type { RankedTable } from './retriever.ts';
 
 /** A column the packer may add after the core, with its cost and how likely a query about this table needs it. */
@@ -132,7 +132,7 @@ export function planTable(input: {
     .filter((index) => scores[index]! > 0)
     .sort((a, b) => scores[b]! - scores[a]!);
   // Behind a tag (`sbtx` in `sbtxcustid`) a key name shows again: `custid`.
-  const tag = columnPrefixOf(table.columns.map((column) => column.name));
+  const tag = columnTagOf(table);
   const keys = table.columns
     .map((_column, index) => index)
     .filter((index) => {

@@ -5,6 +5,8 @@
  * a customer key), which is what key detection and join inference need to see.
  */
 
+import type { TableInfo } from '../../../shared/schema-types.ts';
+
 /** Share of a table's columns that must carry the tag, and the fewest columns a tag is looked for in. */
 const PREFIX_SHARE = 0.8;
 const MIN_PREFIX_COLUMNS = 4;
@@ -29,6 +31,17 @@ export function columnPrefixOf(columnNames: readonly string[]): string {
   const separator = best.search(/[_\s.-][^_\s.-]*$/);
   if (separator >= 0 && separator + 1 < best.length) best = best.slice(0, separator + 1);
   return best.replace(/[_\s.-]/g, '').length >= MIN_PREFIX_LETTERS ? best : '';
+}
+
+/**
+ * The tag of a table's column names ({@link columnPrefixOf}), computed once per table object: the lexical index, the
+ * join graph and every question's table plans ask for it. Weakly held, so it lives exactly as long as its snapshot.
+ */
+const columnTags = new WeakMap<TableInfo, string>();
+export function columnTagOf(table: TableInfo): string {
+  let tag = columnTags.get(table);
+  if (tag === undefined) columnTags.set(table, (tag = columnPrefixOf(table.columns.map((column) => column.name))));
+  return tag;
 }
 
 /** The name without the tag (lower case), when it has it and something is left; else the name, lower case. */

@@ -278,6 +278,14 @@ export function expandAbbreviation(word: string): string | undefined {
   return ABBREVIATIONS.get(word);
 }
 
+/** The singulars an English plural may have: `companies` -> `company`; `statuses` -> `status`, `statuse`; `orders` -> `order`. */
+export function singularForms(word: string): string[] {
+  if (word.endsWith('ies') && word.length > 4) return [`${word.slice(0, -3)}y`];
+  if (word.endsWith('ses') || word.endsWith('xes')) return [word.slice(0, -2), word.slice(0, -1)];
+  if (word.endsWith('s') && !word.endsWith('ss')) return [word.slice(0, -1)];
+  return [];
+}
+
 /** Splits an identifier into lower-case words: snake_case, kebab, spaces, camelCase, digits. */
 export function splitIdentifier(identifier: string): string[] {
   return identifier

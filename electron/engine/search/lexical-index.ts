@@ -1,6 +1,6 @@
 import type { TableInfo } from '../../../shared/schema-types.ts';
-import { abbreviationsOf, lexicalTerms, stemWord, type LexicalTerm } from './identifier-words.ts';
-import { columnPrefixOf, withoutPrefix } from './column-prefix.ts';
+import { abbreviationsOf, lexicalTerms, singularForms, stemWord, type LexicalTerm } from './identifier-words.ts';
+import { columnPrefixOf, columnTagOf, withoutPrefix } from './column-prefix.ts';
 
 /** A table (column -1) or one of its columns, by position in the snapshot's table list. */
 export interface LexicalHit {
@@ -94,7 +94,7 @@ export function buildLexicalParts(tables: readonly TableInfo[]): LexicalIndexPar
   const tableTags = tableTagsBySchema(tables);
   tables.forEach((table, tableIndex) => {
     add(tableIndex, -1, table.name, tableTags.get(table.schema)!, table.comment);
-    const tag = columnPrefixOf(table.columns.map((column) => column.name));
+    const tag = columnTagOf(table);
     table.columns.forEach((column, columnIndex) => add(tableIndex, columnIndex, column.name, tag, column.comment));
   });
   const offsets = new Int32Array(vocabulary.length + 1);
@@ -275,7 +275,7 @@ export class LexicalIndex {
       const whole = new Set<number>(exact === undefined ? [] : [exact]);
       // Porter stems a plural and its singular apart now and then (`statuses` -> `status`, `status` -> `statu`):
       // the singular's stem is the same word.
-      for (const singular of singularsOf(term.surface)) {
+      for (const singular of term.surface.length < 4 ? [] : singularForms(term.surface)) {
         const id = this.#ids.get(stemWord(singular));
         if (id !== undefined) whole.add(id);
       }
@@ -300,12 +300,6 @@ export class LexicalIndex {
     for (const [id, factor] of expanded) matches.push({ ids: [id], factor, idf: idf([id]) });
     return matches;
   }
-}
-
-/** `statuses` -> `status`, `statuse`; `boxes` -> `box`, `boxe`; `orders` -> `order`. */
-function singularsOf(word: string): string[] {
-  if (word.length < 4 || !word.endsWith('s') || word.endsWith('ss')) return [];
-  return word.endsWith('es') ? [word.slice(0, -2), word.slice(0, -1)] : [word.slice(0, -1)];
 }
 
 /** What to look for inside glued names: the word as written (a simple plural dropped), its stem, its abbreviations. */

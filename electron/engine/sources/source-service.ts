@@ -10,7 +10,7 @@ import { displayUrl, parseConnectionUrl, withPassword, type ConnectionSpec } fro
 import type { PoolSettings, PoolStats, SourceConnection } from './dialect.ts';
 import { connectSource } from './dialects.ts';
 import type { SecretStore } from './secret-store.ts';
-import type { SourceRefresher } from './source-refresher.ts';
+import type { RefreshResult, SourceRefresher } from './source-refresher.ts';
 
 /** Below this many columns (in the last snapshot) a refresh runs in place, on the pooled connection. */
 const IN_PLACE_COLUMNS = 2000;
@@ -198,10 +198,7 @@ export class SourceService {
     }
   }
 
-  async #introspectAndSave(
-    id: string,
-    signal?: AbortSignal,
-  ): Promise<{ snapshot: SnapshotRecord; diff: SnapshotDiff; stats: { queries: number; ms: number } }> {
+  async #introspectAndSave(id: string, signal?: AbortSignal): Promise<RefreshResult> {
     const connection = await this.connection(id);
     const { snapshot, stats } = await connection.introspect(signal);
     const saved = this.#options.writer
