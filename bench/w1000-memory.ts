@@ -3,6 +3,7 @@
  * product alone: index W1000 at 1,536 dimensions through the fake server with the 64 MB vector budget, watch the
  * event loop meanwhile, then search. Prints one JSON line.
  */
+import { WORKLOAD_SEARCH_PHRASES } from './questions/search-phrases.ts';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createEngine } from '../electron/engine/app/engine.ts';
 import type { ProviderSettings } from '../electron/engine/search/embedding-provider.ts';
@@ -31,16 +32,7 @@ const { job } = await engine.indexes.start(sourceId, settings);
 const summary = await job.done;
 const indexMs = performance.now() - started;
 lag.disable();
-const questions = [
-  'customer account balance',
-  'order header total amount',
-  'shipment tracking date',
-  'employee department',
-  'invoice payment status',
-  'warehouse item quantity',
-  'support ticket priority',
-  'campaign lead email',
-];
+const questions = WORKLOAD_SEARCH_PHRASES;
 const total: number[] = [];
 const embed: number[] = [];
 const search: number[] = [];

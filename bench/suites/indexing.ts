@@ -1,3 +1,4 @@
+import { WORKLOAD_SEARCH_PHRASES } from '../questions/search-phrases.ts';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -193,16 +194,7 @@ export async function indexingSuite(options: { quick: boolean; log: (line: strin
     const w200Total: number[] = [];
     const w200Index: number[] = [];
     for (let round = 0; round < 6; round += 1) {
-      for (const question of [
-        'customer account balance',
-        'order header total amount',
-        'shipment tracking date',
-        'employee department',
-        'invoice payment status',
-        'warehouse item quantity',
-        'support ticket priority',
-        'campaign lead email',
-      ]) {
+      for (const question of WORKLOAD_SEARCH_PHRASES) {
         const answer = await timed(() => tierEngine.indexes.search(tierSourceId, `${question} ${round}`, 20));
         w200Total.push(answer.ms);
         w200Index.push(answer.value.timings.searchMs);
