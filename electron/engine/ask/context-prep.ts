@@ -1,6 +1,6 @@
 import type { VectorIndexParts } from '../search/vector-index.ts';
-import { WorkerRpc } from '../platform/worker-rpc.ts';
-import type { PreparedParts } from './prepared-store.ts';
+import { RARE_WORK_IDLE_END_MS, WorkerRpc } from '../platform/worker-rpc.ts';
+import type { PreparedParts } from '../search/prepared-store.ts';
 
 export interface PrepareRequest {
   readonly kind: 'prepare';
@@ -24,7 +24,9 @@ export interface VectorsRequest {
  */
 export class ContextPrepWorker {
   readonly #file: string;
-  readonly #rpc = new WorkerRpc('context-prep-worker', new URL('.', import.meta.url).href, 'The context worker');
+  readonly #rpc = new WorkerRpc('context-prep-worker', new URL('.', import.meta.url).href, 'The context worker', {
+    endWhenIdleMs: RARE_WORK_IDLE_END_MS,
+  });
 
   constructor(catalogFile: string) {
     this.#file = catalogFile;

@@ -1,5 +1,5 @@
 import type { SchemaSnapshot } from '../../../shared/schema-types.ts';
-import { WorkerRpc } from '../platform/worker-rpc.ts';
+import { RARE_WORK_IDLE_END_MS, WorkerRpc } from '../platform/worker-rpc.ts';
 import type { CatalogStore, SnapshotDiff, SnapshotRecord } from './catalog-store.ts';
 
 export interface CatalogWriteRequest {
@@ -20,7 +20,9 @@ const INLINE_COLUMNS = 2000;
 export class CatalogWriter {
   readonly #catalog: CatalogStore;
   readonly #file: string;
-  readonly #rpc = new WorkerRpc('catalog-writer-worker', new URL('.', import.meta.url).href, 'The catalog writer');
+  readonly #rpc = new WorkerRpc('catalog-writer-worker', new URL('.', import.meta.url).href, 'The catalog writer', {
+    endWhenIdleMs: RARE_WORK_IDLE_END_MS,
+  });
 
   constructor(catalog: CatalogStore, file: string) {
     this.#catalog = catalog;

@@ -9,9 +9,18 @@ export type RpcResponse<T> =
   | { readonly id: number; readonly ok: false; readonly error: SerializedError };
 
 /**
+ * How long a worker doing rare, large work (a refresh, a catalog save, a preparation) waits idle before it ends:
+ * long enough for a burst of calls to share it, short enough that its heap is not held beside the next large job.
+ */
+export const RARE_WORK_IDLE_END_MS = 2000;
+
+/**
  * Request/response calls to one worker thread, matched by id. The worker starts on first use and never keeps the
  * process alive while idle (it is ref'd only while a call is in hand). A crashed worker fails the calls it had with a
  * clear error and is replaced on the next call. Used by the catalog writer, the refresh worker and the context worker.
+ * A worker given `endWhenIdleMs` ends once it has had nothing to do for that long and starts again on the next call:
+ * a worker that read a whole W10k schema keeps hundreds of MB of heap (garbage an idle isolate never collects)
+ * otherwise, for work that comes back rarely.
  */
 export class WorkerRpc {
   readonly #name: string;
@@ -19,13 +28,25 @@ export class WorkerRpc {
   readonly #what: string;
   #worker: Worker | undefined;
   #nextId = 1;
-  readonly #pending = new Map<number, { resolve: (value: never) => void; reject: (error: Error) => void }>();
+  /** Calls in hand, each with the worker it went to (a worker that ended idle may exit while a new one works). */
+  readonly #pending = new Map<
+    number,
+    { worker: Worker; resolve: (value: never) => void; reject: (error: Error) => void }
+  >();
+  readonly #endWhenIdleMs: number | undefined;
+  #idleTimer: NodeJS.Timeout | undefined;
 
   /** @param what how errors name the worker ("The catalog writer"). */
-  constructor(name: string, sourceDirUrl: string, what: string) {
+  constructor(name: string, sourceDirUrl: string, what: string, options: { endWhenIdleMs?: number } = {}) {
     this.#name = name;
     this.#sourceDirUrl = sourceDirUrl;
     this.#what = what;
+    this.#endWhenIdleMs = options.endWhenIdleMs;
+  }
+
+  /** Whether a worker thread is running now (started and not ended). */
+  get running(): boolean {
+    return this.#worker !== undefined;
   }
 
   /**
@@ -35,12 +56,13 @@ export class WorkerRpc {
   call<T>(request: Record<string, unknown>, transfer: ArrayBuffer[] = [], signal?: AbortSignal): Promise<T> {
     if (signal?.aborted) return Promise.reject(new AppError('cancelled', `${this.#what} was cancelled.`));
     const worker = this.#start();
+    clearTimeout(this.#idleTimer);
     const id = this.#nextId++;
     worker.ref(); // a call in hand keeps the process alive (the CLI may have nothing else to wait for)
     return new Promise<T>((resolve, reject) => {
       const onAbort = () => {
         if (!this.#pending.delete(id)) return;
-        if (this.#pending.size === 0) worker.unref();
+        if (this.#pending.size === 0) this.#idle(worker);
         worker.postMessage({ cancel: id });
         reject(new AppError('cancelled', `${this.#what} was cancelled.`));
       };
@@ -50,7 +72,7 @@ export class WorkerRpc {
           signal?.removeEventListener('abort', onAbort);
           finish(value);
         };
-      this.#pending.set(id, { resolve: settle(resolve as (value: never) => void), reject: settle(reject) });
+      this.#pending.set(id, { worker, resolve: settle(resolve as (value: never) => void), reject: settle(reject) });
       signal?.addEventListener('abort', onAbort, { once: true });
       worker.postMessage({ ...request, id }, transfer);
     });
@@ -64,13 +86,14 @@ export class WorkerRpc {
       const pending = this.#pending.get(response.id);
       if (!pending) return;
       this.#pending.delete(response.id);
-      if (this.#pending.size === 0) worker.unref();
+      if (this.#pending.size === 0) this.#idle(worker);
       if (response.ok) pending.resolve(response.value as never);
       else pending.reject(new AppError(response.error.kind, response.error.message, response.error.detail));
     });
     const fail = (message: string) => {
       if (this.#worker === worker) this.#worker = undefined;
       for (const [id, pending] of this.#pending) {
+        if (pending.worker !== worker) continue;
         this.#pending.delete(id);
         pending.reject(new AppError('internal', message));
       }
@@ -81,7 +104,21 @@ export class WorkerRpc {
     return worker;
   }
 
+  /** Nothing in hand: the worker no longer keeps the process alive, and ends after a while when so configured. */
+  #idle(worker: Worker): void {
+    worker.unref();
+    if (this.#endWhenIdleMs === undefined) return;
+    clearTimeout(this.#idleTimer);
+    this.#idleTimer = setTimeout(() => {
+      if (this.#worker !== worker || this.#pending.size > 0) return;
+      this.#worker = undefined;
+      void worker.terminate();
+    }, this.#endWhenIdleMs);
+    this.#idleTimer.unref();
+  }
+
   async close(): Promise<void> {
+    clearTimeout(this.#idleTimer);
     const worker = this.#worker;
     this.#worker = undefined;
     await worker?.terminate();

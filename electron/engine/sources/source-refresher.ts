@@ -45,7 +45,10 @@ export async function refreshWithOwnConnection(
  */
 export class SourceRefresher {
   readonly #catalogFile: string;
-  readonly #rpc = new WorkerRpc('refresh-worker', new URL('.', import.meta.url).href, 'The schema refresh');
+  readonly #rpc = new WorkerRpc('refresh-worker', new URL('.', import.meta.url).href, 'The schema refresh', {
+    // Ended as soon as a refresh is done: its heap held a whole W10k schema (~0.5 GB), and refreshes are rare.
+    endWhenIdleMs: 0,
+  });
 
   constructor(catalogFile: string) {
     this.#catalogFile = catalogFile;
