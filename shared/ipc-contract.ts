@@ -255,6 +255,8 @@ export const metricsSnapshot = z.object({
       compactBytes: z.number(),
       fullCacheBytes: z.number(),
       budgetBytes: z.number(),
+      /** The index's item ids, packed (not vectors, so outside the budget; shown beside it). */
+      itemBytes: z.number(),
     }),
   ),
   pools: z.array(

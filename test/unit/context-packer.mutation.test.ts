@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ColumnInfo, TableInfo } from '../../shared/schema-types.ts';
 import { agentPreambleFor, instructionsFor, packContext } from '../../electron/engine/ask/context-packer.ts';
-import { JoinGraph, type JoinEdge } from '../../electron/engine/ask/join-graph.ts';
+import { JoinGraph, type JoinEdge } from '../../electron/engine/search/join-graph.ts';
 import type { RankedTable } from '../../electron/engine/ask/retriever.ts';
 import type { TeamNotes } from '../../electron/engine/ask/table-plan.ts';
 import { KNOWLEDGE_SHARE, termLine } from '../../electron/engine/ask/knowledge-block.ts';

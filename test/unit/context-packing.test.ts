@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TableInfo } from '../../shared/schema-types.ts';
 import { packContext } from '../../electron/engine/ask/context-packer.ts';
-import { JoinGraph, referencedStem } from '../../electron/engine/ask/join-graph.ts';
+import { JoinGraph, referencedStem } from '../../electron/engine/search/join-graph.ts';
 import { LexicalIndex } from '../../electron/engine/search/lexical-index.ts';
 import { rankTables } from '../../electron/engine/ask/retriever.ts';
 import { countTokens } from '../../electron/engine/platform/token-counter.ts';

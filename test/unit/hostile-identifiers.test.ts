@@ -12,7 +12,7 @@ import type { TableInfo } from '../../shared/schema-types.ts';
 import { buildDocuments } from '../../electron/engine/search/embedding-documents.ts';
 import { openTableSql, tableReference } from '../../shared/sql-identifiers.ts';
 import { packContext } from '../../electron/engine/ask/context-packer.ts';
-import { JoinGraph } from '../../electron/engine/ask/join-graph.ts';
+import { JoinGraph } from '../../electron/engine/search/join-graph.ts';
 import { rankTables } from '../../electron/engine/ask/retriever.ts';
 
 /** Every own property name of Object.prototype, plus the ones that matter most: the words a plain-object lookup finds. */

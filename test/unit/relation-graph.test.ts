@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { contract } from '../../shared/ipc-contract.ts';
 import type { TableInfo } from '../../shared/schema-types.ts';
-import { JoinGraph } from '../../electron/engine/ask/join-graph.ts';
+import { JoinGraph } from '../../electron/engine/search/join-graph.ts';
 import { relationGraph } from '../../electron/engine/ask/relation-graph.ts';
 
 function table(name: string, columns: string[], foreignKeys: { column: string; to: string }[] = []): TableInfo {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TableInfo } from '../../shared/schema-types.ts';
 import { columnPrefixOf, withoutPrefix } from '../../electron/engine/search/column-prefix.ts';
-import { JoinGraph } from '../../electron/engine/ask/join-graph.ts';
+import { JoinGraph } from '../../electron/engine/search/join-graph.ts';
 import { tableId } from '../../shared/schema-types.ts';
 import { LexicalIndex } from '../../electron/engine/search/lexical-index.ts';
 import { rankTables } from '../../electron/engine/ask/retriever.ts';

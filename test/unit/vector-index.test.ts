@@ -6,6 +6,7 @@ import { EmbeddingCache } from '../../electron/engine/search/embedding-cache.ts'
 import { l2normalize } from '../../electron/engine/search/embedding-provider.ts';
 import { compactWidth, VectorIndex } from '../../electron/engine/search/vector-index.ts';
 import { compactVectorsFile, readCompactCopy } from '../../electron/engine/search/compact-vectors-file.ts';
+import { itemsStamp } from '../../electron/engine/search/item-list.ts';
 import { tempHome } from '../helpers/temp-home.ts';
 
 const home = tempHome();
@@ -95,7 +96,7 @@ describe('VectorIndex', () => {
       VectorIndex.writeCompactCopy(cache, 's', 'fake:model:1536', file); // unchanged items: not rewritten
       expect(statSync(file).mtimeMs).toBe(written);
       const items = cache.sourceItems('s', 'fake:model:1536');
-      const copy = readCompactCopy(file, items)!;
+      const copy = readCompactCopy(file, itemsStamp(items))!;
       expect(copy.compact).toHaveLength(count * 128);
       const loaded = VectorIndex.load(cache, 's', 'fake:model:1536', budget, file)!;
       expect(top(loaded)).toEqual(top(index));
@@ -104,19 +105,16 @@ describe('VectorIndex', () => {
 
     it('is ignored when it does not match the stored items, or is damaged: never trusted, always rebuilt', () => {
       const items = cache.sourceItems('s', 'fake:model:1536');
-      expect(readCompactCopy(file, items.slice(1))).toBeUndefined();
+      expect(readCompactCopy(file, itemsStamp(items.slice(1)))).toBeUndefined();
       expect(
-        readCompactCopy(
-          file,
-          items.map((item, at) => (at === 7 ? { ...item, key: 'k8' } : item)),
-        ),
+        readCompactCopy(file, itemsStamp(items.map((item, at) => (at === 7 ? { ...item, key: 'k8' } : item)))),
       ).toBeUndefined();
       const bytes = readFileSync(file);
       writeFileSync(file, bytes.subarray(0, bytes.length - 5));
-      expect(readCompactCopy(file, items)).toBeUndefined();
+      expect(readCompactCopy(file, itemsStamp(items))).toBeUndefined();
       expect(top(VectorIndex.load(cache, 's', 'fake:model:1536', budget, file)!)).toEqual(top(index));
       writeFileSync(file, Buffer.concat([Buffer.from('XXXX'), bytes.subarray(4)]));
-      expect(readCompactCopy(file, items)).toBeUndefined();
+      expect(readCompactCopy(file, itemsStamp(items))).toBeUndefined();
     });
   });
 

@@ -1,6 +1,5 @@
 import type { AppMode } from '../../../shared/ipc-contract.ts';
 import path from 'node:path';
-import { LRUCache } from 'lru-cache';
 import { CatalogStore } from '../catalog/catalog-store.ts';
 import { createHandlers, type PlatformHooks } from './create-handlers.ts';
 import type { HandlerTable } from './handler-table.ts';
@@ -128,16 +127,12 @@ export function createEngine(options: EngineOptions): Engine {
       },
     },
   });
-  // What a question needs is prepared while indexing runs (in the context worker, and stored for every later
-  // process), so that it is ready when the index is, not at the first question: once when a job starts, and again
-  // when it ends (a no-op unless the snapshot changed meanwhile).
-  const preparedForJobs = new LRUCache<string, true>({ max: 16 });
+  // What a question needs is written by the indexer (from the snapshot it reads anyway, stored for every process) and
+  // loaded here when a job ends, so that it is ready when the index is, not at the first question.
   const stopPreparing = events.subscribe((event) => {
     if (event.channel !== 'index/progress') return;
     const { progress, sourceId } = event.payload;
-    const starting = progress.state === 'running' && !preparedForJobs.has(progress.jobId);
-    if (!starting && progress.state !== 'done') return;
-    preparedForJobs.set(progress.jobId, true);
+    if (progress.state !== 'done') return;
     const latest = catalog.latestSnapshot(sourceId);
     if (latest) void contexts.prepare(latest.id).catch(() => undefined); // the first question prepares it otherwise
   });

@@ -90,14 +90,17 @@ export function registerMetricReports(
           evictions: null,
         },
       ],
-      vectors: vectorStats.map(({ sourceId, items, dimensions, compactBytes, fullCacheBytes, budgetBytes }) => ({
-        sourceId,
-        items,
-        dimensions,
-        compactBytes,
-        fullCacheBytes,
-        budgetBytes,
-      })),
+      vectors: vectorStats.map(
+        ({ sourceId, items, dimensions, compactBytes, fullCacheBytes, budgetBytes, itemBytes }) => ({
+          sourceId,
+          items,
+          dimensions,
+          compactBytes,
+          fullCacheBytes,
+          budgetBytes,
+          itemBytes,
+        }),
+      ),
       indexing: indexes.running().map(({ sourceId, progress }) => ({
         sourceId,
         state: progress.state,

@@ -3,7 +3,7 @@ import { AppError } from '../../../shared/errors.ts';
 import type { Engine } from '../../../shared/schema-types.ts';
 import { tableId } from '../../../shared/schema-types.ts';
 import { countTokens, countTokensCached, encodingForModel } from '../platform/token-counter.ts';
-import type { JoinEdge, JoinGraph } from './join-graph.ts';
+import type { JoinEdge, JoinGraph } from '../search/join-graph.ts';
 import type { RankedTable } from './retriever.ts';
 import { flat, planTable, type ColumnValues, type TablePlan, type TeamNotes } from './table-plan.ts';
 import { knowledgeBlock, type TeamKnowledge } from './knowledge-block.ts';

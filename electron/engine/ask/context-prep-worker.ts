@@ -9,9 +9,7 @@ import { EmbeddingCache } from '../search/embedding-cache.ts';
 import { VectorIndex } from '../search/vector-index.ts';
 import { serveRpc } from '../platform/worker-rpc.ts';
 import type { PrepareRequest, VectorsRequest } from './context-prep.ts';
-import { buildLexicalParts } from '../search/lexical-index.ts';
-import { JoinGraph } from './join-graph.ts';
-import { PreparedStore } from './prepared-store.ts';
+import { prepareParts, PreparedStore } from '../search/prepared-store.ts';
 import { AppError } from '../../../shared/errors.ts';
 import { compactVectorsFile } from '../search/compact-vectors-file.ts';
 
@@ -31,7 +29,7 @@ serveRpc<PrepareRequest | VectorsRequest>(parentPort!, (request) => {
         )?.toParts() ?? null;
       return {
         value: parts,
-        transfer: parts ? [parts.compact.buffer as ArrayBuffer, parts.scales.buffer as ArrayBuffer] : [],
+        transfer: parts ? VectorIndex.transferables(parts) : [],
       };
     } finally {
       cache.close();
@@ -45,7 +43,7 @@ serveRpc<PrepareRequest | VectorsRequest>(parentPort!, (request) => {
   // a second time (~90 MB and seconds at W10k) for the same deserializing on the other side.
   if (store.read(record)) return { value: null };
   const snapshot = catalog.loadSnapshot(request.snapshotId);
-  const parts = { snapshot, lexical: buildLexicalParts(snapshot.tables), edges: new JoinGraph(snapshot.tables).edges };
+  const parts = prepareParts(snapshot);
   try {
     store.write(record, parts, catalog.snapshotIds(record.sourceId));
     return { value: null };

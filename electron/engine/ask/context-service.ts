@@ -11,9 +11,9 @@ import { encoderLoadTime } from '../platform/token-counter.ts';
 function round(ms: number): number {
   return Math.round(ms * 10) / 10;
 }
-import { JoinGraph } from './join-graph.ts';
-import { buildLexicalParts, LexicalIndex, type QueryExpansion } from '../search/lexical-index.ts';
-import { PreparedStore } from './prepared-store.ts';
+import { JoinGraph } from '../search/join-graph.ts';
+import { LexicalIndex, type QueryExpansion } from '../search/lexical-index.ts';
+import { prepareParts, PreparedStore } from '../search/prepared-store.ts';
 import type { ContextPrepWorker } from './context-prep.ts';
 import { rankTables, type RankedTable, type VectorHitRef } from './retriever.ts';
 import type { MetricsRegistry } from '../platform/metrics-registry.ts';
@@ -329,7 +329,7 @@ export class ContextService {
     }
     if (!parts) {
       const snapshot = this.#catalog.loadSnapshot(snapshotId);
-      parts = { snapshot, lexical: buildLexicalParts(snapshot.tables), edges: new JoinGraph(snapshot.tables).edges };
+      parts = prepareParts(snapshot);
       try {
         this.#store?.write(record, parts, this.#catalog.snapshotIds(record.sourceId));
       } catch {

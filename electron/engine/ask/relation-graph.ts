@@ -1,7 +1,7 @@
 import { AppError } from '../../../shared/errors.ts';
 import type { RelationGraphView } from '../../../shared/ipc-contract.ts';
 import { tableId, tableKey, type TableInfo } from '../../../shared/schema-types.ts';
-import type { JoinEdge, JoinGraph } from './join-graph.ts';
+import type { JoinEdge, JoinGraph } from '../search/join-graph.ts';
 
 export const DEFAULT_GRAPH_TABLES = 40;
 export const MAX_GRAPH_TABLES = 150;

@@ -1,7 +1,7 @@
 import type { Engine, TableInfo } from '../../../shared/schema-types.ts';
 import { tableId } from '../../../shared/schema-types.ts';
 import { quoteIdentifierIfNeeded, schemaIsImplicit } from '../../../shared/sql-identifiers.ts';
-import type { JoinEdge, JoinGraph } from './join-graph.ts';
+import type { JoinEdge, JoinGraph } from '../search/join-graph.ts';
 import { columnTagOf, withoutPrefix } from '../search/column-prefix.ts';
 import type { RankedTable } from './retriever.ts';
 

@@ -62,6 +62,8 @@ export interface TableSummaryRecord {
 
 /** How many snapshots a source keeps: the catalog is bounded like every other store. */
 const SNAPSHOTS_KEPT = 3;
+/** Distinct type names shared while a snapshot loads (bounded: a schema of strangers may have a type per column). */
+const MAX_SHARED_TYPE_NAMES = 10_000;
 
 /**
  * The on-disk catalog (better-sqlite3, WAL, versioned migrations): sources without secrets, schema snapshots with
@@ -279,7 +281,12 @@ export class CatalogStore {
     const indexes = this.db
       .prepare('SELECT * FROM catalog_indexes WHERE snapshot_id = ? AND schema_name = ? AND table_name = ?')
       .all(snapshotId, schema, table) as IndexRow[];
-    return assembleTable(row, columns, foreignKeys, indexes);
+    return assembleTable(
+      row,
+      columns.map((column) => toColumn(column)),
+      foreignKeys,
+      indexes,
+    );
   }
 
   /** Foreign keys of other tables that point at this one. */
@@ -304,12 +311,7 @@ export class CatalogStore {
       .all(snapshotId) as (TableRow & { primary_key_json: string })[];
     const key = (row: { schema_name: string; table_name: string }): string =>
       `${row.schema_name}\u0000${row.table_name}`;
-    const columns = groupBy(
-      this.db
-        .prepare('SELECT * FROM catalog_columns WHERE snapshot_id = ? ORDER BY schema_name, table_name, ordinal')
-        .all(snapshotId) as ColumnRow[],
-      key,
-    );
+    const columns = this.#columnsByTable(snapshotId, key);
     // In the order introspection gave them (the planner may read through the by-target index otherwise): a table's
     // fingerprint depends on the order of its foreign keys, and a reloaded snapshot must fingerprint the same.
     const fks = groupBy(
@@ -333,6 +335,38 @@ export class CatalogStore {
         assembleTable(row, columns.get(key(row)) ?? [], fks.get(key(row)) ?? [], indexes.get(key(row)) ?? []),
       ),
     };
+  }
+
+  /**
+   * A snapshot's columns, grouped by table, read row by row: 500,000 row objects (W10k) are never held beside the
+   * columns made of them, and the type names, repeated on most columns, are kept once each.
+   */
+  #columnsByTable(
+    snapshotId: number,
+    key: (row: { schema_name: string; table_name: string }) => string,
+  ): Map<string, ColumnInfo[]> {
+    const byTable = new Map<string, ColumnInfo[]>();
+    const types = new Map<string, string>();
+    const rows = this.db
+      .prepare('SELECT * FROM catalog_columns WHERE snapshot_id = ? ORDER BY schema_name, table_name, ordinal')
+      .iterate(snapshotId) as IterableIterator<ColumnRow>;
+    let current: ColumnInfo[] = [];
+    let currentKey: string | undefined;
+    for (const row of rows) {
+      const rowKey = key(row);
+      if (rowKey !== currentKey) {
+        currentKey = rowKey;
+        current = byTable.get(rowKey) ?? [];
+        byTable.set(rowKey, current);
+      }
+      let type = types.get(row.data_type);
+      if (type === undefined) {
+        type = row.data_type;
+        if (types.size < MAX_SHARED_TYPE_NAMES) types.set(type, type);
+      }
+      current.push(toColumn(row, type));
+    }
+    return byTable;
   }
 
   /** Fingerprints of a stored snapshot by table id, with the name a diff shows. */
@@ -591,9 +625,20 @@ function toForeignKey(row: ForeignKeyRow): ForeignKeyInfo {
   };
 }
 
+function toColumn(row: ColumnRow, type = row.data_type): ColumnInfo {
+  return {
+    name: row.column_name,
+    ordinal: row.ordinal,
+    type,
+    nullable: row.nullable === 1,
+    defaultValue: row.default_value,
+    comment: row.comment,
+  };
+}
+
 function assembleTable(
   row: TableRow & { primary_key_json: string },
-  columns: ColumnRow[],
+  columns: ColumnInfo[],
   fks: ForeignKeyRow[],
   indexes: IndexRow[],
 ): TableInfo {
@@ -604,14 +649,7 @@ function assembleTable(
     comment: row.comment,
     rowEstimate: row.row_estimate,
     primaryKey: JSON.parse(row.primary_key_json) as string[],
-    columns: columns.map((column): ColumnInfo => ({
-      name: column.column_name,
-      ordinal: column.ordinal,
-      type: column.data_type,
-      nullable: column.nullable === 1,
-      defaultValue: column.default_value,
-      comment: column.comment,
-    })),
+    columns,
     foreignKeys: fks.map(toForeignKey),
     indexes: indexes.map((index): IndexInfo => ({
       name: index.name,

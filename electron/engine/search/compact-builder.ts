@@ -31,7 +31,7 @@ function rankOf(unit: number): number {
  * @example
  * const builder = new CompactCopyBuilder(items.length, 512, budgetBytes);
  * builder.add(vector, [0, 7]); // items 0 and 7 share this vector
- * if (builder.complete) writeCompactCopy(file, items, builder.copy());
+ * if (builder.complete) writeCompactCopy(file, itemsStamp(items), builder.copy());
  */
 export class CompactCopyBuilder {
   readonly #projection: CompactProjection;

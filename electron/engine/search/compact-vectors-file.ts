@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import type { SourceItemRow } from './embedding-cache.ts';
+import type { ItemsStamp } from './item-list.ts';
 
 /**
  * A vector index's compact copy on disk, written by the indexer when a run ends, so that the first search of any
@@ -34,24 +34,17 @@ export function compactVectorsFile(embeddingsFile: string, sourceId: string, pro
   return path.join(path.dirname(embeddingsFile), 'compact-vectors', `${name}.bin`);
 }
 
-/** Identifies an item list: ids, the vectors they use, in order. */
-export function itemsFingerprint(items: readonly SourceItemRow[]): string {
-  const hash = createHash('sha256');
-  for (const item of items) hash.update(item.itemId).update('\u0000').update(item.key).update('\u0001');
-  return hash.digest('hex');
-}
-
 const align4 = (offset: number): number => (offset + 3) & ~3;
 
-export function writeCompactCopy(file: string, items: readonly SourceItemRow[], copy: CompactCopy): void {
-  const width = items.length > 0 ? copy.compact.length / items.length : 0;
+export function writeCompactCopy(file: string, items: ItemsStamp, copy: CompactCopy): void {
+  const width = items.count > 0 ? copy.compact.length / items.count : 0;
   const header = Buffer.from(
     JSON.stringify({
       format: COMPACT_FORMAT,
       dimensions: copy.dimensions,
       width,
-      count: items.length,
-      fingerprint: itemsFingerprint(items),
+      count: items.count,
+      fingerprint: items.fingerprint,
     } satisfies Header),
   );
   const compactAt = align4(8 + header.length);
@@ -75,7 +68,7 @@ export function writeCompactCopy(file: string, items: readonly SourceItemRow[], 
 }
 
 /** The compact copy for exactly these items, or undefined when there is none, it is for other items, or damaged. */
-export function readCompactCopy(file: string, items: readonly SourceItemRow[]): CompactCopy | undefined {
+export function readCompactCopy(file: string, items: ItemsStamp): CompactCopy | undefined {
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);
@@ -86,11 +79,7 @@ export function readCompactCopy(file: string, items: readonly SourceItemRow[]): 
     if (bytes.length < 8 || bytes.toString('latin1', 0, 4) !== MAGIC) return undefined;
     const headerLength = bytes.readUInt32LE(4);
     const header = JSON.parse(bytes.toString('utf8', 8, 8 + headerLength)) as Header;
-    if (
-      header.format !== COMPACT_FORMAT ||
-      header.count !== items.length ||
-      header.fingerprint !== itemsFingerprint(items)
-    )
+    if (header.format !== COMPACT_FORMAT || header.count !== items.count || header.fingerprint !== items.fingerprint)
       return undefined;
     const compactAt = align4(8 + headerLength);
     const compactBytes = header.count * header.width;

@@ -59,20 +59,42 @@ export function tableDocumentText(table: TableInfo, incoming: readonly string[])
 
 /** One document per table and one per column, for a whole snapshot. */
 export function buildDocuments(snapshot: Pick<SchemaSnapshot, 'tables'>): EmbeddingDocument[] {
-  // Keyed by tableId, not `schema.table`: with dots in names, `a.b`.`c` and `a`.`b.c` would share one entry.
+  return [...documentsOf([...snapshot.tables])];
+}
+
+/**
+ * The same documents one at a time, table by table; each entry of `tables` is cleared once its documents are made, so
+ * a caller that owns the array holds the schema and its documents never both whole (W10k: ~0.5 GB less at once).
+ */
+export function* documentsOf(tables: (TableInfo | undefined)[]): Generator<EmbeddingDocument> {
+  const incoming = incomingReferences(tables);
+  for (let at = 0; at < tables.length; at += 1) {
+    const table = tables[at];
+    if (!table) continue;
+    tables[at] = undefined;
+    yield* tableDocuments(table, incoming.get(tableId(table.schema, table.name)) ?? []);
+  }
+}
+
+/** The tables that reference each table, by tableId (not `schema.table`: names may hold dots). */
+function incomingReferences(tables: readonly (TableInfo | undefined)[]): Map<string, string[]> {
   const incoming = new Map<string, string[]>();
-  for (const table of snapshot.tables) {
-    for (const fk of table.foreignKeys) {
+  for (const table of tables) {
+    for (const fk of table?.foreignKeys ?? []) {
       const key = tableId(fk.refSchema, fk.refTable);
       const list = incoming.get(key) ?? [];
-      list.push(table.name);
+      list.push(table!.name);
       incoming.set(key, list);
     }
   }
-  const documents: EmbeddingDocument[] = [];
-  for (const table of snapshot.tables) {
-    const tableText = tableDocumentText(table, incoming.get(tableId(table.schema, table.name)) ?? []);
-    documents.push({
+  return incoming;
+}
+
+/** A table's document, then one per column. */
+function tableDocuments(table: TableInfo, incoming: readonly string[]): EmbeddingDocument[] {
+  const tableText = tableDocumentText(table, incoming);
+  const documents: EmbeddingDocument[] = [
+    {
       id: itemId(table.schema, table.name),
       kind: 'table',
       schema: table.schema,
@@ -80,35 +102,35 @@ export function buildDocuments(snapshot: Pick<SchemaSnapshot, 'tables'>): Embedd
       column: null,
       text: tableText,
       hash: hashOf(tableText),
+    },
+  ];
+  const tableWords = expandIdentifier(table.name);
+  const tableComment = clip(table.comment, 120);
+  const foreign = new Map(
+    table.foreignKeys.flatMap((fk) =>
+      fk.columns.map((column, index) => [column, `${fk.refTable}.${fk.refColumns[index] ?? ''}`] as const),
+    ),
+  );
+  const primary = new Set(table.primaryKey);
+  for (const column of table.columns) {
+    const lines = [
+      `column ${table.name}.${column.name} (${expandIdentifier(column.name)})`,
+      `type: ${column.type}${primary.has(column.name) ? ', primary key' : ''}${column.nullable ? '' : ', not null'}`,
+    ];
+    const comment = clip(column.comment);
+    if (comment) lines.push(`comment: ${comment}`);
+    if (foreign.has(column.name)) lines.push(`references: ${foreign.get(column.name)}`);
+    lines.push(`in table ${table.name} (${tableWords})${tableComment ? `: ${tableComment}` : ''}`);
+    const text = lines.join('\n');
+    documents.push({
+      id: itemId(table.schema, table.name, column.name),
+      kind: 'column',
+      schema: table.schema,
+      table: table.name,
+      column: column.name,
+      text,
+      hash: hashOf(text),
     });
-    const tableWords = expandIdentifier(table.name);
-    const tableComment = clip(table.comment, 120);
-    const foreign = new Map(
-      table.foreignKeys.flatMap((fk) =>
-        fk.columns.map((column, index) => [column, `${fk.refTable}.${fk.refColumns[index] ?? ''}`] as const),
-      ),
-    );
-    const primary = new Set(table.primaryKey);
-    for (const column of table.columns) {
-      const lines = [
-        `column ${table.name}.${column.name} (${expandIdentifier(column.name)})`,
-        `type: ${column.type}${primary.has(column.name) ? ', primary key' : ''}${column.nullable ? '' : ', not null'}`,
-      ];
-      const comment = clip(column.comment);
-      if (comment) lines.push(`comment: ${comment}`);
-      if (foreign.has(column.name)) lines.push(`references: ${foreign.get(column.name)}`);
-      lines.push(`in table ${table.name} (${tableWords})${tableComment ? `: ${tableComment}` : ''}`);
-      const text = lines.join('\n');
-      documents.push({
-        id: itemId(table.schema, table.name, column.name),
-        kind: 'column',
-        schema: table.schema,
-        table: table.name,
-        column: column.name,
-        text,
-        hash: hashOf(text),
-      });
-    }
   }
   return documents;
 }

@@ -1,10 +1,12 @@
 import pLimit from 'p-limit';
 import { AppError, serializeError } from '../../../shared/errors.ts';
 import { CatalogStore } from '../catalog/catalog-store.ts';
+import type { SchemaSnapshot } from '../../../shared/schema-types.ts';
+import { prepareParts, PreparedStore } from './prepared-store.ts';
 import { packBatchesLazily } from './batcher.ts';
-import { buildDocuments, type EmbeddingDocument } from './embedding-documents.ts';
+import { documentsOf, type EmbeddingDocument } from './embedding-documents.ts';
 import { createProvider, limitsFor } from './create-provider.ts';
-import { EmbeddingCache, vectorKey, type SourceItemRow } from './embedding-cache.ts';
+import { EmbeddingCache, vectorKey, type RunTexts, type SourceItemRow } from './embedding-cache.ts';
 import type { EmbeddingProvider, RateLimitHeaders } from './embedding-provider.ts';
 import { RetryPolicy } from './retry-policy.ts';
 import type { IndexerEvent, IndexJobSpec, IndexProgress, IndexSummary } from './indexer-protocol.ts';
@@ -12,6 +14,7 @@ import { RateLimiter, sleep } from './rate-limiter.ts';
 import { countTokens, truncateToTokens } from '../platform/token-counter.ts';
 import { compactVectorsFile, writeCompactCopy, type CompactCopy } from './compact-vectors-file.ts';
 import { VectorIndex } from './vector-index.ts';
+import { itemsStamp } from './item-list.ts';
 import { CompactCopyBuilder, compareCodePoints } from './compact-builder.ts';
 import { DEFAULT_VECTOR_BUDGET_BYTES } from './compact-projection.ts';
 import { LocalEmbedPool, MAX_EMBED_WORKERS } from './local-embed-pool.ts';
@@ -34,15 +37,23 @@ interface BatchWork {
   readonly policy: RetryPolicy;
   readonly timeoutMs: number;
   readonly failures: Map<string, string>;
+  /** The run's texts, read batch by batch. */
+  readonly texts: RunTexts;
 }
 
+/** An item of this run: a row of the item map, its text kept on disk for the run ({@link RunTexts}). */
+interface RunItem extends Omit<SourceItemRow, 'text'> {
+  readonly textId: number;
+}
+
+/** One vector to compute: a distinct text, and the items that share it. */
 interface Pending {
   readonly key: string;
-  readonly text: string;
+  readonly textId: number;
+  /** Set only when the text was truncated to the provider's limit; read from the run's texts otherwise. */
+  readonly text?: string;
   readonly tokens: number;
-  /** Documents sharing this text (and so this vector). */
-  readonly itemIds: string[];
-  /** Their places in the sorted item list (the compact copy's order). */
+  /** The places of the items sharing this text (and so this vector) in the sorted item list (the compact copy's order). */
   readonly positions: number[];
 }
 
@@ -93,6 +104,8 @@ export class IndexRun {
   /** The compact copy, filled as vectors arrive (see CompactCopyBuilder). */
   #compact: CompactCopyBuilder | undefined;
   readonly #budgetBytes = DEFAULT_VECTOR_BUDGET_BYTES;
+  /** This run's items, in item id order (set while it runs). */
+  #runItems: readonly RunItem[] = [];
 
   constructor(job: IndexJobSpec, emit: (event: IndexerEvent) => void) {
     this.#job = job;
@@ -118,57 +131,39 @@ export class IndexRun {
     let provider: EmbeddingProvider | undefined;
     let cache: EmbeddingCache | undefined;
     let pool: LocalEmbedPool | undefined;
+    let texts: RunTexts | undefined;
     const failures = new Map<string, string>();
     try {
       provider = createProvider(this.#job.provider);
       const limits = limitsFor(this.#job.provider);
       cache = new EmbeddingCache(EmbeddingCache.file(this.#job.home));
-      const items: SourceItemRow[] = [];
-      const pendingByKey = new Map<string, Pending>();
-      // Dropped once items and pending work are made from it: its hashes alone are 40 MB at W10k.
-      let documents: readonly EmbeddingDocument[] | undefined = this.#documents();
-      // The built-in provider's vectors are not stored but recomputed from the texts kept with the items: a W10k
-      // index would otherwise insert 510,000 vectors at random places of embeddings.db (most of its time).
+      texts = cache.runTexts();
+      // Seen at once (0 of 0 items) while the schema is read and its questions prepared: seconds at W10k.
+      this.#progress('running', true);
       const recomputable = provider.recomputable === true;
-      for (const document of documents) {
-        const key = vectorKey(provider.id, document.hash);
-        items.push({
-          itemId: document.id,
-          kind: document.kind,
-          schema: document.schema,
-          table: document.table,
-          column: document.column,
-          key,
-          text: recomputable ? document.text : undefined,
-        });
-        const pending = pendingByKey.get(key);
-        if (pending) pending.itemIds.push(document.id);
-        else if (recomputable || !cache.has(key))
-          pendingByKey.set(key, { key, text: document.text, tokens: 0, itemIds: [document.id], positions: [] });
-      }
-      this.#total = documents.length;
-      documents = undefined;
+      const items = this.#items(cache, texts, provider.id);
+      this.#runItems = items;
+      this.#total = items.length;
       // Recomputable vectors are reused whole or not at all: an unchanged index embeds nothing (and writes nothing
-      // below); any change embeds every item again, which costs what a write of the changed ones would.
-      if (recomputable && pendingByKey.size > 0 && this.#unchanged(cache, provider.id, items)) pendingByKey.clear();
-      // Stored (and read back) in item id order: written that way, the item map appends instead of inserting all over
-      // its B-tree, and the compact copy is built in the order it is loaded in.
-      items.sort((a, b) => compareCodePoints(a.itemId, b.itemId));
+      // below); any change embeds every item again, which costs what a write of the changed ones would. (The built-in
+      // provider's vectors are not stored but recomputed from the texts kept with the items: a W10k index would
+      // otherwise insert 510,000 vectors at random places of embeddings.db, most of its time.)
+      const reuseAll = recomputable && this.#unchanged(cache, provider.id, items);
+      const pendingByKey = new Map<string, Pending>();
       const reusedPositions = new Map<string, number[]>();
       items.forEach((item, at) => {
         const entry = pendingByKey.get(item.key);
         if (entry) entry.positions.push(at);
-        else {
-          const list = reusedPositions.get(item.key);
-          if (list) list.push(at);
-          else reusedPositions.set(item.key, [at]);
-        }
+        else if (reusedPositions.has(item.key)) reusedPositions.get(item.key)!.push(at);
+        else if (!reuseAll && (recomputable || !cache!.has(item.key)))
+          pendingByKey.set(item.key, { key: item.key, textId: item.textId, tokens: 0, positions: [at] });
+        else reusedPositions.set(item.key, [at]);
       });
       if (pendingByKey.size > 0)
         this.#compact = new CompactCopyBuilder(items.length, provider.dimensions, this.#budgetBytes);
       // Everything not pending is reused, including items whose text equals another stored item's.
       this.#counts.reused =
-        this.#total - [...pendingByKey.values()].reduce((sum, pending) => sum + pending.itemIds.length, 0);
+        this.#total - [...pendingByKey.values()].reduce((sum, pending) => sum + pending.positions.length, 0);
       const pending = [...pendingByKey.values()];
       this.#progress('running', true);
 
@@ -191,6 +186,7 @@ export class IndexRun {
       }
       const activeProvider = provider;
       const activeCache = cache;
+      const runTexts = texts;
       const work: BatchWork = {
         provider: activeProvider,
         cache: activeCache,
@@ -198,13 +194,14 @@ export class IndexRun {
         policy: new RetryPolicy(limits.maxAttempts),
         timeoutMs: limits.timeoutMs,
         failures,
+        texts: runTexts,
       };
       const tasks: Promise<void>[] = [];
       // Only entries the preparation changed (counted, truncated) are remembered: the built-in provider counts no
       // tokens, and a second map of its 510,000 entries (W10k) was memory for nothing.
       const preparedByKey = new Map<string, Pending>();
       const prepared = (entry: Pending): Pending => {
-        const ready = this.#prepare(entry, activeProvider); // counted (and truncated) only when the packer gets here
+        const ready = this.#prepare(entry, activeProvider, runTexts); // counted (and truncated) only when the packer gets here
         if (ready !== entry) preparedByKey.set(entry.key, ready);
         return ready;
       };
@@ -225,13 +222,13 @@ export class IndexRun {
       if (
         pending.length > 0 ||
         failures.size > 0 ||
-        !sameItems(cache.sourceItems(this.#job.sourceId, provider.id), stored) ||
+        !cache.hasItems(this.#job.sourceId, provider.id, stored) ||
         cache.failures(this.#job.sourceId, provider.id).length > 0
       ) {
         cache.replaceSourceItems(
           this.#job.sourceId,
           provider.id,
-          stored,
+          withTexts(stored, (textId) => (recomputable ? runTexts.get(textId) : null)),
           [...failures].map(([itemId, reason]) => ({ itemId, reason })),
         );
       }
@@ -240,7 +237,7 @@ export class IndexRun {
       const compactFile = compactVectorsFile(EmbeddingCache.file(this.#job.home), this.#job.sourceId, provider.id);
       const built = failures.size === 0 ? this.#completeCompact(cache, reusedPositions) : undefined;
       // Built while embedding: written as is. Otherwise (nothing embedded, failures) from the stored vectors.
-      if (built) writeCompactCopy(compactFile, stored, built);
+      if (built) writeCompactCopy(compactFile, itemsStamp(stored), built);
       else VectorIndex.writeCompactCopy(cache, this.#job.sourceId, provider.id, compactFile, this.#budgetBytes);
       return this.#summary('done', provider.id, failures);
     } catch (error) {
@@ -250,16 +247,49 @@ export class IndexRun {
         error: serializeError(error),
       };
     } finally {
+      this.#runItems = [];
+      texts?.close();
       cache?.close();
       await pool?.close();
     }
   }
 
-  /** The stored index has exactly these items, without failures. */
-  #unchanged(cache: EmbeddingCache, providerId: string, items: readonly SourceItemRow[]): boolean {
+  /**
+   * This run's items in item id order, their texts written to the run's texts as the documents come (one table at a
+   * time): at W10k the texts are ~130 MB that the heap would hold for the whole run otherwise. Stored and read back in
+   * item id order: written that way, the item map appends instead of inserting all over its B-tree, and the compact
+   * copy is built in the order it is loaded in.
+   */
+  #items(cache: EmbeddingCache, texts: RunTexts, providerId: string): RunItem[] {
+    const items: RunItem[] = [];
+    texts.write(() => {
+      for (const document of this.#documents())
+        items.push({
+          itemId: document.id,
+          kind: document.kind,
+          schema: document.schema,
+          table: document.table,
+          column: document.column,
+          key: vectorKey(providerId, document.hash),
+          textId: texts.add(document.text),
+        });
+    });
+    return items.sort((a, b) => compareCodePoints(a.itemId, b.itemId));
+  }
+
+  #itemIdAt(position: number): string {
+    return this.#runItems[position]!.itemId;
+  }
+
+  #textsOf(batch: readonly Pending[], texts: RunTexts): string[] {
+    return batch.map((entry) => entry.text ?? texts.get(entry.textId));
+  }
+
+  /** The stored index has exactly these items (in item id order), without failures. */
+  #unchanged(cache: EmbeddingCache, providerId: string, items: readonly RunItem[]): boolean {
     return (
       cache.failures(this.#job.sourceId, providerId).length === 0 &&
-      sameItems(cache.sourceItems(this.#job.sourceId, providerId), items)
+      cache.hasItems(this.#job.sourceId, providerId, items)
     );
   }
 
@@ -278,24 +308,45 @@ export class IndexRun {
     return builder.complete ? builder.copy() : undefined;
   }
 
-  #documents(): readonly EmbeddingDocument[] {
+  #documents(): Iterable<EmbeddingDocument> {
     if (this.#job.documents) return this.#job.documents;
     if (this.#job.snapshotId === undefined)
       throw new AppError('invalid_input', 'An indexing job needs documents or a snapshot.');
     const catalog = new CatalogStore(CatalogStore.file(this.#job.home), { readonly: true });
     try {
-      return buildDocuments(catalog.loadSnapshot(this.#job.snapshotId));
+      const snapshot = catalog.loadSnapshot(this.#job.snapshotId);
+      this.#prepareQuestions(catalog, snapshot);
+      // This run's own copy of the tables, each released once its documents are made.
+      return documentsOf([...snapshot.tables]);
     } finally {
       catalog.close();
     }
   }
 
-  #prepare(entry: Pending, provider: EmbeddingProvider): Pending {
+  /**
+   * What a question needs of this snapshot (BM25 index, join graph) is written now, from the snapshot this run has
+   * read anyway: loaded by the first question of any process, never built beside the index (a second copy of a W10k
+   * schema in another worker was ~0.6 GB). Best effort: a question prepares it when this could not.
+   */
+  #prepareQuestions(catalog: CatalogStore, snapshot: SchemaSnapshot): void {
+    const record = catalog.snapshotRecord(this.#job.snapshotId!);
+    const store = new PreparedStore(this.#job.home);
+    if (!record || store.has(record)) return;
+    this.#emit({ type: 'log', level: 'info', message: 'preparing questions: BM25 index and join graph' });
+    try {
+      store.write(record, prepareParts(snapshot), catalog.snapshotIds(record.sourceId));
+    } catch (error) {
+      this.#emit({ type: 'log', level: 'warn', message: `questions not prepared: ${(error as Error).message}` });
+    }
+  }
+
+  #prepare(entry: Pending, provider: EmbeddingProvider, texts: RunTexts): Pending {
     if (!provider.countsTokens) return entry;
-    const tokens = countTokens(entry.text);
+    const text = texts.get(entry.textId);
+    const tokens = countTokens(text);
     if (tokens <= MAX_INPUT_TOKENS) return { ...entry, tokens };
-    const truncated = truncateToTokens(entry.text, MAX_INPUT_TOKENS);
-    const warning = `${entry.itemIds[0]} has ${tokens} tokens; truncated to ${MAX_INPUT_TOKENS}.`;
+    const truncated = truncateToTokens(text, MAX_INPUT_TOKENS);
+    const warning = `${this.#itemIdAt(entry.positions[0]!)} has ${tokens} tokens; truncated to ${MAX_INPUT_TOKENS}.`;
     this.#warnings.push(warning);
     this.#emit({ type: 'log', level: 'warn', message: warning });
     return { ...entry, text: truncated.text, tokens: truncated.tokens };
@@ -351,7 +402,7 @@ export class IndexRun {
       // Nothing to store but the compact copy: the workers answer only its rows.
       try {
         const rows = await work.provider.embedCompact(
-          batch.map((item) => item.text),
+          this.#textsOf(batch, work.texts),
           builder.width,
           AbortSignal.any([signal, AbortSignal.timeout(work.timeoutMs)]),
         );
@@ -362,14 +413,14 @@ export class IndexRun {
       } finally {
         this.#requestMs.push(Math.round((performance.now() - sent) * 10) / 10);
       }
-      this.#counts.embedded += batch.reduce((sum, item) => sum + item.itemIds.length, 0);
+      this.#counts.embedded += batch.reduce((sum, item) => sum + item.positions.length, 0);
       this.#progress('running');
       return;
     }
     let response;
     try {
       response = await work.provider.embed(
-        batch.map((item) => item.text),
+        this.#textsOf(batch, work.texts),
         AbortSignal.any([signal, AbortSignal.timeout(work.timeoutMs)]),
       );
     } finally {
@@ -387,7 +438,7 @@ export class IndexRun {
       if (response.vectors.some((vector) => vector.length !== builder.dimensions)) this.#compact = undefined;
       else batch.forEach((item, index) => builder.add(response.vectors[index]!, item.positions));
     }
-    this.#counts.embedded += batch.reduce((sum, item) => sum + item.itemIds.length, 0);
+    this.#counts.embedded += batch.reduce((sum, item) => sum + item.positions.length, 0);
     this.#progress('running');
   }
 
@@ -399,8 +450,8 @@ export class IndexRun {
   }
 
   #failBatch(batch: Pending[], work: BatchWork, reason: string, attempts: number): void {
-    for (const item of batch) for (const itemId of item.itemIds) work.failures.set(itemId, reason);
-    this.#counts.failed += batch.reduce((sum, item) => sum + item.itemIds.length, 0);
+    for (const item of batch) for (const at of item.positions) work.failures.set(this.#itemIdAt(at), reason);
+    this.#counts.failed += batch.reduce((sum, item) => sum + item.positions.length, 0);
     this.#emit({
       type: 'log',
       level: 'warn',
@@ -464,8 +515,7 @@ export class IndexRun {
   }
 }
 
-function sameItems(stored: readonly SourceItemRow[], current: readonly SourceItemRow[]): boolean {
-  if (stored.length !== current.length) return false;
-  const keys = new Map(stored.map((item) => [item.itemId, item.key]));
-  return current.every((item) => keys.get(item.itemId) === item.key);
+/** The items with their texts, one at a time (as the item map's writer takes them). */
+function* withTexts(items: readonly RunItem[], textOf: (textId: number) => string | null): Generator<SourceItemRow> {
+  for (const { textId, ...row } of items) yield { ...row, text: textOf(textId) };
 }

@@ -332,8 +332,8 @@ export class IndexService {
   #coverage(sourceId: string, index: VectorIndex): VectorCoverage {
     // The snapshot's stored counts: counting its rows again takes ~40 ms at 500,000 columns, on every search.
     const latest = this.#options.catalog.latestSnapshot(sourceId);
-    const total = latest ? latest.tableCount + latest.columnCount : index.items.length;
-    return { indexed: index.items.length, total, missing: Math.max(0, total - index.items.length) };
+    const total = latest ? latest.tableCount + latest.columnCount : index.items.count;
+    return { indexed: index.items.count, total, missing: Math.max(0, total - index.items.count) };
   }
 
   memory(): (VectorMemoryStats & { sourceId: string })[] {

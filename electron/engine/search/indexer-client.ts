@@ -51,8 +51,9 @@ export function startIndexJob(options: StartIndexOptions): IndexJob {
       options.onEvent?.(event);
       if (event.type === 'done') {
         finished = true;
-        resolve(event.summary);
-        void worker.terminate();
+        // Done once the worker is gone: what runs next (loading the prepared snapshot for the first question) does not
+        // share the process's memory with a W10k indexer's heap.
+        void worker.terminate().finally(() => resolve(event.summary));
       }
     });
     const crashed = (message: string) => {

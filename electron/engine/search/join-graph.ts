@@ -1,7 +1,7 @@
 import type { TableInfo } from '../../../shared/schema-types.ts';
 import { tableId } from '../../../shared/schema-types.ts';
-import { columnTagOf, prefixStem, withoutPrefix } from '../search/column-prefix.ts';
-import { singularForms } from '../search/identifier-words.ts';
+import { columnTagOf, prefixStem, withoutPrefix } from './column-prefix.ts';
+import { singularForms } from './identifier-words.ts';
 
 /** One way to join two tables: `from.fromColumns = to.toColumns`. Ends are table ids ({@link tableId}). */
 export interface JoinEdge {

@@ -1,23 +1,28 @@
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import type { SchemaSnapshot } from '../../../shared/schema-types.ts';
 import type { SnapshotRecord } from '../catalog/catalog-store.ts';
-import type { JoinEdge } from './join-graph.ts';
-import type { LexicalIndexParts } from '../search/lexical-index.ts';
+import { JoinGraph, type JoinEdge } from './join-graph.ts';
+import { buildLexicalParts, type LexicalIndexParts } from './lexical-index.ts';
 
 /**
  * Bumped whenever what is stored changes meaning (the BM25 postings, the word stems, the inferred joins): a file of
  * another format is ignored and rebuilt.
  */
-export const PREPARED_FORMAT = 4;
+export const PREPARED_FORMAT = 5;
 
 /** What a question needs of a snapshot, ready to use: the tables, the BM25 index, the join graph's edges. */
 export interface PreparedParts {
   readonly snapshot: SchemaSnapshot;
   readonly lexical: LexicalIndexParts;
   readonly edges: readonly JoinEdge[];
+}
+
+/** What a question needs of this snapshot, built from it (seconds at W10k: done once, by the indexer or a worker). */
+export function prepareParts(snapshot: SchemaSnapshot): PreparedParts {
+  return { snapshot, lexical: buildLexicalParts(snapshot.tables), edges: new JoinGraph(snapshot.tables).edges };
 }
 
 interface Stored extends PreparedParts {
@@ -37,6 +42,14 @@ export class PreparedStore {
 
   constructor(home: string) {
     this.#dir = path.join(home, 'prepared');
+  }
+
+  /**
+   * Whether this snapshot's file is there, without reading it (the name carries the snapshot's id, time and the
+   * format). A damaged file still counts: {@link read} ignores it and the next question prepares again.
+   */
+  has(record: SnapshotRecord): boolean {
+    return existsSync(this.#file(record));
   }
 
   read(record: SnapshotRecord): PreparedParts | undefined {
@@ -66,13 +79,15 @@ export class PreparedStore {
     const kept = new Set(keep.map(String));
     for (const name of readdirSync(this.#dir)) {
       if (!name.startsWith(prefix) || name.endsWith('.tmp')) continue;
-      const [id, format] = name.slice(prefix.length).split('.');
-      if (!kept.has(id!) || format !== `v${PREPARED_FORMAT}`) rmSync(path.join(this.#dir, name), { force: true });
+      const [stamp, format] = name.slice(prefix.length).split('.');
+      const id = stamp!.split('-')[0]!;
+      if (!kept.has(id) || format !== `v${PREPARED_FORMAT}`) rmSync(path.join(this.#dir, name), { force: true });
     }
   }
 
   #file(record: SnapshotRecord): string {
-    return path.join(this.#dir, `${sourceKey(record.sourceId)}-${record.id}.v${PREPARED_FORMAT}.bin`);
+    const taken = createHash('sha256').update(record.takenAt).digest('hex').slice(0, 8);
+    return path.join(this.#dir, `${sourceKey(record.sourceId)}-${record.id}-${taken}.v${PREPARED_FORMAT}.bin`);
   }
 }
 

@@ -1,6 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import { CompactProjection, compactWidth, DEFAULT_VECTOR_BUDGET_BYTES } from './compact-projection.ts';
 import { readCompactCopy, removeCompactCopy, writeCompactCopy } from './compact-vectors-file.ts';
+import { ItemList, type ItemListParts } from './item-list.ts';
 import { decodeVector, type EmbeddingCache, type SourceItemRow } from './embedding-cache.ts';
 import { recomputingProvider, type LocalEmbeddingProvider } from './local-provider.ts';
 
@@ -9,7 +10,7 @@ export { compactWidth, DEFAULT_VECTOR_BUDGET_BYTES };
 export interface VectorIndexParts {
   readonly sourceId: string;
   readonly providerId: string;
-  readonly items: SourceItemRow[];
+  readonly items: ItemListParts;
   readonly dimensions: number;
   readonly compact: Int8Array;
   readonly scales: Float32Array;
@@ -24,6 +25,8 @@ export interface VectorMemoryStats {
   readonly items: number;
   readonly dimensions: number;
   readonly compactBytes: number;
+  /** The packed item ids (the rows themselves are read from disk for the hits only). */
+  readonly itemBytes: number;
   readonly fullCacheBytes: number;
   /** What the full-vector LRU may hold: the budget left by the compact copy, and never less than one vector. */
   readonly fullCacheLimitBytes: number;
@@ -35,12 +38,13 @@ export interface VectorMemoryStats {
 
 /**
  * Vector search that stays inside a memory budget whatever the index size. In memory: a compact copy of every
- * vector (random projection to 128 dimensions, int8 quantised: 128 bytes an item, 13 MB for 100,000 items). Full
- * Float32 vectors live on disk and in an LRU bounded in bytes; the best candidates of the compact pass are re-scored
- * exactly with them. Vectors are L2-normalised, so the dot product is the cosine.
+ * vector (random projection to 128 dimensions, int8 quantised: 128 bytes an item, 13 MB for 100,000 items) and the
+ * item ids, packed. Full Float32 vectors live on disk and in an LRU bounded in bytes; the best candidates of the
+ * compact pass are re-scored exactly with them, their rows read from disk. Vectors are L2-normalised, so the dot
+ * product is the cosine.
  */
 export class VectorIndex {
-  readonly items: readonly SourceItemRow[];
+  readonly items: ItemList;
   readonly dimensions: number;
   readonly #compact: Int8Array;
   readonly #scales: Float32Array;
@@ -58,7 +62,7 @@ export class VectorIndex {
   private constructor(
     cache: EmbeddingCache,
     source: { sourceId: string; providerId: string },
-    items: SourceItemRow[],
+    items: ItemList,
     dimensions: number,
     budgetBytes: number,
     built?: { compact: Int8Array; scales: Float32Array },
@@ -69,13 +73,12 @@ export class VectorIndex {
     this.#recompute = recomputingProvider(source.providerId);
     this.items = items;
     this.dimensions = dimensions;
+    const count = items.count;
     this.#compactDimensions =
-      built && items.length > 0
-        ? built.compact.length / items.length
-        : compactWidth(items.length, dimensions, budgetBytes);
+      built && count > 0 ? built.compact.length / count : compactWidth(count, dimensions, budgetBytes);
     this.#projection = new CompactProjection(dimensions, this.#compactDimensions);
-    this.#compact = built?.compact ?? new Int8Array(items.length * this.#compactDimensions);
-    this.#scales = built?.scales ?? new Float32Array(items.length);
+    this.#compact = built?.compact ?? new Int8Array(count * this.#compactDimensions);
+    this.#scales = built?.scales ?? new Float32Array(count);
     const compactBytes =
       this.#compact.byteLength + this.#scales.byteLength + (this.#projection.matrix?.byteLength ?? 0);
     this.#budget = budgetBytes;
@@ -88,16 +91,25 @@ export class VectorIndex {
     });
   }
 
-  /** The compact copy as plain data, to hand from a worker to the main thread (the typed arrays are transferable). */
+  /** The index as plain data, to hand from a worker to the main thread; {@link transferables} go without a copy. */
   toParts(): VectorIndexParts {
     return {
       sourceId: this.#sourceId,
       providerId: this.#providerId,
-      items: [...this.items],
+      items: this.items.toParts(),
       dimensions: this.dimensions,
       compact: this.#compact,
       scales: this.#scales,
     };
+  }
+
+  static transferables(parts: VectorIndexParts): ArrayBuffer[] {
+    return [
+      parts.items.bytes.buffer as ArrayBuffer,
+      parts.items.offsets.buffer as ArrayBuffer,
+      parts.compact.buffer as ArrayBuffer,
+      parts.scales.buffer as ArrayBuffer,
+    ];
   }
 
   /** An index from parts built elsewhere (a worker); full vectors are read from `cache` on this side. */
@@ -106,7 +118,7 @@ export class VectorIndex {
     parts: VectorIndexParts,
     budgetBytes = DEFAULT_VECTOR_BUDGET_BYTES,
   ): VectorIndex {
-    return new VectorIndex(cache, parts, parts.items, parts.dimensions, budgetBytes, {
+    return new VectorIndex(cache, parts, ItemList.fromParts(parts.items), parts.dimensions, budgetBytes, {
       compact: parts.compact,
       scales: parts.scales,
     });
@@ -123,13 +135,13 @@ export class VectorIndex {
     budgetBytes = DEFAULT_VECTOR_BUDGET_BYTES,
     compactFile?: string,
   ): VectorIndex | undefined {
-    const items = cache.sourceItems(sourceId, providerId);
-    if (items.length === 0) return undefined;
-    const stored = compactFile ? readCompactCopy(compactFile, items) : undefined;
+    const { list, stamp } = cache.itemList(sourceId, providerId);
+    if (list.count === 0) return undefined;
+    const stored = compactFile ? readCompactCopy(compactFile, stamp) : undefined;
     // A copy made for another budget (a different width) is rebuilt in memory for this one.
-    if (stored && stored.compact.length === items.length * compactWidth(items.length, stored.dimensions, budgetBytes))
-      return new VectorIndex(cache, { sourceId, providerId }, items, stored.dimensions, budgetBytes, stored);
-    return VectorIndex.#build(cache, items, sourceId, providerId, budgetBytes);
+    if (stored && stored.compact.length === list.count * compactWidth(list.count, stored.dimensions, budgetBytes))
+      return new VectorIndex(cache, { sourceId, providerId }, list, stored.dimensions, budgetBytes, stored);
+    return VectorIndex.#build(cache, list, sourceId, providerId, budgetBytes);
   }
 
   /** Builds the compact copy of a source's index and writes it beside the cache, for every later process to load. */
@@ -140,17 +152,14 @@ export class VectorIndex {
     compactFile: string,
     budgetBytes = DEFAULT_VECTOR_BUDGET_BYTES,
   ): void {
-    const items = cache.sourceItems(sourceId, providerId);
-    if (items.length === 0) return removeCompactCopy(compactFile);
-    const existing = readCompactCopy(compactFile, items);
-    if (
-      existing &&
-      existing.compact.length === items.length * compactWidth(items.length, existing.dimensions, budgetBytes)
-    )
+    const { list, stamp } = cache.itemList(sourceId, providerId);
+    if (list.count === 0) return removeCompactCopy(compactFile);
+    const existing = readCompactCopy(compactFile, stamp);
+    if (existing && existing.compact.length === list.count * compactWidth(list.count, existing.dimensions, budgetBytes))
       return; // unchanged
-    const index = VectorIndex.#build(cache, items, sourceId, providerId, budgetBytes);
+    const index = VectorIndex.#build(cache, list, sourceId, providerId, budgetBytes);
     if (index)
-      writeCompactCopy(compactFile, items, {
+      writeCompactCopy(compactFile, stamp, {
         dimensions: index.dimensions,
         compact: index.#compact,
         scales: index.#scales,
@@ -159,20 +168,25 @@ export class VectorIndex {
 
   static #build(
     cache: EmbeddingCache,
-    items: SourceItemRow[],
+    items: ItemList,
     sourceId: string,
     providerId: string,
     budgetBytes: number,
   ): VectorIndex | undefined {
-    const first = cache.getVectors([items[0]!.key]).get(items[0]!.key);
+    const firstRow = cache.itemsById(sourceId, providerId, [items.id(0)]).get(items.id(0));
+    const first = firstRow ? cache.getVectors([firstRow.key]).get(firstRow.key) : undefined;
     if (!first) return VectorIndex.#recomputed(cache, items, sourceId, providerId, budgetBytes);
     const index = new VectorIndex(cache, { sourceId, providerId }, items, first.length, budgetBytes);
+    // Positions by vector key, in item id order (the list's order), for this pass only.
     const keyed = new Map<string, number[]>();
-    items.forEach((item, at) => {
-      const list = keyed.get(item.key);
+    let at = 0;
+    for (const { item_id: itemId, key } of cache.iterateTexts(sourceId, providerId)) {
+      if (at >= items.count || items.id(at) !== itemId) return undefined; // changed meanwhile: loaded again later
+      const list = keyed.get(key);
       if (list) list.push(at);
-      else keyed.set(item.key, [at]);
-    });
+      else keyed.set(key, [at]);
+      at += 1;
+    }
     const rows = cache.db
       .prepare(
         'SELECT v.key, v.dims, v.vector FROM vectors v JOIN source_items s ON s.key = v.key WHERE s.source_id = ? AND s.provider = ?',
@@ -188,8 +202,8 @@ export class VectorIndex {
         row.vector.byteLength < row.dims * 4
           ? projection.projectStoredSparse(row.vector)
           : projection.project(decodeVector(row.vector, row.dims, scratch));
-      for (const at of positions)
-        index.#scales[at] = projection.quantize(projected, index.#compact, at * index.#compactDimensions);
+      for (const position of positions)
+        index.#scales[position] = projection.quantize(projected, index.#compact, position * index.#compactDimensions);
     }
     return index;
   }
@@ -200,7 +214,7 @@ export class VectorIndex {
    */
   static #recomputed(
     cache: EmbeddingCache,
-    items: SourceItemRow[],
+    items: ItemList,
     sourceId: string,
     providerId: string,
     budgetBytes: number,
@@ -211,28 +225,50 @@ export class VectorIndex {
     const projection = index.#projection;
     let at = 0;
     for (const row of cache.iterateTexts(sourceId, providerId)) {
-      if (row.text === null || items[at]?.key !== row.key) return undefined; // not this index's items, or no text
+      // Not this index's items (changed meanwhile), or no text.
+      if (row.text === null || at >= items.count || items.id(at) !== row.item_id) return undefined;
       const projected = projection.project(provider.embedOne(row.text));
       index.#scales[at] = projection.quantize(projected, index.#compact, at * index.#compactDimensions);
       at += 1;
     }
-    return at === items.length ? index : undefined;
+    return at === items.count ? index : undefined;
   }
 
   /** The k nearest items to `query` (an L2-normalised vector of the same provider). */
-  search(query: Float32Array, k: number, filter?: (item: SourceItemRow) => boolean): VectorHit[] {
+  search(query: Float32Array, k: number): VectorHit[] {
     if (query.length !== this.dimensions)
       throw new TypeError(`query has ${query.length} dimensions, the index ${this.dimensions}`);
-    const projected = this.#projection.project(query);
+    const best = this.#candidates(this.#projection.project(query), Math.max(k * 5, 50));
+    // Only the candidates' rows are read: the index holds their ids, not 510,000 row objects (W10k).
+    const rows = this.#cache.itemsById(
+      this.#sourceId,
+      this.#providerId,
+      best.map((at) => this.items.id(at)),
+    );
+    const candidates = [...rows.values()];
+    const vectors = this.#fullVectors(candidates);
+    const hits = candidates.map((row) => {
+      const vector = vectors.get(row.key);
+      let score = 0;
+      if (vector)
+        for (let dimension = 0; dimension < vector.length; dimension += 1)
+          score += vector[dimension]! * query[dimension]!;
+      const { text: _text, ...item } = row;
+      return { item, score };
+    });
+    return hits.sort((a, b) => b.score - a.score).slice(0, k);
+  }
+
+  /** The positions of the `wanted` best items by the compact copy, best first. */
+  #candidates(projected: Float32Array, wanted: number): number[] {
     const width = this.#compactDimensions;
-    const candidatesWanted = Math.max(k * 5, 50);
-    // Keep the best candidates in a small sorted array (candidatesWanted is small next to the item count).
+    // Keep the best candidates in a small sorted array (wanted is small next to the item count).
     const bestScores: number[] = [];
     const bestItems: number[] = [];
     // Hot loop: locals, not private fields; four accumulators let the CPU overlap the multiply-adds.
     const compact = this.#compact;
     const scales = this.#scales;
-    const count = this.items.length;
+    const count = this.items.count;
     for (let at = 0; at < count; at += 1) {
       let sum0 = 0;
       let sum1 = 0;
@@ -248,31 +284,20 @@ export class VectorIndex {
       }
       for (; dimension < width; dimension += 1) sum0 += compact[offset + dimension]! * projected[dimension]!;
       const score = (sum0 + sum1 + sum2 + sum3) * scales[at]!;
-      if (bestScores.length === candidatesWanted && score <= bestScores[bestScores.length - 1]!) continue;
-      if (filter && !filter(this.items[at]!)) continue;
+      if (bestScores.length === wanted && score <= bestScores[bestScores.length - 1]!) continue;
       let insert = bestScores.length;
       while (insert > 0 && bestScores[insert - 1]! < score) insert -= 1;
       bestScores.splice(insert, 0, score);
       bestItems.splice(insert, 0, at);
-      if (bestScores.length > candidatesWanted) {
+      if (bestScores.length > wanted) {
         bestScores.pop();
         bestItems.pop();
       }
     }
-    const vectors = this.#fullVectors(bestItems.map((at) => this.items[at]!));
-    const hits = bestItems.map((at) => {
-      const item = this.items[at]!;
-      const vector = vectors.get(item.key);
-      let score = 0;
-      if (vector)
-        for (let dimension = 0; dimension < vector.length; dimension += 1)
-          score += vector[dimension]! * query[dimension]!;
-      return { item, score };
-    });
-    return hits.sort((a, b) => b.score - a.score).slice(0, k);
+    return bestItems;
   }
 
-  /** Full vectors of these items, by key: from the LRU, else recomputed (built-in provider) or read from disk. */
+  /** Full vectors of these items, by key: from the LRU, else recomputed from their texts (built-in) or read from disk. */
   #fullVectors(items: readonly SourceItemRow[]): Map<string, Float32Array> {
     const found = new Map<string, Float32Array>();
     const missing: SourceItemRow[] = [];
@@ -287,15 +312,8 @@ export class VectorIndex {
     };
     let unread = missing;
     if (this.#recompute && missing.length > 0) {
-      const texts = this.#cache.itemTexts(
-        this.#sourceId,
-        this.#providerId,
-        missing.map((item) => item.itemId),
-      );
-      for (const item of missing) {
-        const text = texts.get(item.itemId);
-        if (text !== undefined) keep(item.key, this.#recompute.embedOne(text));
-      }
+      for (const item of missing)
+        if (typeof item.text === 'string') keep(item.key, this.#recompute.embedOne(item.text));
       unread = missing.filter((item) => !found.has(item.key)); // an index from before texts were kept
     }
     if (unread.length > 0)
@@ -310,8 +328,9 @@ export class VectorIndex {
 
   memory(): VectorMemoryStats {
     return {
-      items: this.items.length,
+      items: this.items.count,
       dimensions: this.dimensions,
+      itemBytes: this.items.byteLength,
       compactBytes: this.#compact.byteLength + this.#scales.byteLength + (this.#projection.matrix?.byteLength ?? 0),
       fullCacheBytes: this.#full.calculatedSize,
       fullCacheLimitBytes: this.#full.maxSize,

@@ -218,9 +218,13 @@ export function IndexPanel({
             <div className="progress-numbers">
               <span data-testid="index-percent">{percent}%</span>
               <span>
-                {progress.state === 'running' && progress.total > 0 && progress.done === progress.total
-                  ? 'preparing search'
-                  : progress.state}
+                {progress.state !== 'running'
+                  ? progress.state
+                  : progress.total === 0
+                    ? 'reading the schema'
+                    : progress.done === progress.total
+                      ? 'preparing search'
+                      : progress.state}
               </span>
               <span>
                 {progress.done.toLocaleString()} / {progress.total.toLocaleString()} items

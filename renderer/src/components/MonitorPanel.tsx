@@ -186,6 +186,9 @@ export function MonitorPanel({ client, view }: { client: SchemascopeClient; view
                     <td>
                       <Bar share={(vectors.compactBytes + vectors.fullCacheBytes) / vectors.budgetBytes} />
                     </td>
+                    <td className="number muted" title="The index's item ids, packed: not vectors, outside the budget">
+                      ids {formatBytes(vectors.itemBytes)}
+                    </td>
                   </tr>
                 ))}
               </tbody>
