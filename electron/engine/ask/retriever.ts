@@ -1,6 +1,6 @@
 import type { TableInfo } from '../../../shared/schema-types.ts';
 import { tableId } from '../../../shared/schema-types.ts';
-import type { JoinGraph } from './join-graph.ts';
+import type { JoinGraph } from '../search/join-graph.ts';
 import type { LexicalIndex, QueryExpansion } from '../search/lexical-index.ts';
 import type { ValueHit } from './value-index.ts';
 import type { KnowledgeHit } from './knowledge-index.ts';
@@ -183,23 +183,27 @@ export function rankTables(input: {
     [...vecTable].map(([key, score]) => ({ key, score })),
     tableScores,
   );
-  const columnScores = new Map<number, number>();
+  // Column scores per matched table, summed in double precision as the reciprocal ranks come (no map keyed by
+  // column: a common word matches 100,000+ columns of a W10k schema, and such a map cost ~20 MB of garbage a question).
+  const sums = new Map<number, Float64Array>();
+  const addColumnScore = (tableIndex: number, columnIndex: number, score: number) => {
+    let scores = sums.get(tableIndex);
+    if (!scores) sums.set(tableIndex, (scores = new Float64Array(tables[tableIndex]!.columns.length)));
+    scores[columnIndex] = scores[columnIndex]! + score;
+  };
   // The lexical columns' reciprocal ranks, as addReciprocalRanks gives them (by score, ties in match order).
   lexColumnHits.sort((a, b) => found.scores[b]! - found.scores[a]! || a - b);
   lexColumnHits.forEach((at, rank) => {
     const document = found.documents[at]!;
-    columnScores.set(found.tableOf[document]! * COLUMN_STRIDE + found.columnOf[document]!, 1 / (RRF_K + rank + 1));
+    addColumnScore(found.tableOf[document]!, found.columnOf[document]!, 1 / (RRF_K + rank + 1));
   });
-  addReciprocalRanks(vecColumns, columnScores);
-  addReciprocalRanks(valueColumns, columnScores);
-  addReciprocalRanks(knowledgeColumns, columnScores);
-  const perTable = new Map<number, Float32Array>();
-  for (const [key, score] of columnScores) {
-    const tableIndex = Math.floor(key / COLUMN_STRIDE);
-    let scores = perTable.get(tableIndex);
-    if (!scores) perTable.set(tableIndex, (scores = new Float32Array(tables[tableIndex]!.columns.length)));
-    scores[key % COLUMN_STRIDE] = score;
+  for (const hits of [vecColumns, valueColumns, knowledgeColumns]) {
+    const ranks = new Map<number, number>();
+    addReciprocalRanks(hits, ranks);
+    for (const [key, score] of ranks) addColumnScore(Math.floor(key / COLUMN_STRIDE), key % COLUMN_STRIDE, score);
   }
+  const perTable = new Map<number, Float32Array>();
+  for (const [tableIndex, scores] of sums) perTable.set(tableIndex, Float32Array.from(scores));
   // Tables nothing matched share one zero-filled buffer (views of it): 10,000 tables would otherwise allocate
   // 10,000 arrays per question. Read-only, like every RankedTable's scores.
   const zeros = new Float32Array(tables.reduce((widest, table) => Math.max(widest, table.columns.length), 0));
