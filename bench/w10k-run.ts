@@ -1,16 +1,20 @@
 /**
  * Run by the largest-schemas suite in a fresh process per engine (with --expose-gc), so that its memory figures are
  * the product's alone: refresh (introspect + save) a W10k source, open and filter the table list, index it with the
- * built-in provider, then ask the first question in this process and in a fresh engine on the same data folder, and
- * measure warm search and context. Prints one JSON line.
+ * built-in provider, then ask the first question in this process and in another process on the same data folder
+ * (`bench/w10k-fresh.ts`), and measure warm search and context. Prints one JSON line.
  */
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { createEngine } from '../electron/engine/app/engine.ts';
 import { dispatch } from '../electron/engine/app/dispatch.ts';
 import { median, quantile } from '../electron/engine/platform/percentiles.ts';
 import { tempHome } from '../test/helpers/temp-home.ts';
 
 const [url] = process.argv.slice(2);
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const MB = 1024 * 1024;
 const home = tempHome('w10k-');
 let rssPeak = 0;
@@ -78,14 +82,18 @@ const first = await call<{ tokens: number; retrieval: { prepareMs: number } }>(e
   budget: 4000,
 });
 
-const fresh = createEngine({ home: home.dir, mode: 'web' });
-const freshFirst = await call<{ tokens: number; retrieval: { prepareMs: number } }>(fresh, 'context/build', {
-  sourceId,
-  question: QUESTIONS[1],
-  budget: 4000,
-});
-const freshSearch = await call<unknown>(fresh, 'search/query', { sourceId, text: QUESTIONS[2], k: 20 });
-await fresh.close();
+// Another process on the same data folder (what a CLI call or an MCP server meets), measured on its own.
+const freshRun = JSON.parse(
+  execFileSync(
+    process.execPath,
+    [path.join(root, 'bin', 'run-ts.mjs'), 'bench/w10k-fresh.ts', home.dir, sourceId, QUESTIONS[1]!, QUESTIONS[2]!],
+    { cwd: root, env: process.env },
+  )
+    .toString()
+    .trim()
+    .split('\n')
+    .pop()!,
+) as { contextMs: number; searchMs: number; rssPeakMb: number };
 
 const search: number[] = [];
 const context: number[] = [];
@@ -114,8 +122,9 @@ process.stdout.write(
     indexState: summary.state,
     indexMs,
     firstContextMs: first.ms,
-    freshFirstContextMs: freshFirst.ms,
-    freshFirstSearchMs: freshSearch.ms,
+    freshFirstContextMs: freshRun.contextMs,
+    freshFirstSearchMs: freshRun.searchMs,
+    freshRssPeakMb: freshRun.rssPeakMb,
     searchP50: median(search),
     searchP95: quantile(search, 0.95),
     contextP50: median(context),
