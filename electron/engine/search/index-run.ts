@@ -149,22 +149,42 @@ export class IndexRun {
       // provider's vectors are not stored but recomputed from the texts kept with the items: a W10k index would
       // otherwise insert 510,000 vectors at random places of embeddings.db, most of its time.)
       const reuseAll = recomputable && this.#unchanged(cache, provider.id, items);
-      const pendingByKey = new Map<string, Pending>();
+      // What to compute, without an object per item: the first place of each distinct text to embed, the places of
+      // its duplicates (rare), and the places of the vectors reused (W10k: 510,000 pending objects were ~75 MB).
+      const firstOf: number[] = [];
+      const duplicates = new Map<number, number[]>();
       const reusedPositions = new Map<string, number[]>();
+      const pendingByKey = new Map<string, number>(); // dropped once this loop is done
       items.forEach((item, at) => {
-        const entry = pendingByKey.get(item.key);
-        if (entry) entry.positions.push(at);
-        else if (reusedPositions.has(item.key)) reusedPositions.get(item.key)!.push(at);
-        else if (!reuseAll && (recomputable || !cache!.has(item.key)))
-          pendingByKey.set(item.key, { key: item.key, textId: item.textId, tokens: 0, positions: [at] });
-        else reusedPositions.set(item.key, [at]);
+        const known = pendingByKey.get(item.key);
+        if (known !== undefined) {
+          const more = duplicates.get(known);
+          if (more) more.push(at);
+          else duplicates.set(known, [at]);
+        } else if (reusedPositions.has(item.key)) reusedPositions.get(item.key)!.push(at);
+        else if (!reuseAll && (recomputable || !cache!.has(item.key))) {
+          pendingByKey.set(item.key, firstOf.length);
+          firstOf.push(at);
+        } else reusedPositions.set(item.key, [at]);
       });
-      if (pendingByKey.size > 0)
+      pendingByKey.clear();
+      const pendingAt = (index: number): Pending => {
+        const first = firstOf[index]!;
+        const more = duplicates.get(index);
+        return {
+          key: items[first]!.key,
+          textId: items[first]!.textId,
+          tokens: 0,
+          positions: more ? [first, ...more] : [first],
+        };
+      };
+      if (firstOf.length > 0)
         this.#compact = new CompactCopyBuilder(items.length, provider.dimensions, this.#budgetBytes);
       // Everything not pending is reused, including items whose text equals another stored item's.
-      this.#counts.reused =
-        this.#total - [...pendingByKey.values()].reduce((sum, pending) => sum + pending.positions.length, 0);
-      const pending = [...pendingByKey.values()];
+      let pendingItems = firstOf.length;
+      for (const more of duplicates.values()) pendingItems += more.length;
+      this.#counts.reused = this.#total - pendingItems;
+      const pending = firstOf.map((_first, index) => index);
       this.#progress('running', true);
 
       // Spread the work over the allowed concurrency (one round when it fits), never above the provider's caps.
@@ -199,21 +219,28 @@ export class IndexRun {
       const tasks: Promise<void>[] = [];
       // Only entries the preparation changed (counted, truncated) are remembered: the built-in provider counts no
       // tokens, and a second map of its 510,000 entries (W10k) was memory for nothing.
-      const preparedByKey = new Map<string, Pending>();
-      const prepared = (entry: Pending): Pending => {
+      const preparedAt = new Map<number, Pending>();
+      const prepared = (index: number): Pending => {
+        const entry = pendingAt(index);
         const ready = this.#prepare(entry, activeProvider, runTexts); // counted (and truncated) only when the packer gets here
-        if (ready !== entry) preparedByKey.set(entry.key, ready);
+        if (ready !== entry) preparedAt.set(index, ready);
         return ready;
       };
       for await (const batch of packBatchesLazily(
         pending,
         perRequest,
         provider.maxTokensPerRequest,
-        (entry) => prepared(entry).tokens,
+        (index) => prepared(index).tokens,
       )) {
         if (this.#abort.signal.aborted) break;
-        const ready = batch.items.map((entry) => preparedByKey.get(entry.key) ?? entry);
-        tasks.push(limit(() => this.#embedBatch(ready, work)));
+        // Queued as numbers, made into work when their turn comes: every batch is queued at once, and their entries
+        // made here would all be held until then.
+        const take = (index: number): Pending => {
+          const entry = preparedAt.get(index) ?? pendingAt(index);
+          preparedAt.delete(index);
+          return entry;
+        };
+        tasks.push(limit(() => this.#embedBatch(batch.items.map(take), work)));
       }
       await Promise.all(tasks);
       if (this.#abort.signal.aborted) throw this.#abort.signal.reason;
