@@ -1,6 +1,10 @@
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { createEngine } from '../../electron/engine/app/engine.ts';
+import { CatalogStore } from '../../electron/engine/catalog/catalog-store.ts';
 import { WorkerRpc } from '../../electron/engine/platform/worker-rpc.ts';
+import { PreparedStore } from '../../electron/engine/search/prepared-store.ts';
+import { workloadSqliteFile } from '../helpers/workloads.ts';
 import { tempHome } from '../helpers/temp-home.ts';
 
 const home = tempHome('idle-end-');
@@ -57,6 +61,33 @@ describe('a worker for rare, large work ends when idle', () => {
         expect(failure.message).toMatch(/no-such-embeddings|unable to open|does not exist|not/i);
         if (call % 3 === 0) await new Promise((resolve) => setTimeout(resolve, 1)); // now and then, mid-exit
       }
+    } finally {
+      await rpc.close();
+    }
+  }, 60_000);
+
+  it('a cancelled call is rejected at once, but its worker ends only after its handler has wound down', async () => {
+    const engine = createEngine({ home: home.dir, mode: 'web' });
+    const { id } = engine.sources.add({ name: 'w200', url: `sqlite:${workloadSqliteFile('w200')}` });
+    const { record } = await engine.sources.refresh(id);
+    await engine.close();
+    const rpc = new WorkerRpc('context-prep-worker', contextWorkerDir, 'The context worker', { endWhenIdleMs: 0 });
+    try {
+      const controller = new AbortController();
+      // Preparing 10,000 columns takes the worker a while; its handler does not stop midway.
+      const call = rpc.call(
+        { kind: 'prepare', file: CatalogStore.file(home.dir), home: home.dir, snapshotId: record.id },
+        [],
+        controller.signal,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      controller.abort();
+      await expect(call).rejects.toMatchObject({ kind: 'cancelled' });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(rpc.running).toBe(true); // still winding down: not ended under its handler's feet
+      await vi.waitFor(() => expect(rpc.running).toBe(false), { timeout: 30_000, interval: 20 });
+      // Its work was finished, not cut: the prepared file is there.
+      expect(new PreparedStore(home.dir).has(record)).toBe(true);
     } finally {
       await rpc.close();
     }

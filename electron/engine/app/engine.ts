@@ -129,12 +129,16 @@ export function createEngine(options: EngineOptions): Engine {
   });
   // What a question needs is written by the indexer (from the snapshot it reads anyway, stored for every process) and
   // loaded here when a job ends, so that it is ready when the index is, not at the first question.
+  let closed = false;
   const stopPreparing = events.subscribe((event) => {
     if (event.channel !== 'index/progress') return;
     const { progress, sourceId } = event.payload;
     if (progress.state !== 'done') return;
-    const latest = catalog.latestSnapshot(sourceId);
-    if (latest) void contexts.prepare(latest.id).catch(() => undefined); // the first question prepares it otherwise
+    // After this turn, and never keeping the process alive: a one-shot CLI `index` exits instead of loading it.
+    setTimeout(() => {
+      const latest = closed ? undefined : catalog.latestSnapshot(sourceId);
+      if (latest) void contexts.prepare(latest.id).catch(() => undefined); // the first question prepares it otherwise
+    }, 0).unref();
   });
   registerMetricReports(metrics, { sources, indexes, contexts });
   const version = appVersion();
@@ -181,6 +185,7 @@ export function createEngine(options: EngineOptions): Engine {
     metrics,
     snapshotMetrics,
     async close() {
+      closed = true;
       stopPreparing();
       sampler.stop();
       workspace.flush();

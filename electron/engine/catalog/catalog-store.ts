@@ -309,8 +309,8 @@ export class CatalogStore {
     const tables = this.db
       .prepare('SELECT * FROM catalog_tables WHERE snapshot_id = ? ORDER BY schema_name, table_name')
       .all(snapshotId) as (TableRow & { primary_key_json: string })[];
-    const key = (row: { schema_name: string; table_name: string }): string =>
-      `${row.schema_name}\u0000${row.table_name}`;
+    // tableId (JSON), not `schema NUL table`: names may hold NUL, and `a\0b`.`c` would meet `a`.`b\0c`.
+    const key = (row: { schema_name: string; table_name: string }): string => tableId(row.schema_name, row.table_name);
     const columns = this.#columnsByTable(snapshotId, key);
     // In the order introspection gave them (the planner may read through the by-target index otherwise): a table's
     // fingerprint depends on the order of its foreign keys, and a reloaded snapshot must fingerprint the same.

@@ -33,6 +33,8 @@ export class WorkerRpc {
     number,
     { worker: Worker; resolve: (value: never) => void; reject: (error: Error) => void }
   >();
+  /** Cancelled calls whose handler has not answered yet (the answer is dropped), with their worker. */
+  readonly #draining = new Map<number, Worker>();
   readonly #endWhenIdleMs: number | undefined;
   #idleTimer: NodeJS.Timeout | undefined;
 
@@ -62,6 +64,7 @@ export class WorkerRpc {
     return new Promise<T>((resolve, reject) => {
       const onAbort = () => {
         if (!this.#pending.delete(id)) return;
+        this.#draining.set(id, worker); // its handler is still winding down (closing a connection): not idle yet
         if (this.#pending.size === 0) this.#idle(worker);
         worker.postMessage({ cancel: id });
         reject(new AppError('cancelled', `${this.#what} was cancelled.`));
@@ -83,6 +86,10 @@ export class WorkerRpc {
     const worker = new Worker(workerEntry(this.#name, this.#sourceDirUrl));
     worker.unref();
     worker.on('message', (response: RpcResponse<unknown>) => {
+      if (this.#draining.delete(response.id)) {
+        if (this.#pending.size === 0) this.#idle(worker); // a cancelled call's late answer, dropped
+        return;
+      }
       const pending = this.#pending.get(response.id);
       if (!pending) return;
       this.#pending.delete(response.id);
@@ -97,6 +104,7 @@ export class WorkerRpc {
         this.#pending.delete(id);
         pending.reject(new AppError('internal', message));
       }
+      for (const [id, owner] of this.#draining) if (owner === worker) this.#draining.delete(id);
     };
     worker.on('error', (error) => fail(`${this.#what} failed: ${error.message}`));
     worker.on('exit', (code) => fail(`${this.#what} stopped (${code}); the work in hand was not done.`));
@@ -107,10 +115,10 @@ export class WorkerRpc {
   /** Nothing in hand: the worker no longer keeps the process alive, and ends after a while when so configured. */
   #idle(worker: Worker): void {
     worker.unref();
-    if (this.#endWhenIdleMs === undefined) return;
+    if (this.#endWhenIdleMs === undefined || this.#draining.size > 0) return;
     clearTimeout(this.#idleTimer);
     this.#idleTimer = setTimeout(() => {
-      if (this.#worker !== worker || this.#pending.size > 0) return;
+      if (this.#worker !== worker || this.#pending.size > 0 || this.#draining.size > 0) return;
       this.#worker = undefined;
       void worker.terminate();
     }, this.#endWhenIdleMs);

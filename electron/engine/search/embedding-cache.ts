@@ -1,5 +1,6 @@
-import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { threadId } from 'node:worker_threads';
 import path from 'node:path';
 import type { Statement } from 'better-sqlite3';
 import { openSqlite, type SqliteDatabase } from '../platform/open-sqlite.ts';
@@ -184,10 +185,7 @@ export class EmbeddingCache {
     let at = 0;
     for (const [itemId, key] of rows) {
       const item = items[at];
-      if (!item || item.itemId !== itemId || item.key !== key) {
-        rows.return?.();
-        return false;
-      }
+      if (!item || item.itemId !== itemId || item.key !== key) return false; // the loop closes the cursor
       at += 1;
     }
     return at === items.length;
@@ -195,7 +193,7 @@ export class EmbeddingCache {
 
   /** A scratch store for one indexing run's texts ({@link RunTexts}). */
   runTexts(): RunTexts {
-    return new RunTexts(this.db);
+    return new RunTexts(this.db, path.dirname(this.db.name));
   }
 
   /** The source's item ids in item id order, packed, with the stamp a compact copy on disk must match. */
@@ -329,25 +327,32 @@ export function decodeVector(blob: Uint8Array, dims: number, into?: Float32Array
 }
 
 /**
- * One indexing run's document texts, on disk instead of in the heap (~130 MB at W10k): a temporary table of this
- * connection, in a temporary file SQLite deletes when the table is dropped or the connection closes, so a crashed
- * run leaves nothing behind and runs in other processes never see it.
+ * One indexing run's document texts, on disk instead of in the heap (~130 MB at W10k): a scratch database beside
+ * `embeddings.db` (not the system's temporary folder, which may be a RAM disk), attached to this connection only, so
+ * runs in other processes never see it; no journal, deleted when the run ends. A process that died mid-run leaves its
+ * file, which the next run removes (its name carries the process id).
  */
 export class RunTexts {
   readonly #db: SqliteDatabase;
-  readonly #table: string;
+  readonly #schema: string;
+  readonly #file: string;
   #next = 0;
   readonly #insert: Statement<[number, string]>;
   readonly #select: Statement<[number], string>;
   static #runs = 0;
 
-  constructor(db: SqliteDatabase) {
+  constructor(db: SqliteDatabase, dir: string) {
+    removeOrphanRunTexts(dir);
+    const run = (RunTexts.#runs += 1);
     this.#db = db;
-    this.#table = `temp.run_texts_${(RunTexts.#runs += 1)}`;
-    db.pragma('temp_store = FILE');
-    db.exec(`CREATE TABLE ${this.#table} (id INTEGER PRIMARY KEY, text TEXT NOT NULL)`);
-    this.#insert = db.prepare<[number, string]>(`INSERT INTO ${this.#table} (id, text) VALUES (?, ?)`);
-    this.#select = db.prepare<[number], string>(`SELECT text FROM ${this.#table} WHERE id = ?`).pluck();
+    this.#schema = `run_texts_${run}`;
+    this.#file = path.join(dir, `${RUN_TEXTS_PREFIX}${process.pid}-${threadId}-${run}-${randomUUID()}.db`);
+    db.prepare(`ATTACH DATABASE ? AS ${this.#schema}`).run(this.#file);
+    db.pragma(`${this.#schema}.journal_mode = OFF`);
+    db.pragma(`${this.#schema}.synchronous = OFF`);
+    db.exec(`CREATE TABLE ${this.#schema}.texts (id INTEGER PRIMARY KEY, text TEXT NOT NULL)`);
+    this.#insert = db.prepare<[number, string]>(`INSERT INTO ${this.#schema}.texts (id, text) VALUES (?, ?)`);
+    this.#select = db.prepare<[number], string>(`SELECT text FROM ${this.#schema}.texts WHERE id = ?`).pluck();
   }
 
   /** Adds texts inside one transaction (what `fn` adds); each `add` gives the text's id. */
@@ -367,7 +372,43 @@ export class RunTexts {
     return text;
   }
 
+  /** Detaches and deletes the scratch file; never throws (a run's end must not fail on its scratch). */
   close(): void {
-    if (this.#db.open) this.#db.exec(`DROP TABLE IF EXISTS ${this.#table}`);
+    try {
+      if (this.#db.open) this.#db.exec(`DETACH DATABASE ${this.#schema}`);
+    } catch {
+      // still attached (a statement in hand): the file goes when the connection closes and the next run cleans up
+    }
+    try {
+      rmSync(this.#file, { force: true });
+    } catch {
+      // still open elsewhere (Windows): the next run removes it once this process is gone
+    }
+  }
+}
+
+const RUN_TEXTS_PREFIX = 'run-texts-';
+
+/** Scratch files of runs whose process is gone (killed mid-run): each name starts with its process id. */
+function removeOrphanRunTexts(dir: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(RUN_TEXTS_PREFIX)) continue;
+    const pid = Number(name.slice(RUN_TEXTS_PREFIX.length).split('-')[0]);
+    if (Number.isInteger(pid) && pid > 0 && !processAlive(pid)) rmSync(path.join(dir, name), { force: true });
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'; // alive, another user's
   }
 }

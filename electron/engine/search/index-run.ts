@@ -142,6 +142,7 @@ export class IndexRun {
       this.#progress('running', true);
       const recomputable = provider.recomputable === true;
       const items = this.#items(cache, texts, provider.id);
+      if (this.#abort.signal.aborted) throw this.#abort.signal.reason; // cancelled while the schema was read
       this.#runItems = items;
       this.#total = items.length;
       // Recomputable vectors are reused whole or not at all: an unchanged index embeds nothing (and writes nothing

@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { deserialize, serialize } from 'node:v8';
+import { threadId } from 'node:worker_threads';
 import type { SchemaSnapshot } from '../../../shared/schema-types.ts';
 import type { SnapshotRecord } from '../catalog/catalog-store.ts';
 import { JoinGraph, type JoinEdge } from './join-graph.ts';
@@ -67,7 +68,8 @@ export class PreparedStore {
   write(record: SnapshotRecord, parts: PreparedParts, keepSnapshotIds: readonly number[]): void {
     mkdirSync(this.#dir, { recursive: true });
     const file = this.#file(record);
-    const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
+    // Unique per writer: the indexer, the context worker and the main thread of one process may all write.
+    const temporary = `${file}.${process.pid}.${threadId}.${randomUUID()}.tmp`;
     const stored: Stored = { format: PREPARED_FORMAT, snapshotId: record.id, takenAt: record.takenAt, ...parts };
     writeFileSync(temporary, serialize(stored));
     renameSync(temporary, file);

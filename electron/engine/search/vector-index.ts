@@ -135,13 +135,17 @@ export class VectorIndex {
     budgetBytes = DEFAULT_VECTOR_BUDGET_BYTES,
     compactFile?: string,
   ): VectorIndex | undefined {
-    const { list, stamp } = cache.itemList(sourceId, providerId);
-    if (list.count === 0) return undefined;
-    const stored = compactFile ? readCompactCopy(compactFile, stamp) : undefined;
-    // A copy made for another budget (a different width) is rebuilt in memory for this one.
-    if (stored && stored.compact.length === list.count * compactWidth(list.count, stored.dimensions, budgetBytes))
-      return new VectorIndex(cache, { sourceId, providerId }, list, stored.dimensions, budgetBytes, stored);
-    return VectorIndex.#build(cache, list, sourceId, providerId, budgetBytes);
+    // One read transaction: the item list and the rows the build reads are of the same index, whatever an indexer
+    // in another process commits meanwhile.
+    return cache.db.transaction(() => {
+      const { list, stamp } = cache.itemList(sourceId, providerId);
+      if (list.count === 0) return undefined;
+      const stored = compactFile ? readCompactCopy(compactFile, stamp) : undefined;
+      // A copy made for another budget (a different width) is rebuilt in memory for this one.
+      if (stored && stored.compact.length === list.count * compactWidth(list.count, stored.dimensions, budgetBytes))
+        return new VectorIndex(cache, { sourceId, providerId }, list, stored.dimensions, budgetBytes, stored);
+      return VectorIndex.#build(cache, list, sourceId, providerId, budgetBytes);
+    })();
   }
 
   /** Builds the compact copy of a source's index and writes it beside the cache, for every later process to load. */
@@ -152,18 +156,21 @@ export class VectorIndex {
     compactFile: string,
     budgetBytes = DEFAULT_VECTOR_BUDGET_BYTES,
   ): void {
-    const { list, stamp } = cache.itemList(sourceId, providerId);
-    if (list.count === 0) return removeCompactCopy(compactFile);
-    const existing = readCompactCopy(compactFile, stamp);
-    if (existing && existing.compact.length === list.count * compactWidth(list.count, existing.dimensions, budgetBytes))
-      return; // unchanged
-    const index = VectorIndex.#build(cache, list, sourceId, providerId, budgetBytes);
-    if (index)
-      writeCompactCopy(compactFile, stamp, {
-        dimensions: index.dimensions,
-        compact: index.#compact,
-        scales: index.#scales,
-      });
+    cache.db.transaction(() => {
+      const { list, stamp } = cache.itemList(sourceId, providerId);
+      if (list.count === 0) return removeCompactCopy(compactFile);
+      const existing = readCompactCopy(compactFile, stamp);
+      const fits = (copy: { dimensions: number; compact: Int8Array }) =>
+        copy.compact.length === list.count * compactWidth(list.count, copy.dimensions, budgetBytes);
+      if (existing && fits(existing)) return; // unchanged
+      const index = VectorIndex.#build(cache, list, sourceId, providerId, budgetBytes);
+      if (index)
+        writeCompactCopy(compactFile, stamp, {
+          dimensions: index.dimensions,
+          compact: index.#compact,
+          scales: index.#scales,
+        });
+    })();
   }
 
   static #build(
