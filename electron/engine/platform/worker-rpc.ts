@@ -1,5 +1,4 @@
 import { Worker } from 'node:worker_threads';
-import type { MessagePort } from 'node:worker_threads';
 import { AppError, serializeError, type SerializedError } from '../../../shared/errors.ts';
 import { workerEntry } from './worker-entry.ts';
 
@@ -135,12 +134,18 @@ export class WorkerRpc {
 
 type Handled = { value: unknown; transfer?: ArrayBuffer[] };
 
+/** What `serveRpc` answers through: a worker's `parentPort`, or a child process's channel (`processPort`). */
+export interface RpcPort {
+  on(event: string, listener: (message: unknown) => void): unknown;
+  postMessage(message: unknown, transfer?: readonly ArrayBuffer[]): void;
+}
+
 /**
  * The worker side: answers each request with `handle`'s value (and its transfer list) or its error, serialized. A
  * handler may be async; its signal is aborted when the caller cancels (`{ cancel: id }`).
  */
 export function serveRpc<R>(
-  port: MessagePort,
+  port: RpcPort,
   handle: (request: R, signal: AbortSignal) => Handled | Promise<Handled>,
 ): void {
   const running = new Map<number, AbortController>();
@@ -155,7 +160,8 @@ export function serveRpc<R>(
       )
       .finally(() => running.delete(id));
   };
-  port.on('message', (message: (R & { id: number }) | { cancel: number }) => {
+  port.on('message', (received: unknown) => {
+    const message = received as (R & { id: number }) | { cancel: number };
     if ('cancel' in message) {
       running.get(message.cancel)?.abort();
       return;
