@@ -74,8 +74,8 @@ describe('recipe: adding a worker (a worker thread, or a child process such as t
       expect(build, `step: '${name}': '${file}' in scripts/build.mjs`).toContain(
         `'${name}': '${file.split(path.sep).join('/')}'`,
       );
-      expect(product, `step: start it with workerEntry/WorkerRpc('${name}', ...)`).toMatch(
-        new RegExp(`(workerEntry\\(|WorkerRpc\\()'${name}'`),
+      expect(product, `step: start it with workerEntry/WorkerRpc/ProcessRpc('${name}', ...)`).toMatch(
+        new RegExp(`(workerEntry\\(|WorkerRpc\\(|ProcessRpc\\()'${name}'`),
       );
     });
   }
