@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { CatalogStore } from './catalog-store.ts';
+import { processExists } from '../platform/process-exists.ts';
 
 export type JobKind = 'index';
 
@@ -106,14 +107,4 @@ function toHolder(row: LockRow): JobHolder {
     heartbeatAt: row.heartbeat_at,
     progress: row.progress_json ? (JSON.parse(row.progress_json) as unknown) : null,
   };
-}
-
-/** Signal 0 checks existence without touching the process; EPERM means it exists under another user. */
-function processExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

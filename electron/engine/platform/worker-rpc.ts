@@ -1,39 +1,29 @@
 import { Worker } from 'node:worker_threads';
-import { AppError, serializeError, type SerializedError } from '../../../shared/errors.ts';
+import { AppError, serializeError } from '../../../shared/errors.ts';
+import { RpcCalls, type RpcResponse } from './rpc-calls.ts';
 import { workerEntry } from './worker-entry.ts';
 
-/** What an RPC worker answers: the request's id with a value, or a serialized error. */
-export type RpcResponse<T> =
-  | { readonly id: number; readonly ok: true; readonly value: T }
-  | { readonly id: number; readonly ok: false; readonly error: SerializedError };
 
 /**
- * How long a worker doing rare, large work (a refresh, a catalog save, a preparation) waits idle before it ends:
- * long enough for a burst of calls to share it, short enough that its heap is not held beside the next large job.
+ * How long a worker doing rare, large work (a catalog save, a preparation) waits idle before it ends: long enough for
+ * a burst of calls to share it, short enough that its heap is not held beside the next large job.
  */
 export const RARE_WORK_IDLE_END_MS = 2000;
 
 /**
- * Request/response calls to one worker thread, matched by id. The worker starts on first use and never keeps the
- * process alive while idle (it is ref'd only while a call is in hand). A crashed worker fails the calls it had with a
- * clear error and is replaced on the next call. Used by the catalog writer, the refresh worker and the context worker.
- * A worker given `endWhenIdleMs` ends once it has had nothing to do for that long and starts again on the next call:
- * a worker that read a whole W10k schema keeps hundreds of MB of heap (garbage an idle isolate never collects)
- * otherwise, for work that comes back rarely.
+ * Request/response calls to one worker thread, matched by id ({@link RpcCalls}). The worker starts on first use and
+ * never keeps the process alive while idle (it is ref'd only while a call is in hand). A crashed worker fails the
+ * calls it had with a clear error and is replaced on the next call. Used by the catalog writer and the context worker.
+ * A worker given `endWhenIdleMs` ends once it has had nothing to do for that long (a cancelled call's handler
+ * included) and starts again on the next call: a worker that read a whole W10k schema keeps hundreds of MB of heap
+ * (garbage an idle isolate never collects) otherwise, for work that comes back rarely.
  */
 export class WorkerRpc {
   readonly #name: string;
   readonly #sourceDirUrl: string;
   readonly #what: string;
   #worker: Worker | undefined;
-  #nextId = 1;
-  /** Calls in hand, each with the worker it went to (a worker that ended idle may exit while a new one works). */
-  readonly #pending = new Map<
-    number,
-    { worker: Worker; resolve: (value: never) => void; reject: (error: Error) => void }
-  >();
-  /** Cancelled calls whose handler has not answered yet (the answer is dropped), with their worker. */
-  readonly #draining = new Map<number, Worker>();
+  readonly #calls: RpcCalls<Worker>;
   readonly #endWhenIdleMs: number | undefined;
   #idleTimer: NodeJS.Timeout | undefined;
 
@@ -41,6 +31,7 @@ export class WorkerRpc {
   constructor(name: string, sourceDirUrl: string, what: string, options: { endWhenIdleMs?: number } = {}) {
     this.#name = name;
     this.#sourceDirUrl = sourceDirUrl;
+    this.#calls = new RpcCalls(what);
     this.#what = what;
     this.#endWhenIdleMs = options.endWhenIdleMs;
   }
@@ -58,26 +49,14 @@ export class WorkerRpc {
     if (signal?.aborted) return Promise.reject(new AppError('cancelled', `${this.#what} was cancelled.`));
     const worker = this.#start();
     clearTimeout(this.#idleTimer);
-    const id = this.#nextId++;
     worker.ref(); // a call in hand keeps the process alive (the CLI may have nothing else to wait for)
-    return new Promise<T>((resolve, reject) => {
-      const onAbort = () => {
-        if (!this.#pending.delete(id)) return;
-        this.#draining.set(id, worker); // its handler is still winding down (closing a connection): not idle yet
-        if (this.#pending.size === 0) this.#idle(worker);
-        worker.postMessage({ cancel: id });
-        reject(new AppError('cancelled', `${this.#what} was cancelled.`));
-      };
-      const settle =
-        <V>(finish: (value: V) => void) =>
-        (value: V) => {
-          signal?.removeEventListener('abort', onAbort);
-          finish(value);
-        };
-      this.#pending.set(id, { worker, resolve: settle(resolve as (value: never) => void), reject: settle(reject) });
-      signal?.addEventListener('abort', onAbort, { once: true });
-      worker.postMessage({ ...request, id }, transfer);
-    });
+    return this.#calls.open<T>(
+      worker,
+      (id) => worker.postMessage({ ...request, id }, transfer),
+      (id) => worker.postMessage({ cancel: id }),
+      signal,
+      () => this.#settled(worker),
+    );
   }
 
   #start(): Worker {
@@ -85,25 +64,12 @@ export class WorkerRpc {
     const worker = new Worker(workerEntry(this.#name, this.#sourceDirUrl));
     worker.unref();
     worker.on('message', (response: RpcResponse<unknown>) => {
-      if (this.#draining.delete(response.id)) {
-        if (this.#pending.size === 0) this.#idle(worker); // a cancelled call's late answer, dropped
-        return;
-      }
-      const pending = this.#pending.get(response.id);
-      if (!pending) return;
-      this.#pending.delete(response.id);
-      if (this.#pending.size === 0) this.#idle(worker);
-      if (response.ok) pending.resolve(response.value as never);
-      else pending.reject(new AppError(response.error.kind, response.error.message, response.error.detail));
+      this.#calls.answer(response);
+      this.#settled(worker);
     });
     const fail = (message: string) => {
       if (this.#worker === worker) this.#worker = undefined;
-      for (const [id, pending] of this.#pending) {
-        if (pending.worker !== worker) continue;
-        this.#pending.delete(id);
-        pending.reject(new AppError('internal', message));
-      }
-      for (const [id, owner] of this.#draining) if (owner === worker) this.#draining.delete(id);
+      this.#calls.fail(worker, message);
     };
     worker.on('error', (error) => fail(`${this.#what} failed: ${error.message}`));
     worker.on('exit', (code) => fail(`${this.#what} stopped (${code}); the work in hand was not done.`));
@@ -111,13 +77,17 @@ export class WorkerRpc {
     return worker;
   }
 
-  /** Nothing in hand: the worker no longer keeps the process alive, and ends after a while when so configured. */
-  #idle(worker: Worker): void {
+  /**
+   * A call was answered or cancelled. With none left to answer, the worker no longer keeps the process alive; once
+   * nothing is winding down either, it ends after a while when so configured.
+   */
+  #settled(worker: Worker): void {
+    if (this.#calls.inHand > 0) return;
     worker.unref();
-    if (this.#endWhenIdleMs === undefined || this.#draining.size > 0) return;
+    if (this.#endWhenIdleMs === undefined || this.#calls.busy()) return;
     clearTimeout(this.#idleTimer);
     this.#idleTimer = setTimeout(() => {
-      if (this.#worker !== worker || this.#pending.size > 0 || this.#draining.size > 0) return;
+      if (this.#worker !== worker || this.#calls.busy()) return;
       this.#worker = undefined;
       void worker.terminate();
     }, this.#endWhenIdleMs);

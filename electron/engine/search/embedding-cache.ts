@@ -4,6 +4,7 @@ import { threadId } from 'node:worker_threads';
 import path from 'node:path';
 import type { Statement } from 'better-sqlite3';
 import { openSqlite, type SqliteDatabase } from '../platform/open-sqlite.ts';
+import { processExists } from '../platform/process-exists.ts';
 import { ItemListBuilder, type ItemList, type ItemsStamp } from './item-list.ts';
 
 const MIGRATIONS = [
@@ -400,15 +401,6 @@ function removeOrphanRunTexts(dir: string): void {
   for (const name of names) {
     if (!name.startsWith(RUN_TEXTS_PREFIX)) continue;
     const pid = Number(name.slice(RUN_TEXTS_PREFIX.length).split('-')[0]);
-    if (Number.isInteger(pid) && pid > 0 && !processAlive(pid)) rmSync(path.join(dir, name), { force: true });
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'; // alive, another user's
+    if (Number.isInteger(pid) && pid > 0 && !processExists(pid)) rmSync(path.join(dir, name), { force: true });
   }
 }
