@@ -3,7 +3,6 @@ import { AppError, serializeError } from '../../../shared/errors.ts';
 import { RpcCalls, type RpcResponse } from './rpc-calls.ts';
 import { workerEntry } from './worker-entry.ts';
 
-
 /**
  * How long a worker doing rare, large work (a catalog save, a preparation) waits idle before it ends: long enough for
  * a burst of calls to share it, short enough that its heap is not held beside the next large job.
