@@ -216,6 +216,8 @@ describe('the app in Chromium through web mode', () => {
     expect(await page.textContent('[data-testid="vector-table"]')).toMatch(
       /demo[\d,]+ items × 512 dims[\d.]+ [KM]B \/ 64\.0 MB/,
     );
+    // The index's item ids, packed, beside the vectors' budget (not vectors, so outside it).
+    expect(await page.textContent('[data-testid="vector-table"]')).toMatch(/ids [\d.]+ (B|KB|MB)/);
     await expect.poll(() => page.locator('[data-testid="memory-chart"] canvas').count()).toBeGreaterThan(0);
 
     await page.click('role=tab[name="Search & index"]');
