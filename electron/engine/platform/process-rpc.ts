@@ -1,6 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { AppError } from '../../../shared/errors.ts';
 import { RpcCalls, type RpcResponse } from './rpc-calls.ts';
 import type { RpcPort } from './worker-rpc.ts';
 import { workerEntry } from './worker-entry.ts';
@@ -39,12 +38,10 @@ export class ProcessRpc {
   }
 
   call<T>(request: Record<string, unknown>, signal?: AbortSignal): Promise<T> {
-    if (signal?.aborted) return Promise.reject(new AppError('cancelled', `${this.#what} was cancelled.`));
-    const child = this.#start();
     return this.#calls.open<T>(
-      child,
-      (id) => child.send({ ...request, id }),
-      (id) => child.send({ cancel: id }),
+      () => this.#start(),
+      (child, id) => child.send({ ...request, id }),
+      (child, id) => child.send({ cancel: id }),
       signal,
     );
   }

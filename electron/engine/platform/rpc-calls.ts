@@ -29,25 +29,27 @@ export class RpcCalls<C> {
   }
 
   /**
-   * A call through `channel`: `send(id)` sends it; aborting `signal` rejects it (`cancelled`), then `cancel(id)` tells
-   * the other side and `onCancelled` runs.
+   * A call through the channel `start` gives (not started when `signal` is already aborted): `send(channel, id)` sends
+   * it; aborting `signal` rejects it (`cancelled`), then `cancel(channel, id)` tells the other side and `onCancelled`
+   * runs.
    */
   open<T>(
-    channel: C,
-    send: (id: number) => void,
-    cancel: (id: number) => void,
+    start: () => C,
+    send: (channel: C, id: number) => void,
+    cancel: (channel: C, id: number) => void,
     signal?: AbortSignal,
-    onCancelled?: () => void,
+    onCancelled?: (channel: C) => void,
   ): Promise<T> {
     if (signal?.aborted) return Promise.reject(this.#cancelled());
+    const channel = start();
     const id = this.#nextId++;
     return new Promise<T>((resolve, reject) => {
       const onAbort = () => {
         if (!this.#pending.delete(id)) return;
         this.#draining.set(id, channel);
-        cancel(id);
+        cancel(channel, id);
         reject(this.#cancelled());
-        onCancelled?.();
+        onCancelled?.(channel);
       };
       const settle =
         <V>(finish: (value: V) => void) =>
@@ -57,7 +59,7 @@ export class RpcCalls<C> {
         };
       this.#pending.set(id, { channel, resolve: settle(resolve as (value: never) => void), reject: settle(reject) });
       signal?.addEventListener('abort', onAbort, { once: true });
-      send(id);
+      send(channel, id);
     });
   }
 

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { AppError, serializeError } from '../../../shared/errors.ts';
+import { serializeError } from '../../../shared/errors.ts';
 import { RpcCalls, type RpcResponse } from './rpc-calls.ts';
 import { workerEntry } from './worker-entry.ts';
 
@@ -45,16 +45,17 @@ export class WorkerRpc {
    * handler sees its own signal aborted; whatever the worker answers later is dropped.
    */
   call<T>(request: Record<string, unknown>, transfer: ArrayBuffer[] = [], signal?: AbortSignal): Promise<T> {
-    if (signal?.aborted) return Promise.reject(new AppError('cancelled', `${this.#what} was cancelled.`));
-    const worker = this.#start();
-    clearTimeout(this.#idleTimer);
-    worker.ref(); // a call in hand keeps the process alive (the CLI may have nothing else to wait for)
     return this.#calls.open<T>(
-      worker,
-      (id) => worker.postMessage({ ...request, id }, transfer),
-      (id) => worker.postMessage({ cancel: id }),
+      () => {
+        const worker = this.#start();
+        clearTimeout(this.#idleTimer);
+        worker.ref(); // a call in hand keeps the process alive (the CLI may have nothing else to wait for)
+        return worker;
+      },
+      (worker, id) => worker.postMessage({ ...request, id }, transfer),
+      (worker, id) => worker.postMessage({ cancel: id }),
       signal,
-      () => this.#settled(worker),
+      (worker) => this.#settled(worker),
     );
   }
 

@@ -50,11 +50,6 @@ export class ItemList {
   toParts(): ItemListParts {
     return { bytes: this.#bytes, offsets: this.#offsets };
   }
-
-  /** The buffers to transfer with {@link toParts}. */
-  transferables(): ArrayBuffer[] {
-    return [this.#bytes.buffer as ArrayBuffer, this.#offsets.buffer as ArrayBuffer];
-  }
 }
 
 /**
